@@ -1,0 +1,142 @@
+import { DateTime, IANAZone } from 'luxon';
+import { CalendarError } from '../errors/pipkitError.js';
+import {
+  type CivilDay,
+  civilDayFromParts,
+  formatCivilDay,
+  isoWeekday,
+  parseCivilDay,
+} from './civilDay.js';
+
+/** An ISO weekday: 1 is Monday, 7 is Sunday. */
+export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/** What a calendar is made of: the employee's IANA zone, weekend days and holiday dates. */
+export interface CalendarSpec {
+  /** IANA zone in which every day is counted, for example `America/New_York`. */
+  readonly timeZone: string;
+  /** ISO weekdays that are not working days. Defaults to Saturday and Sunday. */
+  readonly weekend?: readonly Weekday[];
+  /** Non-working dates as `YYYY-MM-DD` in the calendar's zone (observed dates, not nominal). */
+  readonly holidays?: readonly string[];
+}
+
+/**
+ * A working calendar: answers "is this a business day" and converts between instants and the
+ * local days of one zone. Immutable; build one with {@link createCalendar}.
+ */
+export interface Calendar {
+  /** The IANA zone days are counted in. */
+  readonly timeZone: string;
+  /** Weekend weekdays (ISO numbering). */
+  readonly weekend: readonly Weekday[];
+  /** Holiday dates, sorted, as `YYYY-MM-DD`. */
+  readonly holidays: readonly string[];
+  /** True when the local date (`YYYY-MM-DD`) is neither a weekend day nor a holiday. */
+  isBusinessDay(isoDate: string): boolean;
+  /** @internal Same test on a civil day number. */
+  isBusinessCivilDay(day: CivilDay): boolean;
+  /** @internal The local civil day of an instant in this calendar's zone. */
+  civilDayOf(instant: string | Date): CivilDay;
+  /** @internal The UTC instant of a local wall-clock time on a civil day. */
+  instantAt(
+    day: CivilDay,
+    hour: number,
+    minute: number,
+    second?: number,
+    millisecond?: number,
+  ): string;
+  /** The local date (`YYYY-MM-DD`) of an instant in this calendar's zone. */
+  localDate(instant: string | Date): string;
+}
+
+/** True when the zone is a real IANA zone that luxon (Intl) knows. */
+export function isValidTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+/**
+ * Builds an immutable working calendar. Throws {@link CalendarError} (`INVALID_CALENDAR`) for an
+ * unknown zone or a malformed holiday date.
+ *
+ * @example
+ * ```ts
+ * const london = createCalendar({
+ *   timeZone: 'Europe/London',
+ *   holidays: ['2026-04-03', '2026-04-06', '2026-05-04'],
+ * });
+ * london.isBusinessDay('2026-04-06'); // false: Easter Monday in England
+ * ```
+ */
+export function createCalendar(spec: CalendarSpec): Calendar {
+  if (!isValidTimeZone(spec.timeZone)) {
+    throw new CalendarError(
+      `Unknown time zone "${spec.timeZone}". Use an IANA name such as "Europe/London".`,
+      ['timeZone'],
+    );
+  }
+  const weekend = [...new Set(spec.weekend ?? [6, 7])].sort() as Weekday[];
+  if (weekend.length >= 7)
+    throw new CalendarError('A calendar needs at least one working weekday.', ['weekend']);
+  const isWeekend = new Array<boolean>(8).fill(false);
+  for (const day of weekend) {
+    if (!Number.isInteger(day) || day < 1 || day > 7) {
+      throw new CalendarError(`Weekend day ${String(day)} is not an ISO weekday (1-7).`, [
+        'weekend',
+      ]);
+    }
+    isWeekend[day] = true;
+  }
+  const holidaySet = new Set<CivilDay>();
+  (spec.holidays ?? []).forEach((date, index) => {
+    const day = parseCivilDay(date);
+    if (day === undefined)
+      throw new CalendarError(`Holiday "${date}" is not a YYYY-MM-DD date.`, ['holidays', index]);
+    holidaySet.add(day);
+  });
+  const holidays = [...holidaySet].sort((a, b) => a - b).map(formatCivilDay);
+  const zone = spec.timeZone;
+
+  const isBusinessCivilDay = (day: CivilDay): boolean =>
+    !isWeekend[isoWeekday(day)] && !holidaySet.has(day);
+  const civilDayOf = (instant: string | Date): CivilDay => {
+    const dateTime =
+      typeof instant === 'string'
+        ? DateTime.fromISO(instant, { zone })
+        : DateTime.fromJSDate(instant, { zone });
+    if (!dateTime.isValid) throw new CalendarError(`"${String(instant)}" is not an ISO instant.`);
+    return civilDayFromParts(dateTime.year, dateTime.month, dateTime.day);
+  };
+
+  return Object.freeze({
+    timeZone: zone,
+    weekend: Object.freeze(weekend),
+    holidays: Object.freeze(holidays),
+    isBusinessDay(isoDate: string): boolean {
+      const day = parseCivilDay(isoDate);
+      if (day === undefined) throw new CalendarError(`"${isoDate}" is not a YYYY-MM-DD date.`);
+      return isBusinessCivilDay(day);
+    },
+    isBusinessCivilDay,
+    civilDayOf,
+    instantAt(day: CivilDay, hour: number, minute: number, second = 0, millisecond = 0): string {
+      const date = new Date(day * 86_400_000);
+      const local = DateTime.fromObject(
+        {
+          year: date.getUTCFullYear(),
+          month: date.getUTCMonth() + 1,
+          day: date.getUTCDate(),
+          hour,
+          minute,
+          second,
+          millisecond,
+        },
+        { zone },
+      );
+      return local.toUTC().toISO() as string;
+    },
+    localDate(instant: string | Date): string {
+      return formatCivilDay(civilDayOf(instant));
+    },
+  });
+}

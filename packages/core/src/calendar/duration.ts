@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { CalendarError } from '../errors/pipkitError.js';
+import type { Calendar } from './calendar.js';
+import { type CivilDay, addCivilMonths, formatCivilDay } from './civilDay.js';
+
+/**
+ * A span of time as policies write it. Every convention is explicit because real policies disagree
+ * (see `docs/time.md`): whether the first day counts, whether weekends count, and whether a
+ * deadline that lands on a non-working day moves.
+ */
+export const durationSchema = z
+  .object({
+    /** How many units. Whole numbers only: "30 days", never "29.5 days". */
+    amount: z.number().int().nonnegative(),
+    /** `calendarDays`, `businessDays` (weekdays minus the calendar's holidays), `weeks` or `months`. */
+    unit: z.enum(['calendarDays', 'businessDays', 'weeks', 'months']),
+    /**
+     * `inclusiveStart`: the start day is day 1 (a 30-day plan from 1 June ends 30 June; convention C1).
+     * `dayAfter`: counting begins the day after the event (within 30 days of 1 June is 1 July; C2).
+     */
+    counting: z.enum(['inclusiveStart', 'dayAfter']),
+    /** What happens when the last day is not a business day (C3). Employer obligations never roll. */
+    rollForward: z.enum(['none', 'nextBusinessDay', 'previousBusinessDay']),
+    /** The deadline is 23:59:59.999 on the last day, in the calendar's zone (C4). */
+    endOfDay: z.literal(true),
+  })
+  .strict()
+  .refine((duration) => !(duration.counting === 'inclusiveStart' && duration.amount === 0), {
+    message:
+      'An inclusive-start duration counts the start day, so it needs an amount of at least 1.',
+    path: ['amount'],
+  });
+
+/** A policy duration. See {@link durationSchema} for each field. */
+export type Duration = z.infer<typeof durationSchema>;
+
+/** The last day of a duration and the instant it ends. */
+export interface DueDate {
+  /** The last day, as `YYYY-MM-DD` in the calendar's zone. */
+  readonly date: string;
+  /** The instant the duration ends, in UTC ISO form (`...Z`). */
+  readonly dueAt: string;
+}
+
+/**
+ * Named conventions from `domain.md` section 4, so policies say what they mean.
+ *
+ * @example
+ * ```ts
+ * durations.inclusiveDays(30); // C1: a 30-day plan starting 1 June ends 30 June 23:59:59.999 local
+ * durations.daysAfter(30); // C2: "within 30 days of" 1 June is 1 July
+ * durations.daysAfterRolling(30); // C2 + C3: MSPB filing, a weekend or holiday end rolls forward
+ * durations.businessDaysAfter(5); // C5: five working days after the event
+ * ```
+ */
+export const durations = {
+  /** C1: N calendar days including the start day; never rolls (plan length, warning life). */
+  inclusiveDays: (amount: number): Duration =>
+    make(amount, 'calendarDays', 'inclusiveStart', 'none'),
+  /** C2: within N calendar days of an event, counted from the day after; never rolls (notice periods). */
+  daysAfter: (amount: number): Duration => make(amount, 'calendarDays', 'dayAfter', 'none'),
+  /** C2 + C3: like `daysAfter`, but a last day on a weekend or holiday moves to the next business day. */
+  daysAfterRolling: (amount: number): Duration =>
+    make(amount, 'calendarDays', 'dayAfter', 'nextBusinessDay'),
+  /** C5: N business days counted from the day after the event. */
+  businessDaysAfter: (amount: number): Duration => make(amount, 'businessDays', 'dayAfter', 'none'),
+  /** N business days including the start day when it is a business day. */
+  businessDaysInclusive: (amount: number): Duration =>
+    make(amount, 'businessDays', 'inclusiveStart', 'none'),
+  /** N weeks including the start day (2 weeks from a Monday ends on the second Sunday). */
+  inclusiveWeeks: (amount: number): Duration => make(amount, 'weeks', 'inclusiveStart', 'none'),
+  /** N calendar months including the start day (a month from 15 Jan ends 14 Feb). */
+  inclusiveMonths: (amount: number): Duration => make(amount, 'months', 'inclusiveStart', 'none'),
+  /** N calendar months after the event (12 months after 15 Jan 2026 is 15 Jan 2027). */
+  monthsAfter: (amount: number): Duration => make(amount, 'months', 'dayAfter', 'none'),
+} as const;
+
+function make(
+  amount: number,
+  unit: Duration['unit'],
+  counting: Duration['counting'],
+  rollForward: Duration['rollForward'],
+): Duration {
+  return durationSchema.parse({ amount, unit, counting, rollForward, endOfDay: true });
+}
+
+/** Safety stop for business-day searches: a calendar with no business day in ten years is broken. */
+const MAX_SCAN_DAYS = 3660;
+
+/** @internal The last civil day of a duration starting on `startDay`. */
+export function lastDayOf(startDay: CivilDay, duration: Duration, calendar: Calendar): CivilDay {
+  const { amount, unit, counting } = duration;
+  let last: CivilDay;
+  switch (unit) {
+    case 'calendarDays':
+    case 'weeks': {
+      const days = unit === 'weeks' ? amount * 7 : amount;
+      last = counting === 'inclusiveStart' ? startDay + days - 1 : startDay + days;
+      break;
+    }
+    case 'months':
+      last =
+        counting === 'inclusiveStart'
+          ? addCivilMonths(startDay, amount) - 1
+          : addCivilMonths(startDay, amount);
+      break;
+    case 'businessDays':
+      last = nthBusinessDay(startDay, amount, counting, calendar);
+      break;
+  }
+  return roll(last, duration.rollForward, calendar);
+}
+
+function nthBusinessDay(
+  startDay: CivilDay,
+  amount: number,
+  counting: Duration['counting'],
+  calendar: Calendar,
+): CivilDay {
+  if (amount === 0) return startDay;
+  let day = counting === 'inclusiveStart' ? startDay - 1 : startDay;
+  let counted = 0;
+  const limit = startDay + amount * 7 + MAX_SCAN_DAYS;
+  while (counted < amount) {
+    day += 1;
+    if (day > limit)
+      throw new CalendarError('The calendar has no business days in the range searched.');
+    if (calendar.isBusinessCivilDay(day)) counted += 1;
+  }
+  return day;
+}
+
+function roll(day: CivilDay, rule: Duration['rollForward'], calendar: Calendar): CivilDay {
+  if (rule === 'none') return day;
+  const step = rule === 'nextBusinessDay' ? 1 : -1;
+  let current = day;
+  for (let scanned = 0; !calendar.isBusinessCivilDay(current); scanned += 1) {
+    if (scanned > MAX_SCAN_DAYS)
+      throw new CalendarError('The calendar has no business day to roll to.');
+    current += step;
+  }
+  return current;
+}
+
+/** @internal End of a civil day (23:59:59.999 local) as a UTC instant. */
+export function endOfCivilDay(day: CivilDay, calendar: Calendar): string {
+  return calendar.instantAt(day, 23, 59, 59, 999);
+}
+
+/**
+ * When a duration that starts at `start` ends: its last local day and the UTC instant of 23:59:59.999
+ * on that day in the calendar's zone.
+ *
+ * @param start - the triggering instant (ISO string or Date); its local date in the calendar's zone is day 0 or day 1
+ * @example
+ * ```ts
+ * const cal = createCalendar({ timeZone: 'America/New_York' });
+ * computeDueDate('2026-06-01T14:00:00Z', durations.inclusiveDays(30), cal);
+ * // { date: '2026-06-30', dueAt: '2026-07-01T03:59:59.999Z' }
+ * ```
+ */
+export function computeDueDate(
+  start: string | Date,
+  duration: Duration,
+  calendar: Calendar,
+): DueDate {
+  const parsed = durationSchema.safeParse(duration);
+  if (!parsed.success) {
+    throw new CalendarError(
+      `Invalid duration: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+      ['duration'],
+    );
+  }
+  const last = lastDayOf(calendar.civilDayOf(start), duration, calendar);
+  return { date: formatCivilDay(last), dueAt: endOfCivilDay(last, calendar) };
+}

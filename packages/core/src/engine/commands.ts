@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { isValidTimeZone } from '../calendar/calendar.js';
+
+/** Every command a person or the system can send to a PIP. */
+export const COMMAND_TYPES = [
+  'UPDATE_PLAN',
+  'ATTACH_DOCUMENT',
+  'SUBMIT_FOR_APPROVAL',
+  'APPROVE',
+  'REJECT',
+  'ISSUE',
+  'ACKNOWLEDGE',
+  'RECORD_REFUSAL',
+  'RECORD_CHECK_IN',
+  'PAUSE',
+  'RESUME',
+  'EXTEND',
+  'CONCLUDE_EARLY',
+  'PASS',
+  'PROPOSE_TERMINATION',
+  'SUBMIT_REPLY',
+  'DECIDE',
+  'CLOSE',
+  'DEADLINE_REACHED',
+] as const;
+
+/** The name of a command. */
+export type CommandType = (typeof COMMAND_TYPES)[number];
+
+const instantSchema = z.iso.datetime({ offset: true });
+
+/**
+ * A reference to a document the host keeps: pipkit stores the kind, the host's reference and a
+ * SHA-256 of the exact bytes shown, never the file itself.
+ */
+export const documentRefSchema = z
+  .object({
+    /** What the document is, in camelCase (`planDocument`, `checkInNotes`, `proofOfService`). */
+    kind: z
+      .string()
+      .regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'Document kinds are camelCase words such as "planDocument"'),
+    /** The host's reference: a URL, a file id, a DMS key. Opaque to pipkit. */
+    ref: z.string().min(1).max(500),
+    /** Lowercase hex SHA-256 of the document's bytes: what was shown is provable later. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'Expected a lowercase hex SHA-256 (64 characters)'),
+  })
+  .strict();
+
+/** A reference to a host-kept document. */
+export type DocumentRef = z.infer<typeof documentRefSchema>;
+
+/** One improvement goal. The measure is what makes it assessable. */
+export const goalSchema = z
+  .object({
+    id: z.string().min(1).max(100),
+    description: z.string().min(1).max(2000),
+    /** A measurable criterion ("closes 90% of tickets within SLA, measured weekly"). */
+    measure: z.string().min(1).max(2000).optional(),
+  })
+  .strict();
+
+/** One improvement goal. */
+export type Goal = z.infer<typeof goalSchema>;
+
+/** Categories of a clock-stopping pause. No free-text reason is ever stored: health data stays with the host. */
+export const pauseCategorySchema = z.enum([
+  'protectedLeave',
+  'medicalLeave',
+  'parentalLeave',
+  'militaryLeave',
+  'otherApprovedLeave',
+]);
+
+/** Why a plan closed early. */
+export const closeReasonSchema = z.enum([
+  'withdrawn',
+  'resigned',
+  'misconduct',
+  'transferred',
+  'policyChanged',
+]);
+
+/** What the decider decided after a proposal. */
+export const decisionSchema = z.enum(['remove', 'demote', 'reassign', 'retain']);
+
+const documents = z.array(documentRefSchema).max(50).optional();
+const command = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), documents, ...shape }).strict();
+
+/** The zod schema of every command, discriminated by `type`. */
+export const commandSchema = z.discriminatedUnion('type', [
+  command('UPDATE_PLAN', { goals: z.array(goalSchema).min(1).max(50) }),
+  command('ATTACH_DOCUMENT', {}),
+  command('SUBMIT_FOR_APPROVAL', {}),
+  command('APPROVE', {}),
+  command('REJECT', {
+    reasonCode: z
+      .string()
+      .regex(/^[a-zA-Z][a-zA-Z0-9]*$/)
+      .max(100),
+  }),
+  command('ISSUE', {}),
+  command('ACKNOWLEDGE', { documentSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  command('RECORD_REFUSAL', {
+    documentSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    witnessId: z.string().min(1).max(200),
+  }),
+  command('RECORD_CHECK_IN', { assessment: z.enum(['onTrack', 'mixed', 'offTrack']) }),
+  command('PAUSE', { category: pauseCategorySchema, hostRef: z.string().min(1).max(200) }),
+  command('RESUME', {}),
+  command('EXTEND', { amount: z.number().int().positive(), reason: z.string().min(1).max(100) }),
+  command('CONCLUDE_EARLY', {}),
+  command('PASS', {}),
+  command('PROPOSE_TERMINATION', {}),
+  command('SUBMIT_REPLY', {}),
+  command('DECIDE', { decision: decisionSchema }),
+  command('CLOSE', { reason: closeReasonSchema }),
+  command('DEADLINE_REACHED', { deadlineId: z.string().min(1), dueAt: instantSchema }),
+]);
+
+/** A command, as a host sends it. */
+export type Command = z.infer<typeof commandSchema>;
+
+/** The command of a given type. */
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+
+/** What `engine.open` needs to create a PIP in `draft`. */
+export const openPipSchema = z
+  .object({
+    /** Optional host-chosen id; otherwise the engine's id generator makes one. */
+    pipId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'Ids are 1-128 letters, digits, and _ . : -')
+      .optional(),
+    employee: z
+      .object({
+        id: z.string().min(1).max(200),
+        /** The employee's IANA zone: every day of the plan is counted there. */
+        timeZone: z.string().refine(isValidTimeZone, { message: 'Unknown IANA time zone' }),
+      })
+      .strict(),
+    managerId: z.string().min(1).max(200),
+    /** The policy to pin; the newest registered version when `version` is omitted. */
+    policy: z
+      .object({ id: z.string().min(1), version: z.number().int().positive().optional() })
+      .strict(),
+    goals: z.array(goalSchema).max(50).default([]),
+    documents,
+  })
+  .strict();
+
+/** What `engine.open` needs. */
+export type OpenPipInput = z.input<typeof openPipSchema>;

@@ -1,0 +1,709 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalJson } from '../audit/canonicalJson.js';
+import {
+  type HistoryVerification,
+  type StoredEvent,
+  chainEvents,
+  verifyHistory,
+} from '../audit/hashChain.js';
+import { type Calendar, createCalendar } from '../calendar/calendar.js';
+import {
+  CommandRefusedError,
+  ForbiddenError,
+  IdempotencyKeyReusedError,
+  PipAlreadyExistsError,
+  PipNotFoundError,
+  type PipkitIssue,
+  PolicyNotFoundError,
+  ValidationError,
+  VersionConflictError,
+} from '../errors/pipkitError.js';
+import { fromZodIssues } from '../errors/zodIssues.js';
+import { MACHINE_VERSION, type PipState } from '../machine/pipMachine.js';
+import {
+  type PipMachineSnapshot,
+  applyEvents,
+  flattenState,
+  initialSnapshot,
+  isFinalState,
+  replayEvents,
+  restoreSnapshot,
+} from '../machine/snapshot.js';
+import type { Deadline, PipEvent, PipEventType } from '../machine/types.js';
+import {
+  type AuthorizationRequest,
+  type Authorizer,
+  defaultAuthorizer,
+} from '../policy/authorize.js';
+import type { Policy } from '../policy/definePolicy.js';
+import { type Actor, actorSchema } from '../policy/roles.js';
+import type {
+  CommitRequest,
+  IdempotencyRecord,
+  ListQuery,
+  PipRecord,
+  PipStore,
+  TimerRow,
+} from '../store/pipStore.js';
+import { NO_PIP_YET } from '../store/pipStore.js';
+import {
+  type Command,
+  type CommandType,
+  type OpenPipInput,
+  commandSchema,
+  openPipSchema,
+} from './commands.js';
+import { decide } from './decide.js';
+import { outboxFor } from './outbox.js';
+import { Schedule } from './schedule.js';
+
+/** The engine's source of "now". Inject a test clock to run time forward without sleeping. */
+export interface Clock {
+  /** The current instant. */
+  now(): Date;
+}
+
+/** The wall clock. */
+export const systemClock: Clock = { now: () => new Date() };
+
+/** How to build an engine. */
+export interface EngineOptions {
+  /** Where PIPs live: `memoryStore()`, `@pipkit/sqlite` or `@pipkit/postgres`. */
+  readonly store: PipStore;
+  /** Every policy version PIPs may run on. A PIP stays on the version it opened under. */
+  readonly policies: readonly Policy[];
+  /** Defaults to the system clock. */
+  readonly clock?: Clock;
+  /** Generates PIP ids when `open` is not given one. Defaults to `crypto.randomUUID`. */
+  readonly ids?: () => string;
+  /** Authorization port; defaults to {@link defaultAuthorizer}. Deny by returning issues. */
+  readonly authorize?: Authorizer;
+}
+
+/** Options of {@link Engine.dispatch}. */
+export interface DispatchOptions {
+  /** Who is acting, and in which role. */
+  readonly actor: Actor;
+  /** Refuse with `VERSION_CONFLICT` unless the PIP is still at this version (what the caller read). */
+  readonly expectedVersion?: number;
+  /** A repeated key returns the first result instead of acting twice. */
+  readonly idempotencyKey?: string;
+  /**
+   * Re-decide up to this many times when another writer wins the race (default 0). Only used
+   * without `expectedVersion`: a command pinned to a version is never silently re-evaluated.
+   */
+  readonly retries?: number;
+}
+
+/** What an accepted command returns. */
+export interface DispatchResult {
+  /** The PIP after the command (for a replayed idempotent request: as it is now). */
+  readonly pip: PipRecord;
+  /** The events the command appended. */
+  readonly events: readonly StoredEvent[];
+  /** True when an idempotency key matched an earlier request and nothing new was written. */
+  readonly replayed: boolean;
+}
+
+/** What {@link Engine.explain} says about a command, without writing anything. */
+export interface Explanation {
+  /** True when `dispatch` would accept the command now. */
+  readonly accepted: boolean;
+  readonly state: PipState;
+  /** The state the PIP would move to, when accepted. */
+  readonly nextState?: PipState;
+  /** The events it would append, when accepted. */
+  readonly events: readonly PipEventType[];
+  /** Every reason it would be refused: authorization, state, documents, limits and code rules. */
+  readonly issues: readonly PipkitIssue[];
+}
+
+/** One fired deadline in a {@link TickResult}. */
+export interface FiredDeadline {
+  readonly timerId: string;
+  readonly pipId: string;
+  readonly deadlineId: string;
+  readonly kind: TimerRow['kind'];
+  readonly dueAt: string;
+  readonly events: readonly PipEventType[];
+}
+
+/** What one timer sweep did. */
+export interface TickResult {
+  readonly now: string;
+  readonly fired: readonly FiredDeadline[];
+  /** Timers found but not fired (moved, met or cancelled meanwhile), with the reason. */
+  readonly skipped: readonly { readonly timerId: string; readonly code: string }[];
+}
+
+/** Integrity of one PIP: the hash chain and the replay of its events. */
+export interface PipVerification {
+  readonly pipId: string;
+  readonly chain: HistoryVerification;
+  /** True when replaying the events through the machine reproduces the stored snapshot exactly. */
+  readonly replayMatches: boolean;
+  readonly ok: boolean;
+}
+
+/** The pipkit engine: commands in; events, snapshot, timers and outbox out, atomically. */
+export interface Engine {
+  /** Creates a PIP in `draft`, pinned to a policy version. */
+  open(
+    input: OpenPipInput,
+    options: { readonly actor: Actor; readonly idempotencyKey?: string },
+  ): Promise<DispatchResult>;
+  /** Sends a command. Throws a typed {@link PipkitError} when refused; nothing is written then. */
+  dispatch(pipId: string, command: Command, options: DispatchOptions): Promise<DispatchResult>;
+  /** Says whether a command would be accepted and lists every reason it would not. Writes nothing. */
+  explain(pipId: string, command: Command, actor: Actor): Promise<Explanation>;
+  /** The PIP's current record. */
+  get(pipId: string, options: { readonly actor: Actor }): Promise<PipRecord>;
+  /** The PIP's events, oldest first. */
+  history(pipId: string, options: { readonly actor: Actor }): Promise<StoredEvent[]>;
+  /** PIPs the actor may read, matching the query, ordered by id. */
+  list(query: ListQuery, options: { readonly actor: Actor }): Promise<PipRecord[]>;
+  /** Verifies the hash chain and that replaying the events reproduces the snapshot. */
+  verify(pipId: string, options: { readonly actor: Actor }): Promise<PipVerification>;
+  /** Fires every deadline due at `now` (default: the clock), each exactly once in effect. */
+  tick(now?: Date | string, options?: { readonly limit?: number }): Promise<TickResult>;
+}
+
+/** The actor the timer sweep acts as. */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ id: 'pipkit:timer', role: 'system' });
+
+const dispatchOptionsSchema = z
+  .object({
+    actor: actorSchema,
+    expectedVersion: z.number().int().nonnegative().optional(),
+    idempotencyKey: z.string().min(1).max(200).optional(),
+    retries: z.number().int().min(0).max(10).optional(),
+  })
+  .strict();
+
+const readOptionsSchema = z.object({ actor: actorSchema }).strict();
+
+/** The event that carries each command's state check (the first thing the machine must accept). */
+const PRIMARY_EVENT: Readonly<Record<CommandType, PipEventType | undefined>> = {
+  UPDATE_PLAN: 'PLAN_UPDATED',
+  ATTACH_DOCUMENT: 'DOCUMENTS_ATTACHED',
+  SUBMIT_FOR_APPROVAL: 'SUBMITTED_FOR_APPROVAL',
+  APPROVE: 'APPROVED',
+  REJECT: 'APPROVAL_REJECTED',
+  ISSUE: 'ISSUED',
+  ACKNOWLEDGE: 'ACKNOWLEDGED',
+  RECORD_REFUSAL: 'REFUSAL_WITNESSED',
+  RECORD_CHECK_IN: 'CHECK_IN_HELD',
+  PAUSE: 'PAUSED',
+  RESUME: 'RESUMED',
+  EXTEND: 'EXTENDED',
+  CONCLUDE_EARLY: 'PERIOD_ENDED',
+  PASS: 'PASSED',
+  PROPOSE_TERMINATION: 'TERMINATION_PROPOSED',
+  SUBMIT_REPLY: 'REPLY_SUBMITTED',
+  DECIDE: 'DECIDED',
+  CLOSE: 'CLOSED',
+  // Deadlines are checked against the PIP's own pending deadlines instead.
+  DEADLINE_REACHED: undefined,
+};
+
+interface Evaluation {
+  readonly forbidden: readonly PipkitIssue[];
+  readonly refused: readonly PipkitIssue[];
+  readonly events: readonly PipEvent[];
+  readonly next: PipMachineSnapshot | undefined;
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = fromZodIssues(parsed.error.issues);
+  throw new ValidationError(
+    `Invalid ${what}: ${issues.map((entry) => `${entry.path.join('.') || '(root)'}: ${entry.message}`).join('; ')}`,
+    issues,
+  );
+}
+
+function toIso(value: Date | string): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) {
+    throw new ValidationError('Invalid instant.', [
+      { code: 'INVALID_INSTANT', path: ['now'], message: `"${String(value)}" is not an instant.` },
+    ]);
+  }
+  return date.toISOString();
+}
+
+function requestHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function timerChanges(
+  pipId: string,
+  before: Readonly<Record<string, Deadline>>,
+  after: Readonly<Record<string, Deadline>>,
+) {
+  const set: TimerRow[] = [];
+  const clear: string[] = [];
+  for (const id in before) if (!(id in after)) clear.push(`${pipId}/${id}`);
+  for (const id in after) {
+    const deadline = after[id] as Deadline;
+    if (before[id]?.dueAt !== deadline.dueAt) {
+      set.push({
+        timerId: `${pipId}/${id}`,
+        pipId,
+        deadlineId: id,
+        kind: deadline.kind,
+        dueAt: deadline.dueAt,
+      });
+    }
+  }
+  return { set, clear };
+}
+
+/**
+ * Builds an engine. Stateless between calls: every command loads the PIP's envelope, decides,
+ * and commits one transaction; nothing is kept alive, so any number of engines may share a store.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, defaultPolicy, memoryStore } from '@pipkit/core';
+ *
+ * const engine = createEngine({ store: memoryStore(), policies: [defaultPolicy] });
+ * const hr = { id: 'hr-7', role: 'hr' } as const;
+ * const { pip } = await engine.open(
+ *   {
+ *     employee: { id: 'emp-42', timeZone: 'America/Chicago' },
+ *     managerId: 'mgr-9',
+ *     policy: { id: 'pipkit-default' },
+ *     goals: [{ id: 'g1', description: 'Close tickets on time', measure: '90% within SLA' }],
+ *   },
+ *   { actor: hr },
+ * );
+ * await engine.dispatch(pip.pipId, { type: 'SUBMIT_FOR_APPROVAL', documents: [planDoc] }, { actor: hr });
+ * ```
+ */
+export function createEngine(options: EngineOptions): Engine {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const newId = options.ids ?? randomUUID;
+  const authorize = options.authorize ?? defaultAuthorizer;
+  const byVersion = new Map<string, Policy>();
+  const latest = new Map<string, Policy>();
+  for (const policy of options.policies) {
+    const key = `${policy.id}@${policy.version}`;
+    if (byVersion.has(key)) throw new Error(`Policy ${key} is registered twice.`);
+    byVersion.set(key, policy);
+    const current = latest.get(policy.id);
+    if (!current || current.version < policy.version) latest.set(policy.id, policy);
+  }
+  const schedules = new Map<string, Schedule>();
+
+  const policyOf = (id: string, version?: number): Policy => {
+    const policy = version === undefined ? latest.get(id) : byVersion.get(`${id}@${version}`);
+    if (!policy) throw new PolicyNotFoundError(id, version);
+    return policy;
+  };
+
+  const scheduleFor = (policy: Policy, timeZone: string): Schedule => {
+    const key = `${policy.id}@${policy.version}|${timeZone}`;
+    let schedule = schedules.get(key);
+    if (!schedule) {
+      const calendar: Calendar = createCalendar({ timeZone, ...policy.document.calendar });
+      schedule = new Schedule(policy.document, calendar);
+      schedules.set(key, schedule);
+    }
+    return schedule;
+  };
+
+  const authorizeRead = (record: PipRecord, actor: Actor): PipkitIssue[] => {
+    const policy = policyOf(record.policyId, record.policyVersion);
+    return [
+      ...authorize({
+        actor,
+        action: 'READ',
+        pip: {
+          pipId: record.pipId,
+          employeeId: record.employeeId,
+          managerId: record.managerId,
+          context: record.context,
+        },
+        policy: policy.document,
+      }),
+    ];
+  };
+
+  const loadReadable = async (pipId: string, actor: Actor): Promise<PipRecord> => {
+    const record = await store.load(pipId);
+    if (!record) throw new PipNotFoundError(pipId);
+    const denied = authorizeRead(record, actor);
+    if (denied.length > 0)
+      throw new ForbiddenError(`Actor "${actor.id}" may not read PIP "${pipId}".`, denied);
+    return record;
+  };
+
+  const evaluate = (record: PipRecord, command: Command, actor: Actor, now: string): Evaluation => {
+    const policy = policyOf(record.policyId, record.policyVersion);
+    const request: AuthorizationRequest = {
+      actor,
+      action: command.type,
+      command,
+      pip: {
+        pipId: record.pipId,
+        employeeId: record.employeeId,
+        managerId: record.managerId,
+        context: record.context,
+      },
+      policy: policy.document,
+    };
+    const forbidden = authorize(request);
+    if (isFinalState(record.state)) {
+      const message = `The PIP is ${record.state} (${record.context.outcome?.reason ?? 'final'}); it accepts no more commands.`;
+      return {
+        forbidden,
+        refused: [{ code: 'PIP_CLOSED', path: [], message }],
+        events: [],
+        next: undefined,
+      };
+    }
+    const snapshot = restoreSnapshot(record.state, record.context);
+    const primary = PRIMARY_EVENT[command.type];
+    if (primary && !snapshot.can({ type: primary, at: now, actor } as PipEvent)) {
+      const message = `${command.type} is not allowed while the PIP is ${record.state}.`;
+      return {
+        forbidden,
+        refused: [{ code: 'NOT_ALLOWED_IN_STATE', path: ['type'], message }],
+        events: [],
+        next: undefined,
+      };
+    }
+    const schedule = scheduleFor(policy, record.context.employee.timeZone);
+    const decisionInput = {
+      state: record.state,
+      context: record.context,
+      policy,
+      schedule,
+      command,
+      actor,
+      now,
+    };
+    const decision = decide(decisionInput);
+    const refused = [...decision.issues];
+    for (const rule of policy.rules) {
+      for (const ruleIssue of rule.check({
+        command,
+        actor,
+        state: record.state,
+        context: record.context,
+        policy: policy.document,
+        now,
+      })) {
+        refused.push({ ...ruleIssue, code: ruleIssue.code, path: ruleIssue.path ?? [] });
+      }
+    }
+    if (refused.length > 0 || forbidden.length > 0)
+      return { forbidden, refused, events: decision.events, next: undefined };
+    const next = applyEvents(snapshot, decision.events);
+    if (!next) {
+      const message = `${command.type} is not allowed while the PIP is ${record.state}.`;
+      return {
+        forbidden,
+        refused: [{ code: 'NOT_ALLOWED_IN_STATE', path: ['type'], message }],
+        events: [],
+        next: undefined,
+      };
+    }
+    return { forbidden, refused, events: decision.events, next };
+  };
+
+  const buildCommit = (
+    record: PipRecord | undefined,
+    base: Omit<PipRecord, 'state' | 'context' | 'version' | 'lastHash' | 'updatedAt'>,
+    events: readonly PipEvent[],
+    next: PipMachineSnapshot,
+    now: string,
+    idempotency?: { key: string; requestHash: string },
+  ): CommitRequest => {
+    const version = record?.version ?? NO_PIP_YET;
+    const stored = chainEvents(base.pipId, version, record?.lastHash ?? '0'.repeat(64), events);
+    const last = stored[stored.length - 1] as StoredEvent;
+    const context = next.context;
+    const newRecord: PipRecord = {
+      ...base,
+      state: flattenState(next.value),
+      context,
+      version: last.seq,
+      lastHash: last.hash,
+      updatedAt: now,
+    };
+    return {
+      pipId: base.pipId,
+      expectedVersion: version,
+      record: newRecord,
+      events: stored,
+      timers: timerChanges(base.pipId, record?.context.deadlines ?? {}, context.deadlines),
+      outbox: outboxFor(context, stored, last.seq),
+      ...(idempotency
+        ? {
+            idempotency: {
+              ...idempotency,
+              pipId: base.pipId,
+              version: last.seq,
+              seqs: stored.map((event) => event.seq),
+            },
+          }
+        : {}),
+    };
+  };
+
+  const replayed = async (prior: IdempotencyRecord, hash: string): Promise<DispatchResult> => {
+    if (prior.requestHash !== hash) throw new IdempotencyKeyReusedError(prior.key);
+    const pip = await store.load(prior.pipId);
+    if (!pip) throw new PipNotFoundError(prior.pipId);
+    const first = prior.seqs[0] ?? prior.version;
+    const events = (await store.readEvents(prior.pipId, { afterSeq: first - 1 })).filter((event) =>
+      prior.seqs.includes(event.seq),
+    );
+    return { pip, events, replayed: true };
+  };
+
+  const dispatchAt = async (
+    pipId: string,
+    rawCommand: Command,
+    rawOptions: DispatchOptions,
+    nowOverride?: string,
+  ): Promise<DispatchResult> => {
+    const options = parseOrThrow(dispatchOptionsSchema, rawOptions, 'dispatch options');
+    const command = parseOrThrow(commandSchema, rawCommand, 'command');
+    const { actor } = options;
+    const hash = options.idempotencyKey ? requestHash({ pipId, command, actor }) : '';
+    if (options.idempotencyKey) {
+      const prior = await store.getIdempotency(options.idempotencyKey);
+      if (prior) return replayed(prior, hash);
+    }
+    const attempts = options.expectedVersion === undefined ? (options.retries ?? 0) + 1 : 1;
+    for (let attempt = 1; ; attempt += 1) {
+      const record = await store.load(pipId);
+      if (!record) throw new PipNotFoundError(pipId);
+      if (options.expectedVersion !== undefined && record.version !== options.expectedVersion) {
+        throw new VersionConflictError(pipId, options.expectedVersion, record.version);
+      }
+      const now = nowOverride ?? clock.now().toISOString();
+      const evaluation = evaluate(record, command, actor, now);
+      if (evaluation.forbidden.length > 0) {
+        throw new ForbiddenError(
+          `Actor "${actor.id}" (${actor.role}) may not ${command.type} on PIP "${pipId}".`,
+          evaluation.forbidden,
+        );
+      }
+      if (!evaluation.next) {
+        throw new CommandRefusedError(
+          `${command.type} refused: ${evaluation.refused.map((entry) => entry.message).join(' ')}`,
+          evaluation.refused,
+        );
+      }
+      const {
+        pipId: _id,
+        state: _s,
+        context: _c,
+        version: _v,
+        lastHash: _h,
+        updatedAt: _u,
+        ...rest
+      } = record;
+      const commit = buildCommit(
+        record,
+        { pipId, ...rest },
+        evaluation.events,
+        evaluation.next,
+        now,
+        options.idempotencyKey ? { key: options.idempotencyKey, requestHash: hash } : undefined,
+      );
+      try {
+        await store.commit(commit);
+        return { pip: commit.record, events: commit.events, replayed: false };
+      } catch (error) {
+        if (error instanceof IdempotencyKeyReusedError && options.idempotencyKey) {
+          const prior = await store.getIdempotency(options.idempotencyKey);
+          if (prior) return replayed(prior, hash);
+        }
+        if (error instanceof VersionConflictError && attempt < attempts) continue;
+        throw error;
+      }
+    }
+  };
+
+  return {
+    async open(rawInput, rawOptions) {
+      const { actor, idempotencyKey } = parseOrThrow(
+        z
+          .object({ actor: actorSchema, idempotencyKey: z.string().min(1).max(200).optional() })
+          .strict(),
+        rawOptions,
+        'open options',
+      );
+      const input = parseOrThrow(openPipSchema, rawInput, 'open request');
+      const policy = policyOf(input.policy.id, input.policy.version);
+      const pipId = input.pipId ?? newId();
+      const denied = authorize({
+        actor,
+        action: 'OPEN',
+        pip: { pipId, employeeId: input.employee.id, managerId: input.managerId },
+        policy: policy.document,
+      });
+      if (denied.length > 0)
+        throw new ForbiddenError(`Actor "${actor.id}" (${actor.role}) may not open a PIP.`, denied);
+      // A new plan's timezone must build a calendar: fail here, before anything is written.
+      scheduleFor(policy, input.employee.timeZone);
+      const hash = idempotencyKey ? requestHash({ open: input, actor }) : '';
+      if (idempotencyKey) {
+        const prior = await store.getIdempotency(idempotencyKey);
+        if (prior) return replayed(prior, hash);
+      }
+      const now = clock.now().toISOString();
+      const created: Extract<PipEvent, { type: 'PIP_CREATED' }> = {
+        type: 'PIP_CREATED',
+        at: now,
+        actor,
+        pipId,
+        employee: input.employee,
+        managerId: input.managerId,
+        policy: { id: policy.id, version: policy.version },
+        goals: input.goals,
+      };
+      const events: PipEvent[] = [created];
+      if (input.documents?.length)
+        events.push({ type: 'DOCUMENTS_ATTACHED', at: now, actor, documents: input.documents });
+      const first = initialSnapshot(created);
+      const next = events.length > 1 ? applyEvents(first, events.slice(1)) : first;
+      if (!next) throw new Error('A new PIP could not record its documents.');
+      const commit = buildCommit(
+        undefined,
+        {
+          pipId,
+          employeeId: input.employee.id,
+          managerId: input.managerId,
+          policyId: policy.id,
+          policyVersion: policy.version,
+          machineVersion: MACHINE_VERSION,
+          createdAt: now,
+        },
+        events,
+        next,
+        now,
+        idempotencyKey ? { key: idempotencyKey, requestHash: hash } : undefined,
+      );
+      try {
+        await store.commit(commit);
+      } catch (error) {
+        if (error instanceof VersionConflictError) throw new PipAlreadyExistsError(pipId);
+        if (error instanceof IdempotencyKeyReusedError && idempotencyKey) {
+          const prior = await store.getIdempotency(idempotencyKey);
+          if (prior) return replayed(prior, hash);
+        }
+        throw error;
+      }
+      return { pip: commit.record, events: commit.events, replayed: false };
+    },
+
+    dispatch: (pipId, command, options) => dispatchAt(pipId, command, options),
+
+    async explain(pipId, rawCommand, rawActor) {
+      const actor = parseOrThrow(actorSchema, rawActor, 'actor');
+      const command = parseOrThrow(commandSchema, rawCommand, 'command');
+      const record = await store.load(pipId);
+      if (!record) throw new PipNotFoundError(pipId);
+      const evaluation = evaluate(record, command, actor, clock.now().toISOString());
+      const issues = [...evaluation.forbidden, ...evaluation.refused];
+      const accepted = issues.length === 0 && evaluation.next !== undefined;
+      return {
+        accepted,
+        state: record.state,
+        ...(accepted && evaluation.next ? { nextState: flattenState(evaluation.next.value) } : {}),
+        events: accepted ? evaluation.events.map((event) => event.type) : [],
+        issues,
+      };
+    },
+
+    async get(pipId, options) {
+      const { actor } = parseOrThrow(readOptionsSchema, options, 'read options');
+      return loadReadable(pipId, actor);
+    },
+
+    async history(pipId, options) {
+      const { actor } = parseOrThrow(readOptionsSchema, options, 'read options');
+      await loadReadable(pipId, actor);
+      return store.readEvents(pipId);
+    },
+
+    async list(query, options) {
+      const { actor } = parseOrThrow(readOptionsSchema, options, 'read options');
+      const records = await store.list(query);
+      return records.filter((record) => authorizeRead(record, actor).length === 0);
+    },
+
+    async verify(pipId, options) {
+      const { actor } = parseOrThrow(readOptionsSchema, options, 'read options');
+      const record = await loadReadable(pipId, actor);
+      const events = await store.readEvents(pipId);
+      const chain = verifyHistory(events, {
+        pipId,
+        head: { version: record.version, lastHash: record.lastHash },
+      });
+      let replayMatches: boolean;
+      try {
+        const replay = replayEvents(events.map((stored) => stored.event));
+        replayMatches =
+          replay.state === record.state &&
+          canonicalJson(replay.context) === canonicalJson(record.context);
+      } catch {
+        replayMatches = false;
+      }
+      return { pipId, chain, replayMatches, ok: chain.ok && replayMatches };
+    },
+
+    async tick(at, tickOptions = {}) {
+      const now = toIso(at ?? clock.now());
+      const limit = tickOptions.limit ?? 500;
+      const fired: FiredDeadline[] = [];
+      const skipped: { timerId: string; code: string }[] = [];
+      const seen = new Set<string>();
+      // Firing a deadline can schedule another that is already due (a long-idle engine catching
+      // up), so sweep until nothing due is left.
+      for (;;) {
+        const due = (await store.dueTimers(now, limit + seen.size)).filter(
+          (timer) => !seen.has(`${timer.timerId}@${timer.dueAt}`),
+        );
+        if (due.length === 0) break;
+        for (const timer of due.slice(0, limit)) {
+          seen.add(`${timer.timerId}@${timer.dueAt}`);
+          const command: Command = {
+            type: 'DEADLINE_REACHED',
+            deadlineId: timer.deadlineId,
+            dueAt: timer.dueAt,
+          };
+          try {
+            const result = await dispatchAt(
+              timer.pipId,
+              command,
+              {
+                actor: SYSTEM_ACTOR,
+                idempotencyKey: `timer:${timer.timerId}@${timer.dueAt}`,
+                retries: 5,
+              },
+              now,
+            );
+            fired.push({ ...timer, events: result.events.map((event) => event.event.type) });
+          } catch (error) {
+            if (error instanceof CommandRefusedError || error instanceof PipNotFoundError) {
+              skipped.push({ timerId: timer.timerId, code: error.issues[0]?.code ?? error.code });
+            } else {
+              throw error;
+            }
+          }
+        }
+      }
+      return { now, fired, skipped };
+    },
+  };
+}

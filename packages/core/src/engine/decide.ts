@@ -1,0 +1,538 @@
+import type { PipkitIssue } from '../errors/pipkitError.js';
+import type { PipState } from '../machine/pipMachine.js';
+import type {
+  Deadline,
+  DeadlineChanges,
+  PipContext,
+  PipEvent,
+  PlanDates,
+} from '../machine/types.js';
+import type { Policy } from '../policy/definePolicy.js';
+import type { EscalationTrigger } from '../policy/policySchema.js';
+import type { Actor } from '../policy/roles.js';
+import type { Command, CommandOf, DocumentRef, Goal } from './commands.js';
+import type { Schedule } from './schedule.js';
+
+/** Everything a decision reads. @internal */
+export interface DecisionInput {
+  readonly state: PipState;
+  readonly context: PipContext;
+  readonly policy: Policy;
+  readonly schedule: Schedule;
+  readonly command: Command;
+  readonly actor: Actor;
+  readonly now: string;
+}
+
+/** The events a command would produce, or every reason it cannot. @internal */
+export interface Decision {
+  readonly events: PipEvent[];
+  readonly issues: PipkitIssue[];
+}
+
+const issue = (code: string, message: string, path: (string | number)[] = []): PipkitIssue => ({
+  code,
+  path,
+  message,
+});
+
+/** Ids of the deadlines that belong to the running plan period. */
+function planDeadlineIds(context: PipContext): string[] {
+  return Object.values(context.deadlines)
+    .filter((deadline) => deadline.kind === 'checkIn' || deadline.kind === 'planEnd')
+    .map((deadline) => deadline.id);
+}
+
+function allDeadlineIds(context: PipContext): string[] {
+  return Object.keys(context.deadlines);
+}
+
+/** Checks goals against the policy: enough of them, each measurable when required. @internal */
+export function goalIssues(
+  goals: readonly Goal[],
+  policy: Policy,
+  path: (string | number)[] = ['goals'],
+): PipkitIssue[] {
+  const issues: PipkitIssue[] = [];
+  const { minGoals, requireMeasurableGoals } = policy.document.plan;
+  if (goals.length < minGoals) {
+    issues.push(
+      issue(
+        'TOO_FEW_GOALS',
+        `The policy needs at least ${minGoals} goal(s); the plan has ${goals.length}.`,
+        path,
+      ),
+    );
+  }
+  if (requireMeasurableGoals) {
+    goals.forEach((goal, index) => {
+      if (!goal.measure) {
+        issues.push(
+          issue(
+            'GOAL_NOT_MEASURABLE',
+            `Goal "${goal.id}" needs a measurable criterion (measure).`,
+            [...path, index, 'measure'],
+          ),
+        );
+      }
+    });
+  }
+  const ids = new Set<string>();
+  goals.forEach((goal, index) => {
+    if (ids.has(goal.id))
+      issues.push(
+        issue('DUPLICATE_GOAL', `Two goals share the id "${goal.id}".`, [...path, index, 'id']),
+      );
+    ids.add(goal.id);
+  });
+  return issues;
+}
+
+/** Every document kind the policy requires for this command that is neither attached nor supplied. @internal */
+export function documentIssues(input: DecisionInput): PipkitIssue[] {
+  const required = input.policy.document.requiredDocuments[input.command.type] ?? [];
+  if (required.length === 0) return [];
+  const present = new Set<string>(input.context.documents.map((document) => document.kind));
+  for (const document of input.command.documents ?? []) present.add(document.kind);
+  return required
+    .filter((kind) => !present.has(kind))
+    .map((kind) =>
+      issue(
+        'DOCUMENT_MISSING',
+        `${input.command.type} needs a "${kind}" document; attach it or send it with the command.`,
+        ['documents', kind],
+      ),
+    );
+}
+
+function escalations(
+  input: DecisionInput,
+  trigger: EscalationTrigger,
+  occurrence: number,
+): PipEvent[] {
+  return input.policy.document.escalations
+    .filter(
+      (rule) =>
+        rule.trigger === trigger &&
+        (rule.occurrence === undefined || rule.occurrence === occurrence),
+    )
+    .map((rule) => ({
+      type: 'ESCALATED',
+      at: input.now,
+      actor: input.actor,
+      trigger,
+      occurrence,
+      notify: rule.notify,
+    }));
+}
+
+function base<T extends PipEvent['type']>(
+  input: DecisionInput,
+  type: T,
+  deadlines?: DeadlineChanges,
+) {
+  return { type, at: input.now, actor: input.actor, ...(deadlines ? { deadlines } : {}) } as const;
+}
+
+/** The deadlines a started plan period sets: its end and the first check-in. */
+function startPlan(input: DecisionInput, plan: PlanDates): Deadline[] {
+  return [input.schedule.planEnd(plan), ...input.schedule.nextCheckIn(input.context, plan, 1)];
+}
+
+function acknowledgementEvent(
+  input: DecisionInput,
+  command: CommandOf<'ACKNOWLEDGE'> | CommandOf<'RECORD_REFUSAL'>,
+): { event: PipEvent | undefined; issues: PipkitIssue[] } {
+  const issues: PipkitIssue[] = [];
+  const known =
+    input.context.documents.some((document) => document.sha256 === command.documentSha256) ||
+    (command.documents ?? []).some((document) => document.sha256 === command.documentSha256);
+  if (!known) {
+    issues.push(
+      issue(
+        'DOCUMENT_NOT_ATTACHED',
+        'The acknowledged document hash matches no document on this plan.',
+        ['documentSha256'],
+      ),
+    );
+  }
+  if (
+    command.type === 'RECORD_REFUSAL' &&
+    input.policy.document.acknowledgement.mode !== 'refusalWithWitness'
+  ) {
+    issues.push(
+      issue(
+        'ACKNOWLEDGEMENT_REQUIRED',
+        'This policy requires the employee to acknowledge; a refusal does not start the plan.',
+      ),
+    );
+  }
+  const startsNow = input.policy.document.plan.startsOn === 'acknowledgement';
+  const plan = startsNow ? input.schedule.planFrom(input.now) : undefined;
+  const deadlines: DeadlineChanges = {
+    clear: ['acknowledgement'],
+    set: plan ? startPlan(input, plan) : [],
+  };
+  const event: PipEvent =
+    command.type === 'ACKNOWLEDGE'
+      ? {
+          ...base(input, 'ACKNOWLEDGED', deadlines),
+          documentSha256: command.documentSha256,
+          ...(plan ? { plan } : {}),
+        }
+      : {
+          ...base(input, 'REFUSAL_WITNESSED', deadlines),
+          documentSha256: command.documentSha256,
+          witnessId: command.witnessId,
+          ...(plan ? { plan } : {}),
+        };
+  return { event, issues };
+}
+
+function issueEvent(input: DecisionInput, type: 'ISSUED' | 'APPROVED'): PipEvent {
+  const { schedule } = input;
+  const startsNow = input.policy.document.plan.startsOn === 'issue';
+  const plan = startsNow ? schedule.planFrom(input.now) : undefined;
+  const set = [
+    schedule.after(
+      'acknowledgement',
+      'acknowledgement',
+      schedule.day(input.now),
+      input.policy.document.acknowledgement.due,
+    ),
+    ...(plan ? startPlan(input, plan) : []),
+  ];
+  return { ...base(input, type, { set }), ...(plan ? { plan } : {}) };
+}
+
+function periodEnded(input: DecisionInput, early: boolean): PipEvent {
+  const { schedule, context } = input;
+  // A period that runs its course ends on its last day; one concluded early ends today.
+  const endDay =
+    early || !context.plan ? schedule.day(input.now) : schedule.dayOfDate(context.plan.endDate);
+  const review = schedule.after('review', 'review', endDay, input.policy.document.review.due);
+  return {
+    ...base(input, 'PERIOD_ENDED', { clear: planDeadlineIds(context), set: [review] }),
+    early,
+  };
+}
+
+function deadlineReached(input: DecisionInput, command: CommandOf<'DEADLINE_REACHED'>): Decision {
+  const deadline = input.context.deadlines[command.deadlineId];
+  if (!deadline || deadline.dueAt !== command.dueAt) {
+    return {
+      events: [],
+      issues: [
+        issue(
+          'DEADLINE_NOT_PENDING',
+          `Deadline "${command.deadlineId}" is not pending at that time (it was met, moved or cancelled).`,
+          ['deadlineId'],
+        ),
+      ],
+    };
+  }
+  if (deadline.dueAt > input.now) {
+    return {
+      events: [],
+      issues: [
+        issue('DEADLINE_NOT_DUE', `Deadline "${deadline.id}" is not due until ${deadline.dueAt}.`, [
+          'deadlineId',
+        ]),
+      ],
+    };
+  }
+  const { context, schedule } = input;
+  const clear = { clear: [deadline.id] };
+  switch (deadline.kind) {
+    case 'acknowledgement':
+      return {
+        events: [
+          base(input, 'ACKNOWLEDGEMENT_OVERDUE', clear),
+          ...escalations(input, 'acknowledgementOverdue', 1),
+        ],
+        issues: [],
+      };
+    case 'checkIn': {
+      const number = Number(deadline.id.split(':')[1]);
+      const plan = context.plan as PlanDates;
+      const set = schedule.nextCheckIn(context, plan, number + 1);
+      return {
+        events: [
+          { ...base(input, 'CHECK_IN_MISSED', { clear: [deadline.id], set }), number },
+          ...escalations(input, 'checkInMissed', context.checkIns.missed + 1),
+        ],
+        issues: [],
+      };
+    }
+    case 'planEnd':
+      return { events: [periodEnded(input, false)], issues: [] };
+    case 'review':
+      return {
+        events: [base(input, 'REVIEW_OVERDUE', clear), ...escalations(input, 'reviewOverdue', 1)],
+        issues: [],
+      };
+    case 'reply':
+      return { events: [base(input, 'REPLY_WINDOW_CLOSED', clear)], issues: [] };
+    case 'decision':
+      return {
+        events: [
+          base(input, 'DECISION_OVERDUE', clear),
+          ...escalations(input, 'decisionOverdue', 1),
+        ],
+        issues: [],
+      };
+    case 'watch':
+      return { events: [base(input, 'WATCH_ENDED', clear)], issues: [] };
+  }
+}
+
+/**
+ * Decides what a command means for this PIP under its policy: the events it produces, or every
+ * reason (beyond authorization and state, checked by the engine) it must be refused. Pure. @internal
+ */
+export function decide(input: DecisionInput): Decision {
+  const { command, context, policy, schedule } = input;
+  const doc = policy.document;
+  const issues: PipkitIssue[] = documentIssues(input);
+  const events: PipEvent[] = [];
+  const attached: readonly DocumentRef[] = command.documents ?? [];
+  if (attached.length > 0)
+    events.push({ ...base(input, 'DOCUMENTS_ATTACHED'), documents: attached });
+
+  switch (command.type) {
+    case 'UPDATE_PLAN':
+      issues.push(...goalIssues(command.goals, policy));
+      events.push({ ...base(input, 'PLAN_UPDATED'), goals: command.goals });
+      break;
+    case 'ATTACH_DOCUMENT':
+      if (attached.length === 0)
+        issues.push(
+          issue('NO_DOCUMENTS', 'ATTACH_DOCUMENT needs at least one document.', ['documents']),
+        );
+      break;
+    case 'SUBMIT_FOR_APPROVAL':
+      if (!doc.approval.required) {
+        issues.push(
+          issue('APPROVAL_NOT_REQUIRED', 'This policy does not use approval; send ISSUE instead.'),
+        );
+      }
+      issues.push(...goalIssues(context.goals, policy));
+      events.push(base(input, 'SUBMITTED_FOR_APPROVAL'));
+      break;
+    case 'APPROVE':
+      events.push(issueEvent(input, 'APPROVED'));
+      break;
+    case 'REJECT':
+      events.push({ ...base(input, 'APPROVAL_REJECTED'), reasonCode: command.reasonCode });
+      break;
+    case 'ISSUE':
+      if (doc.approval.required) {
+        issues.push(
+          issue(
+            'APPROVAL_REQUIRED',
+            'This policy requires approval first: send SUBMIT_FOR_APPROVAL, then an approver sends APPROVE.',
+          ),
+        );
+      }
+      issues.push(...goalIssues(context.goals, policy));
+      events.push(issueEvent(input, 'ISSUED'));
+      break;
+    case 'ACKNOWLEDGE':
+    case 'RECORD_REFUSAL': {
+      const result = acknowledgementEvent(input, command);
+      issues.push(...result.issues);
+      if (result.event) events.push(result.event);
+      break;
+    }
+    case 'RECORD_CHECK_IN': {
+      const number = context.checkIns.next;
+      const plan = context.plan;
+      const clear = [`checkIn:${number}`].filter((id) => id in context.deadlines);
+      const set = plan ? schedule.nextCheckIn(context, plan, number + 1, input.now) : [];
+      events.push({
+        ...base(input, 'CHECK_IN_HELD', { clear, set }),
+        number,
+        assessment: command.assessment,
+      });
+      break;
+    }
+    case 'PAUSE':
+      events.push({
+        ...base(input, 'PAUSED', { clear: planDeadlineIds(context) }),
+        category: command.category,
+        hostRef: command.hostRef,
+      });
+      break;
+    case 'RESUME': {
+      const pause = context.pause;
+      const plan = context.plan;
+      if (!pause || !plan) {
+        issues.push(issue('NOT_PAUSED', 'The plan is not paused.'));
+        break;
+      }
+      const span = schedule.pausedSpan(pause.since, input.now);
+      const moved: PlanDates = {
+        ...plan,
+        endDate: schedule.shiftDate(plan.endDate, span),
+        anchorDate: schedule.shiftDate(plan.anchorDate, span),
+      };
+      const set = [
+        schedule.planEnd(moved),
+        ...schedule.nextCheckIn(context, moved, context.checkIns.next),
+      ];
+      events.push({ ...base(input, 'RESUMED', { set }), pausedDays: span, plan: moved });
+      break;
+    }
+    case 'EXTEND': {
+      const plan = context.plan;
+      const limits = doc.extensions;
+      if (!plan) {
+        issues.push(issue('NO_PLAN_PERIOD', 'The plan period has not started.'));
+        break;
+      }
+      if (context.extensions.count >= limits.maxCount) {
+        issues.push(
+          issue(
+            'EXTENSION_LIMIT_REACHED',
+            `The policy allows ${limits.maxCount} extension(s); ${context.extensions.count} granted.`,
+          ),
+        );
+      }
+      if (command.amount > limits.maxEach) {
+        issues.push(
+          issue(
+            'EXTENSION_TOO_LONG',
+            `One extension may be at most ${limits.maxEach} ${limits.unit}.`,
+            ['amount'],
+          ),
+        );
+      }
+      if (context.extensions.total + command.amount > limits.maxTotal) {
+        issues.push(
+          issue(
+            'EXTENSION_TOTAL_EXCEEDED',
+            `Extensions may total at most ${limits.maxTotal} ${limits.unit}; ${context.extensions.total} already granted.`,
+            ['amount'],
+          ),
+        );
+      }
+      if (limits.reasons && !limits.reasons.includes(command.reason)) {
+        issues.push(
+          issue('EXTENSION_REASON_NOT_ALLOWED', `Allowed reasons: ${limits.reasons.join(', ')}.`, [
+            'reason',
+          ]),
+        );
+      }
+      const endDate = schedule.extendedEnd(plan, command.amount);
+      const cap = schedule.planCap(plan);
+      if (cap !== undefined && endDate > cap) {
+        issues.push(
+          issue(
+            'PLAN_CAP_EXCEEDED',
+            `The plan would end ${endDate}; the policy caps it at ${cap}.`,
+            ['amount'],
+          ),
+        );
+      }
+      const extended: PlanDates = { ...plan, endDate };
+      const hasCheckIn = Object.values(context.deadlines).some(
+        (deadline) => deadline.kind === 'checkIn',
+      );
+      const set = [
+        schedule.planEnd(extended),
+        ...(hasCheckIn ? [] : schedule.nextCheckIn(context, extended, context.checkIns.next)),
+      ];
+      events.push({
+        ...base(input, 'EXTENDED', { set }),
+        amount: command.amount,
+        unit: limits.unit,
+        reason: command.reason,
+        plan: extended,
+      });
+      break;
+    }
+    case 'CONCLUDE_EARLY':
+      if (!doc.plan.allowEarlyConclusion) {
+        issues.push(
+          issue(
+            'EARLY_CONCLUSION_NOT_ALLOWED',
+            'This policy does not allow ending the period early.',
+          ),
+        );
+      }
+      events.push(periodEnded(input, true));
+      break;
+    case 'PASS': {
+      const watch = doc.watchWindow
+        ? schedule.after('watch', 'watch', schedule.day(input.now), doc.watchWindow)
+        : undefined;
+      events.push({
+        ...base(input, 'PASSED', { clear: allDeadlineIds(context), set: watch ? [watch] : [] }),
+        ...(watch ? { watchUntil: watch.dueAt } : {}),
+      });
+      break;
+    }
+    case 'PROPOSE_TERMINATION': {
+      const today = schedule.day(input.now);
+      const t = doc.termination;
+      // The notice end is a date, not a timer: a removal cannot take effect before the day after it.
+      const notice = schedule.after('notice', 'decision', today, t.noticePeriod);
+      const reply = schedule.after('reply', 'reply', today, t.replyWindow);
+      const decisionDue = t.decisionDue
+        ? [schedule.after('decision', 'decision', schedule.day(notice.dueAt), t.decisionDue)]
+        : [];
+      events.push({
+        ...base(input, 'TERMINATION_PROPOSED', {
+          clear: allDeadlineIds(context),
+          set: [reply, ...decisionDue],
+        }),
+        noticeEndDate: notice.date,
+      });
+      break;
+    }
+    case 'SUBMIT_REPLY':
+      if (context.termination && !('reply' in context.deadlines)) {
+        issues.push(issue('REPLY_WINDOW_CLOSED', 'The reply window has closed.'));
+      }
+      events.push(base(input, 'REPLY_SUBMITTED'));
+      break;
+    case 'DECIDE': {
+      const termination = context.termination;
+      if (termination && 'reply' in context.deadlines && termination.replies === 0) {
+        issues.push(
+          issue(
+            'REPLY_WINDOW_OPEN',
+            `The employee may still reply until ${context.deadlines.reply?.date ?? ''}; decide after the reply or the window.`,
+          ),
+        );
+      }
+      const effectiveAt =
+        command.decision === 'remove' && termination
+          ? laterOf(input.now, schedule.effectiveAfterNotice(termination.noticeEndDate))
+          : undefined;
+      events.push({
+        ...base(input, 'DECIDED', { clear: allDeadlineIds(context) }),
+        decision: command.decision,
+        ...(effectiveAt ? { effectiveAt } : {}),
+      });
+      break;
+    }
+    case 'CLOSE':
+      events.push({
+        ...base(input, 'CLOSED', { clear: allDeadlineIds(context) }),
+        reason: command.reason,
+      });
+      break;
+    case 'DEADLINE_REACHED': {
+      const reached = deadlineReached(input, command);
+      issues.push(...reached.issues);
+      events.push(...reached.events);
+      break;
+    }
+  }
+  return { events, issues };
+}
+
+function laterOf(a: string, b: string): string {
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}

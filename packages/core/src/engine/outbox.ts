@@ -1,0 +1,66 @@
+import type { StoredEvent } from '../audit/hashChain.js';
+import type { PipContext } from '../machine/types.js';
+import type { OutboxMessage } from '../store/pipStore.js';
+
+/**
+ * The side effects of accepted events, as data: notifications for the host to deliver through its
+ * own channels. Ids are `pipId:version:index`, so a redelivered message is recognisable. @internal
+ */
+export function outboxFor(
+  context: PipContext,
+  events: readonly StoredEvent[],
+  version: number,
+): OutboxMessage[] {
+  const messages: OutboxMessage[] = [];
+  for (const stored of events) {
+    const { event } = stored;
+    const notify = (
+      template: string,
+      to: readonly string[],
+      extra: Record<string, unknown> = {},
+    ): void => {
+      messages.push({
+        id: `${context.pipId}:${version}:${messages.length}`,
+        pipId: context.pipId,
+        type: 'notification',
+        payload: {
+          template,
+          notify: to,
+          employeeId: context.employee.id,
+          managerId: context.managerId,
+          seq: stored.seq,
+          ...extra,
+        },
+        createdAt: event.at,
+      });
+    };
+    switch (event.type) {
+      case 'SUBMITTED_FOR_APPROVAL':
+        notify('pip.approvalRequested', ['hr']);
+        break;
+      case 'APPROVED':
+      case 'ISSUED':
+        notify('pip.issued', ['employee', 'manager']);
+        break;
+      case 'ESCALATED':
+        notify(`pip.escalation.${event.trigger}`, event.notify, { occurrence: event.occurrence });
+        break;
+      case 'EXTENDED':
+        notify('pip.extended', ['employee', 'manager', 'hr'], { endDate: event.plan.endDate });
+        break;
+      case 'TERMINATION_PROPOSED':
+        notify('pip.terminationProposed', ['employee', 'hr'], {
+          noticeEndDate: event.noticeEndDate,
+        });
+        break;
+      case 'PASSED':
+      case 'DECIDED':
+      case 'CLOSED':
+        notify(`pip.${event.type.toLowerCase()}`, ['employee', 'manager', 'hr']);
+        break;
+      default:
+        break;
+    }
+  }
+  return messages;
+}

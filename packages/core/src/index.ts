@@ -1,0 +1,110 @@
+/**
+ * @pipkit/core: Performance Improvement Plans as durable, auditable state machines.
+ *
+ * The public surface, by concept: errors, calendar, policy, machine, audit, store, engine.
+ * @packageDocumentation
+ */
+
+// errors
+export {
+  CalendarError,
+  CommandRefusedError,
+  ErrorCodes,
+  ForbiddenError,
+  IdempotencyKeyReusedError,
+  PipAlreadyExistsError,
+  PipkitError,
+  PipNotFoundError,
+  PolicyNotFoundError,
+  PolicyValidationError,
+  ValidationError,
+  VersionConflictError,
+} from './errors/pipkitError.js';
+export type { ErrorCode, PipkitIssue } from './errors/pipkitError.js';
+
+// calendar
+export { createCalendar, isValidTimeZone } from './calendar/calendar.js';
+export type { Calendar, CalendarSpec, Weekday } from './calendar/calendar.js';
+export { computeDueDate, durationSchema, durations } from './calendar/duration.js';
+export type { DueDate, Duration } from './calendar/duration.js';
+
+// policy
+export { definePolicy } from './policy/definePolicy.js';
+export type { Policy, PolicyRule, PolicyRuleInput } from './policy/definePolicy.js';
+export { defaultPolicy, defaultPolicyDocument } from './policy/defaultPolicy.js';
+export { escalationTriggerSchema, policyDocumentSchema } from './policy/policySchema.js';
+export type {
+  EscalationTrigger,
+  PolicyDocument,
+  PolicyDocumentInput,
+} from './policy/policySchema.js';
+export { actorSchema, roleSchema } from './policy/roles.js';
+export type { Actor, Role } from './policy/roles.js';
+export { allowedRoles, DEFAULT_PERMISSIONS, defaultAuthorizer } from './policy/authorize.js';
+export type { AuthorizationAction, AuthorizationRequest, Authorizer } from './policy/authorize.js';
+
+// machine
+export { FINAL_STATES, MACHINE_VERSION, PIP_STATES, pipMachine } from './machine/pipMachine.js';
+export type { PipMachine, PipState } from './machine/pipMachine.js';
+export { flattenState, isFinalState, replayEvents } from './machine/snapshot.js';
+export { toMermaid } from './machine/diagram.js';
+export type {
+  AttachedDocument,
+  Deadline,
+  DeadlineChanges,
+  DeadlineKind,
+  PipContext,
+  PipEvent,
+  PipEventType,
+  PipOutcome,
+  PlanDates,
+} from './machine/types.js';
+
+// audit
+export { GENESIS_HASH, hashEvent, verifyHistory } from './audit/hashChain.js';
+export type { HistoryBreak, HistoryVerification, StoredEvent } from './audit/hashChain.js';
+
+// store
+export { NO_PIP_YET } from './store/pipStore.js';
+export type {
+  CommitRequest,
+  IdempotencyRecord,
+  ListQuery,
+  OutboxMessage,
+  PipRecord,
+  PipStore,
+  TimerRow,
+} from './store/pipStore.js';
+export { memoryStore } from './store/memoryStore.js';
+
+// engine
+export {
+  closeReasonSchema,
+  COMMAND_TYPES,
+  commandSchema,
+  decisionSchema,
+  documentRefSchema,
+  goalSchema,
+  openPipSchema,
+  pauseCategorySchema,
+} from './engine/commands.js';
+export type {
+  Command,
+  CommandOf,
+  CommandType,
+  DocumentRef,
+  Goal,
+  OpenPipInput,
+} from './engine/commands.js';
+export { createEngine, SYSTEM_ACTOR, systemClock } from './engine/createEngine.js';
+export type {
+  Clock,
+  DispatchOptions,
+  DispatchResult,
+  Engine,
+  EngineOptions,
+  Explanation,
+  FiredDeadline,
+  PipVerification,
+  TickResult,
+} from './engine/createEngine.js';

@@ -1,0 +1,173 @@
+import type { Deadline, DeadlineChanges, PipContext, PipEvent } from './types.js';
+
+/**
+ * Folds one accepted event into the context. Pure and total: the machine decides whether an event
+ * is legal in the current state; this only records what it says. @internal
+ */
+export function evolve(context: PipContext, event: PipEvent): PipContext {
+  const next = applyDeadlines(context, event.deadlines);
+  switch (event.type) {
+    case 'PIP_CREATED':
+      return next;
+    case 'PLAN_UPDATED':
+      return { ...next, goals: event.goals };
+    case 'DOCUMENTS_ATTACHED':
+      return {
+        ...next,
+        documents: [
+          ...next.documents,
+          ...event.documents.map((document) => ({
+            ...document,
+            attachedAt: event.at,
+            attachedBy: event.actor.id,
+          })),
+        ],
+      };
+    case 'SUBMITTED_FOR_APPROVAL':
+      return { ...next, submittedBy: event.actor.id };
+    case 'APPROVAL_REJECTED': {
+      const { submittedBy: _submitted, ...rest } = next;
+      return rest;
+    }
+    case 'APPROVED':
+    case 'ISSUED':
+      return {
+        ...next,
+        issuedAt: event.at,
+        ...(event.type === 'APPROVED' ? { approvedBy: event.actor.id } : {}),
+        ...(event.plan ? { plan: event.plan } : {}),
+      };
+    case 'ACKNOWLEDGED':
+      return {
+        ...next,
+        acknowledgement: {
+          kind: 'signed',
+          at: event.at,
+          by: event.actor.id,
+          documentSha256: event.documentSha256,
+        },
+        ...(event.plan ? { plan: event.plan } : {}),
+      };
+    case 'REFUSAL_WITNESSED':
+      return {
+        ...next,
+        acknowledgement: {
+          kind: 'refusalWitnessed',
+          at: event.at,
+          by: event.actor.id,
+          documentSha256: event.documentSha256,
+          witnessId: event.witnessId,
+        },
+        ...(event.plan ? { plan: event.plan } : {}),
+      };
+    case 'CHECK_IN_HELD':
+      return {
+        ...next,
+        checkIns: {
+          ...next.checkIns,
+          held: next.checkIns.held + 1,
+          lastHeldAt: event.at,
+          next: event.number + 1,
+        },
+      };
+    case 'CHECK_IN_MISSED':
+      return {
+        ...next,
+        checkIns: { ...next.checkIns, missed: next.checkIns.missed + 1, next: event.number + 1 },
+      };
+    case 'ESCALATED':
+      return { ...next, escalations: next.escalations + 1 };
+    case 'PAUSED': {
+      const suspended = Object.values(context.deadlines).filter(
+        (deadline) => !(deadline.id in next.deadlines),
+      );
+      return {
+        ...next,
+        pause: {
+          since: event.at,
+          category: event.category,
+          hostRef: event.hostRef,
+          resumeTo: resumeTarget(context),
+          suspended,
+        },
+      };
+    }
+    case 'RESUMED': {
+      const { pause: _pause, ...rest } = next;
+      return { ...rest, plan: event.plan, pausedDays: next.pausedDays + event.pausedDays };
+    }
+    case 'EXTENDED':
+      return {
+        ...next,
+        plan: event.plan,
+        extensions: {
+          count: next.extensions.count + 1,
+          total: next.extensions.total + event.amount,
+        },
+      };
+    case 'TERMINATION_PROPOSED':
+      return {
+        ...next,
+        termination: {
+          proposedBy: event.actor.id,
+          proposedAt: event.at,
+          noticeEndDate: event.noticeEndDate,
+          replies: 0,
+        },
+      };
+    case 'REPLY_SUBMITTED':
+      return next.termination
+        ? { ...next, termination: { ...next.termination, replies: next.termination.replies + 1 } }
+        : next;
+    case 'PASSED':
+      return {
+        ...next,
+        outcome: { status: 'passed', reason: 'passed', at: event.at, by: event.actor.id },
+      };
+    case 'DECIDED': {
+      const reason = DECISION_REASONS[event.decision];
+      return {
+        ...next,
+        outcome: {
+          status: event.decision === 'remove' ? 'terminated' : 'closed',
+          reason,
+          at: event.at,
+          by: event.actor.id,
+          ...(event.effectiveAt ? { effectiveAt: event.effectiveAt } : {}),
+        },
+      };
+    }
+    case 'CLOSED':
+      return {
+        ...next,
+        outcome: { status: 'closed', reason: event.reason, at: event.at, by: event.actor.id },
+      };
+    case 'ACKNOWLEDGEMENT_OVERDUE':
+    case 'PERIOD_ENDED':
+    case 'REVIEW_OVERDUE':
+    case 'WATCH_ENDED':
+    case 'REPLY_WINDOW_CLOSED':
+    case 'DECISION_OVERDUE':
+      return next;
+  }
+}
+
+const DECISION_REASONS = {
+  remove: 'removed',
+  demote: 'demoted',
+  reassign: 'reassigned',
+  retain: 'retained',
+} as const;
+
+/** Where a paused plan returns to: the extended phase once any extension was granted. @internal */
+export function resumeTarget(context: PipContext): 'active' | 'extended' {
+  return context.extensions.count > 0 ? 'extended' : 'active';
+}
+
+function applyDeadlines(context: PipContext, changes: DeadlineChanges | undefined): PipContext {
+  if (!changes || (!changes.set?.length && !changes.clear?.length)) return context;
+  const deadlines: Record<string, Deadline> = { ...context.deadlines };
+  for (const id of changes.clear ?? []) delete deadlines[id];
+  for (const deadline of changes.set ?? []) deadlines[deadline.id] = deadline;
+  return { ...context, deadlines };
+}

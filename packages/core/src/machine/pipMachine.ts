@@ -1,0 +1,172 @@
+import { assign, setup } from 'xstate';
+import { evolve } from './evolve.js';
+import type { PipContext, PipEvent, PipEventType } from './types.js';
+
+/**
+ * The version of the machine's shape. Stored with every PIP; bump it when a state is renamed or
+ * moved so stored PIPs can be migrated explicitly.
+ */
+export const MACHINE_VERSION = 1;
+
+/** Every state value a PIP can be in, flattened with dots (`passed.watching`). */
+export const PIP_STATES = [
+  'draft',
+  'pendingApproval',
+  'opened',
+  'active',
+  'paused',
+  'extended',
+  'review',
+  'passed.watching',
+  'passed.completed',
+  'terminationProposed',
+  'terminated',
+  'closed',
+] as const;
+
+/** A PIP's state, flattened with dots. */
+export type PipState = (typeof PIP_STATES)[number];
+
+/** States from which nothing moves: a command on them is refused with `PIP_CLOSED`. */
+export const FINAL_STATES: readonly PipState[] = ['passed.completed', 'terminated', 'closed'];
+
+type On = Partial<Record<PipEventType, unknown>>;
+
+/** A self-transition that records the event. */
+const note = { actions: 'record' } as const;
+/** Moves to `target` and records the event. */
+const to = (target: string) => ({ target, actions: 'record' }) as const;
+
+const attach = { DOCUMENTS_ATTACHED: note } satisfies On;
+const closable = { CLOSED: to('#pip.closed') } satisfies On;
+
+const planPhase = {
+  ...attach,
+  ...closable,
+  CHECK_IN_HELD: note,
+  CHECK_IN_MISSED: note,
+  ESCALATED: note,
+  PAUSED: to('#pip.paused'),
+  EXTENDED: to('#pip.extended'),
+  PERIOD_ENDED: to('#pip.review'),
+} satisfies On;
+
+/**
+ * The PIP lifecycle as an XState v5 machine. Pure: guards and `assign` only, no delays, no actors.
+ * It consumes accepted {@link PipEvent}s (facts), never raw commands: the engine decides, the
+ * machine records. Hosts may inspect it (`pipMachine.states`) or render it with {@link toMermaid}.
+ *
+ * @example
+ * ```ts
+ * import { initialTransition } from 'xstate';
+ * const [snapshot] = initialTransition(pipMachine, createdEvent);
+ * snapshot.value; // 'draft'
+ * ```
+ */
+export const pipMachine = setup({
+  types: {
+    context: {} as PipContext,
+    events: {} as PipEvent,
+    input: {} as Extract<PipEvent, { type: 'PIP_CREATED' }>,
+  },
+  actions: { record: assign(({ context, event }) => evolve(context, event)) },
+  guards: {
+    resumesToExtended: ({ context }) => context.pause?.resumeTo === 'extended',
+    hasWatchWindow: ({ event }) => event.type === 'PASSED' && event.watchUntil !== undefined,
+    removes: ({ event }) => event.type === 'DECIDED' && event.decision === 'remove',
+  },
+}).createMachine({
+  id: 'pip',
+  initial: 'draft',
+  context: ({ input }) => ({
+    pipId: input.pipId,
+    employee: input.employee,
+    managerId: input.managerId,
+    policy: input.policy,
+    createdAt: input.at,
+    createdBy: input.actor.id,
+    goals: input.goals,
+    documents: [],
+    checkIns: { held: 0, missed: 0, next: 1 },
+    extensions: { count: 0, total: 0 },
+    pausedDays: 0,
+    escalations: 0,
+    deadlines: {},
+  }),
+  states: {
+    draft: {
+      on: {
+        ...attach,
+        ...closable,
+        PLAN_UPDATED: note,
+        SUBMITTED_FOR_APPROVAL: to('pendingApproval'),
+        ISSUED: to('opened'),
+      },
+    },
+    pendingApproval: {
+      on: { ...attach, ...closable, APPROVED: to('opened'), APPROVAL_REJECTED: to('draft') },
+    },
+    opened: {
+      on: {
+        ...attach,
+        ...closable,
+        ACKNOWLEDGED: to('active'),
+        REFUSAL_WITNESSED: to('active'),
+        ACKNOWLEDGEMENT_OVERDUE: note,
+        ESCALATED: note,
+      },
+    },
+    active: { on: planPhase },
+    extended: { on: planPhase },
+    paused: {
+      on: {
+        ...attach,
+        ...closable,
+        ESCALATED: note,
+        RESUMED: [
+          { guard: 'resumesToExtended', target: 'extended', actions: 'record' },
+          { target: 'active', actions: 'record' },
+        ],
+      },
+    },
+    review: {
+      on: {
+        ...attach,
+        ...closable,
+        REVIEW_OVERDUE: note,
+        ESCALATED: note,
+        PASSED: [
+          { guard: 'hasWatchWindow', target: 'passed.watching', actions: 'record' },
+          { target: 'passed.completed', actions: 'record' },
+        ],
+        TERMINATION_PROPOSED: to('terminationProposed'),
+      },
+    },
+    passed: {
+      initial: 'watching',
+      states: {
+        watching: { on: { ...attach, WATCH_ENDED: to('completed') } },
+        completed: { type: 'final' },
+      },
+    },
+    terminationProposed: {
+      on: {
+        ...attach,
+        ...closable,
+        REPLY_SUBMITTED: note,
+        REPLY_WINDOW_CLOSED: note,
+        DECISION_OVERDUE: note,
+        ESCALATED: note,
+        DECIDED: [
+          { guard: 'removes', target: 'terminated', actions: 'record' },
+          { target: 'closed', actions: 'record' },
+        ],
+      },
+    },
+    terminated: { type: 'final' },
+    closed: { type: 'final' },
+  },
+});
+
+/** The machine's type, for hosts that type their own helpers. */
+export type PipMachine = typeof pipMachine;

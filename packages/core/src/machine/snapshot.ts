@@ -1,0 +1,85 @@
+import { type SnapshotFrom, type StateValue, createActor, initialTransition } from 'xstate';
+import { FINAL_STATES, type PipState, pipMachine } from './pipMachine.js';
+import type { PipContext, PipEvent } from './types.js';
+
+/** A live XState snapshot of the PIP machine. @internal */
+export type PipMachineSnapshot = SnapshotFrom<typeof pipMachine>;
+
+/** Flattens an XState state value into a dotted string (`{ passed: 'watching' }` is `passed.watching`). */
+export function flattenState(value: StateValue): PipState {
+  if (typeof value === 'string') return value as PipState;
+  const [key, child] = Object.entries(value)[0] as [string, StateValue];
+  return `${key}.${flattenState(child)}` as PipState;
+}
+
+function unflattenState(state: PipState): StateValue {
+  const dot = state.indexOf('.');
+  return dot === -1 ? state : { [state.slice(0, dot)]: state.slice(dot + 1) };
+}
+
+/** True when the state absorbs every command (passed with no watch left, terminated, closed). */
+export function isFinalState(state: PipState): boolean {
+  return FINAL_STATES.includes(state);
+}
+
+/** Restores a machine snapshot from our stored envelope (`state` + `context`). @internal */
+export function restoreSnapshot(state: PipState, context: PipContext): PipMachineSnapshot {
+  return pipMachine.resolveState({ value: unflattenState(state), context });
+}
+
+/** The first snapshot, from the creation event. @internal */
+export function initialSnapshot(
+  created: Extract<PipEvent, { type: 'PIP_CREATED' }>,
+): PipMachineSnapshot {
+  return initialTransition(pipMachine, created)[0];
+}
+
+/** True when the machine accepts this event in this snapshot. @internal */
+export function accepts(snapshot: PipMachineSnapshot, event: PipEvent): boolean {
+  return snapshot.can(event);
+}
+
+/**
+ * Applies accepted events to a snapshot. Restoring a short-lived actor for the batch measured
+ * about 1.4x faster than XState's pure `transition()` in xstate 5.33 (it builds a throwaway actor
+ * per call); the actor never outlives this function and runs no effects. Returns `undefined` when
+ * an event was not accepted in the state it met. @internal
+ */
+export function applyEvents(
+  snapshot: PipMachineSnapshot,
+  events: readonly PipEvent[],
+): PipMachineSnapshot | undefined {
+  // A restored actor ignores `input`; the machine's type demands one, so name that explicitly.
+  const actor = createActor(pipMachine, { snapshot, input: undefined as never });
+  actor.start();
+  let current = snapshot;
+  for (const event of events) {
+    actor.send(event);
+    const next = actor.getSnapshot();
+    // Every accepted transition records the event, so an ignored event leaves the snapshot as it was.
+    if (next === current) {
+      actor.stop();
+      return undefined;
+    }
+    current = next;
+  }
+  actor.stop();
+  return current;
+}
+
+/**
+ * Replays a PIP's events from creation. Invariant 4: the result equals the stored snapshot.
+ * Throws when an event is not legal where it appears (a corrupted or reordered log).
+ */
+export function replayEvents(events: readonly PipEvent[]): {
+  state: PipState;
+  context: PipContext;
+} {
+  const [first, ...rest] = events;
+  if (!first || first.type !== 'PIP_CREATED')
+    throw new Error('A PIP history starts with PIP_CREATED.');
+  const start = initialSnapshot(first);
+  const end = rest.length === 0 ? start : applyEvents(start, rest);
+  if (!end) throw new Error('The history contains an event its state does not accept.');
+  return { state: flattenState(end.value), context: end.context };
+}

@@ -1,0 +1,174 @@
+import type { Actor } from '../policy/roles.js';
+import type { DocumentRef, Goal } from '../engine/commands.js';
+
+/** What a deadline is for. Each kind has one meaning when it fires (see `docs/concepts.md`). */
+export type DeadlineKind =
+  'acknowledgement' | 'checkIn' | 'planEnd' | 'review' | 'reply' | 'decision' | 'watch';
+
+/** A pending deadline: data in the snapshot and a row in the store's timer index. */
+export interface Deadline {
+  /** Stable within the PIP (`planEnd`, `checkIn:3`); the timer id is `pipId/id`. */
+  readonly id: string;
+  readonly kind: DeadlineKind;
+  /** When it fires, UTC ISO. */
+  readonly dueAt: string;
+  /** The local date it falls on, in the employee's zone. */
+  readonly date: string;
+  /** For check-ins: the scheduled local meeting time, as UTC ISO. */
+  readonly scheduledAt?: string;
+}
+
+/** A document attached to the PIP, with who attached it and when. */
+export interface AttachedDocument extends DocumentRef {
+  readonly attachedAt: string;
+  readonly attachedBy: string;
+}
+
+/** The final outcome of a PIP. Every outcome carries a reason. */
+export interface PipOutcome {
+  readonly status: 'passed' | 'terminated' | 'closed';
+  /** `passed`, `removed`, `demoted`, `reassigned`, `retained`, `withdrawn`, `resigned`, `misconduct`, `transferred`, `policyChanged`. */
+  readonly reason: string;
+  readonly at: string;
+  readonly by: string;
+  /** For a removal: the earliest day it takes effect (after the notice period). */
+  readonly effectiveAt?: string;
+}
+
+/** Everything the machine knows about one PIP: plain JSON, about a kilobyte. */
+export interface PipContext {
+  readonly pipId: string;
+  readonly employee: { readonly id: string; readonly timeZone: string };
+  readonly managerId: string;
+  readonly policy: { readonly id: string; readonly version: number };
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly goals: readonly Goal[];
+  readonly documents: readonly AttachedDocument[];
+  readonly submittedBy?: string;
+  readonly approvedBy?: string;
+  readonly issuedAt?: string;
+  readonly acknowledgement?: {
+    readonly kind: 'signed' | 'refusalWitnessed';
+    readonly at: string;
+    readonly by: string;
+    readonly documentSha256: string;
+    readonly witnessId?: string;
+  };
+  /** The plan period, as local dates in the employee's zone. */
+  readonly plan?: {
+    readonly startDate: string;
+    readonly endDate: string;
+    readonly originalEndDate: string;
+    /** The civil date the check-in grid is anchored to (moves with pauses). */
+    readonly anchorDate: string;
+  };
+  readonly checkIns: {
+    readonly held: number;
+    readonly missed: number;
+    readonly lastHeldAt?: string;
+    readonly next: number;
+  };
+  readonly extensions: { readonly count: number; readonly total: number };
+  readonly pause?: {
+    readonly since: string;
+    readonly category: string;
+    readonly hostRef: string;
+    readonly resumeTo: 'active' | 'extended';
+    readonly suspended: readonly Deadline[];
+  };
+  readonly pausedDays: number;
+  readonly escalations: number;
+  readonly termination?: {
+    readonly proposedBy: string;
+    readonly proposedAt: string;
+    readonly noticeEndDate: string;
+    readonly replies: number;
+  };
+  /** Pending deadlines by id. */
+  readonly deadlines: Readonly<Record<string, Deadline>>;
+  readonly outcome?: PipOutcome;
+}
+
+/** Changes to the pending deadlines that an event carries. */
+export interface DeadlineChanges {
+  readonly set?: readonly Deadline[];
+  readonly clear?: readonly string[];
+}
+
+interface Base<T extends string> {
+  readonly type: T;
+  /** When it happened, UTC ISO. */
+  readonly at: string;
+  /** Who did it. */
+  readonly actor: Actor;
+  readonly deadlines?: DeadlineChanges;
+}
+
+/**
+ * A fact the engine accepted. Events are what the log stores and what the machine folds; they
+ * carry everything computed (dates, deadlines), so replaying them needs no policy and no clock.
+ */
+export type PipEvent =
+  | (Base<'PIP_CREATED'> & {
+      readonly pipId: string;
+      readonly employee: { readonly id: string; readonly timeZone: string };
+      readonly managerId: string;
+      readonly policy: { readonly id: string; readonly version: number };
+      readonly goals: readonly Goal[];
+    })
+  | (Base<'PLAN_UPDATED'> & { readonly goals: readonly Goal[] })
+  | (Base<'DOCUMENTS_ATTACHED'> & { readonly documents: readonly DocumentRef[] })
+  | Base<'SUBMITTED_FOR_APPROVAL'>
+  | (Base<'APPROVAL_REJECTED'> & { readonly reasonCode: string })
+  | (Base<'APPROVED'> & { readonly plan?: PlanDates })
+  | (Base<'ISSUED'> & { readonly plan?: PlanDates })
+  | (Base<'ACKNOWLEDGED'> & { readonly documentSha256: string; readonly plan?: PlanDates })
+  | (Base<'REFUSAL_WITNESSED'> & {
+      readonly documentSha256: string;
+      readonly witnessId: string;
+      readonly plan?: PlanDates;
+    })
+  | Base<'ACKNOWLEDGEMENT_OVERDUE'>
+  | (Base<'CHECK_IN_HELD'> & {
+      readonly number: number;
+      readonly assessment: 'onTrack' | 'mixed' | 'offTrack';
+    })
+  | (Base<'CHECK_IN_MISSED'> & { readonly number: number })
+  | (Base<'ESCALATED'> & {
+      readonly trigger: string;
+      readonly occurrence: number;
+      readonly notify: readonly string[];
+    })
+  | (Base<'PAUSED'> & { readonly category: string; readonly hostRef: string })
+  | (Base<'RESUMED'> & { readonly pausedDays: number; readonly plan: PlanDates })
+  | (Base<'EXTENDED'> & {
+      readonly amount: number;
+      readonly unit: string;
+      readonly reason: string;
+      readonly plan: PlanDates;
+    })
+  | (Base<'PERIOD_ENDED'> & { readonly early: boolean })
+  | Base<'REVIEW_OVERDUE'>
+  | (Base<'PASSED'> & { readonly watchUntil?: string })
+  | Base<'WATCH_ENDED'>
+  | (Base<'TERMINATION_PROPOSED'> & { readonly noticeEndDate: string })
+  | Base<'REPLY_SUBMITTED'>
+  | Base<'REPLY_WINDOW_CLOSED'>
+  | Base<'DECISION_OVERDUE'>
+  | (Base<'DECIDED'> & {
+      readonly decision: 'remove' | 'demote' | 'reassign' | 'retain';
+      readonly effectiveAt?: string;
+    })
+  | (Base<'CLOSED'> & { readonly reason: string });
+
+/** The type of an accepted event. */
+export type PipEventType = PipEvent['type'];
+
+/** The plan's dates as an event sets them. */
+export interface PlanDates {
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly originalEndDate: string;
+  readonly anchorDate: string;
+}

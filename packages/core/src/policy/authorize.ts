@@ -1,0 +1,139 @@
+import type { PipkitIssue } from '../errors/pipkitError.js';
+import type { Command, CommandType } from '../engine/commands.js';
+import type { PipContext } from '../machine/types.js';
+import type { PolicyDocument } from './policySchema.js';
+import type { Actor, Role } from './roles.js';
+
+/** What is being attempted: a command, opening a PIP, or reading one. */
+export type AuthorizationAction = CommandType | 'OPEN' | 'READ';
+
+/** Everything an authorizer may look at. */
+export interface AuthorizationRequest {
+  readonly actor: Actor;
+  readonly action: AuthorizationAction;
+  /** The command, for command actions. */
+  readonly command?: Command;
+  /** The PIP (for `OPEN`: the one about to be created). */
+  readonly pip: {
+    readonly pipId: string;
+    readonly employeeId: string;
+    readonly managerId: string;
+    readonly context?: PipContext;
+  };
+  readonly policy: PolicyDocument;
+}
+
+/**
+ * The authorization port: returns every reason to deny (empty to allow). Runs before every
+ * command and read; deny by default. Wrap {@link defaultAuthorizer} to add host rules.
+ */
+export type Authorizer = (request: AuthorizationRequest) => readonly PipkitIssue[];
+
+/** Roles allowed per command when a policy does not say. `APPROVE`/`REJECT`/`DECIDE` come from the policy. */
+export const DEFAULT_PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>> = {
+  UPDATE_PLAN: ['manager', 'hr'],
+  ATTACH_DOCUMENT: ['employee', 'manager', 'hr', 'legal'],
+  SUBMIT_FOR_APPROVAL: ['manager', 'hr'],
+  APPROVE: ['hr'],
+  REJECT: ['hr'],
+  ISSUE: ['manager', 'hr'],
+  ACKNOWLEDGE: ['employee'],
+  RECORD_REFUSAL: ['manager', 'hr'],
+  RECORD_CHECK_IN: ['manager', 'hr'],
+  PAUSE: ['hr'],
+  RESUME: ['hr'],
+  EXTEND: ['manager', 'hr'],
+  CONCLUDE_EARLY: ['manager', 'hr'],
+  PASS: ['manager', 'hr'],
+  PROPOSE_TERMINATION: ['manager', 'hr'],
+  SUBMIT_REPLY: ['employee'],
+  DECIDE: ['hr'],
+  CLOSE: ['hr'],
+  DEADLINE_REACHED: ['system'],
+};
+
+const READ_ROLES: readonly Role[] = ['hr', 'legal', 'seniorManager', 'system'];
+
+/** The roles a policy allows for a command, after its own overrides. */
+export function allowedRoles(policy: PolicyDocument, command: CommandType): readonly Role[] {
+  const explicit = policy.permissions[command];
+  if (explicit) return explicit;
+  if (command === 'APPROVE' || command === 'REJECT') return policy.approval.approverRoles;
+  if (command === 'DECIDE') return policy.termination.deciderRoles;
+  return DEFAULT_PERMISSIONS[command];
+}
+
+const deny = (
+  code: string,
+  message: string,
+  path: (string | number)[] = ['actor'],
+): PipkitIssue => ({ code, path, message });
+
+/**
+ * The default role policy: the policy's roles per command; an `employee` acts only on their own
+ * PIP and a `manager` only on PIPs they manage; the employee never acts on their own PIP in another
+ * role; separation of duties (an approver never approves what they submitted, a decider never
+ * decides their own proposal, a witness is neither the employee nor the recorder).
+ */
+export const defaultAuthorizer: Authorizer = ({ actor, action, command, pip, policy }) => {
+  const issues: PipkitIssue[] = [];
+  const isEmployee = actor.id === pip.employeeId;
+  if (isEmployee && actor.role !== 'employee') {
+    issues.push(deny('SELF_DEALING', 'The employee on a plan cannot act on it in another role.'));
+  }
+  if (actor.role === 'employee' && !isEmployee) {
+    issues.push(
+      deny('NOT_THE_EMPLOYEE', 'Only the employee on this plan can act as its employee.'),
+    );
+  }
+  if (actor.role === 'manager' && actor.id !== pip.managerId) {
+    issues.push(deny('NOT_THE_MANAGER', "Only the plan's manager can act as its manager."));
+  }
+  if (action === 'READ') {
+    if (!['employee', 'manager'].includes(actor.role) && !READ_ROLES.includes(actor.role)) {
+      issues.push(deny('ROLE_NOT_ALLOWED', `Role "${actor.role}" may not read PIPs.`));
+    }
+    return issues;
+  }
+  if (action === 'OPEN') {
+    if (actor.role !== 'manager' && actor.role !== 'hr') {
+      issues.push(
+        deny('ROLE_NOT_ALLOWED', `Role "${actor.role}" may not open a PIP; managers and HR may.`),
+      );
+    }
+    return issues;
+  }
+  const roles = allowedRoles(policy, action);
+  if (!roles.includes(actor.role)) {
+    issues.push(
+      deny(
+        'ROLE_NOT_ALLOWED',
+        `Role "${actor.role}" may not ${action}; allowed: ${roles.join(', ')}.`,
+      ),
+    );
+  }
+  const context = pip.context;
+  if ((action === 'APPROVE' || action === 'REJECT') && context?.submittedBy === actor.id) {
+    issues.push(
+      deny('SEPARATION_OF_DUTIES', 'The person who submitted a plan cannot approve or reject it.'),
+    );
+  }
+  if (action === 'DECIDE' && context?.termination?.proposedBy === actor.id) {
+    issues.push(
+      deny('SEPARATION_OF_DUTIES', 'The person who proposed a termination cannot decide it.'),
+    );
+  }
+  if (
+    command?.type === 'RECORD_REFUSAL' &&
+    (command.witnessId === actor.id || command.witnessId === pip.employeeId)
+  ) {
+    issues.push(
+      deny(
+        'WITNESS_NOT_INDEPENDENT',
+        'The witness must be neither the recorder nor the employee.',
+        ['witnessId'],
+      ),
+    );
+  }
+  return issues;
+};

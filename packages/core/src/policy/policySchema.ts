@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { durationSchema } from '../calendar/duration.js';
+import { COMMAND_TYPES } from '../engine/commands.js';
+import { roleSchema } from './roles.js';
+
+const weekdaySchema = z.union([
+  z.literal(1),
+  z.literal(2),
+  z.literal(3),
+  z.literal(4),
+  z.literal(5),
+  z.literal(6),
+  z.literal(7),
+]);
+const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a YYYY-MM-DD date');
+const commandTypeSchema = z.enum(COMMAND_TYPES);
+const documentKindSchema = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'Document kinds are camelCase words such as "planDocument"');
+
+/** Where an escalation comes from. */
+export const escalationTriggerSchema = z.enum([
+  'checkInMissed',
+  'acknowledgementOverdue',
+  'reviewOverdue',
+  'decisionOverdue',
+]);
+
+/**
+ * The zod schema of a policy document: plain, versioned data that HR and counsel can review.
+ * Code rules are attached separately by {@link definePolicy}.
+ */
+export const policyDocumentSchema = z
+  .object({
+    /** Stable id, for example `us-federal-432`. */
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'Policy ids are lowercase words joined by hyphens'),
+    /** Positive integer; a running PIP stays on the version it opened under. */
+    version: z.number().int().positive(),
+    /** A title people recognise. */
+    name: z.string().min(1),
+    /** What the policy is for and where its numbers come from. */
+    description: z.string().optional(),
+    /** Working calendar. The zone is the employee's, given when a PIP opens. */
+    calendar: z
+      .object({
+        weekend: z.array(weekdaySchema).max(6).default([6, 7]),
+        holidays: z.array(isoDateSchema).default([]),
+      })
+      .strict()
+      .default({ weekend: [6, 7], holidays: [] }),
+    /** The improvement period itself. */
+    plan: z
+      .object({
+        duration: durationSchema,
+        /** The clock starts when the plan is issued, or when the employee acknowledges (or refusal is witnessed). */
+        startsOn: z.enum(['issue', 'acknowledgement']).default('acknowledgement'),
+        minGoals: z.number().int().min(1).default(1),
+        /** Each goal must name a measurable criterion (federal guidance, 2025 memo). */
+        requireMeasurableGoals: z.boolean().default(true),
+        /** The manager may end the period before its end date (GitLab: "may end early"). */
+        allowEarlyConclusion: z.boolean().default(false),
+      })
+      .strict(),
+    /** Approval before the plan reaches the employee (HR publishes; Madison, ICC, Lattice). */
+    approval: z
+      .object({
+        required: z.boolean(),
+        approverRoles: z.array(roleSchema).min(1).default(['hr']),
+      })
+      .strict()
+      .default({ required: false, approverRoles: ['hr'] }),
+    /** Acknowledgement: receipt, not agreement. */
+    acknowledgement: z
+      .object({
+        /** `required`: only the employee's signature starts the plan. `refusalWithWitness`: a witnessed refusal also does. */
+        mode: z.enum(['required', 'refusalWithWitness']),
+        /** After this, an `acknowledgementOverdue` escalation fires. */
+        due: durationSchema,
+        /** How long the employee may attach a written rebuttal (Louisville: 15 calendar days). */
+        rebuttalWindow: durationSchema.optional(),
+      })
+      .strict(),
+    /** The check-in cycle. */
+    checkIns: z
+      .object({
+        every: z
+          .object({ amount: z.number().int().positive(), unit: z.enum(['days', 'weeks']) })
+          .strict(),
+        /** Local wall-clock time in the employee's zone, `HH:mm`; 09:00 stays 09:00 across DST. */
+        at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Expected HH:mm'),
+        /** `planStart`: a fixed grid from the start. `lastCheckIn`: the next is due N after the last one held. */
+        anchor: z.enum(['planStart', 'lastCheckIn']).default('planStart'),
+        /** Employer obligations never roll forward: a check-in due on a non-working day moves earlier. */
+        onNonBusinessDay: z.enum(['previousBusinessDay', 'keep']).default('previousBusinessDay'),
+      })
+      .strict(),
+    /** Extensions of the plan period. */
+    extensions: z
+      .object({
+        maxCount: z.number().int().nonnegative(),
+        unit: z.enum(['calendarDays', 'businessDays', 'weeks']).default('calendarDays'),
+        maxEach: z.number().int().positive(),
+        maxTotal: z.number().int().positive(),
+        /** Cap on the whole plan from its start, extensions included (Louisville: 90 calendar days). */
+        maxPlanLength: durationSchema.optional(),
+        /** When set, an extension must give one of these reasons. */
+        reasons: z.array(z.string().min(1)).optional(),
+      })
+      .strict()
+      .refine((extensions) => extensions.maxEach <= extensions.maxTotal, {
+        message: 'maxEach cannot exceed maxTotal',
+        path: ['maxEach'],
+      })
+      .default({ maxCount: 0, unit: 'calendarDays', maxEach: 1, maxTotal: 1 }),
+    /** The final review, after the period ends. */
+    review: z.object({ due: durationSchema }).strict(),
+    /** Proposal of removal: advance notice, reply window, decision. */
+    termination: z
+      .object({
+        /** Advance notice of the proposed action (federal: 30 days). */
+        noticePeriod: durationSchema,
+        /** The employee's window to answer (federal CBA: not to exceed 20 days). */
+        replyWindow: durationSchema,
+        /** The decision is due this long after the notice period ends (federal: 30 days). */
+        decisionDue: durationSchema.optional(),
+        /** Roles that may decide; the proposer may never decide their own proposal. */
+        deciderRoles: z.array(roleSchema).min(1).default(['hr']),
+      })
+      .strict(),
+    /** After a pass, a watch window during which relapse may be acted on (GitLab: 6 months). */
+    watchWindow: durationSchema.optional(),
+    /** Who is told when something is overdue or missed. `occurrence` selects the nth time (missed check-in 2). */
+    escalations: z
+      .array(
+        z
+          .object({
+            trigger: escalationTriggerSchema,
+            occurrence: z.number().int().positive().optional(),
+            notify: z.array(z.string().min(1)).min(1),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Documents each command needs (kinds), checked against attachments and the command's own documents. */
+    requiredDocuments: z.partialRecord(commandTypeSchema, z.array(documentKindSchema)).default({}),
+    /** Which roles may issue each command; commands not listed use the default role policy. */
+    permissions: z.partialRecord(commandTypeSchema, z.array(roleSchema)).default({}),
+  })
+  .strict();
+
+/** A policy document as written (defaults not yet applied). */
+export type PolicyDocumentInput = z.input<typeof policyDocumentSchema>;
+/** A validated policy document with every default applied. */
+export type PolicyDocument = z.output<typeof policyDocumentSchema>;
+/** A policy escalation trigger. */
+export type EscalationTrigger = z.infer<typeof escalationTriggerSchema>;

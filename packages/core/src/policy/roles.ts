@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/**
+ * Who acts. `employee` is the person on the plan, `manager` their line manager, `seniorManager`
+ * someone above the proposer (federal concurrence), `hr` and `legal` the people functions, and
+ * `system` the timer sweep and integrations.
+ */
+export const roleSchema = z.enum(['employee', 'manager', 'seniorManager', 'hr', 'legal', 'system']);
+
+/** A role an actor acts in. */
+export type Role = z.infer<typeof roleSchema>;
+
+/** The person (or system) behind a command or a read. */
+export const actorSchema = z
+  .object({
+    /** The host's stable id for the person. */
+    id: z.string().min(1).max(200),
+    /** The role they act in for this request. */
+    role: roleSchema,
+  })
+  .strict();
+
+/** The person (or system) behind a command or a read. */
+export type Actor = z.infer<typeof actorSchema>;

@@ -1,0 +1,121 @@
+import type { StoredEvent } from '../audit/hashChain.js';
+import { IdempotencyKeyReusedError, VersionConflictError } from '../errors/pipkitError.js';
+import type {
+  CommitRequest,
+  IdempotencyRecord,
+  ListQuery,
+  OutboxMessage,
+  PipRecord,
+  PipStore,
+  TimerRow,
+} from './pipStore.js';
+import { assertCommitShape } from './commitShape.js';
+
+interface Entry {
+  record: string;
+  version: number;
+  events: string[];
+}
+
+/**
+ * An in-memory {@link PipStore} for tests, demos and single-process tools. Everything is kept as
+ * JSON text, so callers can never mutate stored state through a returned object, and a commit is
+ * checked in full before anything changes (JavaScript runs it without interleaving).
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({ store: memoryStore(), policies: [defaultPolicy] });
+ * ```
+ */
+export function memoryStore(): PipStore {
+  const pips = new Map<string, Entry>();
+  const timers = new Map<string, TimerRow>();
+  const outbox = new Map<string, { message: string; delivered: boolean }>();
+  const idempotency = new Map<string, string>();
+
+  return {
+    load(pipId) {
+      const entry = pips.get(pipId);
+      return Promise.resolve(entry ? (JSON.parse(entry.record) as PipRecord) : undefined);
+    },
+    readEvents(pipId, options = {}) {
+      const entry = pips.get(pipId);
+      const after = options.afterSeq ?? 0;
+      return Promise.resolve(
+        entry ? entry.events.slice(after).map((text) => JSON.parse(text) as StoredEvent) : [],
+      );
+    },
+    commit(request: CommitRequest) {
+      try {
+        assertCommitShape(request);
+        const existing = pips.get(request.pipId);
+        const actual = existing?.version ?? 0;
+        if (actual !== request.expectedVersion) {
+          throw new VersionConflictError(request.pipId, request.expectedVersion, actual);
+        }
+        if (request.idempotency && idempotency.has(request.idempotency.key)) {
+          throw new IdempotencyKeyReusedError(request.idempotency.key);
+        }
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      // Validated in full above; from here nothing can throw, so the commit is all or nothing.
+      const events = pips.get(request.pipId)?.events ?? [];
+      for (const event of request.events) events.push(JSON.stringify(event));
+      pips.set(request.pipId, {
+        record: JSON.stringify(request.record),
+        version: request.record.version,
+        events,
+      });
+      for (const timerId of request.timers.clear) timers.delete(timerId);
+      for (const timer of request.timers.set) timers.set(timer.timerId, { ...timer });
+      for (const message of request.outbox)
+        outbox.set(message.id, { message: JSON.stringify(message), delivered: false });
+      if (request.idempotency)
+        idempotency.set(request.idempotency.key, JSON.stringify(request.idempotency));
+      return Promise.resolve();
+    },
+    getIdempotency(key) {
+      const text = idempotency.get(key);
+      return Promise.resolve(text ? (JSON.parse(text) as IdempotencyRecord) : undefined);
+    },
+    list(query: ListQuery = {}) {
+      const limit = Math.min(query.limit ?? 100, 1000);
+      const ids = [...pips.keys()].sort();
+      const result: PipRecord[] = [];
+      for (const pipId of ids) {
+        if (result.length >= limit) break;
+        if (query.afterPipId !== undefined && pipId <= query.afterPipId) continue;
+        const record = JSON.parse((pips.get(pipId) as Entry).record) as PipRecord;
+        if (query.state !== undefined && record.state !== query.state) continue;
+        if (query.employeeId !== undefined && record.employeeId !== query.employeeId) continue;
+        if (query.managerId !== undefined && record.managerId !== query.managerId) continue;
+        result.push(record);
+      }
+      return Promise.resolve(result);
+    },
+    dueTimers(now, limit) {
+      const due: TimerRow[] = [];
+      for (const timer of timers.values()) if (timer.dueAt <= now) due.push(timer);
+      due.sort((a, b) =>
+        a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.timerId < b.timerId ? -1 : 1,
+      );
+      return Promise.resolve(due.slice(0, limit).map((timer) => ({ ...timer })));
+    },
+    pendingOutbox(limit) {
+      const pending: OutboxMessage[] = [];
+      for (const entry of outbox.values()) {
+        if (pending.length >= limit) break;
+        if (!entry.delivered) pending.push(JSON.parse(entry.message) as OutboxMessage);
+      }
+      return Promise.resolve(pending);
+    },
+    markOutboxDelivered(ids) {
+      for (const id of ids) {
+        const entry = outbox.get(id);
+        if (entry) entry.delivered = true;
+      }
+      return Promise.resolve();
+    },
+  };
+}

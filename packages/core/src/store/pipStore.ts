@@ -1,0 +1,117 @@
+import type { StoredEvent } from '../audit/hashChain.js';
+import type { PipState } from '../machine/pipMachine.js';
+import type { DeadlineKind, PipContext } from '../machine/types.js';
+
+/** `expectedVersion` for a PIP that does not exist yet: the commit creates it. */
+export const NO_PIP_YET = 0;
+
+/**
+ * The persisted envelope of one PIP: our own shape, not XState's internals, so a future XState
+ * major cannot strand stored PIPs. Plain JSON.
+ */
+export interface PipRecord {
+  readonly pipId: string;
+  readonly employeeId: string;
+  readonly managerId: string;
+  readonly policyId: string;
+  readonly policyVersion: number;
+  /** The lifecycle machine's shape version ({@link MACHINE_VERSION}) the PIP runs on. */
+  readonly machineVersion: number;
+  readonly state: PipState;
+  readonly context: PipContext;
+  /** Number of events; every write names the version it read. */
+  readonly version: number;
+  /** Hash of the last event, so a deleted tail is detectable. */
+  readonly lastHash: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** One pending deadline in the store's timer index. */
+export interface TimerRow {
+  /** `pipId/deadlineId`: globally unique and stable. */
+  readonly timerId: string;
+  readonly pipId: string;
+  readonly deadlineId: string;
+  readonly kind: DeadlineKind;
+  /** UTC ISO instant; ISO strings in UTC sort in time order. */
+  readonly dueAt: string;
+}
+
+/** A side effect to deliver (a notification, a webhook), written in the command's transaction. */
+export interface OutboxMessage {
+  /** Deterministic: `pipId:version:index`, so a redelivery is recognisable. */
+  readonly id: string;
+  readonly pipId: string;
+  readonly type: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+}
+
+/** What a repeated idempotency key returns: the first outcome. */
+export interface IdempotencyRecord {
+  readonly key: string;
+  readonly pipId: string;
+  /** SHA-256 of the canonical request; a different request under the same key is refused. */
+  readonly requestHash: string;
+  /** The PIP version the first request produced. */
+  readonly version: number;
+  /** The events the first request appended (their sequence numbers). */
+  readonly seqs: readonly number[];
+}
+
+/** Everything one accepted command writes, atomically. */
+export interface CommitRequest {
+  readonly pipId: string;
+  /** The version read before deciding; {@link NO_PIP_YET} to create. */
+  readonly expectedVersion: number;
+  /** The new envelope; its `version` is the last event's `seq`. */
+  readonly record: PipRecord;
+  /** New events, `seq` from `expectedVersion + 1`, contiguous. */
+  readonly events: readonly StoredEvent[];
+  /** Timer index changes: rows to insert or replace, timer ids to remove. */
+  readonly timers: { readonly set: readonly TimerRow[]; readonly clear: readonly string[] };
+  readonly outbox: readonly OutboxMessage[];
+  readonly idempotency?: IdempotencyRecord;
+}
+
+/** Filters for {@link PipStore.list}. */
+export interface ListQuery {
+  readonly state?: PipState;
+  readonly employeeId?: string;
+  readonly managerId?: string;
+  /** Return PIPs whose id sorts after this one (keyset paging). */
+  readonly afterPipId?: string;
+  /** At most this many; stores cap it at 1000. */
+  readonly limit?: number;
+}
+
+/**
+ * The persistence port. Core owns it; adapters (memory, SQLite, Postgres) implement it and prove
+ * themselves with `describeStoreConformance` from `@pipkit/core/testing`.
+ */
+export interface PipStore {
+  /** The current envelope, or `undefined` when the PIP does not exist. */
+  load(pipId: string): Promise<PipRecord | undefined>;
+  /** The PIP's events in `seq` order (after `afterSeq` when given); empty for an unknown PIP. */
+  readEvents(pipId: string, options?: { readonly afterSeq?: number }): Promise<StoredEvent[]>;
+  /**
+   * Writes a command's events, envelope, timers, outbox and idempotency record in one
+   * transaction. Throws `VersionConflictError` if the PIP is not at `expectedVersion` (or exists
+   * when creating), and `IdempotencyKeyReusedError` if the key is already recorded; then nothing
+   * is written.
+   */
+  commit(request: CommitRequest): Promise<void>;
+  /** The first outcome recorded under an idempotency key. */
+  getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
+  /** PIPs matching the query, ordered by id. */
+  list(query?: ListQuery): Promise<PipRecord[]>;
+  /** Timers due at or before `now`, earliest first, at most `limit`. */
+  dueTimers(now: string, limit: number): Promise<TimerRow[]>;
+  /** Outbox messages not yet delivered, oldest first. */
+  pendingOutbox(limit: number): Promise<OutboxMessage[]>;
+  /** Marks outbox messages delivered; unknown ids are ignored. */
+  markOutboxDelivered(ids: readonly string[]): Promise<void>;
+  /** Releases connections or handles. Optional: the memory store has none. */
+  close?(): Promise<void>;
+}

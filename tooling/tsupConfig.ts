@@ -1,0 +1,20 @@
+import { defineConfig, type Options } from 'tsup';
+
+/**
+ * The one build every publishable package uses: ESM + CJS + declarations, one file per entry.
+ * @param entry - entry points, relative to the package folder
+ */
+export function pipkitTsupConfig(entry: Record<string, string>): ReturnType<typeof defineConfig> {
+  const options: Options = {
+    entry,
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    // Keep the published code readable for people debugging an HR dispute at 2 a.m.
+    minify: false,
+    splitting: false,
+  };
+  return defineConfig(options);
+}
