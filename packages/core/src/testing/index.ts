@@ -1,0 +1,9 @@
+/**
+ * @pipkit/core/testing: what adapter authors and host test suites need. The store conformance
+ * suite (registers vitest `describe` blocks) and a clock that tests move by hand.
+ * @packageDocumentation
+ */
+export { describeStoreConformance } from './storeConformance.js';
+export type { StoreConformanceOptions, StoreFactory } from './storeConformance.js';
+export { createTestClock } from './testClock.js';
+export type { TestClock } from './testClock.js';

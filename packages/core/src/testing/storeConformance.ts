@@ -1,0 +1,405 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GENESIS_HASH, type StoredEvent, chainEvents } from '../audit/hashChain.js';
+import { IdempotencyKeyReusedError, VersionConflictError } from '../errors/pipkitError.js';
+import { MACHINE_VERSION, type PipState } from '../machine/pipMachine.js';
+import { initialSnapshot } from '../machine/snapshot.js';
+import type { Deadline, PipEvent } from '../machine/types.js';
+import {
+  type CommitRequest,
+  NO_PIP_YET,
+  type PipRecord,
+  type PipStore,
+  type TimerRow,
+} from '../store/pipStore.js';
+
+/** Options for {@link describeStoreConformance}: real differences between adapters, never forks. */
+export interface StoreConformanceOptions {
+  /**
+   * True when two commits can really run at the same time (separate connections). Stores that
+   * serialise everything in one thread still run the race test; it proves the same property.
+   * Default false.
+   */
+  readonly parallelWriters?: boolean;
+}
+
+/** Makes a fresh, empty store for one test. `close` is called after the test when present. */
+export type StoreFactory = () => PipStore | Promise<PipStore>;
+
+const T0 = Date.parse('2026-03-02T14:00:00.000Z');
+const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
+const actor = { id: 'hr-1', role: 'hr' } as const;
+
+/** A synthetic PIP history builder: real events, real hashes, nothing the store interprets. */
+class FixturePip {
+  record: PipRecord | undefined;
+  constructor(
+    readonly pipId: string,
+    readonly employeeId = `emp-${pipId}`,
+    readonly managerId = 'mgr-1',
+  ) {}
+
+  get version(): number {
+    return this.record?.version ?? NO_PIP_YET;
+  }
+
+  /** A commit appending `count` events (the first commit creates the PIP). */
+  commit(
+    count: number,
+    extra: {
+      state?: PipState;
+      deadlines?: Deadline[];
+      clear?: string[];
+      outbox?: number;
+      key?: string;
+      minute?: number;
+    } = {},
+  ): CommitRequest {
+    const minute = extra.minute ?? this.version;
+    const events: PipEvent[] = [];
+    if (!this.record) {
+      events.push({
+        type: 'PIP_CREATED',
+        at: at(minute),
+        actor,
+        pipId: this.pipId,
+        employee: { id: this.employeeId, timeZone: 'Europe/London' },
+        managerId: this.managerId,
+        policy: { id: 'fixture', version: 1 },
+        goals: [{ id: 'g1', description: 'Ship the fixture', measure: 'It exists' }],
+      });
+    }
+    while (events.length < count) {
+      events.push({
+        type: 'DOCUMENTS_ATTACHED',
+        at: at(minute),
+        actor,
+        documents: [
+          { kind: 'note', ref: `ref-${this.version + events.length}`, sha256: 'a'.repeat(64) },
+        ],
+      });
+    }
+    const stored = chainEvents(
+      this.pipId,
+      this.version,
+      this.record?.lastHash ?? GENESIS_HASH,
+      events,
+    );
+    const last = stored[stored.length - 1] as StoredEvent;
+    const baseContext =
+      this.record?.context ??
+      initialSnapshot(events[0] as Extract<PipEvent, { type: 'PIP_CREATED' }>).context;
+    const deadlines = { ...baseContext.deadlines };
+    for (const id of extra.clear ?? []) delete deadlines[id];
+    for (const deadline of extra.deadlines ?? []) deadlines[deadline.id] = deadline;
+    const record: PipRecord = {
+      pipId: this.pipId,
+      employeeId: this.employeeId,
+      managerId: this.managerId,
+      policyId: 'fixture',
+      policyVersion: 1,
+      machineVersion: MACHINE_VERSION,
+      state: extra.state ?? this.record?.state ?? 'draft',
+      context: { ...baseContext, deadlines },
+      version: last.seq,
+      lastHash: last.hash,
+      createdAt: this.record?.createdAt ?? at(minute),
+      updatedAt: at(minute),
+    };
+    const timers: TimerRow[] = (extra.deadlines ?? []).map((deadline) => ({
+      timerId: `${this.pipId}/${deadline.id}`,
+      pipId: this.pipId,
+      deadlineId: deadline.id,
+      kind: deadline.kind,
+      dueAt: deadline.dueAt,
+    }));
+    return {
+      pipId: this.pipId,
+      expectedVersion: this.version,
+      record,
+      events: stored,
+      timers: { set: timers, clear: (extra.clear ?? []).map((id) => `${this.pipId}/${id}`) },
+      outbox: Array.from({ length: extra.outbox ?? 0 }, (_, index) => ({
+        id: `${this.pipId}:${last.seq}:${index}`,
+        pipId: this.pipId,
+        type: 'notification',
+        payload: { template: 'fixture', index },
+        createdAt: at(minute),
+      })),
+      ...(extra.key
+        ? {
+            idempotency: {
+              key: extra.key,
+              pipId: this.pipId,
+              requestHash: 'b'.repeat(64),
+              version: last.seq,
+              seqs: stored.map((event) => event.seq),
+            },
+          }
+        : {}),
+    };
+  }
+
+  /** Records that a commit was accepted, so the next one follows it. */
+  accept(commit: CommitRequest): CommitRequest {
+    this.record = commit.record;
+    return commit;
+  }
+}
+
+const deadline = (id: string, minute: number): Deadline => ({
+  id,
+  kind: id.startsWith('checkIn') ? 'checkIn' : 'planEnd',
+  dueAt: at(minute),
+  date: at(minute).slice(0, 10),
+});
+
+/**
+ * Registers the conformance suite every {@link PipStore} adapter must pass: loading, optimistic
+ * concurrency, idempotency, atomicity, timers, outbox and listing. Call it from a test file:
+ *
+ * @example
+ * ```ts
+ * import { describeStoreConformance } from '@pipkit/core/testing';
+ * import { sqliteStore } from '@pipkit/sqlite';
+ *
+ * describeStoreConformance('sqlite', () => sqliteStore({ path: ':memory:' }));
+ * ```
+ */
+export function describeStoreConformance(
+  name: string,
+  factory: StoreFactory,
+  options: StoreConformanceOptions = {},
+): void {
+  describe(`${name} store conformance`, () => {
+    let store: PipStore;
+    beforeEach(async () => {
+      store = await factory();
+    });
+    afterEach(async () => {
+      await store.close?.();
+    });
+
+    const create = async (
+      pip: FixturePip,
+      count = 1,
+      extra: Parameters<FixturePip['commit']>[1] = {},
+    ) => {
+      const commit = pip.commit(count, extra);
+      await store.commit(commit);
+      return pip.accept(commit);
+    };
+
+    describe('loading', () => {
+      it('returns undefined and no events for a PIP that does not exist', async () => {
+        expect(await store.load('missing')).toBeUndefined();
+        expect(await store.readEvents('missing')).toEqual([]);
+      });
+
+      it('returns the record and events exactly as committed', async () => {
+        const pip = new FixturePip('p1');
+        const first = await create(pip, 3);
+        const second = await create(pip, 2);
+        expect(await store.load('p1')).toEqual(second.record);
+        expect(await store.readEvents('p1')).toEqual([...first.events, ...second.events]);
+        expect(await store.readEvents('p1', { afterSeq: 3 })).toEqual(second.events);
+      });
+
+      it('returns copies: changing a returned record or event does not change the store', async () => {
+        const pip = new FixturePip('p1');
+        const commit = await create(pip, 2);
+        const loaded = (await store.load('p1')) as unknown as {
+          version: number;
+          context: { goals: unknown[] };
+        };
+        loaded.version = 99;
+        loaded.context.goals.length = 0;
+        const events = await store.readEvents('p1');
+        (events[0] as { seq: number }).seq = 42;
+        expect(await store.load('p1')).toEqual(commit.record);
+        expect(await store.readEvents('p1')).toEqual(commit.events);
+      });
+    });
+
+    describe('optimistic concurrency', () => {
+      it('creates a PIP at NO_PIP_YET and refuses to create it twice', async () => {
+        await create(new FixturePip('p1'));
+        const again = new FixturePip('p1').commit(1);
+        await expect(store.commit(again)).rejects.toBeInstanceOf(VersionConflictError);
+      });
+
+      it('refuses an append at a stale version and writes nothing', async () => {
+        const pip = new FixturePip('p1');
+        await create(pip, 1);
+        const stale = pip.commit(1);
+        await create(pip, 1);
+        const before = await store.load('p1');
+        const error: unknown = await store.commit(stale).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(VersionConflictError);
+        expect((error as VersionConflictError).code).toBe('VERSION_CONFLICT');
+        expect((error as VersionConflictError).retryable).toBe(true);
+        expect(await store.load('p1')).toEqual(before);
+        expect(await store.readEvents('p1')).toHaveLength(2);
+      });
+
+      it('refuses a commit whose events do not follow the expected version', async () => {
+        const pip = new FixturePip('p1');
+        await create(pip, 1);
+        const commit = pip.commit(2);
+        const gap: CommitRequest = { ...commit, events: commit.events.slice(1) };
+        await expect(store.commit(gap)).rejects.toThrow();
+        expect((await store.load('p1'))?.version).toBe(1);
+      });
+
+      it('lets exactly one of several concurrent commits at the same version win', async () => {
+        const pip = new FixturePip('p1');
+        await create(pip, 1);
+        const rivals = Array.from({ length: 4 }, (_, index) => pip.commit(index + 1));
+        const results = await Promise.allSettled(rivals.map((commit) => store.commit(commit)));
+        const winners = results.filter((result) => result.status === 'fulfilled');
+        expect(winners).toHaveLength(1);
+        for (const result of results) {
+          if (result.status === 'rejected')
+            expect(result.reason).toBeInstanceOf(VersionConflictError);
+        }
+        const winner = rivals[
+          results.findIndex((result) => result.status === 'fulfilled')
+        ] as CommitRequest;
+        expect(await store.load('p1')).toEqual(winner.record);
+        expect((await store.readEvents('p1')).map((event) => event.seq)).toEqual(
+          Array.from({ length: winner.record.version }, (_, index) => index + 1),
+        );
+      });
+
+      it('keeps versions contiguous across many commits', async () => {
+        const pip = new FixturePip('p1');
+        for (let index = 0; index < 20; index += 1) await create(pip, (index % 3) + 1);
+        const events = await store.readEvents('p1');
+        expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+        expect((await store.load('p1'))?.version).toBe(events.length);
+      });
+    });
+
+    describe('idempotency', () => {
+      it('returns the first result for a recorded idempotency key', async () => {
+        const pip = new FixturePip('p1');
+        const commit = await create(pip, 2, { key: 'key-1' });
+        expect(await store.getIdempotency('key-1')).toEqual(commit.idempotency);
+        expect(await store.getIdempotency('key-2')).toBeUndefined();
+      });
+
+      it('refuses a second commit under a recorded key and writes nothing', async () => {
+        const pip = new FixturePip('p1');
+        await create(pip, 1, { key: 'key-1' });
+        const other = new FixturePip('p2');
+        await expect(store.commit(other.commit(1, { key: 'key-1' }))).rejects.toBeInstanceOf(
+          IdempotencyKeyReusedError,
+        );
+        expect(await store.load('p2')).toBeUndefined();
+        expect(await store.readEvents('p2')).toEqual([]);
+      });
+    });
+
+    describe('atomicity', () => {
+      it('rolls back events, snapshot, timers and outbox together when a commit is refused', async () => {
+        const pip = new FixturePip('p1');
+        await create(pip, 1, { deadlines: [deadline('planEnd', 10)], key: 'first' });
+        const refused = pip.commit(2, {
+          deadlines: [deadline('checkIn:1', 5)],
+          clear: ['planEnd'],
+          outbox: 2,
+          key: 'first',
+        });
+        await expect(store.commit(refused)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+        expect((await store.load('p1'))?.version).toBe(1);
+        expect(await store.readEvents('p1')).toHaveLength(1);
+        expect((await store.dueTimers(at(1000), 10)).map((timer) => timer.timerId)).toEqual([
+          'p1/planEnd',
+        ]);
+        expect(await store.pendingOutbox(10)).toEqual([]);
+      });
+    });
+
+    describe('timers', () => {
+      it('returns timers due at or before the given instant, earliest first', async () => {
+        await create(new FixturePip('a'), 1, {
+          deadlines: [deadline('planEnd', 30), deadline('checkIn:1', 10)],
+        });
+        await create(new FixturePip('b'), 1, {
+          deadlines: [deadline('planEnd', 20), deadline('checkIn:1', 40)],
+        });
+        const due = await store.dueTimers(at(30), 10);
+        expect(due.map((timer) => timer.timerId)).toEqual([
+          'a/checkIn:1',
+          'b/planEnd',
+          'a/planEnd',
+        ]);
+        expect(due[0]).toEqual({
+          timerId: 'a/checkIn:1',
+          pipId: 'a',
+          deadlineId: 'checkIn:1',
+          kind: 'checkIn',
+          dueAt: at(10),
+        });
+        expect(await store.dueTimers(at(9), 10)).toEqual([]);
+      });
+
+      it('returns at most `limit` timers', async () => {
+        for (let index = 0; index < 5; index += 1) {
+          await create(new FixturePip(`p${index}`), 1, { deadlines: [deadline('planEnd', index)] });
+        }
+        expect(await store.dueTimers(at(100), 3)).toHaveLength(3);
+      });
+
+      it('replaces a timer with the same id and removes cleared timers', async () => {
+        const pip = new FixturePip('p1');
+        await create(pip, 1, { deadlines: [deadline('planEnd', 10), deadline('checkIn:1', 5)] });
+        await create(pip, 1, { deadlines: [deadline('planEnd', 50)], clear: ['checkIn:1'] });
+        expect(await store.dueTimers(at(40), 10)).toEqual([]);
+        expect((await store.dueTimers(at(50), 10)).map((timer) => timer.dueAt)).toEqual([at(50)]);
+      });
+    });
+
+    describe('outbox', () => {
+      it('returns undelivered messages oldest first and forgets delivered ones', async () => {
+        const pip = new FixturePip('p1');
+        await create(pip, 1, { outbox: 2 });
+        await create(pip, 1, { outbox: 1 });
+        const pending = await store.pendingOutbox(10);
+        expect(pending.map((message) => message.id)).toEqual(['p1:1:0', 'p1:1:1', 'p1:2:0']);
+        await store.markOutboxDelivered(['p1:1:0', 'unknown']);
+        expect((await store.pendingOutbox(10)).map((message) => message.id)).toEqual([
+          'p1:1:1',
+          'p1:2:0',
+        ]);
+        expect(await store.pendingOutbox(1)).toHaveLength(1);
+      });
+    });
+
+    describe('listing', () => {
+      it('filters by state, employee and manager, ordered by id, with keyset paging', async () => {
+        await create(new FixturePip('c', 'emp-1', 'mgr-1'), 1, { state: 'active' });
+        await create(new FixturePip('a', 'emp-2', 'mgr-1'), 1, { state: 'draft' });
+        await create(new FixturePip('b', 'emp-1', 'mgr-2'), 1, { state: 'active' });
+        const ids = async (query: Parameters<PipStore['list']>[0]) =>
+          (await store.list(query)).map((pip) => pip.pipId);
+        expect(await ids({})).toEqual(['a', 'b', 'c']);
+        expect(await ids({ state: 'active' })).toEqual(['b', 'c']);
+        expect(await ids({ employeeId: 'emp-1' })).toEqual(['b', 'c']);
+        expect(await ids({ managerId: 'mgr-1' })).toEqual(['a', 'c']);
+        expect(await ids({ afterPipId: 'a', limit: 1 })).toEqual(['b']);
+      });
+    });
+
+    if (options.parallelWriters) {
+      describe('parallel writers', () => {
+        it('accepts interleaved commits to different PIPs without loss', async () => {
+          const pips = Array.from({ length: 8 }, (_, index) => new FixturePip(`p${index}`));
+          for (let round = 0; round < 5; round += 1) {
+            await Promise.all(pips.map((pip) => create(pip, 1)));
+          }
+          for (const pip of pips) expect((await store.load(pip.pipId))?.version).toBe(5);
+        });
+      });
+    }
+  });
+}
