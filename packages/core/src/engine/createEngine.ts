@@ -675,7 +675,12 @@ export function createEngine(options: EngineOptions): Engine {
           (timer) => !seen.has(`${timer.timerId}@${timer.dueAt}`),
         );
         if (due.length === 0) break;
+        // One deadline per PIP per round: firing it may schedule an earlier one (the next check-in)
+        // that must fire before that PIP's later deadlines, so they are re-read next round.
+        const touched = new Set<string>();
         for (const timer of due.slice(0, limit)) {
+          if (touched.has(timer.pipId)) continue;
+          touched.add(timer.pipId);
           seen.add(`${timer.timerId}@${timer.dueAt}`);
           const command: Command = {
             type: 'DEADLINE_REACHED',

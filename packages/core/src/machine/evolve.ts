@@ -25,10 +25,9 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
       };
     case 'SUBMITTED_FOR_APPROVAL':
       return { ...next, submittedBy: event.actor.id };
-    case 'APPROVAL_REJECTED': {
-      const { submittedBy: _submitted, ...rest } = next;
-      return rest;
-    }
+    // XState's assign merges into the context, so a cleared field is set to undefined (JSON drops it).
+    case 'APPROVAL_REJECTED':
+      return { ...next, submittedBy: undefined };
     case 'APPROVED':
     case 'ISSUED':
       return {
@@ -92,10 +91,13 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
         },
       };
     }
-    case 'RESUMED': {
-      const { pause: _pause, ...rest } = next;
-      return { ...rest, plan: event.plan, pausedDays: next.pausedDays + event.pausedDays };
-    }
+    case 'RESUMED':
+      return {
+        ...next,
+        pause: undefined,
+        plan: event.plan,
+        pausedDays: next.pausedDays + event.pausedDays,
+      };
     case 'EXTENDED':
       return {
         ...next,

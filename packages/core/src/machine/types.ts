@@ -45,7 +45,8 @@ export interface PipContext {
   readonly createdBy: string;
   readonly goals: readonly Goal[];
   readonly documents: readonly AttachedDocument[];
-  readonly submittedBy?: string;
+  /** Cleared (set to undefined) when approval is rejected. */
+  readonly submittedBy?: string | undefined;
   readonly approvedBy?: string;
   readonly issuedAt?: string;
   readonly acknowledgement?: {
@@ -70,13 +71,16 @@ export interface PipContext {
     readonly next: number;
   };
   readonly extensions: { readonly count: number; readonly total: number };
-  readonly pause?: {
-    readonly since: string;
-    readonly category: string;
-    readonly hostRef: string;
-    readonly resumeTo: 'active' | 'extended';
-    readonly suspended: readonly Deadline[];
-  };
+  /** Present while paused; cleared (set to undefined) on resume. */
+  readonly pause?:
+    | {
+        readonly since: string;
+        readonly category: string;
+        readonly hostRef: string;
+        readonly resumeTo: 'active' | 'extended';
+        readonly suspended: readonly Deadline[];
+      }
+    | undefined;
   readonly pausedDays: number;
   readonly escalations: number;
   readonly termination?: {

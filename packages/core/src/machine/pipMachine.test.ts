@@ -1,0 +1,311 @@
+import { describe, expect, it } from 'vitest';
+import { type AnyStateNode, transition } from 'xstate';
+import { getShortestPaths, getSimplePaths } from 'xstate/graph';
+import { toMermaid } from './diagram.js';
+import { FINAL_STATES, PIP_STATES, type PipState, pipMachine } from './pipMachine.js';
+import { flattenState, replayEvents } from './snapshot.js';
+import type { PipEvent, PipEventType, PlanDates } from './types.js';
+
+type Snapshot = ReturnType<typeof pipMachine.transition>;
+type Created = Extract<PipEvent, { type: 'PIP_CREATED' }>;
+
+const at = '2026-03-02T14:00:00.000Z';
+const hr = { id: 'hr-1', role: 'hr' } as const;
+const plan: PlanDates = {
+  startDate: '2026-03-02',
+  endDate: '2026-04-30',
+  originalEndDate: '2026-04-30',
+  anchorDate: '2026-03-02',
+};
+const sha = 'a'.repeat(64);
+
+const created: Created = {
+  type: 'PIP_CREATED',
+  at,
+  actor: hr,
+  pipId: 'pip-1',
+  employee: { id: 'emp-1', timeZone: 'America/Chicago' },
+  managerId: 'mgr-1',
+  policy: { id: 'pipkit-default', version: 1 },
+  goals: [{ id: 'g1', description: 'Close tickets', measure: '90% within SLA' }],
+};
+
+/**
+ * Concrete example events for every event type the machine knows after creation, with one
+ * variant per guard branch (PASSED with and without a watch window, DECIDED remove and not).
+ */
+const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly PipEvent[]>> = {
+  PLAN_UPDATED: [{ type: 'PLAN_UPDATED', at, actor: hr, goals: created.goals }],
+  DOCUMENTS_ATTACHED: [
+    {
+      type: 'DOCUMENTS_ATTACHED',
+      at,
+      actor: hr,
+      documents: [{ kind: 'planDocument', ref: 'doc-1', sha256: sha }],
+    },
+  ],
+  SUBMITTED_FOR_APPROVAL: [{ type: 'SUBMITTED_FOR_APPROVAL', at, actor: hr }],
+  APPROVAL_REJECTED: [{ type: 'APPROVAL_REJECTED', at, actor: hr, reasonCode: 'unclear' }],
+  APPROVED: [{ type: 'APPROVED', at, actor: hr }],
+  ISSUED: [{ type: 'ISSUED', at, actor: hr }],
+  ACKNOWLEDGED: [
+    {
+      type: 'ACKNOWLEDGED',
+      at,
+      actor: { id: 'emp-1', role: 'employee' },
+      documentSha256: sha,
+      plan,
+    },
+  ],
+  REFUSAL_WITNESSED: [
+    { type: 'REFUSAL_WITNESSED', at, actor: hr, documentSha256: sha, witnessId: 'w-1', plan },
+  ],
+  ACKNOWLEDGEMENT_OVERDUE: [{ type: 'ACKNOWLEDGEMENT_OVERDUE', at, actor: hr }],
+  CHECK_IN_HELD: [{ type: 'CHECK_IN_HELD', at, actor: hr, number: 1, assessment: 'onTrack' }],
+  CHECK_IN_MISSED: [{ type: 'CHECK_IN_MISSED', at, actor: hr, number: 1 }],
+  ESCALATED: [
+    { type: 'ESCALATED', at, actor: hr, trigger: 'checkInMissed', occurrence: 1, notify: ['hr'] },
+  ],
+  PAUSED: [{ type: 'PAUSED', at, actor: hr, category: 'medicalLeave', hostRef: 'case-1' }],
+  RESUMED: [{ type: 'RESUMED', at, actor: hr, pausedDays: 3, plan }],
+  EXTENDED: [
+    { type: 'EXTENDED', at, actor: hr, amount: 10, unit: 'calendarDays', reason: 'leave', plan },
+  ],
+  PERIOD_ENDED: [{ type: 'PERIOD_ENDED', at, actor: hr, early: true }],
+  REVIEW_OVERDUE: [{ type: 'REVIEW_OVERDUE', at, actor: hr }],
+  PASSED: [
+    { type: 'PASSED', at, actor: hr, watchUntil: '2026-10-30T04:59:59.999Z' },
+    { type: 'PASSED', at, actor: hr },
+  ],
+  WATCH_ENDED: [{ type: 'WATCH_ENDED', at, actor: hr }],
+  TERMINATION_PROPOSED: [
+    { type: 'TERMINATION_PROPOSED', at, actor: hr, noticeEndDate: '2026-05-16' },
+  ],
+  REPLY_SUBMITTED: [{ type: 'REPLY_SUBMITTED', at, actor: { id: 'emp-1', role: 'employee' } }],
+  REPLY_WINDOW_CLOSED: [{ type: 'REPLY_WINDOW_CLOSED', at, actor: hr }],
+  DECISION_OVERDUE: [{ type: 'DECISION_OVERDUE', at, actor: hr }],
+  DECIDED: [
+    { type: 'DECIDED', at, actor: { id: 'legal-1', role: 'legal' }, decision: 'remove' },
+    { type: 'DECIDED', at, actor: { id: 'legal-1', role: 'legal' }, decision: 'retain' },
+  ],
+  CLOSED: [{ type: 'CLOSED', at, actor: hr, reason: 'withdrawn' }],
+};
+const ALL_EVENTS: readonly PipEvent[] = Object.values(EXAMPLES).flat();
+
+/**
+ * A vertex is the state value plus the context the guards read: where a pause resumes to (and
+ * whether an extension was granted, which decides it for the next pause). Everything else in the
+ * context (counters, documents) only grows and must not make the graph infinite.
+ */
+const serializeState = (snapshot: Snapshot): string =>
+  JSON.stringify({
+    value: snapshot.value,
+    resumeTo: snapshot.context.pause?.resumeTo ?? null,
+    extended: snapshot.context.extensions.count > 0,
+  });
+
+const traversal = {
+  input: created,
+  events: ALL_EVENTS,
+  serializeState,
+};
+
+/** A transition of the definition, flattened: `active|PAUSED|paused`. */
+const key = (source: string, type: string, target: string): string =>
+  `${source}|${type}|${target}`;
+
+/** Every state node below the root, depth first. */
+function allNodes(node: AnyStateNode = pipMachine.root): AnyStateNode[] {
+  return Object.values(node.states).flatMap((child) => [child, ...allNodes(child)]);
+}
+
+function leafOf(node: AnyStateNode): AnyStateNode {
+  const initial = node.initial?.target[0];
+  return initial ? leafOf(initial) : node;
+}
+
+const dotted = (node: AnyStateNode): string => node.path.join('.');
+
+/** (source, event type, target) of every transition the definition declares on a leaf or its ancestors. */
+function definedTransitions(): Set<string> {
+  const defined = new Set<string>();
+  const leaves = allNodes().filter((node) => Object.keys(node.states).length === 0);
+  for (const leaf of leaves) {
+    for (let node: AnyStateNode | undefined = leaf; node && node !== pipMachine.root; ) {
+      for (const [type, candidates] of node.transitions) {
+        for (const candidate of candidates) {
+          const targets = candidate.target ?? [leaf];
+          for (const target of targets) defined.add(key(dotted(leaf), type, dotted(leafOf(target))));
+        }
+      }
+      node = node.parent;
+    }
+  }
+  return defined;
+}
+
+describe('pipMachine graph', () => {
+  const paths = getShortestPaths(pipMachine, traversal);
+  const vertices = paths.map((path) => path.state);
+
+  it('reaches every state in PIP_STATES from draft, and nothing else', () => {
+    const reached = new Set(vertices.map((snapshot) => flattenState(snapshot.value)));
+    expect([...reached].sort()).toEqual([...PIP_STATES].sort());
+    // Every path starts in draft: the machine's initial state.
+    for (const path of paths) {
+      const first = path.steps[0]?.state ?? path.state;
+      expect(flattenState(first.value)).toBe('draft');
+    }
+  });
+
+  it('reaches both resume targets of a pause', () => {
+    const paused = vertices.filter((snapshot) => snapshot.value === 'paused');
+    expect(new Set(paused.map((snapshot) => snapshot.context.pause?.resumeTo))).toEqual(
+      new Set(['active', 'extended']),
+    );
+  });
+
+  it('exercises every (state, event, target) transition of the definition', () => {
+    const defined = definedTransitions();
+    const exercised = new Set<string>();
+    // Each reachable vertex (found by the shortest paths), hit with every example event.
+    for (const snapshot of vertices) {
+      const source = flattenState(snapshot.value);
+      for (const event of ALL_EVENTS) {
+        if (!snapshot.can(event)) continue;
+        const [next] = transition(pipMachine, snapshot, event);
+        exercised.add(key(source, event.type, flattenState(next.value)));
+      }
+    }
+    // The simple paths walk the same edges. In their steps, step i's event leads from step i-1's
+    // state into step i's state (step 0 is the initial state); each must be a defined transition.
+    const simplePaths = getSimplePaths(pipMachine, traversal);
+    expect(simplePaths.length).toBeGreaterThanOrEqual(paths.length);
+    for (const path of simplePaths) {
+      expect(path.steps[0]?.event.type).toBe('xstate.init');
+      for (let index = 1; index < path.steps.length; index += 1) {
+        const from = path.steps[index - 1]?.state as Snapshot;
+        const step = path.steps[index] as (typeof path.steps)[number];
+        exercised.add(
+          key(flattenState(from.value), step.event.type, flattenState(step.state.value)),
+        );
+      }
+    }
+    expect([...exercised].sort()).toEqual([...defined].sort());
+    // Guarded branches: both sides of RESUMED, PASSED and DECIDED are among them.
+    for (const expected of [
+      key('paused', 'RESUMED', 'active'),
+      key('paused', 'RESUMED', 'extended'),
+      key('review', 'PASSED', 'passed.watching'),
+      key('review', 'PASSED', 'passed.completed'),
+      key('terminationProposed', 'DECIDED', 'terminated'),
+      key('terminationProposed', 'DECIDED', 'closed'),
+    ]) {
+      expect(exercised).toContain(expected);
+    }
+  });
+
+  it('final states have no outgoing transitions', () => {
+    const finals = allNodes()
+      .filter((node) => node.type === 'final')
+      .map(dotted);
+    expect([...finals].sort()).toEqual([...FINAL_STATES].sort());
+    for (const state of FINAL_STATES) {
+      const node = allNodes().find((candidate) => dotted(candidate) === state) as AnyStateNode;
+      // Declared: neither the final state nor any ancestor declares a transition.
+      for (let current: AnyStateNode | undefined = node; current; current = current.parent) {
+        expect(current.transitions.size, `${state} via ${current.id}`).toBe(0);
+      }
+      // Behaviour: no example event is accepted from any reached final vertex.
+      const reached = vertices.filter((snapshot) => flattenState(snapshot.value) === state);
+      expect(reached.length).toBeGreaterThan(0);
+      for (const snapshot of reached) {
+        for (const event of ALL_EVENTS) expect(snapshot.can(event), event.type).toBe(false);
+      }
+    }
+    for (const state of PIP_STATES) {
+      if ((FINAL_STATES as readonly PipState[]).includes(state)) continue;
+      const reached = vertices.filter((snapshot) => flattenState(snapshot.value) === state);
+      expect(
+        reached.some((snapshot) => ALL_EVENTS.some((event) => snapshot.can(event))),
+        state,
+      ).toBe(true);
+    }
+  });
+});
+
+describe('toMermaid', () => {
+  const diagram = toMermaid();
+  const lines = diagram.split('\n');
+  const mermaidId = (node: AnyStateNode): string => node.path.join('_');
+
+  it('starts with stateDiagram-v2 and the initial state', () => {
+    expect(diagram.startsWith('stateDiagram-v2')).toBe(true);
+    expect(lines[0]).toBe('stateDiagram-v2');
+    expect(lines).toContain(`  [*] --> ${mermaidId(leafOf(pipMachine.root))}`);
+  });
+
+  it('has a line for every (source, target) pair the machine defines, and no other', () => {
+    const expected = new Set<string>();
+    const pairs = new Set<string>();
+    for (const node of allNodes()) {
+      for (const [type, candidates] of node.transitions) {
+        for (const candidate of candidates) {
+          for (const target of candidate.target ?? []) {
+            const to = leafOf(target);
+            if (to === node) continue;
+            pairs.add(`${mermaidId(node)} --> ${mermaidId(to)}`);
+            expected.add(`  ${mermaidId(node)} --> ${mermaidId(to)} : ${type}`);
+          }
+        }
+      }
+      if (node.type === 'final') expected.add(`  ${mermaidId(node)} --> [*]`);
+    }
+    expect(pairs.size).toBeGreaterThan(10);
+    for (const pair of pairs) {
+      expect(
+        lines.some((line) => line.trim() === pair || line.trim().startsWith(`${pair} : `)),
+        pair,
+      ).toBe(true);
+    }
+    for (const line of expected) expect(lines, line).toContain(line);
+    const transitionLines = lines.filter((line) => line.includes('-->') && !line.includes('[*] -->'));
+    expect(new Set(transitionLines)).toEqual(expected);
+    // The dotted transition set (from the definition) says the same, pair for pair.
+    const fromDefinition = new Set(
+      [...definedTransitions()]
+        .map((entry) => entry.split('|') as [string, string, string])
+        .filter(([source, , target]) => source !== target)
+        .map(([source, , target]) => `${source.replace('.', '_')} --> ${target.replace('.', '_')}`),
+    );
+    expect(fromDefinition).toEqual(pairs);
+  });
+});
+
+describe('replayEvents', () => {
+  const submitted: PipEvent = { type: 'SUBMITTED_FOR_APPROVAL', at, actor: hr };
+  const approved: PipEvent = { type: 'APPROVED', at, actor: { id: 'hr-2', role: 'hr' } };
+
+  it('replays a legal history', () => {
+    const { state, context } = replayEvents([created, submitted, approved]);
+    expect(state).toBe('opened');
+    expect(context.submittedBy).toBe('hr-1');
+    expect(context.approvedBy).toBe('hr-2');
+  });
+
+  it('rejects a history that does not start with PIP_CREATED', () => {
+    expect(() => replayEvents([])).toThrow(/starts with PIP_CREATED/);
+    expect(() => replayEvents([submitted])).toThrow(/starts with PIP_CREATED/);
+    expect(() => replayEvents([submitted, created])).toThrow(/starts with PIP_CREATED/);
+  });
+
+  it('rejects a history with an event its state does not accept', () => {
+    expect(() => replayEvents([created, approved])).toThrow(/does not accept/);
+    expect(() => replayEvents([created, submitted, submitted])).toThrow(/does not accept/);
+    expect(() => replayEvents([created, created])).toThrow(/does not accept/);
+    const closed: PipEvent = { type: 'CLOSED', at, actor: hr, reason: 'withdrawn' };
+    const attached = EXAMPLES.DOCUMENTS_ATTACHED[0] as PipEvent;
+    expect(replayEvents([created, closed]).state).toBe('closed');
+    expect(() => replayEvents([created, closed, attached])).toThrow(/does not accept/);
+  });
+});
