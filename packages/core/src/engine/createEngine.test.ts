@@ -810,7 +810,7 @@ describe('refusals and consistency', () => {
     const h = harness();
     await openDraft(h);
     const error = await expectNothingWritten(h, () =>
-      h.engine.dispatch(PIP, { type: 'EXTEND', amount: -2.5, reason: '' } as Command, {
+      h.engine.dispatch(PIP, { type: 'EXTEND', amount: -2.5, reason: '' }, {
         actor: manager,
       }),
     );
