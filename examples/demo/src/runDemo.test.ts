@@ -1,0 +1,25 @@
+import { memoryStore } from '@pipkit/core';
+import { describe, expect, it } from 'vitest';
+import { runDemo } from './runDemo.js';
+
+describe('the README demo', () => {
+  it('runs a PIP from draft to a completed pass and verifies its audit chain', async () => {
+    const result = await runDemo({ store: memoryStore() });
+    expect(result.state).toBe('passed.completed');
+    expect(result.verified).toBe(true);
+    const text = result.lines.join('\n');
+    // Dates are the employee's (Chicago): the DST change on 8 March moves the offset, not the hour.
+    expect(text).toContain('Tue 3 Mar 2026 10:00 CST');
+    expect(text).toContain('Tue 17 Mar 2026 09:30 CDT');
+    expect(text).toContain('the plan runs Tue 3 Mar 2026 to Fri 1 May 2026');
+    expect(text).toContain('check-in 2 was missed');
+    expect(text).toContain('escalated (checkInMissed #1) to hr');
+    expect(text).toContain('resumed after 7 day(s); the plan now ends Fri 8 May 2026');
+    expect(text).toContain('the plan now ends Fri 22 May 2026');
+    expect(text).toContain('due: review Fri 29 May 2026');
+    expect(text).toContain('due: watch Thu 26 Nov 2026');
+    expect(text).toMatch(
+      /Audit: 22 events, SHA-256 hash chain verified, replay reproduces the snapshot exactly\. OK$/,
+    );
+  });
+});
