@@ -3,10 +3,15 @@ import { defineConfig, type Options } from 'tsup';
 /**
  * The one build every publishable package uses: ESM + CJS + declarations, one file per entry.
  * @param entry - entry points, relative to the package folder
+ * @param external - packages to leave as imports (the package's own name, for self-imports)
  */
-export function pipkitTsupConfig(entry: Record<string, string>): ReturnType<typeof defineConfig> {
+export function pipkitTsupConfig(
+  entry: Record<string, string>,
+  external: string[] = [],
+): ReturnType<typeof defineConfig> {
   const options: Options = {
     entry,
+    external,
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

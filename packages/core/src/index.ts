@@ -55,6 +55,7 @@ export type {
   DeadlineKind,
   PipContext,
   PipEvent,
+  PipEventBase,
   PipEventType,
   PipOutcome,
   PlanDates,

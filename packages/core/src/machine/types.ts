@@ -100,7 +100,8 @@ export interface DeadlineChanges {
   readonly clear?: readonly string[];
 }
 
-interface Base<T extends string> {
+/** The fields every event carries. */
+export interface PipEventBase<T extends string> {
   readonly type: T;
   /** When it happened, UTC ISO. */
   readonly at: string;
@@ -114,57 +115,57 @@ interface Base<T extends string> {
  * carry everything computed (dates, deadlines), so replaying them needs no policy and no clock.
  */
 export type PipEvent =
-  | (Base<'PIP_CREATED'> & {
+  | (PipEventBase<'PIP_CREATED'> & {
       readonly pipId: string;
       readonly employee: { readonly id: string; readonly timeZone: string };
       readonly managerId: string;
       readonly policy: { readonly id: string; readonly version: number };
       readonly goals: readonly Goal[];
     })
-  | (Base<'PLAN_UPDATED'> & { readonly goals: readonly Goal[] })
-  | (Base<'DOCUMENTS_ATTACHED'> & { readonly documents: readonly DocumentRef[] })
-  | Base<'SUBMITTED_FOR_APPROVAL'>
-  | (Base<'APPROVAL_REJECTED'> & { readonly reasonCode: string })
-  | (Base<'APPROVED'> & { readonly plan?: PlanDates })
-  | (Base<'ISSUED'> & { readonly plan?: PlanDates })
-  | (Base<'ACKNOWLEDGED'> & { readonly documentSha256: string; readonly plan?: PlanDates })
-  | (Base<'REFUSAL_WITNESSED'> & {
+  | (PipEventBase<'PLAN_UPDATED'> & { readonly goals: readonly Goal[] })
+  | (PipEventBase<'DOCUMENTS_ATTACHED'> & { readonly documents: readonly DocumentRef[] })
+  | PipEventBase<'SUBMITTED_FOR_APPROVAL'>
+  | (PipEventBase<'APPROVAL_REJECTED'> & { readonly reasonCode: string })
+  | (PipEventBase<'APPROVED'> & { readonly plan?: PlanDates })
+  | (PipEventBase<'ISSUED'> & { readonly plan?: PlanDates })
+  | (PipEventBase<'ACKNOWLEDGED'> & { readonly documentSha256: string; readonly plan?: PlanDates })
+  | (PipEventBase<'REFUSAL_WITNESSED'> & {
       readonly documentSha256: string;
       readonly witnessId: string;
       readonly plan?: PlanDates;
     })
-  | Base<'ACKNOWLEDGEMENT_OVERDUE'>
-  | (Base<'CHECK_IN_HELD'> & {
+  | PipEventBase<'ACKNOWLEDGEMENT_OVERDUE'>
+  | (PipEventBase<'CHECK_IN_HELD'> & {
       readonly number: number;
       readonly assessment: 'onTrack' | 'mixed' | 'offTrack';
     })
-  | (Base<'CHECK_IN_MISSED'> & { readonly number: number })
-  | (Base<'ESCALATED'> & {
+  | (PipEventBase<'CHECK_IN_MISSED'> & { readonly number: number })
+  | (PipEventBase<'ESCALATED'> & {
       readonly trigger: string;
       readonly occurrence: number;
       readonly notify: readonly string[];
     })
-  | (Base<'PAUSED'> & { readonly category: string; readonly hostRef: string })
-  | (Base<'RESUMED'> & { readonly pausedDays: number; readonly plan: PlanDates })
-  | (Base<'EXTENDED'> & {
+  | (PipEventBase<'PAUSED'> & { readonly category: string; readonly hostRef: string })
+  | (PipEventBase<'RESUMED'> & { readonly pausedDays: number; readonly plan: PlanDates })
+  | (PipEventBase<'EXTENDED'> & {
       readonly amount: number;
       readonly unit: string;
       readonly reason: string;
       readonly plan: PlanDates;
     })
-  | (Base<'PERIOD_ENDED'> & { readonly early: boolean })
-  | Base<'REVIEW_OVERDUE'>
-  | (Base<'PASSED'> & { readonly watchUntil?: string })
-  | Base<'WATCH_ENDED'>
-  | (Base<'TERMINATION_PROPOSED'> & { readonly noticeEndDate: string })
-  | Base<'REPLY_SUBMITTED'>
-  | Base<'REPLY_WINDOW_CLOSED'>
-  | Base<'DECISION_OVERDUE'>
-  | (Base<'DECIDED'> & {
+  | (PipEventBase<'PERIOD_ENDED'> & { readonly early: boolean })
+  | PipEventBase<'REVIEW_OVERDUE'>
+  | (PipEventBase<'PASSED'> & { readonly watchUntil?: string })
+  | PipEventBase<'WATCH_ENDED'>
+  | (PipEventBase<'TERMINATION_PROPOSED'> & { readonly noticeEndDate: string })
+  | PipEventBase<'REPLY_SUBMITTED'>
+  | PipEventBase<'REPLY_WINDOW_CLOSED'>
+  | PipEventBase<'DECISION_OVERDUE'>
+  | (PipEventBase<'DECIDED'> & {
       readonly decision: 'remove' | 'demote' | 'reassign' | 'retain';
       readonly effectiveAt?: string;
     })
-  | (Base<'CLOSED'> & { readonly reason: string });
+  | (PipEventBase<'CLOSED'> & { readonly reason: string });
 
 /** The type of an accepted event. */
 export type PipEventType = PipEvent['type'];

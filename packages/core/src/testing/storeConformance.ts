@@ -1,16 +1,39 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, type StoredEvent, chainEvents } from '../audit/hashChain.js';
-import { IdempotencyKeyReusedError, VersionConflictError } from '../errors/pipkitError.js';
-import { MACHINE_VERSION, type PipState } from '../machine/pipMachine.js';
-import { initialSnapshot } from '../machine/snapshot.js';
-import type { Deadline, PipEvent } from '../machine/types.js';
+// Imported by package name, not by path: adapters throw the errors of the one @pipkit/core they
+// load, and `instanceof` must see the same classes here.
 import {
   type CommitRequest,
+  type Deadline,
+  GENESIS_HASH,
+  hashEvent,
+  IdempotencyKeyReusedError,
+  MACHINE_VERSION,
   NO_PIP_YET,
+  type PipEvent,
   type PipRecord,
+  type PipState,
   type PipStore,
+  replayEvents,
+  type StoredEvent,
   type TimerRow,
-} from '../store/pipStore.js';
+  VersionConflictError,
+} from '@pipkit/core';
+
+function chainEvents(
+  pipId: string,
+  version: number,
+  prevHash: string,
+  events: readonly PipEvent[],
+): StoredEvent[] {
+  let previous = prevHash;
+  return events.map((event, index) => {
+    const seq = version + index + 1;
+    const hash = hashEvent(pipId, seq, event, previous);
+    const stored = { pipId, seq, event, prevHash: previous, hash };
+    previous = hash;
+    return stored;
+  });
+}
 
 /** Options for {@link describeStoreConformance}: real differences between adapters, never forks. */
 export interface StoreConformanceOptions {
@@ -85,9 +108,7 @@ class FixturePip {
       events,
     );
     const last = stored[stored.length - 1] as StoredEvent;
-    const baseContext =
-      this.record?.context ??
-      initialSnapshot(events[0] as Extract<PipEvent, { type: 'PIP_CREATED' }>).context;
+    const baseContext = this.record?.context ?? replayEvents([events[0] as PipEvent]).context;
     const deadlines = { ...baseContext.deadlines };
     for (const id of extra.clear ?? []) delete deadlines[id];
     for (const deadline of extra.deadlines ?? []) deadlines[deadline.id] = deadline;

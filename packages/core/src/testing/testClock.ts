@@ -1,4 +1,4 @@
-import type { Clock } from '../engine/createEngine.js';
+import type { Clock } from '@pipkit/core';
 
 /** A clock tests move by hand: time never passes on its own and nothing sleeps. */
 export interface TestClock extends Clock {

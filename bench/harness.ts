@@ -1,0 +1,58 @@
+/**
+ * A small, honest benchmark harness: each case runs in rounds that alternate with its baseline,
+ * so both see the same machine state (JIT, GC, the other core's load); the reported figure is the
+ * median round. Time is read only here, never in tests.
+ */
+
+/** One measured case against its baseline, as `pnpm bench -- --json` prints it. */
+export interface BenchResult {
+  readonly name: string;
+  readonly opsPerSec: number;
+  readonly baselineName: string;
+  readonly baselineOpsPerSec: number;
+  /** opsPerSec / baselineOpsPerSec: above 1 is faster than the raw dependency. */
+  readonly ratio: number;
+}
+
+/** An operation to time: it runs `batch` units of work per call and returns how many it did. */
+export type Operation = () => number | Promise<number>;
+
+async function timeRound(operation: Operation, minMs: number): Promise<number> {
+  let ops = 0;
+  const start = process.hrtime.bigint();
+  let elapsedNs = 0n;
+  const min = BigInt(minMs) * 1_000_000n;
+  while (elapsedNs < min) {
+    ops += await operation();
+    elapsedNs = process.hrtime.bigint() - start;
+  }
+  return (ops * 1e9) / Number(elapsedNs);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** Measures `subject` and `baseline` in alternating rounds (after one warm-up round each). */
+export async function compare(
+  name: string,
+  subject: Operation,
+  baselineName: string,
+  baseline: Operation,
+  options: { rounds?: number; roundMs?: number } = {},
+): Promise<BenchResult> {
+  const rounds = options.rounds ?? 7;
+  const roundMs = options.roundMs ?? 300;
+  await timeRound(baseline, roundMs);
+  await timeRound(subject, roundMs);
+  const subjectRates: number[] = [];
+  const baselineRates: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    baselineRates.push(await timeRound(baseline, roundMs));
+    subjectRates.push(await timeRound(subject, roundMs));
+  }
+  const opsPerSec = median(subjectRates);
+  const baselineOpsPerSec = median(baselineRates);
+  return { name, opsPerSec, baselineName, baselineOpsPerSec, ratio: opsPerSec / baselineOpsPerSec };
+}

@@ -1,0 +1,42 @@
+import { dispatchBenches } from './dispatchBench.js';
+import type { BenchResult } from './harness.js';
+
+/**
+ * `pnpm bench` prints a table; `pnpm bench -- --json` prints one JSON object on one line:
+ * `{ "results": [{ "name", "opsPerSec", "baselineOpsPerSec", "ratio" }], "info": {...} }`.
+ */
+const json = process.argv.includes('--json');
+const log = (line: string) => {
+  if (!json) console.log(line);
+};
+
+log('pipkit bench: each case against the raw dependency doing the same work, in the same run\n');
+const results: BenchResult[] = [];
+const info: Record<string, number> = {};
+
+const dispatch = await dispatchBenches();
+results.push(...dispatch.results);
+Object.assign(info, dispatch.info);
+
+if (json) {
+  const round = (value: number, digits: number) => Number(value.toFixed(digits));
+  console.log(
+    JSON.stringify({
+      results: results.map((result) => ({
+        name: result.name,
+        opsPerSec: round(result.opsPerSec, 0),
+        baselineName: result.baselineName,
+        baselineOpsPerSec: round(result.baselineOpsPerSec, 0),
+        ratio: round(result.ratio, 3),
+      })),
+      info,
+    }),
+  );
+} else {
+  for (const result of results) {
+    log(`${result.name}`);
+    log(`  ${Math.round(result.opsPerSec).toLocaleString('en-US')} ops/s vs ${result.baselineName} ${Math.round(result.baselineOpsPerSec).toLocaleString('en-US')} ops/s: ratio ${result.ratio.toFixed(3)}`);
+  }
+  log('');
+  for (const [key, value] of Object.entries(info)) log(`${key}: ${value}`);
+}
