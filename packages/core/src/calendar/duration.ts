@@ -10,8 +10,8 @@ import { type CivilDay, addCivilMonths, formatCivilDay } from './civilDay.js';
  */
 export const durationSchema = z
   .object({
-    /** How many units. Whole numbers only: "30 days", never "29.5 days". */
-    amount: z.number().int().nonnegative(),
+    /** How many units. Whole numbers only: "30 days", never "29.5 days"; at most 3660. */
+    amount: z.number().int().nonnegative().max(3660),
     /** `calendarDays`, `businessDays` (weekdays minus the calendar's holidays), `weeks` or `months`. */
     unit: z.enum(['calendarDays', 'businessDays', 'weeks', 'months']),
     /**
@@ -142,9 +142,14 @@ function roll(day: CivilDay, rule: Duration['rollForward'], calendar: Calendar):
   return current;
 }
 
-/** @internal End of a civil day (23:59:59.999 local) as a UTC instant. */
+/**
+ * @internal End of a civil day as a UTC instant: one millisecond before the next local midnight.
+ * Not "23:59:59.999 local": where clocks go back at midnight (America/Santiago) that wall time
+ * happens twice, and the day ends at the second one.
+ */
 export function endOfCivilDay(day: CivilDay, calendar: Calendar): string {
-  return calendar.instantAt(day, 23, 59, 59, 999);
+  const nextStart = Date.parse(calendar.instantAt(day + 1, 0, 0));
+  return new Date(nextStart - 1).toISOString();
 }
 
 /**

@@ -1,4 +1,10 @@
-import { type SnapshotFrom, type StateValue, createActor, initialTransition } from 'xstate';
+import {
+  type AnyActorScope,
+  type SnapshotFrom,
+  type StateValue,
+  createActor,
+  initialTransition,
+} from 'xstate';
 import { FINAL_STATES, type PipState, pipMachine } from './pipMachine.js';
 import type { PipContext, PipEvent } from './types.js';
 
@@ -39,31 +45,49 @@ export function accepts(snapshot: PipMachineSnapshot, event: PipEvent): boolean 
   return snapshot.can(event);
 }
 
+let inertScope: AnyActorScope | undefined;
+
 /**
- * Applies accepted events to a snapshot. Restoring a short-lived actor for the batch measured
- * about 1.4x faster than XState's pure `transition()` in xstate 5.33 (it builds a throwaway actor
- * per call); the actor never outlives this function and runs no effects. Returns `undefined` when
- * an event was not accepted in the state it met. @internal
+ * An actor scope that executes nothing: the machine is pure (guards and `assign` only; no
+ * delays, no spawned actors, no custom actions), so every transition's effect is its snapshot.
+ * XState's own `transition()` builds the same scope around a throwaway actor on every call; that
+ * actor is most of the cost of a step (about 50 of 75 microseconds here), so it is built once.
+ */
+function scopeFor(snapshot: PipMachineSnapshot): AnyActorScope {
+  if (!inertScope) {
+    const self = createActor(pipMachine, { snapshot, input: undefined as never });
+    inertScope = {
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      logger: () => undefined,
+      defer: () => undefined,
+      emit: () => undefined,
+      stopChild: () => undefined,
+      actionExecutor: () => undefined,
+    } as AnyActorScope;
+  }
+  return inertScope;
+}
+
+/**
+ * Applies accepted events to a snapshot with the machine's own transition function (the
+ * `ActorLogic.transition` every XState actor calls), statelessly. Returns `undefined` when an
+ * event was not accepted in the state it met. @internal
  */
 export function applyEvents(
   snapshot: PipMachineSnapshot,
   events: readonly PipEvent[],
 ): PipMachineSnapshot | undefined {
-  // A restored actor ignores `input`; the machine's type demands one, so name that explicitly.
-  const actor = createActor(pipMachine, { snapshot, input: undefined as never });
-  actor.start();
+  const scope = scopeFor(snapshot);
   let current = snapshot;
   for (const event of events) {
-    actor.send(event);
-    const next = actor.getSnapshot();
+    const next = pipMachine.transition(current, event, scope);
     // Every accepted transition records the event, so an ignored event leaves the snapshot as it was.
-    if (next === current) {
-      actor.stop();
-      return undefined;
-    }
+    if (next === current) return undefined;
     current = next;
   }
-  actor.stop();
   return current;
 }
 
