@@ -16,7 +16,11 @@ const plan = { kind: 'planDocument', ref: 'dms://plan', sha256: 'a'.repeat(64) }
 const notes = { kind: 'checkInNotes', ref: 'dms://notes', sha256: 'b'.repeat(64) };
 
 /** Opens PIPS plans and brings each to `active` with its check-in notes attached. */
-async function activePips(): Promise<{ engine: Engine; store: ReturnType<typeof memoryStore>; ids: string[] }> {
+async function activePips(): Promise<{
+  engine: Engine;
+  store: ReturnType<typeof memoryStore>;
+  ids: string[];
+}> {
   const store = memoryStore();
   let now = new Date('2026-03-02T15:00:00Z');
   let next = 0;
@@ -40,11 +44,23 @@ async function activePips(): Promise<{ engine: Engine; store: ReturnType<typeof 
       },
       { actor: manager },
     );
-    await engine.dispatch(pip.pipId, { type: 'SUBMIT_FOR_APPROVAL', documents: [plan] }, { actor: manager });
+    await engine.dispatch(
+      pip.pipId,
+      { type: 'SUBMIT_FOR_APPROVAL', documents: [plan] },
+      { actor: manager },
+    );
     await engine.dispatch(pip.pipId, { type: 'APPROVE' }, { actor: hr });
     now = new Date('2026-03-03T15:00:00Z');
-    await engine.dispatch(pip.pipId, { type: 'ACKNOWLEDGE', documentSha256: plan.sha256 }, { actor: employee });
-    await engine.dispatch(pip.pipId, { type: 'ATTACH_DOCUMENT', documents: [notes] }, { actor: manager });
+    await engine.dispatch(
+      pip.pipId,
+      { type: 'ACKNOWLEDGE', documentSha256: plan.sha256 },
+      { actor: employee },
+    );
+    await engine.dispatch(
+      pip.pipId,
+      { type: 'ATTACH_DOCUMENT', documents: [notes] },
+      { actor: manager },
+    );
     ids.push(pip.pipId);
   }
   now = new Date('2026-03-17T14:00:00Z');
@@ -56,7 +72,10 @@ async function activePips(): Promise<{ engine: Engine; store: ReturnType<typeof 
  * timer and outbox diff, commit to the memory store) against the raw XState cost of the same step
  * on the same machine: parse the stored snapshot, restore it, apply one event, persist, stringify.
  */
-export async function dispatchBenches(): Promise<{ results: BenchResult[]; info: Record<string, number> }> {
+export async function dispatchBenches(): Promise<{
+  results: BenchResult[];
+  info: Record<string, number>;
+}> {
   const { engine, store, ids } = await activePips();
 
   // The raw baseline keeps XState's own persisted snapshots as JSON, one per PIP.
@@ -128,13 +147,49 @@ export async function dispatchBenches(): Promise<{ results: BenchResult[]; info:
   };
 
   const results = [
-    await compare('xstate pure transition() (raw, for the design note)', rawPureStep, 'xstate restore actor + send (raw)', rawActorStep),
-    await compare('engine.dispatch RECORD_CHECK_IN (memory store)', engineStep, 'xstate restore actor + send (raw)', rawActorStep),
+    await compare(
+      'xstate pure transition() (raw, for the design note)',
+      rawPureStep,
+      'xstate restore actor + send (raw)',
+      rawActorStep,
+    ),
+    await compare(
+      'engine.dispatch RECORD_CHECK_IN (memory store)',
+      engineStep,
+      'xstate restore actor + send (raw)',
+      rawActorStep,
+    ),
   ];
 
   const records = await store.list({ limit: 1000 });
-  const snapshotBytes = records.reduce((sum, record) => sum + Buffer.byteLength(JSON.stringify(record)), 0) / records.length;
+  // What a long-lived actor per PIP would cost, for contrast: pipkit keeps none.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const live = records.map((record) => {
+    const actor = createActor(pipMachine, {
+      snapshot: pipMachine.resolveState({ value: record.state, context: record.context }),
+      input: undefined as never,
+    });
+    actor.start();
+    return actor;
+  });
+  gc?.();
+  const actorBytes = (process.memoryUsage().heapUsed - before) / live.length;
+  for (const actor of live) actor.stop();
+  const snapshotBytes =
+    records.reduce((sum, record) => sum + Buffer.byteLength(JSON.stringify(record)), 0) /
+    records.length;
   const contextBytes =
-    records.reduce((sum, record) => sum + Buffer.byteLength(JSON.stringify(record.context)), 0) / records.length;
-  return { results, info: { pips: PIPS, avgRecordBytes: Math.round(snapshotBytes), avgContextBytes: Math.round(contextBytes) } };
+    records.reduce((sum, record) => sum + Buffer.byteLength(JSON.stringify(record.context)), 0) /
+    records.length;
+  return {
+    results,
+    info: {
+      pips: PIPS,
+      avgRecordJsonBytes: Math.round(snapshotBytes),
+      avgContextJsonBytes: Math.round(contextBytes),
+      liveActorHeapBytes: Math.round(actorBytes),
+    },
+  };
 }

@@ -35,7 +35,9 @@ if (json) {
 } else {
   for (const result of results) {
     log(`${result.name}`);
-    log(`  ${Math.round(result.opsPerSec).toLocaleString('en-US')} ops/s vs ${result.baselineName} ${Math.round(result.baselineOpsPerSec).toLocaleString('en-US')} ops/s: ratio ${result.ratio.toFixed(3)}`);
+    log(
+      `  ${Math.round(result.opsPerSec).toLocaleString('en-US')} ops/s vs ${result.baselineName} ${Math.round(result.baselineOpsPerSec).toLocaleString('en-US')} ops/s: ratio ${result.ratio.toFixed(3)}`,
+    );
   }
   log('');
   for (const [key, value] of Object.entries(info)) log(`${key}: ${value}`);

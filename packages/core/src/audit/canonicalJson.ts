@@ -2,16 +2,24 @@
  * Canonical JSON: object keys sorted by code unit, no whitespace, `undefined` members dropped
  * (as `JSON.stringify` does). For the JSON values pipkit hashes (strings, finite numbers,
  * booleans, null, arrays, plain objects) this matches RFC 8785, so any language can recompute
- * an event's hash. @internal
+ * an event's hash. It runs once per event on the hot path, so it builds one string without
+ * intermediate arrays. @internal
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value))
+    if (typeof value === 'number' && !Number.isFinite(value)) {
       throw new TypeError('Cannot hash a non-finite number.');
+    }
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) {
-    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+    let out = '[';
+    for (let index = 0; index < value.length; index += 1) {
+      if (index > 0) out += ',';
+      const item: unknown = value[index];
+      out += item === undefined ? 'null' : canonicalJson(item);
+    }
+    return out + ']';
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
@@ -20,8 +28,9 @@ export function canonicalJson(value: unknown): string {
   for (const key of keys) {
     const member = record[key];
     if (member === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
+    if (!first) out += ',';
+    out += JSON.stringify(key) + ':' + canonicalJson(member);
     first = false;
   }
-  return `${out}}`;
+  return out + '}';
 }

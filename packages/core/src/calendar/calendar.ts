@@ -50,6 +50,8 @@ export interface Calendar {
   localDate(instant: string | Date): string;
 }
 
+const WALL_TIME_CACHE_SIZE = 4096;
+
 /** True when the zone is a real IANA zone that luxon (Intl) knows. */
 export function isValidTimeZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
@@ -96,14 +98,17 @@ export function createCalendar(spec: CalendarSpec): Calendar {
   });
   const holidays = [...holidaySet].sort((a, b) => a - b).map(formatCivilDay);
   const zone = spec.timeZone;
+  // One zone object for every conversion: luxon re-validates a zone given by name on each call.
+  const zoneObject = IANAZone.create(zone);
+  const wallTimes = new Map<string, string>();
 
   const isBusinessCivilDay = (day: CivilDay): boolean =>
     !isWeekend[isoWeekday(day)] && !holidaySet.has(day);
   const civilDayOf = (instant: string | Date): CivilDay => {
     const dateTime =
       typeof instant === 'string'
-        ? DateTime.fromISO(instant, { zone })
-        : DateTime.fromJSDate(instant, { zone });
+        ? DateTime.fromISO(instant, { zone: zoneObject })
+        : DateTime.fromJSDate(instant, { zone: zoneObject });
     if (!dateTime.isValid) throw new CalendarError(`"${String(instant)}" is not an ISO instant.`);
     return civilDayFromParts(dateTime.year, dateTime.month, dateTime.day);
   };
@@ -120,6 +125,11 @@ export function createCalendar(spec: CalendarSpec): Calendar {
     isBusinessCivilDay,
     civilDayOf,
     instantAt(day: CivilDay, hour: number, minute: number, second = 0, millisecond = 0): string {
+      // Many PIPs share dates (every plan started this week ends on the same few days), so
+      // zoned wall times are memoised per calendar; the cache is bounded.
+      const key = `${day}|${hour}|${minute}|${second}|${millisecond}`;
+      const cached = wallTimes.get(key);
+      if (cached !== undefined) return cached;
       const date = new Date(day * 86_400_000);
       const local = DateTime.fromObject(
         {
@@ -131,9 +141,12 @@ export function createCalendar(spec: CalendarSpec): Calendar {
           second,
           millisecond,
         },
-        { zone },
+        { zone: zoneObject },
       );
-      return local.toUTC().toISO() as string;
+      const instant = new Date(local.toMillis()).toISOString();
+      if (wallTimes.size >= WALL_TIME_CACHE_SIZE) wallTimes.clear();
+      wallTimes.set(key, instant);
+      return instant;
     },
     localDate(instant: string | Date): string {
       return formatCivilDay(civilDayOf(instant));

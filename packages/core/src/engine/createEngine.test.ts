@@ -810,9 +810,13 @@ describe('refusals and consistency', () => {
     const h = harness();
     await openDraft(h);
     const error = await expectNothingWritten(h, () =>
-      h.engine.dispatch(PIP, { type: 'EXTEND', amount: -2.5, reason: '' }, {
-        actor: manager,
-      }),
+      h.engine.dispatch(
+        PIP,
+        { type: 'EXTEND', amount: -2.5, reason: '' },
+        {
+          actor: manager,
+        },
+      ),
     );
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.issues.map((issue) => issue.path.join('.'))).toEqual(['amount', 'reason']);

@@ -347,6 +347,11 @@ export function decide(input: DecisionInput): Decision {
     case 'RECORD_CHECK_IN': {
       const number = context.checkIns.next;
       const plan = context.plan;
+      if (!plan) {
+        issues.push(
+          issue('NO_PLAN_PERIOD', 'The plan period has not started: there is no check-in yet.'),
+        );
+      }
       const clear = [`checkIn:${number}`].filter((id) => id in context.deadlines);
       const set = plan ? schedule.nextCheckIn(context, plan, number + 1, input.now) : [];
       events.push({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type AnyStateNode, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { toMermaid } from './diagram.js';
-import { FINAL_STATES, PIP_STATES, type PipState, pipMachine } from './pipMachine.js';
+import { FINAL_STATES, PIP_STATES, pipMachine } from './pipMachine.js';
 import { flattenState, replayEvents } from './snapshot.js';
 import type { PipEvent, PipEventType, PlanDates } from './types.js';
 
@@ -111,8 +111,7 @@ const traversal = {
 };
 
 /** A transition of the definition, flattened: `active|PAUSED|paused`. */
-const key = (source: string, type: string, target: string): string =>
-  `${source}|${type}|${target}`;
+const key = (source: string, type: string, target: string): string => `${source}|${type}|${target}`;
 
 /** Every state node below the root, depth first. */
 function allNodes(node: AnyStateNode = pipMachine.root): AnyStateNode[] {
@@ -131,11 +130,12 @@ function definedTransitions(): Set<string> {
   const defined = new Set<string>();
   const leaves = allNodes().filter((node) => Object.keys(node.states).length === 0);
   for (const leaf of leaves) {
-    for (let node: AnyStateNode | undefined = leaf; node && node !== pipMachine.root; ) {
+    for (let node: AnyStateNode | undefined = leaf; node && node !== pipMachine.root;) {
       for (const [type, candidates] of node.transitions) {
         for (const candidate of candidates) {
           const targets = candidate.target ?? [leaf];
-          for (const target of targets) defined.add(key(dotted(leaf), type, dotted(leafOf(target))));
+          for (const target of targets)
+            defined.add(key(dotted(leaf), type, dotted(leafOf(target))));
         }
       }
       node = node.parent;
@@ -224,7 +224,7 @@ describe('pipMachine graph', () => {
       }
     }
     for (const state of PIP_STATES) {
-      if ((FINAL_STATES as readonly PipState[]).includes(state)) continue;
+      if (FINAL_STATES.includes(state)) continue;
       const reached = vertices.filter((snapshot) => flattenState(snapshot.value) === state);
       expect(
         reached.some((snapshot) => ALL_EVENTS.some((event) => snapshot.can(event))),
@@ -269,7 +269,9 @@ describe('toMermaid', () => {
       ).toBe(true);
     }
     for (const line of expected) expect(lines, line).toContain(line);
-    const transitionLines = lines.filter((line) => line.includes('-->') && !line.includes('[*] -->'));
+    const transitionLines = lines.filter(
+      (line) => line.includes('-->') && !line.includes('[*] -->'),
+    );
     expect(new Set(transitionLines)).toEqual(expected);
     // The dotted transition set (from the definition) says the same, pair for pair.
     const fromDefinition = new Set(
@@ -299,13 +301,20 @@ describe('replayEvents', () => {
     expect(() => replayEvents([submitted, created])).toThrow(/starts with PIP_CREATED/);
   });
 
-  it('rejects a history with an event its state does not accept', () => {
-    expect(() => replayEvents([created, approved])).toThrow(/does not accept/);
+  it('rejects a history with an event its state does not accept (later in the history)', () => {
     expect(() => replayEvents([created, submitted, submitted])).toThrow(/does not accept/);
-    expect(() => replayEvents([created, created])).toThrow(/does not accept/);
+    expect(() => replayEvents([created, submitted, approved, submitted])).toThrow(
+      /does not accept/,
+    );
     const closed: PipEvent = { type: 'CLOSED', at, actor: hr, reason: 'withdrawn' };
     const attached = EXAMPLES.DOCUMENTS_ATTACHED[0] as PipEvent;
     expect(replayEvents([created, closed]).state).toBe('closed');
     expect(() => replayEvents([created, closed, attached])).toThrow(/does not accept/);
+  });
+
+  it('rejects a history whose first event after PIP_CREATED is illegal in draft', () => {
+    expect(() => replayEvents([created, approved])).toThrow(/does not accept/);
+    expect(() => replayEvents([created, created])).toThrow(/does not accept/);
+    expect(() => replayEvents([created, approved, submitted])).toThrow(/does not accept/);
   });
 });

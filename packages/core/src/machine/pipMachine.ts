@@ -114,6 +114,11 @@ export const pipMachine = setup({
         REFUSAL_WITNESSED: to('active'),
         ACKNOWLEDGEMENT_OVERDUE: note,
         ESCALATED: note,
+        // Under `startsOn: 'issue'` the period runs before acknowledgement: its check-ins and end
+        // are due here too, and are never held back until the employee signs.
+        CHECK_IN_HELD: note,
+        CHECK_IN_MISSED: note,
+        PERIOD_ENDED: to('#pip.review'),
       },
     },
     active: { on: planPhase },
