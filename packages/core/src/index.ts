@@ -77,6 +77,7 @@ export type {
   TimerRow,
 } from './store/pipStore.js';
 export { memoryStore } from './store/memoryStore.js';
+export { assertCommitShape } from './store/commitShape.js';
 
 // engine
 export {

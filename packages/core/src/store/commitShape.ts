@@ -1,9 +1,18 @@
 import type { CommitRequest } from './pipStore.js';
 
 /**
- * Checks that a commit is internally consistent before any adapter writes it: events contiguous
- * from `expectedVersion + 1`, the envelope at the last event's seq and hash. Adapters call it first,
- * so a buggy caller can never store a gap. @internal
+ * Checks that a commit is internally consistent before an adapter writes it: at least one event,
+ * events of this PIP contiguous from `expectedVersion + 1`, the envelope at the last event's seq
+ * and hash. Every adapter calls it first, so a buggy caller can never store a gap. Throws a plain
+ * `Error` (a programming error, not a refusal).
+ *
+ * @example
+ * ```ts
+ * async commit(request) {
+ *   assertCommitShape(request);
+ *   // ...one transaction...
+ * }
+ * ```
  */
 export function assertCommitShape(request: CommitRequest): void {
   if (request.events.length === 0) throw new Error('A commit must append at least one event.');
