@@ -24,7 +24,7 @@ export type { ErrorCode, PipkitIssue } from './errors/pipkitError.js';
 
 // calendar
 export { createCalendar, isValidTimeZone } from './calendar/calendar.js';
-export type { Calendar, CalendarSpec, Weekday } from './calendar/calendar.js';
+export type { Calendar, CalendarDefinition, CalendarSpec, Weekday } from './calendar/calendar.js';
 export { computeDueDate, durationSchema, durations } from './calendar/duration.js';
 export type { DueDate, Duration } from './calendar/duration.js';
 

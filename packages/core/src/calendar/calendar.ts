@@ -22,6 +22,12 @@ export interface CalendarSpec {
 }
 
 /**
+ * A jurisdiction's working days, without a zone: what a policy or a holiday package provides.
+ * The zone comes from the employee when a PIP opens.
+ */
+export type CalendarDefinition = Omit<CalendarSpec, 'timeZone'>;
+
+/**
  * A working calendar: answers "is this a business day" and converts between instants and the
  * local days of one zone. Immutable; build one with {@link createCalendar}.
  */
