@@ -54,6 +54,7 @@ export type {
   DeadlineChanges,
   DeadlineKind,
   PipContext,
+  PipEmployee,
   PipEvent,
   PipEventBase,
   PipEventType,

@@ -137,6 +137,11 @@ export const openPipSchema = z
         id: z.string().min(1).max(200),
         /** The employee's IANA zone: every day of the plan is counted there. */
         timeZone: z.string().refine(isValidTimeZone, { message: 'Unknown IANA time zone' }),
+        /**
+         * The id of a working calendar registered with the engine (`calendars` option), for the
+         * employee's jurisdiction: 'GB-SCT' counts Scottish bank holidays. Defaults to the policy's.
+         */
+        calendar: z.string().min(1).max(100).optional(),
       })
       .strict(),
     managerId: z.string().min(1).max(200),

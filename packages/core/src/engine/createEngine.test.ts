@@ -1045,3 +1045,66 @@ describe('reads and integrity', () => {
     expect((await restarted.tick('2026-06-01T00:00:00Z')).fired).toEqual([]);
   });
 });
+
+describe('working calendars per employee', () => {
+  const england = { holidays: ['2026-04-03', '2026-04-06', '2026-05-04'] };
+  const scotland = { holidays: ['2026-04-03', '2026-05-04'] };
+  const ukPolicy = definePolicy({
+    ...defaultPolicyDocument,
+    id: 'uk-capability',
+    approval: { required: false },
+    plan: { ...defaultPolicyDocument.plan, startsOn: 'issue' },
+    acknowledgement: { mode: 'refusalWithWitness', due: durations.businessDaysAfter(5) },
+  });
+
+  async function issueIn(calendar: string | undefined) {
+    const clock = createTestClock('2026-04-02T10:00:00Z');
+    const engine = createEngine({
+      store: memoryStore(),
+      policies: [ukPolicy],
+      clock,
+      ids: () => PIP,
+      calendars: { 'GB-ENG': england, 'GB-SCT': scotland },
+    });
+    await engine.open(
+      {
+        employee: { id: 'emp-1', timeZone: 'Europe/London', ...(calendar ? { calendar } : {}) },
+        managerId: 'mgr-1',
+        policy: { id: 'uk-capability' },
+        goals: [{ id: 'g1', description: 'Meet the standard', measure: 'Audit score 90%' }],
+      },
+      { actor: manager },
+    );
+    return engine.dispatch(PIP, { type: 'ISSUE', documents: [PLAN_DOC] }, { actor: manager });
+  }
+
+  it("counts working days in the employee's jurisdiction: Easter Monday in England, not in Scotland", async () => {
+    // Issued Thursday 2 April 2026; five working days after it.
+    expect((await issueIn('GB-ENG')).pip.context.deadlines.acknowledgement?.date).toBe(
+      '2026-04-13',
+    );
+    expect((await issueIn('GB-SCT')).pip.context.deadlines.acknowledgement?.date).toBe(
+      '2026-04-10',
+    );
+    // Without a calendar the policy's (no holidays) applies: 3, 6, 7, 8, 9 April.
+    expect((await issueIn(undefined)).pip.context.deadlines.acknowledgement?.date).toBe(
+      '2026-04-09',
+    );
+  });
+
+  it('refuses to open a PIP on a calendar the engine does not know, writing nothing', async () => {
+    const h = harness();
+    const error = await refusal(
+      h.engine.open(
+        {
+          employee: { id: 'emp-1', timeZone: 'Europe/London', calendar: 'GB-XXX' },
+          managerId: 'mgr-1',
+          policy: { id: 'pipkit-default' },
+        },
+        { actor: manager },
+      ),
+    );
+    expect(error.code).toBe('INVALID_CALENDAR');
+    expect(await h.store.list()).toEqual([]);
+  });
+});

@@ -7,8 +7,9 @@ import {
   chainEvents,
   verifyHistory,
 } from '../audit/hashChain.js';
-import { type Calendar, createCalendar } from '../calendar/calendar.js';
+import { type Calendar, type CalendarDefinition, createCalendar } from '../calendar/calendar.js';
 import {
+  CalendarError,
   CommandRefusedError,
   ForbiddenError,
   IdempotencyKeyReusedError,
@@ -30,7 +31,7 @@ import {
   replayEvents,
   restoreSnapshot,
 } from '../machine/snapshot.js';
-import type { Deadline, PipEvent, PipEventType } from '../machine/types.js';
+import type { Deadline, PipEmployee, PipEvent, PipEventType } from '../machine/types.js';
 import {
   type AuthorizationRequest,
   type Authorizer,
@@ -79,6 +80,11 @@ export interface EngineOptions {
   readonly ids?: () => string;
   /** Authorization port; defaults to {@link defaultAuthorizer}. Deny by returning issues. */
   readonly authorize?: Authorizer;
+  /**
+   * Working calendars by id (for example from `@pipkit/holidays`), chosen per employee at open
+   * with `employee.calendar`. A PIP without one uses its policy's calendar.
+   */
+  readonly calendars?: Readonly<Record<string, CalendarDefinition>>;
 }
 
 /** Options of {@link Engine.dispatch}. */
@@ -305,11 +311,22 @@ export function createEngine(options: EngineOptions): Engine {
     return policy;
   };
 
-  const scheduleFor = (policy: Policy, timeZone: string): Schedule => {
-    const key = `${policy.id}@${policy.version}|${timeZone}`;
+  const calendars = options.calendars ?? {};
+
+  const scheduleFor = (policy: Policy, employee: PipEmployee): Schedule => {
+    const { timeZone, calendar: calendarId } = employee;
+    const key = `${policy.id}@${policy.version}|${timeZone}|${calendarId ?? ''}`;
     let schedule = schedules.get(key);
     if (!schedule) {
-      const calendar: Calendar = createCalendar({ timeZone, ...policy.document.calendar });
+      const definition =
+        calendarId === undefined ? policy.document.calendar : calendars[calendarId];
+      if (!definition) {
+        throw new CalendarError(
+          `No calendar "${calendarId}" is registered with the engine; pass it in the calendars option.`,
+          ['employee', 'calendar'],
+        );
+      }
+      const calendar: Calendar = createCalendar({ ...definition, timeZone });
       schedule = new Schedule(policy.document, calendar);
       schedules.set(key, schedule);
     }
@@ -377,7 +394,7 @@ export function createEngine(options: EngineOptions): Engine {
         next: undefined,
       };
     }
-    const schedule = scheduleFor(policy, record.context.employee.timeZone);
+    const schedule = scheduleFor(policy, record.context.employee);
     const decisionInput = {
       state: record.state,
       context: record.context,
@@ -553,8 +570,8 @@ export function createEngine(options: EngineOptions): Engine {
       });
       if (denied.length > 0)
         throw new ForbiddenError(`Actor "${actor.id}" (${actor.role}) may not open a PIP.`, denied);
-      // A new plan's timezone must build a calendar: fail here, before anything is written.
-      scheduleFor(policy, input.employee.timeZone);
+      // A new plan's zone and calendar must build a calendar: fail here, before anything is written.
+      scheduleFor(policy, input.employee);
       const hash = idempotencyKey ? requestHash({ open: input, actor }) : '';
       if (idempotencyKey) {
         const prior = await store.getIdempotency(idempotencyKey);

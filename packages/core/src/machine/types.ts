@@ -35,10 +35,18 @@ export interface PipOutcome {
   readonly effectiveAt?: string;
 }
 
+/** The employee on a plan: their id, IANA zone and, optionally, a registered working calendar. */
+export interface PipEmployee {
+  readonly id: string;
+  readonly timeZone: string;
+  /** Id of a calendar registered with the engine; the policy's calendar when absent. */
+  readonly calendar?: string | undefined;
+}
+
 /** Everything the machine knows about one PIP: plain JSON, about a kilobyte. */
 export interface PipContext {
   readonly pipId: string;
-  readonly employee: { readonly id: string; readonly timeZone: string };
+  readonly employee: PipEmployee;
   readonly managerId: string;
   readonly policy: { readonly id: string; readonly version: number };
   readonly createdAt: string;
@@ -117,7 +125,7 @@ export interface PipEventBase<T extends string> {
 export type PipEvent =
   | (PipEventBase<'PIP_CREATED'> & {
       readonly pipId: string;
-      readonly employee: { readonly id: string; readonly timeZone: string };
+      readonly employee: PipEmployee;
       readonly managerId: string;
       readonly policy: { readonly id: string; readonly version: number };
       readonly goals: readonly Goal[];
