@@ -106,8 +106,18 @@ export const commandSchema = z.discriminatedUnion('type', [
     witnessId: z.string().min(1).max(200),
   }),
   command('RECORD_CHECK_IN', { assessment: z.enum(['onTrack', 'mixed', 'offTrack']) }),
-  command('PAUSE', { category: pauseCategorySchema, hostRef: z.string().min(1).max(200) }),
-  command('RESUME', {}),
+  command('PAUSE', {
+    category: pauseCategorySchema,
+    hostRef: z.string().min(1).max(200),
+    /** When the leave began; defaults to now. May be in the past, but not before the last event. */
+    from: instantSchema.optional(),
+    /** The planned end of the leave, when known: the plan resumes by itself then. */
+    until: instantSchema.optional(),
+  }),
+  command('RESUME', {
+    /** When the leave ended; defaults to now. Not before the pause began, not in the future. */
+    at: instantSchema.optional(),
+  }),
   command('EXTEND', { amount: z.number().int().positive(), reason: z.string().min(1).max(100) }),
   command('CONCLUDE_EARLY', {}),
   command('PASS', {}),

@@ -1108,3 +1108,127 @@ describe('working calendars per employee', () => {
     expect(await h.store.list()).toEqual([]);
   });
 });
+
+describe('pauses with a known start and end', () => {
+  it('records leave that began earlier and resumes by itself at its planned end, across a month boundary', async () => {
+    const h = harness();
+    await toActive(h);
+    await h.engine.dispatch(
+      PIP,
+      { type: 'RECORD_CHECK_IN', assessment: 'onTrack', documents: [doc('checkInNotes', 2)] },
+      { actor: manager },
+    );
+    h.clock.set('2026-03-26T14:00:00Z');
+    // The leave began Wednesday 25 March (before HR recorded it) and ends Wednesday 8 April.
+    const { pip } = await h.engine.dispatch(
+      PIP,
+      {
+        type: 'PAUSE',
+        category: 'parentalLeave',
+        hostRef: 'leave-12',
+        from: '2026-03-25T13:00:00Z',
+        until: '2026-04-08T13:00:00Z',
+      },
+      { actor: hr },
+    );
+    expect(pip.context.pause?.since).toBe('2026-03-25T13:00:00.000Z');
+    expect(Object.keys(pip.context.deadlines)).toEqual(['pauseEnd']);
+    // Check-in 2 (31 March) falls inside the leave: nothing is missed.
+    const tick = await h.engine.tick('2026-04-09T00:00:00Z');
+    expect(tick.fired.map((fired) => [fired.deadlineId, fired.events])).toEqual([
+      ['pauseEnd', ['RESUMED']],
+    ]);
+    const resumed = await h.engine.get(PIP, { actor: hr });
+    expect(resumed.state).toBe('active');
+    expect(resumed.context.pausedDays).toBe(14);
+    // 1 May + 14 days; the grid anchor 3 March + 14 days; check-in 2 is 17 March + 14 = 31 March + 14.
+    expect(resumed.context.plan).toMatchObject({ endDate: '2026-05-15', anchorDate: '2026-03-17' });
+    expect(resumed.context.deadlines['checkIn:2']?.date).toBe('2026-04-14');
+    expect(resumed.context.checkIns.missed).toBe(0);
+  });
+
+  it('moves a business-day plan by the business days paused, not the calendar days', async () => {
+    const businessPlan = definePolicy({
+      ...defaultPolicyDocument,
+      plan: { ...defaultPolicyDocument.plan, duration: durations.businessDaysInclusive(30) },
+      checkIns: { every: { amount: 1, unit: 'weeks' }, at: '09:00' },
+      extensions: {
+        ...defaultPolicyDocument.extensions,
+        maxPlanLength: durations.businessDaysInclusive(60),
+      },
+    });
+    const h = harness([businessPlan]);
+    const { pip: started } = await toActive(h);
+    // 30 business days from Tuesday 3 March: 3 March .. 13 April (no holidays in this calendar).
+    expect(started.context.plan?.endDate).toBe('2026-04-13');
+    h.clock.set('2026-03-09T14:00:00Z');
+    await h.engine.dispatch(
+      PIP,
+      { type: 'RECORD_CHECK_IN', assessment: 'mixed', documents: [doc('checkInNotes', 3)] },
+      { actor: manager },
+    );
+    await h.engine.dispatch(
+      PIP,
+      { type: 'PAUSE', category: 'medicalLeave', hostRef: 'm-1' },
+      { actor: hr },
+    );
+    // Monday 9 to Monday 16 March: 7 calendar days, 5 business days.
+    h.clock.set('2026-03-16T14:00:00Z');
+    const { pip, events } = await h.engine.dispatch(PIP, { type: 'RESUME' }, { actor: hr });
+    expect(events.at(-1)?.event).toMatchObject({ type: 'RESUMED', pausedDays: 5 });
+    expect(pip.context.plan?.endDate).toBe('2026-04-20');
+  });
+
+  it('refuses impossible pauses and resumes with typed issues, writing nothing', async () => {
+    const h = harness();
+    await toActive(h);
+    h.clock.set('2026-03-10T14:00:00Z');
+    const backwards = await expectNothingWritten(h, () =>
+      h.engine.dispatch(
+        PIP,
+        { type: 'PAUSE', category: 'medicalLeave', hostRef: 'x', until: '2026-03-09T14:00:00Z' },
+        { actor: hr },
+      ),
+    );
+    expect(codes(backwards)).toEqual(['PAUSE_ENDS_BEFORE_START']);
+    const future = await expectNothingWritten(h, () =>
+      h.engine.dispatch(
+        PIP,
+        { type: 'PAUSE', category: 'medicalLeave', hostRef: 'x', from: '2026-03-11T14:00:00Z' },
+        { actor: hr },
+      ),
+    );
+    expect(codes(future)).toEqual(['PAUSE_IN_FUTURE']);
+    const beforeHistory = await expectNothingWritten(h, () =>
+      h.engine.dispatch(
+        PIP,
+        { type: 'PAUSE', category: 'medicalLeave', hostRef: 'x', from: '2026-03-01T14:00:00Z' },
+        { actor: hr },
+      ),
+    );
+    expect(codes(beforeHistory)).toEqual(['PAUSE_BEFORE_LAST_EVENT']);
+    h.clock.set('2026-03-20T14:00:00Z');
+    const overdue = await expectNothingWritten(h, () =>
+      h.engine.dispatch(
+        PIP,
+        { type: 'PAUSE', category: 'medicalLeave', hostRef: 'x' },
+        { actor: hr },
+      ),
+    );
+    expect(codes(overdue)).toEqual(['DEADLINE_DUE_BEFORE_PAUSE']);
+    await h.engine.tick('2026-03-20T14:00:00Z');
+    await h.engine.dispatch(
+      PIP,
+      { type: 'PAUSE', category: 'medicalLeave', hostRef: 'x' },
+      { actor: hr },
+    );
+    const early = await expectNothingWritten(h, () =>
+      h.engine.dispatch(PIP, { type: 'RESUME', at: '2026-03-19T14:00:00Z' }, { actor: hr }),
+    );
+    expect(codes(early)).toEqual(['RESUME_BEFORE_PAUSE']);
+    const malformed = await refusal(
+      h.engine.dispatch(PIP, { type: 'RESUME', at: 'next Tuesday' }, { actor: hr }),
+    );
+    expect(malformed.code).toBe('INVALID_INPUT');
+  });
+});

@@ -396,6 +396,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
     const schedule = scheduleFor(policy, record.context.employee);
     const decisionInput = {
+      lastChangedAt: record.updatedAt,
       state: record.state,
       context: record.context,
       policy,

@@ -22,6 +22,8 @@ export interface DecisionInput {
   readonly command: Command;
   readonly actor: Actor;
   readonly now: string;
+  /** When the PIP last changed: retroactive facts may not predate it. */
+  readonly lastChangedAt: string;
 }
 
 /** The events a command would produce, or every reason it cannot. @internal */
@@ -283,7 +285,44 @@ function deadlineReached(input: DecisionInput, command: CommandOf<'DEADLINE_REAC
       };
     case 'watch':
       return { events: [base(input, 'WATCH_ENDED', clear)], issues: [] };
+    case 'pauseEnd': {
+      // The planned end of the leave: the plan resumes as of that instant, not the sweep's.
+      const resumed = resumeEvent(input, deadline.dueAt);
+      return 'issue' in resumed
+        ? { events: [], issues: [resumed.issue] }
+        : { events: [resumed.event], issues: [] };
+    }
   }
+}
+
+/** Restarts the clock as of `at`: the plan end and check-in grid move by the paused span. */
+function resumeEvent(
+  input: DecisionInput,
+  at: string,
+): { event: PipEvent } | { issue: PipkitIssue } {
+  const { context, schedule } = input;
+  const pause = context.pause;
+  const plan = context.plan;
+  if (!pause || !plan) return { issue: issue('NOT_PAUSED', 'The plan is not paused.') };
+  const span = schedule.pausedSpan(pause.since, at);
+  const moved: PlanDates = {
+    ...plan,
+    endDate: schedule.shiftDate(plan.endDate, span),
+    anchorDate: schedule.shiftDate(plan.anchorDate, span),
+  };
+  const set = [
+    schedule.planEnd(moved),
+    ...schedule.nextCheckIn(context, moved, context.checkIns.next),
+  ];
+  const clear = 'pauseEnd' in context.deadlines ? ['pauseEnd'] : [];
+  return {
+    event: {
+      ...base(input, 'RESUMED', { set, clear }),
+      pausedDays: span,
+      plan: moved,
+      resumedAt: at,
+    },
+  };
 }
 
 /**
@@ -361,31 +400,81 @@ export function decide(input: DecisionInput): Decision {
       });
       break;
     }
-    case 'PAUSE':
+    case 'PAUSE': {
+      const since = command.from ?? input.now;
+      if (Date.parse(since) > Date.parse(input.now)) {
+        issues.push(
+          issue(
+            'PAUSE_IN_FUTURE',
+            'A pause cannot start in the future; send it when the leave begins.',
+            ['from'],
+          ),
+        );
+      }
+      if (Date.parse(since) < Date.parse(input.lastChangedAt)) {
+        issues.push(
+          issue(
+            'PAUSE_BEFORE_LAST_EVENT',
+            `A pause cannot start before the plan's last recorded change (${input.lastChangedAt}).`,
+            ['from'],
+          ),
+        );
+      }
+      const overdue = Object.values(context.deadlines).filter(
+        (deadline) =>
+          (deadline.kind === 'checkIn' || deadline.kind === 'planEnd') &&
+          Date.parse(deadline.dueAt) <= Date.parse(since),
+      );
+      for (const deadline of overdue) {
+        issues.push(
+          issue(
+            'DEADLINE_DUE_BEFORE_PAUSE',
+            `Deadline "${deadline.id}" (${deadline.date}) fell due before the pause begins: run the timer sweep first, so it is recorded before the clock stops.`,
+            ['from'],
+          ),
+        );
+      }
+      if (command.until !== undefined && Date.parse(command.until) <= Date.parse(since)) {
+        issues.push(
+          issue('PAUSE_ENDS_BEFORE_START', 'The pause would end before it starts.', ['until']),
+        );
+      }
+      const resumeBy: Deadline[] =
+        command.until === undefined
+          ? []
+          : [
+              {
+                id: 'pauseEnd',
+                kind: 'pauseEnd',
+                dueAt: new Date(command.until).toISOString(),
+                date: schedule.calendar.localDate(command.until),
+              },
+            ];
       events.push({
-        ...base(input, 'PAUSED', { clear: planDeadlineIds(context) }),
+        ...base(input, 'PAUSED', { clear: planDeadlineIds(context), set: resumeBy }),
         category: command.category,
         hostRef: command.hostRef,
+        since: new Date(since).toISOString(),
       });
       break;
+    }
     case 'RESUME': {
-      const pause = context.pause;
-      const plan = context.plan;
-      if (!pause || !plan) {
-        issues.push(issue('NOT_PAUSED', 'The plan is not paused.'));
-        break;
+      const at = command.at === undefined ? input.now : new Date(command.at).toISOString();
+      if (Date.parse(at) > Date.parse(input.now)) {
+        issues.push(issue('RESUME_IN_FUTURE', 'A resume cannot be in the future.', ['at']));
       }
-      const span = schedule.pausedSpan(pause.since, input.now);
-      const moved: PlanDates = {
-        ...plan,
-        endDate: schedule.shiftDate(plan.endDate, span),
-        anchorDate: schedule.shiftDate(plan.anchorDate, span),
-      };
-      const set = [
-        schedule.planEnd(moved),
-        ...schedule.nextCheckIn(context, moved, context.checkIns.next),
-      ];
-      events.push({ ...base(input, 'RESUMED', { set }), pausedDays: span, plan: moved });
+      if (context.pause && Date.parse(at) < Date.parse(context.pause.since)) {
+        issues.push(
+          issue(
+            'RESUME_BEFORE_PAUSE',
+            `The pause began ${context.pause.since}; it cannot end before that.`,
+            ['at'],
+          ),
+        );
+      }
+      const resumed = resumeEvent(input, at);
+      if ('issue' in resumed) issues.push(resumed.issue);
+      else events.push(resumed.event);
       break;
     }
     case 'EXTEND': {

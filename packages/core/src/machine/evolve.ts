@@ -83,7 +83,7 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
       return {
         ...next,
         pause: {
-          since: event.at,
+          since: event.since,
           category: event.category,
           hostRef: event.hostRef,
           resumeTo: resumeTarget(context),

@@ -66,8 +66,10 @@ const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly P
   ESCALATED: [
     { type: 'ESCALATED', at, actor: hr, trigger: 'checkInMissed', occurrence: 1, notify: ['hr'] },
   ],
-  PAUSED: [{ type: 'PAUSED', at, actor: hr, category: 'medicalLeave', hostRef: 'case-1' }],
-  RESUMED: [{ type: 'RESUMED', at, actor: hr, pausedDays: 3, plan }],
+  PAUSED: [
+    { type: 'PAUSED', at, actor: hr, category: 'medicalLeave', hostRef: 'case-1', since: at },
+  ],
+  RESUMED: [{ type: 'RESUMED', at, actor: hr, pausedDays: 3, plan, resumedAt: at }],
   EXTENDED: [
     { type: 'EXTENDED', at, actor: hr, amount: 10, unit: 'calendarDays', reason: 'leave', plan },
   ],

@@ -3,7 +3,14 @@ import type { DocumentRef, Goal } from '../engine/commands.js';
 
 /** What a deadline is for. Each kind has one meaning when it fires (see `docs/concepts.md`). */
 export type DeadlineKind =
-  'acknowledgement' | 'checkIn' | 'planEnd' | 'review' | 'reply' | 'decision' | 'watch';
+  | 'acknowledgement'
+  | 'checkIn'
+  | 'planEnd'
+  | 'review'
+  | 'reply'
+  | 'decision'
+  | 'watch'
+  | 'pauseEnd';
 
 /** A pending deadline: data in the snapshot and a row in the store's timer index. */
 export interface Deadline {
@@ -153,8 +160,18 @@ export type PipEvent =
       readonly occurrence: number;
       readonly notify: readonly string[];
     })
-  | (PipEventBase<'PAUSED'> & { readonly category: string; readonly hostRef: string })
-  | (PipEventBase<'RESUMED'> & { readonly pausedDays: number; readonly plan: PlanDates })
+  | (PipEventBase<'PAUSED'> & {
+      readonly category: string;
+      readonly hostRef: string;
+      /** When the clock stopped (the leave's start), UTC ISO. */
+      readonly since: string;
+    })
+  | (PipEventBase<'RESUMED'> & {
+      readonly pausedDays: number;
+      readonly plan: PlanDates;
+      /** When the clock restarted (the leave's end), UTC ISO. */
+      readonly resumedAt: string;
+    })
   | (PipEventBase<'EXTENDED'> & {
       readonly amount: number;
       readonly unit: string;
