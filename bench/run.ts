@@ -1,5 +1,7 @@
+import { calendarBenches } from './calendarBench.js';
 import { dispatchBenches } from './dispatchBench.js';
 import type { BenchResult } from './harness.js';
+import { tickBenches } from './tickBench.js';
 
 /**
  * `pnpm bench` prints a table; `pnpm bench -- --json` prints one JSON object on one line:
@@ -17,6 +19,10 @@ const info: Record<string, number> = {};
 const dispatch = await dispatchBenches();
 results.push(...dispatch.results);
 Object.assign(info, dispatch.info);
+results.push(...(await calendarBenches()));
+const tick = await tickBenches();
+results.push(...tick.results);
+Object.assign(info, tick.info);
 
 if (json) {
   const round = (value: number, digits: number) => Number(value.toFixed(digits));

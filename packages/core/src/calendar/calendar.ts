@@ -1,12 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { CalendarError } from '../errors/pipkitError.js';
-import {
-  type CivilDay,
-  civilDayFromParts,
-  formatCivilDay,
-  isoWeekday,
-  parseCivilDay,
-} from './civilDay.js';
+import { type CivilDay, formatCivilDay, isoWeekday, parseCivilDay } from './civilDay.js';
 
 /** An ISO weekday: 1 is Monday, 7 is Sunday. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -57,6 +51,7 @@ export interface Calendar {
 }
 
 const WALL_TIME_CACHE_SIZE = 4096;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** True when the zone is a real IANA zone that luxon (Intl) knows. */
 export function isValidTimeZone(zone: string): boolean {
@@ -111,12 +106,16 @@ export function createCalendar(spec: CalendarSpec): Calendar {
   const isBusinessCivilDay = (day: CivilDay): boolean =>
     !isWeekend[isoWeekday(day)] && !holidaySet.has(day);
   const civilDayOf = (instant: string | Date): CivilDay => {
-    const dateTime =
+    // The local date is the UTC instant shifted by the zone's offset at that instant: one Intl
+    // lookup (luxon caches the formatter), no DateTime object.
+    const ms =
       typeof instant === 'string'
-        ? DateTime.fromISO(instant, { zone: zoneObject })
-        : DateTime.fromJSDate(instant, { zone: zoneObject });
-    if (!dateTime.isValid) throw new CalendarError(`"${String(instant)}" is not an ISO instant.`);
-    return civilDayFromParts(dateTime.year, dateTime.month, dateTime.day);
+        ? ISO_INSTANT.test(instant)
+          ? Date.parse(instant)
+          : Number.NaN
+        : instant.getTime();
+    if (Number.isNaN(ms)) throw new CalendarError(`"${String(instant)}" is not an ISO instant.`);
+    return Math.floor((ms + zoneObject.offset(ms) * 60_000) / 86_400_000);
   };
 
   return Object.freeze({

@@ -75,13 +75,18 @@ export const durations = {
   monthsAfter: (amount: number): Duration => make(amount, 'months', 'dayAfter', 'none'),
 } as const;
 
+/** Frozen durations already validated (presets and policy fields). */
+const validated = new WeakSet<Duration>();
+
 function make(
   amount: number,
   unit: Duration['unit'],
   counting: Duration['counting'],
   rollForward: Duration['rollForward'],
 ): Duration {
-  return durationSchema.parse({ amount, unit, counting, rollForward, endOfDay: true });
+  return Object.freeze(
+    durationSchema.parse({ amount, unit, counting, rollForward, endOfDay: true }),
+  );
 }
 
 /** Safety stop for business-day searches: a calendar with no business day in ten years is broken. */
@@ -169,12 +174,16 @@ export function computeDueDate(
   duration: Duration,
   calendar: Calendar,
 ): DueDate {
-  const parsed = durationSchema.safeParse(duration);
-  if (!parsed.success) {
-    throw new CalendarError(
-      `Invalid duration: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
-      ['duration'],
-    );
+  if (!validated.has(duration)) {
+    const parsed = durationSchema.safeParse(duration);
+    if (!parsed.success) {
+      throw new CalendarError(
+        `Invalid duration: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+        ['duration'],
+      );
+    }
+    // Frozen objects cannot change after validation, so they are checked once.
+    if (Object.isFrozen(duration)) validated.add(duration);
   }
   const last = lastDayOf(calendar.civilDayOf(start), duration, calendar);
   return { date: formatCivilDay(last), dueAt: endOfCivilDay(last, calendar) };

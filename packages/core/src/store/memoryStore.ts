@@ -10,6 +10,7 @@ import type {
   TimerRow,
 } from './pipStore.js';
 import { assertCommitShape } from './commitShape.js';
+import { TimerIndex } from './timerIndex.js';
 
 interface Entry {
   record: string;
@@ -30,8 +31,17 @@ interface Entry {
 export function memoryStore(): PipStore {
   const pips = new Map<string, Entry>();
   const timers = new Map<string, TimerRow>();
+  // Pending timers sorted by (dueAt, timerId): a sweep reads only the due prefix, never all rows.
+  const timerOrder = new TimerIndex();
   const outbox = new Map<string, { message: string; delivered: boolean }>();
   const idempotency = new Map<string, string>();
+
+  function removeTimer(timerId: string): void {
+    const existing = timers.get(timerId);
+    if (!existing) return;
+    timers.delete(timerId);
+    timerOrder.remove(existing);
+  }
 
   return {
     load(pipId) {
@@ -67,8 +77,13 @@ export function memoryStore(): PipStore {
         version: request.record.version,
         events,
       });
-      for (const timerId of request.timers.clear) timers.delete(timerId);
-      for (const timer of request.timers.set) timers.set(timer.timerId, { ...timer });
+      for (const timerId of request.timers.clear) removeTimer(timerId);
+      for (const timer of request.timers.set) {
+        removeTimer(timer.timerId);
+        const row = { ...timer };
+        timers.set(row.timerId, row);
+        timerOrder.insert(row);
+      }
       for (const message of request.outbox)
         outbox.set(message.id, { message: JSON.stringify(message), delivered: false });
       if (request.idempotency)
@@ -95,12 +110,7 @@ export function memoryStore(): PipStore {
       return Promise.resolve(result);
     },
     dueTimers(now, limit) {
-      const due: TimerRow[] = [];
-      for (const timer of timers.values()) if (timer.dueAt <= now) due.push(timer);
-      due.sort((a, b) =>
-        a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.timerId < b.timerId ? -1 : 1,
-      );
-      return Promise.resolve(due.slice(0, limit).map((timer) => ({ ...timer })));
+      return Promise.resolve(timerOrder.due(now, limit).map((timer) => ({ ...timer })));
     },
     pendingOutbox(limit) {
       const pending: OutboxMessage[] = [];

@@ -1,0 +1,91 @@
+import { computeDueDate, createCalendar, durations } from '@pipkit/core';
+import { DateTime } from 'luxon';
+import { type BenchResult, compare } from './harness.js';
+
+const ZONE = 'America/New_York';
+// US federal holidays 2026-2027 (observed), domain.md section 4.
+const HOLIDAYS = [
+  '2026-01-01',
+  '2026-01-19',
+  '2026-02-16',
+  '2026-05-25',
+  '2026-06-19',
+  '2026-07-03',
+  '2026-09-07',
+  '2026-10-12',
+  '2026-11-11',
+  '2026-11-26',
+  '2026-12-25',
+  '2027-01-01',
+  '2027-01-18',
+  '2027-02-15',
+  '2027-05-31',
+  '2027-06-18',
+  '2027-07-05',
+  '2027-09-06',
+  '2027-10-11',
+  '2027-11-11',
+  '2027-11-25',
+  '2027-12-24',
+];
+
+/** The obvious implementation: step one zoned luxon day at a time, checking each. */
+function naiveBusinessDaysAfter(
+  start: string,
+  amount: number,
+  holidays: ReadonlySet<string>,
+): string {
+  let day = DateTime.fromISO(start, { zone: ZONE }).startOf('day');
+  let counted = 0;
+  while (counted < amount) {
+    day = day.plus({ days: 1 });
+    if (day.weekday <= 5 && !holidays.has(day.toISODate() as string)) counted += 1;
+  }
+  return day.endOf('day').toUTC().toISO() as string;
+}
+
+/**
+ * Business-day deadlines (10, 30, 60 business days with US federal holidays, in New York) against
+ * the naive luxon loop, on the same 500 start instants spread over 2026; the results must be
+ * identical or the bench fails.
+ */
+export async function calendarBenches(): Promise<BenchResult[]> {
+  const calendar = createCalendar({ timeZone: ZONE, holidays: HOLIDAYS });
+  const holidaySet = new Set(HOLIDAYS);
+  const starts = Array.from({ length: 500 }, (_, index) =>
+    new Date(Date.UTC(2026, 0, 1, 14) + index * 17 * 3_600_000).toISOString(),
+  );
+  const results: BenchResult[] = [];
+  for (const amount of [10, 30, 60]) {
+    const duration = durations.businessDaysAfter(amount);
+    for (const start of starts) {
+      const ours = computeDueDate(start, duration, calendar).dueAt;
+      const naive = naiveBusinessDaysAfter(start, amount, holidaySet);
+      if (ours !== naive)
+        throw new Error(`${amount} business days after ${start}: ${ours} != naive ${naive}`);
+    }
+    let cursor = 0;
+    let naiveCursor = 0;
+    results.push(
+      await compare(
+        `computeDueDate ${amount} business days (holidays, ${ZONE})`,
+        () => {
+          for (let index = 0; index < 20; index += 1)
+            computeDueDate(starts[cursor++ % starts.length] as string, duration, calendar);
+          return 20;
+        },
+        `naive luxon day-by-day loop`,
+        () => {
+          naiveBusinessDaysAfter(
+            starts[naiveCursor++ % starts.length] as string,
+            amount,
+            holidaySet,
+          );
+          return 1;
+        },
+        { rounds: 5, roundMs: 200 },
+      ),
+    );
+  }
+  return results;
+}
