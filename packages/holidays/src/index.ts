@@ -1,0 +1,12 @@
+/**
+ * @pipkit/holidays: jurisdiction working calendars for pipkit, from the `date-holidays` data.
+ *
+ * `holidayCalendar('GB-SCT', { years })` gives the weekend and observed days off a policy's
+ * `calendar` needs; `listRegions()` says which codes exist.
+ * @packageDocumentation
+ */
+
+export { DEFAULT_HOLIDAY_TYPES, HOLIDAY_TYPES, holidayCalendar } from './holidayCalendar.js';
+export type { HolidayCalendar, HolidayCalendarOptions, HolidayType } from './holidayCalendar.js';
+export { listRegions } from './regions.js';
+export type { Region } from './regions.js';
