@@ -44,6 +44,8 @@ export function describe(event: PipEvent): string {
       return `held check-in ${event.number}: ${event.assessment}${deadlines(event)}`;
     case 'CHECK_IN_MISSED':
       return `check-in ${event.number} was missed${deadlines(event)}`;
+    case 'REMINDER_SENT':
+      return `reminded ${event.notify.join(', ')} of ${event.target}`;
     case 'ESCALATED':
       return `escalated (${event.trigger} #${event.occurrence}) to ${event.notify.join(', ')}`;
     case 'PAUSED':

@@ -1232,3 +1232,70 @@ describe('pauses with a known start and end', () => {
     expect(malformed.code).toBe('INVALID_INPUT');
   });
 });
+
+describe('reminders', () => {
+  const reminding = definePolicy({
+    ...defaultPolicyDocument,
+    id: 'reminding',
+    approval: { required: false },
+    plan: { ...defaultPolicyDocument.plan, startsOn: 'issue' },
+    checkIns: { every: { amount: 1, unit: 'weeks' }, at: '09:00' },
+    reminders: [
+      { before: 'checkIn', offset: { hours: 48 }, notify: ['manager'] },
+      { before: 'checkIn', offset: { calendarDays: 2 }, notify: ['employee'] },
+      { before: 'planEnd', offset: { calendarDays: 7 }, notify: ['hr'] },
+    ],
+  });
+
+  async function issued() {
+    const h = harness([reminding]);
+    await openDraft(h, 'reminding');
+    // Issued Monday 2 March 2026: weekly check-ins on Mondays at 09:00 New York time.
+    const { pip } = await h.engine.dispatch(
+      PIP,
+      { type: 'ISSUE', documents: [PLAN_DOC] },
+      { actor: manager },
+    );
+    return { h, pip };
+  }
+
+  it('tells "48 hours before" from "2 calendar days before at the same local time" across DST', async () => {
+    const { pip } = await issued();
+    // Check-in 1: Monday 9 March 09:00 EDT (13:00Z), the day after the US change to daylight time.
+    expect(pip.context.deadlines['checkIn:1']?.scheduledAt).toBe('2026-03-09T13:00:00.000Z');
+    // 48 hours earlier is Saturday 08:00 EST; two calendar days earlier at 09:00 is 14:00Z.
+    expect(pip.context.deadlines['reminder:checkIn:1:0']).toMatchObject({
+      kind: 'reminder',
+      dueAt: '2026-03-07T13:00:00.000Z',
+    });
+    expect(pip.context.deadlines['reminder:checkIn:1:1']).toMatchObject({
+      kind: 'reminder',
+      dueAt: '2026-03-07T14:00:00.000Z',
+    });
+    // Plan end (60 days from 2 March: 30 April, end of day EDT) minus 7 local days, same wall time.
+    expect(pip.context.deadlines['reminder:planEnd:2']?.dueAt).toBe('2026-04-24T03:59:59.999Z');
+  });
+
+  it('sends each reminder once through the outbox and forgets those of a check-in already held', async () => {
+    const { h } = await issued();
+    const tick = await h.engine.tick('2026-03-07T13:30:00Z');
+    expect(tick.fired.map((fired) => [fired.deadlineId, fired.events])).toEqual([
+      ['reminder:checkIn:1:0', ['REMINDER_SENT']],
+    ]);
+    const sent = (await h.store.pendingOutbox(20)).filter(
+      (message) => message.payload.template === 'pip.reminder.checkIn',
+    );
+    expect(sent.map((message) => message.payload.notify)).toEqual([['manager']]);
+    h.clock.set('2026-03-07T13:45:00Z');
+    const { pip } = await h.engine.dispatch(
+      PIP,
+      { type: 'RECORD_CHECK_IN', assessment: 'onTrack', documents: [doc('checkInNotes', 2)] },
+      { actor: manager },
+    );
+    expect(pip.context.deadlines['reminder:checkIn:1:1']).toBeUndefined();
+    expect(
+      Object.keys(pip.context.deadlines).filter((id) => id.startsWith('reminder:checkIn:2')),
+    ).toEqual(['reminder:checkIn:2:0', 'reminder:checkIn:2:1']);
+    expect((await h.engine.tick('2026-03-08T00:00:00Z')).fired).toEqual([]);
+  });
+});

@@ -56,6 +56,7 @@ import {
   openPipSchema,
 } from './commands.js';
 import { decide } from './decide.js';
+import { withReminders } from './reminders.js';
 import { outboxFor } from './outbox.js';
 import { Schedule } from './schedule.js';
 
@@ -405,7 +406,17 @@ export function createEngine(options: EngineOptions): Engine {
       actor,
       now,
     };
-    const decision = decide(decisionInput);
+    const decided = decide(decisionInput);
+    const decision = {
+      issues: decided.issues,
+      events: withReminders(
+        decided.events,
+        record.context,
+        policy.document,
+        schedule.calendar,
+        now,
+      ),
+    };
     const refused = [...decision.issues];
     for (const rule of policy.rules) {
       for (const ruleIssue of rule.check({

@@ -11,6 +11,7 @@ import type { Policy } from '../policy/definePolicy.js';
 import type { EscalationTrigger } from '../policy/policySchema.js';
 import type { Actor } from '../policy/roles.js';
 import type { Command, CommandOf, DocumentRef, Goal } from './commands.js';
+import { parseReminderId } from './reminders.js';
 import type { Schedule } from './schedule.js';
 
 /** Everything a decision reads. @internal */
@@ -285,6 +286,20 @@ function deadlineReached(input: DecisionInput, command: CommandOf<'DEADLINE_REAC
       };
     case 'watch':
       return { events: [base(input, 'WATCH_ENDED', clear)], issues: [] };
+    case 'reminder': {
+      const reminder = parseReminderId(deadline.id);
+      const rule = reminder ? input.policy.document.reminders[reminder.index] : undefined;
+      if (!reminder || !rule) {
+        const message = `No reminder rule for "${deadline.id}".`;
+        return { events: [], issues: [issue('DEADLINE_NOT_PENDING', message, ['deadlineId'])] };
+      }
+      return {
+        events: [
+          { ...base(input, 'REMINDER_SENT', clear), target: reminder.target, notify: rule.notify },
+        ],
+        issues: [],
+      };
+    }
     case 'pauseEnd': {
       // The planned end of the leave: the plan resumes as of that instant, not the sweep's.
       const resumed = resumeEvent(input, deadline.dueAt);

@@ -42,6 +42,11 @@ export function outboxFor(
       case 'ISSUED':
         notify('pip.issued', ['employee', 'manager']);
         break;
+      case 'REMINDER_SENT':
+        notify(`pip.reminder.${event.target.split(':')[0] ?? event.target}`, event.notify, {
+          deadlineId: event.target,
+        });
+        break;
       case 'ESCALATED':
         notify(`pip.escalation.${event.trigger}`, event.notify, { occurrence: event.occurrence });
         break;

@@ -144,6 +144,7 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
         ...next,
         outcome: { status: 'closed', reason: event.reason, at: event.at, by: event.actor.id },
       };
+    case 'REMINDER_SENT':
     case 'ACKNOWLEDGEMENT_OVERDUE':
     case 'PERIOD_ENDED':
     case 'REVIEW_OVERDUE':

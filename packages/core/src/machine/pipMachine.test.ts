@@ -66,6 +66,9 @@ const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly P
   ESCALATED: [
     { type: 'ESCALATED', at, actor: hr, trigger: 'checkInMissed', occurrence: 1, notify: ['hr'] },
   ],
+  REMINDER_SENT: [
+    { type: 'REMINDER_SENT', at, actor: hr, target: 'checkIn:1', notify: ['manager'] },
+  ],
   PAUSED: [
     { type: 'PAUSED', at, actor: hr, category: 'medicalLeave', hostRef: 'case-1', since: at },
   ],

@@ -37,7 +37,8 @@ const note = { actions: 'record' } as const;
 /** Moves to `target` and records the event. */
 const to = (target: string) => ({ target, actions: 'record' }) as const;
 
-const attach = { DOCUMENTS_ATTACHED: note } satisfies On;
+/** What every running state accepts: documents, and reminders of its own deadlines. */
+const attach = { DOCUMENTS_ATTACHED: note, REMINDER_SENT: note } satisfies On;
 const closable = { CLOSED: to('#pip.closed') } satisfies On;
 
 const planPhase = {

@@ -10,7 +10,8 @@ export type DeadlineKind =
   | 'reply'
   | 'decision'
   | 'watch'
-  | 'pauseEnd';
+  | 'pauseEnd'
+  | 'reminder';
 
 /** A pending deadline: data in the snapshot and a row in the store's timer index. */
 export interface Deadline {
@@ -158,6 +159,11 @@ export type PipEvent =
   | (PipEventBase<'ESCALATED'> & {
       readonly trigger: string;
       readonly occurrence: number;
+      readonly notify: readonly string[];
+    })
+  | (PipEventBase<'REMINDER_SENT'> & {
+      /** The deadline reminded of. */
+      readonly target: string;
       readonly notify: readonly string[];
     })
   | (PipEventBase<'PAUSED'> & {

@@ -131,6 +131,41 @@ export const policyDocumentSchema = z
       .strict(),
     /** After a pass, a watch window during which relapse may be acted on (GitLab: 6 months). */
     watchWindow: durationSchema.optional(),
+    /**
+     * Reminders before a deadline. `{ hours: 48 }` is 48 hours of absolute time before it;
+     * `{ calendarDays: 2 }` is the same local wall-clock time two calendar days earlier. They differ
+     * by an hour across a DST change. Check-in reminders count back from the meeting time.
+     */
+    reminders: z
+      .array(
+        z
+          .object({
+            before: z.enum([
+              'acknowledgement',
+              'checkIn',
+              'planEnd',
+              'review',
+              'reply',
+              'decision',
+            ]),
+            offset: z.union([
+              z
+                .object({
+                  hours: z
+                    .number()
+                    .int()
+                    .positive()
+                    .max(24 * 366),
+                })
+                .strict(),
+              z.object({ calendarDays: z.number().int().positive().max(366) }).strict(),
+            ]),
+            notify: z.array(z.string().min(1)).min(1),
+          })
+          .strict(),
+      )
+      .max(20)
+      .default([]),
     /** Who is told when something is overdue or missed. `occurrence` selects the nth time (missed check-in 2). */
     escalations: z
       .array(
