@@ -44,6 +44,18 @@ export function describe(event: PipEvent): string {
       return `held check-in ${event.number}: ${event.assessment}${deadlines(event)}`;
     case 'CHECK_IN_MISSED':
       return `check-in ${event.number} was missed${deadlines(event)}`;
+    case 'AMENDMENT_STARTED':
+      return 'started amending the plan (the clock keeps running)';
+    case 'AMENDMENT_ISSUED':
+      return `issued the amended plan for re-acknowledgement${deadlines(event)}`;
+    case 'AMENDMENT_CANCELLED':
+      return 'cancelled the amendment';
+    case 'INVESTIGATION_STARTED':
+      return `opened an investigation hold (host ref ${event.hostRef})${event.stoppedClock ? '; the clock is stopped' : ''}`;
+    case 'INVESTIGATION_CLOSED':
+      return `closed the investigation: ${event.finding}${event.heldDays ? `; the plan moved ${event.heldDays} day(s)` : ''}`;
+    case 'INVESTIGATION_OVERDUE':
+      return 'the investigation is overdue';
     case 'REMINDER_SENT':
       return `reminded ${event.notify.join(', ')} of ${event.target}`;
     case 'ESCALATED':

@@ -14,6 +14,11 @@ export const COMMAND_TYPES = [
   'RECORD_CHECK_IN',
   'PAUSE',
   'RESUME',
+  'START_AMENDMENT',
+  'ISSUE_AMENDMENT',
+  'CANCEL_AMENDMENT',
+  'START_INVESTIGATION',
+  'CLOSE_INVESTIGATION',
   'EXTEND',
   'CONCLUDE_EARLY',
   'PASS',
@@ -71,6 +76,9 @@ export const pauseCategorySchema = z.enum([
   'otherApprovedLeave',
 ]);
 
+/** What an investigation found. Details stay with the host, behind the investigation's reference. */
+export const investigationFindingSchema = z.enum(['noCase', 'misconduct', 'other']);
+
 /** Why a plan closed early. */
 export const closeReasonSchema = z.enum([
   'withdrawn',
@@ -118,6 +126,11 @@ export const commandSchema = z.discriminatedUnion('type', [
     /** When the leave ended; defaults to now. Not before the pause began, not in the future. */
     at: instantSchema.optional(),
   }),
+  command('START_AMENDMENT', {}),
+  command('ISSUE_AMENDMENT', {}),
+  command('CANCEL_AMENDMENT', {}),
+  command('START_INVESTIGATION', { hostRef: z.string().min(1).max(200) }),
+  command('CLOSE_INVESTIGATION', { finding: investigationFindingSchema }),
   command('EXTEND', { amount: z.number().int().positive(), reason: z.string().min(1).max(100) }),
   command('CONCLUDE_EARLY', {}),
   command('PASS', {}),

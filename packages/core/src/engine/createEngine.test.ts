@@ -1299,3 +1299,160 @@ describe('reminders', () => {
     expect((await h.engine.tick('2026-03-08T00:00:00Z')).fired).toEqual([]);
   });
 });
+
+describe('amendments: an edit pause that keeps the clock running', () => {
+  const PLAN_V2 = doc('planDocument', 21);
+
+  it('locks the plan for editing, re-issues it, and returns to the running phase on re-acknowledgement', async () => {
+    const h = harness();
+    await toActive(h);
+    h.clock.set('2026-03-10T14:00:00Z');
+    const started = await h.engine.dispatch(PIP, { type: 'START_AMENDMENT' }, { actor: manager });
+    expect(started.pip.state).toBe('amending.editing');
+    // The clock keeps running: check-in 1 and the plan end stay due.
+    expect(Object.keys(started.pip.context.deadlines).sort()).toEqual(['checkIn:1', 'planEnd']);
+    const employeeEdit = await expectNothingWritten(h, () =>
+      h.engine.dispatch(
+        PIP,
+        { type: 'ATTACH_DOCUMENT', documents: [doc('employeeNote', 30)] },
+        { actor: employee },
+      ),
+    );
+    expect(codes(employeeEdit)).toEqual(['PLAN_BEING_AMENDED']);
+    await h.engine.dispatch(
+      PIP,
+      {
+        type: 'UPDATE_PLAN',
+        goals: [{ id: 'g1', description: 'Resolve tickets on time', measure: '85% within SLA' }],
+      },
+      { actor: manager },
+    );
+    const unchanged = await expectNothingWritten(h, () =>
+      h.engine.dispatch(PIP, { type: 'ISSUE_AMENDMENT' }, { actor: manager }),
+    );
+    expect(codes(unchanged)).toEqual(['AMENDMENT_DOCUMENT_UNCHANGED']);
+    const issued = await h.engine.dispatch(
+      PIP,
+      { type: 'ISSUE_AMENDMENT', documents: [PLAN_V2] },
+      { actor: manager },
+    );
+    expect(issued.pip.state).toBe('amending.awaitingAcknowledgement');
+    // Re-acknowledgement due five business days after Tuesday 10 March.
+    expect(issued.pip.context.deadlines.acknowledgement?.date).toBe('2026-03-17');
+    const stale = await expectNothingWritten(h, () =>
+      h.engine.dispatch(
+        PIP,
+        { type: 'ACKNOWLEDGE', documentSha256: PLAN_DOC.sha256 },
+        { actor: employee },
+      ),
+    );
+    expect(codes(stale)).toEqual(['DOCUMENT_NOT_CURRENT']);
+    const { pip } = await h.engine.dispatch(
+      PIP,
+      { type: 'ACKNOWLEDGE', documentSha256: PLAN_V2.sha256 },
+      { actor: employee },
+    );
+    expect(pip.state).toBe('active');
+    expect(pip.context.amendment).toBeUndefined();
+    expect(pip.context.acknowledgement?.documentSha256).toBe(PLAN_V2.sha256);
+    // A re-acknowledgement never restarts the period.
+    expect(pip.context.plan).toMatchObject({ startDate: '2026-03-03', endDate: '2026-05-01' });
+  });
+
+  it('reports a check-in missed during an amendment, and returns to extended when cancelled', async () => {
+    const h = harness();
+    await toActive(h);
+    await h.engine.dispatch(
+      PIP,
+      { type: 'EXTEND', amount: 10, reason: 'leave' },
+      { actor: manager },
+    );
+    await h.engine.dispatch(PIP, { type: 'START_AMENDMENT' }, { actor: hr });
+    const tick = await h.engine.tick('2026-03-18T12:00:00Z');
+    expect(tick.fired.map((fired) => fired.events[0])).toEqual(['CHECK_IN_MISSED']);
+    const { pip } = await h.engine.dispatch(PIP, { type: 'CANCEL_AMENDMENT' }, { actor: hr });
+    expect(pip.state).toBe('extended');
+  });
+});
+
+describe('investigation holds', () => {
+  const stopping = definePolicy({
+    ...defaultPolicyDocument,
+    investigation: { stopsClock: true, due: durations.businessDaysAfter(10) },
+    escalations: [
+      ...defaultPolicyDocument.escalations,
+      { trigger: 'investigationOverdue', notify: ['hr', 'legal'] },
+    ],
+  });
+
+  it('keeps the clock running by default: check-ins are still due during the hold', async () => {
+    const h = harness();
+    await toActive(h);
+    h.clock.set('2026-03-10T14:00:00Z');
+    const { pip } = await h.engine.dispatch(
+      PIP,
+      { type: 'START_INVESTIGATION', hostRef: 'er-case-9' },
+      { actor: hr },
+    );
+    expect(pip.state).toBe('active');
+    expect(pip.context.investigation).toMatchObject({ hostRef: 'er-case-9', stoppedClock: false });
+    expect(Object.keys(pip.context.deadlines).sort()).toEqual(['checkIn:1', 'planEnd']);
+    const again = await expectNothingWritten(h, () =>
+      h.engine.dispatch(PIP, { type: 'START_INVESTIGATION', hostRef: 'er-case-10' }, { actor: hr }),
+    );
+    expect(codes(again)).toEqual(['INVESTIGATION_ALREADY_OPEN']);
+  });
+
+  it('stops the clock when the policy says so, escalates a long hold, and moves the plan by the held span', async () => {
+    const h = harness([stopping]);
+    await toActive(h);
+    h.clock.set('2026-03-10T14:00:00Z');
+    const held = await h.engine.dispatch(
+      PIP,
+      { type: 'START_INVESTIGATION', hostRef: 'er-case-9' },
+      { actor: hr },
+    );
+    expect(held.pip.context.investigation?.stoppedClock).toBe(true);
+    // Due ten business days after Tuesday 10 March: Tuesday 24 March.
+    expect(held.pip.context.deadlines).toEqual({
+      investigation: expect.objectContaining({
+        kind: 'investigation',
+        date: '2026-03-24',
+      }) as unknown,
+    });
+    const blocked = await expectNothingWritten(h, () =>
+      h.engine.dispatch(
+        PIP,
+        { type: 'RECORD_CHECK_IN', assessment: 'onTrack', documents: [doc('checkInNotes', 2)] },
+        { actor: manager },
+      ),
+    );
+    expect(codes(blocked)).toEqual(['CLOCK_STOPPED_FOR_INVESTIGATION']);
+    const tick = await h.engine.tick('2026-03-26T12:00:00Z');
+    expect(tick.fired.map((fired) => fired.events)).toEqual([
+      ['INVESTIGATION_OVERDUE', 'ESCALATED'],
+    ]);
+    h.clock.set('2026-03-27T14:00:00Z');
+    const misconductTooEarly = await expectNothingWritten(h, () =>
+      h.engine.dispatch(PIP, { type: 'CLOSE', reason: 'misconduct' }, { actor: hr }),
+    );
+    expect(codes(misconductTooEarly)).toEqual(['INVESTIGATION_REQUIRED']);
+    const closed = await h.engine.dispatch(
+      PIP,
+      { type: 'CLOSE_INVESTIGATION', finding: 'misconduct' },
+      { actor: hr },
+    );
+    // Held 10 March to 27 March: 17 days; the plan end moves from 1 May to 18 May.
+    expect(closed.events.at(-1)?.event).toMatchObject({
+      type: 'INVESTIGATION_CLOSED',
+      heldDays: 17,
+    });
+    expect(closed.pip.context.plan?.endDate).toBe('2026-05-18');
+    const { pip } = await h.engine.dispatch(
+      PIP,
+      { type: 'CLOSE', reason: 'misconduct' },
+      { actor: hr },
+    );
+    expect(pip.context.outcome).toMatchObject({ status: 'closed', reason: 'misconduct' });
+  });
+});

@@ -33,6 +33,15 @@ export interface Decision {
   readonly issues: PipkitIssue[];
 }
 
+/** Commands that need the plan's clock running. */
+const CLOCK_COMMANDS: ReadonlySet<string> = new Set([
+  'RECORD_CHECK_IN',
+  'EXTEND',
+  'PAUSE',
+  'CONCLUDE_EARLY',
+  'START_AMENDMENT',
+]);
+
 const issue = (code: string, message: string, path: (string | number)[] = []): PipkitIssue => ({
   code,
   path,
@@ -170,7 +179,19 @@ function acknowledgementEvent(
       ),
     );
   }
-  const startsNow = input.policy.document.plan.startsOn === 'acknowledgement';
+  const amended = input.context.amendment?.documentSha256;
+  if (amended !== undefined && command.documentSha256 !== amended) {
+    issues.push(
+      issue(
+        'DOCUMENT_NOT_CURRENT',
+        'Acknowledge the amended plan document, not an earlier version.',
+        ['documentSha256'],
+      ),
+    );
+  }
+  // The period starts at the first acknowledgement only; a re-acknowledgement never restarts it.
+  const startsNow =
+    input.policy.document.plan.startsOn === 'acknowledgement' && input.context.plan === undefined;
   const plan = startsNow ? input.schedule.planFrom(input.now) : undefined;
   const deadlines: DeadlineChanges = {
     clear: ['acknowledgement'],
@@ -300,6 +321,14 @@ function deadlineReached(input: DecisionInput, command: CommandOf<'DEADLINE_REAC
         issues: [],
       };
     }
+    case 'investigation':
+      return {
+        events: [
+          base(input, 'INVESTIGATION_OVERDUE', clear),
+          ...escalations(input, 'investigationOverdue', 1),
+        ],
+        issues: [],
+      };
     case 'pauseEnd': {
       // The planned end of the leave: the plan resumes as of that instant, not the sweep's.
       const resumed = resumeEvent(input, deadline.dueAt);
@@ -310,33 +339,39 @@ function deadlineReached(input: DecisionInput, command: CommandOf<'DEADLINE_REAC
   }
 }
 
-/** Restarts the clock as of `at`: the plan end and check-in grid move by the paused span. */
-function resumeEvent(
+/** The plan moved by the span the clock stood still (from `since` to `until`), and its new deadlines. */
+function movedPlan(
   input: DecisionInput,
-  at: string,
-): { event: PipEvent } | { issue: PipkitIssue } {
+  since: string,
+  until: string,
+): { span: number; plan: PlanDates; set: Deadline[] } {
   const { context, schedule } = input;
-  const pause = context.pause;
-  const plan = context.plan;
-  if (!pause || !plan) return { issue: issue('NOT_PAUSED', 'The plan is not paused.') };
-  const span = schedule.pausedSpan(pause.since, at);
+  const plan = context.plan as PlanDates;
+  const span = schedule.pausedSpan(since, until);
   const moved: PlanDates = {
     ...plan,
     endDate: schedule.shiftDate(plan.endDate, span),
     anchorDate: schedule.shiftDate(plan.anchorDate, span),
   };
-  const set = [
-    schedule.planEnd(moved),
-    ...schedule.nextCheckIn(context, moved, context.checkIns.next),
-  ];
+  return {
+    span,
+    plan: moved,
+    set: [schedule.planEnd(moved), ...schedule.nextCheckIn(context, moved, context.checkIns.next)],
+  };
+}
+
+/** Restarts the clock as of `at`: the plan end and check-in grid move by the paused span. */
+function resumeEvent(
+  input: DecisionInput,
+  at: string,
+): { event: PipEvent } | { issue: PipkitIssue } {
+  const { context } = input;
+  const pause = context.pause;
+  if (!pause || !context.plan) return { issue: issue('NOT_PAUSED', 'The plan is not paused.') };
+  const { span, plan, set } = movedPlan(input, pause.since, at);
   const clear = 'pauseEnd' in context.deadlines ? ['pauseEnd'] : [];
   return {
-    event: {
-      ...base(input, 'RESUMED', { set, clear }),
-      pausedDays: span,
-      plan: moved,
-      resumedAt: at,
-    },
+    event: { ...base(input, 'RESUMED', { set, clear }), pausedDays: span, plan, resumedAt: at },
   };
 }
 
@@ -353,12 +388,115 @@ export function decide(input: DecisionInput): Decision {
   if (attached.length > 0)
     events.push({ ...base(input, 'DOCUMENTS_ATTACHED'), documents: attached });
 
+  if (context.investigation?.stoppedClock && CLOCK_COMMANDS.has(command.type)) {
+    issues.push(
+      issue(
+        'CLOCK_STOPPED_FOR_INVESTIGATION',
+        `${command.type} waits until the investigation hold that stopped the plan's clock is closed.`,
+      ),
+    );
+  }
   switch (command.type) {
+    case 'START_AMENDMENT':
+      events.push(base(input, 'AMENDMENT_STARTED'));
+      break;
+    case 'ISSUE_AMENDMENT': {
+      issues.push(...goalIssues(context.goals, policy));
+      const planDocuments = [...context.documents, ...attached].filter(
+        (document) => document.kind === 'planDocument',
+      );
+      const latest = planDocuments.at(-1);
+      if (!latest || latest.sha256 === context.acknowledgement?.documentSha256) {
+        issues.push(
+          issue(
+            'AMENDMENT_DOCUMENT_UNCHANGED',
+            'An amendment needs a new planDocument for the employee to acknowledge.',
+            ['documents', 'planDocument'],
+          ),
+        );
+      }
+      const due = schedule.after(
+        'acknowledgement',
+        'acknowledgement',
+        schedule.day(input.now),
+        doc.acknowledgement.due,
+      );
+      events.push({
+        ...base(input, 'AMENDMENT_ISSUED', { set: [due] }),
+        documentSha256: latest?.sha256 ?? '',
+      });
+      break;
+    }
+    case 'CANCEL_AMENDMENT':
+      events.push(base(input, 'AMENDMENT_CANCELLED'));
+      break;
+    case 'START_INVESTIGATION': {
+      if (context.investigation) {
+        issues.push(
+          issue(
+            'INVESTIGATION_ALREADY_OPEN',
+            'An investigation hold is already open on this plan.',
+          ),
+        );
+      }
+      const running = planDeadlineIds(context);
+      // A hold stops the clock only when the policy says so and the clock is running (not on leave).
+      const stoppedClock =
+        doc.investigation.stopsClock && running.length > 0 && context.pause === undefined;
+      const due = doc.investigation.due
+        ? [
+            schedule.after(
+              'investigation',
+              'investigation',
+              schedule.day(input.now),
+              doc.investigation.due,
+            ),
+          ]
+        : [];
+      events.push({
+        ...base(input, 'INVESTIGATION_STARTED', { clear: stoppedClock ? running : [], set: due }),
+        hostRef: command.hostRef,
+        stoppedClock,
+      });
+      break;
+    }
+    case 'CLOSE_INVESTIGATION': {
+      const hold = context.investigation;
+      if (!hold) {
+        issues.push(issue('NO_INVESTIGATION', 'No investigation hold is open on this plan.'));
+        break;
+      }
+      const clear = 'investigation' in context.deadlines ? ['investigation'] : [];
+      if (!hold.stoppedClock || !context.plan) {
+        events.push({
+          ...base(input, 'INVESTIGATION_CLOSED', { clear }),
+          finding: command.finding,
+          heldDays: 0,
+        });
+        break;
+      }
+      const moved = movedPlan(input, hold.since, input.now);
+      events.push({
+        ...base(input, 'INVESTIGATION_CLOSED', { clear, set: moved.set }),
+        finding: command.finding,
+        heldDays: moved.span,
+        plan: moved.plan,
+      });
+      break;
+    }
     case 'UPDATE_PLAN':
       issues.push(...goalIssues(command.goals, policy));
       events.push({ ...base(input, 'PLAN_UPDATED'), goals: command.goals });
       break;
     case 'ATTACH_DOCUMENT':
+      if (context.amendment && input.actor.role === 'employee') {
+        issues.push(
+          issue(
+            'PLAN_BEING_AMENDED',
+            'The plan is being amended; the employee can add documents again once it is re-issued and acknowledged.',
+          ),
+        );
+      }
       if (attached.length === 0)
         issues.push(
           issue('NO_DOCUMENTS', 'ATTACH_DOCUMENT needs at least one document.', ['documents']),
@@ -627,6 +765,18 @@ export function decide(input: DecisionInput): Decision {
       break;
     }
     case 'CLOSE':
+      if (
+        command.reason === 'misconduct' &&
+        !(context.investigationFindings ?? []).includes('misconduct')
+      ) {
+        issues.push(
+          issue(
+            'INVESTIGATION_REQUIRED',
+            'Closing for misconduct needs a closed investigation that found misconduct.',
+            ['reason'],
+          ),
+        );
+      }
       events.push({
         ...base(input, 'CLOSED', { clear: allDeadlineIds(context) }),
         reason: command.reason,

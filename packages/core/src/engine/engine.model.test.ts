@@ -82,6 +82,8 @@ function modelPolicy(approval: boolean, startsOn: 'issue' | 'acknowledgement'): 
       allowEarlyConclusion: true,
     },
     approval: { required: approval, approverRoles: ['hr'] },
+    // Half the policies stop the clock for an investigation hold; all escalate a long one.
+    investigation: { stopsClock: approval, due: durations.businessDaysAfter(10) },
     extensions: {
       maxCount: 2,
       unit: 'calendarDays',
@@ -249,6 +251,9 @@ function rightActors(type: CommandType, record: PipRecord): readonly Actor[] {
     case 'RESUME':
     case 'CLOSE':
       return [HR_1, HR_2];
+    case 'START_INVESTIGATION':
+    case 'CLOSE_INVESTIGATION':
+      return [HR_1, LEGAL];
     default:
       return [MANAGER, HR_1, HR_2];
   }
@@ -296,7 +301,21 @@ function forwardTypes(record: PipRecord): readonly CommandType[] {
       return ['ACKNOWLEDGE', 'ACKNOWLEDGE', 'RECORD_REFUSAL'];
     case 'active':
     case 'extended':
-      return ['CONCLUDE_EARLY', 'CONCLUDE_EARLY', 'PAUSE', 'EXTEND', 'RECORD_CHECK_IN'];
+      return record.context.investigation
+        ? ['CLOSE_INVESTIGATION', 'RECORD_CHECK_IN', 'CONCLUDE_EARLY']
+        : [
+            'CONCLUDE_EARLY',
+            'CONCLUDE_EARLY',
+            'PAUSE',
+            'EXTEND',
+            'RECORD_CHECK_IN',
+            'START_AMENDMENT',
+            'START_INVESTIGATION',
+          ];
+    case 'amending.editing':
+      return ['ISSUE_AMENDMENT', 'ISSUE_AMENDMENT', 'CANCEL_AMENDMENT'];
+    case 'amending.awaitingAcknowledgement':
+      return ['ACKNOWLEDGE', 'RECORD_REFUSAL'];
     case 'paused':
       return ['RESUME'];
     case 'review':
@@ -324,7 +343,13 @@ function buildCommand(type: CommandType, { variant, docs }: Knobs): Command {
   // ATTACH_DOCUMENT always carries its list, even an empty one (which is refused).
   const attached =
     documents.length > 0 || type === 'ATTACH_DOCUMENT' ? { documents } : ({} as const);
-  const acknowledged = variant % 5 === 4 ? sha('never attached') : sha('planDocument');
+  // Variant 3 acknowledges the amended plan document (the one ISSUE_AMENDMENT attaches).
+  const acknowledged =
+    variant % 5 === 4
+      ? sha('never attached')
+      : variant % 5 === 3
+        ? sha('planDocument v2')
+        : sha('planDocument');
   const payloads: { readonly [T in CommandType]?: Record<string, unknown> } = {
     UPDATE_PLAN: { goals: at(GOAL_SETS, variant) },
     REJECT: { reasonCode: at(['incomplete', 'unclearGoals'], variant) },
@@ -339,6 +364,8 @@ function buildCommand(type: CommandType, { variant, docs }: Knobs): Command {
       hostRef: 'case-1',
     },
     EXTEND: { amount: at([7, 14, 3, 10, 30], variant), reason: 'leave' },
+    START_INVESTIGATION: { hostRef: 'inv-1' },
+    CLOSE_INVESTIGATION: { finding: at(['noCase', 'misconduct', 'other'], variant) },
     DECIDE: {
       decision: at(['remove', 'remove', 'remove', 'retain', 'demote', 'reassign'], variant),
     },
@@ -349,7 +376,16 @@ function buildCommand(type: CommandType, { variant, docs }: Knobs): Command {
     DEADLINE_REACHED: { deadlineId: 'planEnd', dueAt: '2026-01-01T00:00:00.000Z' },
   };
   // The payloads match their types by construction; the engine re-validates them anyway.
-  return { type, ...(payloads[type] ?? {}), ...attached } as Command;
+  const amended =
+    type === 'ISSUE_AMENDMENT' && variant % 3 !== 2
+      ? {
+          documents: [
+            ...documents,
+            { kind: 'planDocument', ref: 'dms://planDocument/v2', sha256: sha('planDocument v2') },
+          ],
+        }
+      : {};
+  return { type, ...(payloads[type] ?? {}), ...attached, ...amended } as Command;
 }
 
 function resolveIntent(intent: Intent, record: PipRecord): { command: Command; actor: Actor } {
@@ -603,6 +639,11 @@ const COMMAND_WEIGHTS: readonly (readonly [CommandType, number])[] = [
   ['SUBMIT_REPLY', 1],
   ['DECIDE', 2],
   ['CLOSE', 1],
+  ['START_AMENDMENT', 1],
+  ['ISSUE_AMENDMENT', 1],
+  ['CANCEL_AMENDMENT', 1],
+  ['START_INVESTIGATION', 1],
+  ['CLOSE_INVESTIGATION', 1],
 ];
 
 const pickArbitrary: fc.Arbitrary<CommandPick> = fc.oneof(
@@ -721,6 +762,8 @@ const MUST_REACH: readonly PipState[] = [
   'active',
   'paused',
   'extended',
+  'amending.editing',
+  'amending.awaitingAcknowledgement',
   'review',
   'passed.watching',
   'terminationProposed',

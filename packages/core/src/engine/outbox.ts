@@ -50,6 +50,12 @@ export function outboxFor(
       case 'ESCALATED':
         notify(`pip.escalation.${event.trigger}`, event.notify, { occurrence: event.occurrence });
         break;
+      case 'AMENDMENT_ISSUED':
+        notify('pip.amendmentIssued', ['employee', 'manager']);
+        break;
+      case 'INVESTIGATION_STARTED':
+        notify('pip.investigationStarted', ['hr']);
+        break;
       case 'EXTENDED':
         notify('pip.extended', ['employee', 'manager', 'hr'], { endDate: event.plan.endDate });
         break;

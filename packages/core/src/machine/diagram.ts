@@ -2,8 +2,9 @@ import type { AnyStateNode } from 'xstate';
 import { pipMachine } from './pipMachine.js';
 
 /**
- * Renders the lifecycle machine as a Mermaid `stateDiagram-v2`, one line per transition, labelled
- * with the event that causes it. Paste it into any Mermaid renderer or a GitHub Markdown file.
+ * Renders the lifecycle machine as a Mermaid `stateDiagram-v2`, one line per transition from each
+ * leaf state (a compound state's transitions are drawn from each of its children), labelled with
+ * the event that causes it. Paste it into any Mermaid renderer or a GitHub Markdown file.
  *
  * @example
  * ```ts
@@ -16,23 +17,34 @@ import { pipMachine } from './pipMachine.js';
  */
 export function toMermaid(): string {
   const lines = ['stateDiagram-v2', `  [*] --> ${mermaidId(initialLeaf(pipMachine.root))}`];
-  const visit = (node: AnyStateNode): void => {
-    const from = mermaidId(node);
-    for (const [eventType, transitions] of node.transitions) {
-      for (const transition of transitions) {
-        const targets = transition.target ?? [];
-        for (const target of targets) {
-          const targetNode = target.initial ? initialLeaf(target) : target;
-          const to = mermaidId(targetNode);
-          if (to !== from) lines.push(`  ${from} --> ${to} : ${eventType}`);
+  for (const leaf of leaves(pipMachine.root)) {
+    const from = mermaidId(leaf);
+    const handled = new Set<string>();
+    // The leaf's own handlers first, then each ancestor's for events the leaf does not handle.
+    for (
+      let node: AnyStateNode | undefined = leaf;
+      node && node !== pipMachine.root;
+      node = node.parent
+    ) {
+      for (const [eventType, transitions] of node.transitions) {
+        if (handled.has(eventType)) continue;
+        handled.add(eventType);
+        for (const transition of transitions) {
+          for (const target of transition.target ?? []) {
+            const to = mermaidId(initialLeaf(target));
+            if (to !== from) lines.push(`  ${from} --> ${to} : ${eventType}`);
+          }
         }
       }
     }
-    if (node.type === 'final') lines.push(`  ${from} --> [*]`);
-    for (const child of Object.values(node.states)) visit(child);
-  };
-  for (const child of Object.values(pipMachine.root.states)) visit(child);
+    if (leaf.type === 'final') lines.push(`  ${from} --> [*]`);
+  }
   return [...new Set(lines)].join('\n');
+}
+
+function leaves(node: AnyStateNode): AnyStateNode[] {
+  const children = Object.values(node.states);
+  return children.length === 0 ? [node] : children.flatMap(leaves);
 }
 
 function initialLeaf(node: AnyStateNode): AnyStateNode {

@@ -39,6 +39,7 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
     case 'ACKNOWLEDGED':
       return {
         ...next,
+        amendment: undefined,
         acknowledgement: {
           kind: 'signed',
           at: event.at,
@@ -50,6 +51,7 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
     case 'REFUSAL_WITNESSED':
       return {
         ...next,
+        amendment: undefined,
         acknowledgement: {
           kind: 'refusalWitnessed',
           at: event.at,
@@ -144,6 +146,38 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
         ...next,
         outcome: { status: 'closed', reason: event.reason, at: event.at, by: event.actor.id },
       };
+    case 'AMENDMENT_STARTED':
+      return {
+        ...next,
+        amendment: {
+          startedAt: event.at,
+          startedBy: event.actor.id,
+          resumeTo: resumeTarget(context),
+        },
+      };
+    case 'AMENDMENT_ISSUED':
+      return next.amendment
+        ? { ...next, amendment: { ...next.amendment, documentSha256: event.documentSha256 } }
+        : next;
+    case 'AMENDMENT_CANCELLED':
+      return { ...next, amendment: undefined };
+    case 'INVESTIGATION_STARTED':
+      return {
+        ...next,
+        investigation: {
+          since: event.at,
+          hostRef: event.hostRef,
+          stoppedClock: event.stoppedClock,
+        },
+      };
+    case 'INVESTIGATION_CLOSED':
+      return {
+        ...next,
+        investigation: undefined,
+        investigationFindings: [...(next.investigationFindings ?? []), event.finding],
+        ...(event.plan ? { plan: event.plan, pausedDays: next.pausedDays + event.heldDays } : {}),
+      };
+    case 'INVESTIGATION_OVERDUE':
     case 'REMINDER_SENT':
     case 'ACKNOWLEDGEMENT_OVERDUE':
     case 'PERIOD_ENDED':

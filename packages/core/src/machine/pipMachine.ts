@@ -16,6 +16,8 @@ export const PIP_STATES = [
   'active',
   'paused',
   'extended',
+  'amending.editing',
+  'amending.awaitingAcknowledgement',
   'review',
   'passed.watching',
   'passed.completed',
@@ -40,13 +42,21 @@ const to = (target: string) => ({ target, actions: 'record' }) as const;
 /** What every running state accepts: documents, and reminders of its own deadlines. */
 const attach = { DOCUMENTS_ATTACHED: note, REMINDER_SENT: note } satisfies On;
 const closable = { CLOSED: to('#pip.closed') } satisfies On;
+/** An investigation hold is an overlay on any running state, never a state of its own. */
+const investigable = {
+  INVESTIGATION_STARTED: note,
+  INVESTIGATION_CLOSED: note,
+  INVESTIGATION_OVERDUE: note,
+  ESCALATED: note,
+} satisfies On;
 
 const planPhase = {
   ...attach,
   ...closable,
+  ...investigable,
+  AMENDMENT_STARTED: to('#pip.amending'),
   CHECK_IN_HELD: note,
   CHECK_IN_MISSED: note,
-  ESCALATED: note,
   PAUSED: to('#pip.paused'),
   EXTENDED: to('#pip.extended'),
   PERIOD_ENDED: to('#pip.review'),
@@ -73,6 +83,7 @@ export const pipMachine = setup({
   actions: { record: assign(({ context, event }) => evolve(context, event)) },
   guards: {
     resumesToExtended: ({ context }) => context.pause?.resumeTo === 'extended',
+    amendmentReturnsToExtended: ({ context }) => context.amendment?.resumeTo === 'extended',
     hasWatchWindow: ({ event }) => event.type === 'PASSED' && event.watchUntil !== undefined,
     removes: ({ event }) => event.type === 'DECIDED' && event.decision === 'remove',
   },
@@ -113,8 +124,8 @@ export const pipMachine = setup({
         ...closable,
         ACKNOWLEDGED: to('active'),
         REFUSAL_WITNESSED: to('active'),
+        ...investigable,
         ACKNOWLEDGEMENT_OVERDUE: note,
-        ESCALATED: note,
         // Under `startsOn: 'issue'` the period runs before acknowledgement: its check-ins and end
         // are due here too, and are never held back until the employee signs.
         CHECK_IN_HELD: note,
@@ -128,19 +139,57 @@ export const pipMachine = setup({
       on: {
         ...attach,
         ...closable,
-        ESCALATED: note,
+        ...investigable,
         RESUMED: [
           { guard: 'resumesToExtended', target: 'extended', actions: 'record' },
           { target: 'active', actions: 'record' },
         ],
       },
     },
+    amending: {
+      // An edit pause: the plan is being changed and the employee re-acknowledges it. The clock
+      // keeps running, so the period's check-ins and end are due here too.
+      initial: 'editing',
+      on: {
+        ...attach,
+        ...closable,
+        ...investigable,
+        CHECK_IN_HELD: note,
+        CHECK_IN_MISSED: note,
+        PERIOD_ENDED: to('#pip.review'),
+      },
+      states: {
+        editing: {
+          on: {
+            PLAN_UPDATED: note,
+            AMENDMENT_ISSUED: to('awaitingAcknowledgement'),
+            AMENDMENT_CANCELLED: [
+              { guard: 'amendmentReturnsToExtended', target: '#pip.extended', actions: 'record' },
+              { target: '#pip.active', actions: 'record' },
+            ],
+          },
+        },
+        awaitingAcknowledgement: {
+          on: {
+            ACKNOWLEDGEMENT_OVERDUE: note,
+            ACKNOWLEDGED: [
+              { guard: 'amendmentReturnsToExtended', target: '#pip.extended', actions: 'record' },
+              { target: '#pip.active', actions: 'record' },
+            ],
+            REFUSAL_WITNESSED: [
+              { guard: 'amendmentReturnsToExtended', target: '#pip.extended', actions: 'record' },
+              { target: '#pip.active', actions: 'record' },
+            ],
+          },
+        },
+      },
+    },
     review: {
       on: {
         ...attach,
         ...closable,
+        ...investigable,
         REVIEW_OVERDUE: note,
-        ESCALATED: note,
         PASSED: [
           { guard: 'hasWatchWindow', target: 'passed.watching', actions: 'record' },
           { target: 'passed.completed', actions: 'record' },
@@ -162,7 +211,7 @@ export const pipMachine = setup({
         REPLY_SUBMITTED: note,
         REPLY_WINDOW_CLOSED: note,
         DECISION_OVERDUE: note,
-        ESCALATED: note,
+        ...investigable,
         DECIDED: [
           { guard: 'removes', target: 'terminated', actions: 'record' },
           { target: 'closed', actions: 'record' },

@@ -11,7 +11,8 @@ export type DeadlineKind =
   | 'decision'
   | 'watch'
   | 'pauseEnd'
-  | 'reminder';
+  | 'reminder'
+  | 'investigation';
 
 /** A pending deadline: data in the snapshot and a row in the store's timer index. */
 export interface Deadline {
@@ -98,6 +99,27 @@ export interface PipContext {
       }
     | undefined;
   readonly pausedDays: number;
+  /** Present while the plan is being amended (an edit pause: the clock keeps running). */
+  readonly amendment?:
+    | {
+        readonly startedAt: string;
+        readonly startedBy: string;
+        readonly resumeTo: 'active' | 'extended';
+        /** The amended plan document the employee must acknowledge, once issued. */
+        readonly documentSha256?: string;
+      }
+    | undefined;
+  /** Present while an investigation hold is open (an overlay on the plan's state). */
+  readonly investigation?:
+    | {
+        readonly since: string;
+        readonly hostRef: string;
+        /** True when this hold stopped the plan's clock (the policy said so and it was running). */
+        readonly stoppedClock: boolean;
+      }
+    | undefined;
+  /** Findings of closed investigations, oldest first. */
+  readonly investigationFindings?: readonly string[];
   readonly escalations: number;
   readonly termination?: {
     readonly proposedBy: string;
@@ -166,6 +188,20 @@ export type PipEvent =
       readonly target: string;
       readonly notify: readonly string[];
     })
+  | PipEventBase<'AMENDMENT_STARTED'>
+  | (PipEventBase<'AMENDMENT_ISSUED'> & { readonly documentSha256: string })
+  | PipEventBase<'AMENDMENT_CANCELLED'>
+  | (PipEventBase<'INVESTIGATION_STARTED'> & {
+      readonly hostRef: string;
+      readonly stoppedClock: boolean;
+    })
+  | (PipEventBase<'INVESTIGATION_CLOSED'> & {
+      readonly finding: string;
+      /** Days the hold stopped the clock (0 when it did not), and the moved plan. */
+      readonly heldDays: number;
+      readonly plan?: PlanDates;
+    })
+  | PipEventBase<'INVESTIGATION_OVERDUE'>
   | (PipEventBase<'PAUSED'> & {
       readonly category: string;
       readonly hostRef: string;

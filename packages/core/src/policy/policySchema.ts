@@ -24,6 +24,7 @@ export const escalationTriggerSchema = z.enum([
   'acknowledgementOverdue',
   'reviewOverdue',
   'decisionOverdue',
+  'investigationOverdue',
 ]);
 
 /**
@@ -129,6 +130,15 @@ export const policyDocumentSchema = z
         deciderRoles: z.array(roleSchema).min(1).default(['hr']),
       })
       .strict(),
+    /**
+     * An investigation hold (for example of alleged misconduct) is not leave: by default the plan's
+     * clock keeps running. `stopsClock` suspends the period's deadlines for the hold and moves them
+     * by the held span afterwards; `due` escalates an investigation that runs too long.
+     */
+    investigation: z
+      .object({ stopsClock: z.boolean().default(false), due: durationSchema.optional() })
+      .strict()
+      .default({ stopsClock: false }),
     /** After a pass, a watch window during which relapse may be acted on (GitLab: 6 months). */
     watchWindow: durationSchema.optional(),
     /**
