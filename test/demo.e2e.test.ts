@@ -15,10 +15,16 @@ describe('pnpm demo (the README main job)', () => {
       { cwd: root },
     );
     const lines = stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^pipkit demo: one Performance Improvement Plan/);
+    expect(lines[0]).toMatch(
+      /^pipkit demo: one Performance Improvement Plan, start to finish \(SQLite, .*demo\.db store\)$/,
+    );
     expect(stdout).toContain('opened the plan in draft');
     expect(stdout).toContain('approved and issued the plan');
     expect(stdout).toContain('the watch window ended: the plan is complete');
-    expect(lines.at(-1)).toMatch(/hash chain verified.*OK$/);
+    expect(lines.at(-2)).toMatch(/hash chain verified.*OK$/);
+    // A fresh store reading the same file (as after a restart) finds and verifies the PIP.
+    expect(lines.at(-1)).toMatch(
+      /^Reopened the database with a new store: pip-2026-0042 is passed\.completed at version 22; chain and replay verified\. OK$/,
+    );
   }, 60_000);
 });

@@ -10,16 +10,31 @@ const scratch = mkdtempSync(join(tmpdir(), 'pipkit-pack-'));
 const run = (command, args, cwd) =>
   execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 
-run('pnpm', ['--filter', '@pipkit/core', 'pack', '--pack-destination', scratch], root);
-const tarball = readdirSync(scratch).find(
-  (name) => name.startsWith('pipkit-core-') && name.endsWith('.tgz'),
-);
-if (!tarball) throw new Error('pnpm pack produced no @pipkit/core tarball');
+const packages = ['core', 'holidays', 'sqlite'];
+const tarballs = packages.map((name) => {
+  run('pnpm', ['--filter', `@pipkit/${name}`, 'pack', '--pack-destination', scratch], root);
+  const tarball = readdirSync(scratch).find(
+    (file) => file.startsWith(`pipkit-${name}-`) && file.endsWith('.tgz'),
+  );
+  if (!tarball) throw new Error(`pnpm pack produced no @pipkit/${name} tarball`);
+  return `./${tarball}`;
+});
 
 writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'pack-smoke', private: true }));
+// better-sqlite3's native build is skipped here (it takes a minute and is tested in the
+// workspace); the smoke test checks that the adapter's package loads and exports its API.
 run(
   'npm',
-  ['install', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`, 'zod@^4'],
+  [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    '--ignore-scripts',
+    ...tarballs,
+    'zod@^4',
+    'better-sqlite3@~12.11.1',
+  ],
   scratch,
 );
 
@@ -30,12 +45,18 @@ import.meta.resolve('@pipkit/core/testing');
 const engine = createEngine({ store: memoryStore(), policies: [defaultPolicy] });
 const { pip } = await engine.open({ employee: { id: 'e', timeZone: 'Europe/London' }, managerId: 'm', policy: { id: 'pipkit-default' } }, { actor: { id: 'm', role: 'manager' } });
 if (pip.state !== 'draft' || !toMermaid().startsWith('stateDiagram-v2')) throw new Error('ESM import misbehaved');
+const { holidayCalendar } = await import('@pipkit/holidays');
+if (!holidayCalendar('GB-SCT', { years: { from: 2026, to: 2026 } }).holidays.includes('2026-11-30')) throw new Error('holidays misbehaved');
+const { sqliteStore } = await import('@pipkit/sqlite');
+if (typeof sqliteStore !== 'function') throw new Error('@pipkit/sqlite exports missing');
 console.log('esm ok');
 `;
 const cjs = `
 const { createEngine, defaultPolicy, memoryStore, PipkitError } = require('@pipkit/core');
 require.resolve('@pipkit/core/testing');
 if (typeof createEngine !== 'function') throw new Error('CJS exports missing');
+if (typeof require('@pipkit/holidays').holidayCalendar !== 'function') throw new Error('CJS holidays missing');
+if (typeof require('@pipkit/sqlite').sqliteStore !== 'function') throw new Error('CJS sqlite missing');
 createEngine({ store: memoryStore(), policies: [defaultPolicy] })
   .dispatch('nope', { type: 'RESUME' }, { actor: { id: 'h', role: 'hr' } })
   .catch((error) => { if (!(error instanceof PipkitError) || error.code !== 'PIP_NOT_FOUND') throw error; console.log('cjs ok'); });

@@ -29,6 +29,19 @@ const document = (kind: string, text: string) => ({
   sha256: createHash('sha256').update(text).digest('hex'),
 });
 
+/** What a fresh store reading the same database finds: the demo PIP, its chain verified. */
+async function verifyStored(store: PipStore): Promise<{ ok: boolean; line: string }> {
+  const engine = createEngine({ store, policies: [defaultPolicy] });
+  const verification = await engine.verify(PIP_ID, { actor: people.hr });
+  const pip = await engine.get(PIP_ID, { actor: people.hr });
+  return {
+    ok: verification.ok,
+    line: verification.ok
+      ? `Reopened the database with a new store: ${PIP_ID} is ${pip.state} at version ${pip.version}; chain and replay verified. OK`
+      : `Reopened the database: verification FAILED ${JSON.stringify(verification)}`,
+  };
+}
+
 /** What the demo prints and returns, so tests can check it. */
 export interface DemoResult {
   readonly lines: string[];
@@ -41,7 +54,7 @@ export interface DemoResult {
  * check-ins (one missed and escalated), a protected-leave pause, an extension, the final review and
  * the watch window. Prints the timeline and the audit check.
  */
-export async function runDemo(
+async function runDemoLifecycle(
   options: { readonly store?: PipStore; readonly storeName?: string } = {},
 ): Promise<DemoResult> {
   const store = options.store ?? memoryStore();
@@ -142,3 +155,9 @@ export async function runDemo(
   ];
   return { lines, state: pip.state, verified: verification.ok };
 }
+
+/**
+ * Runs one realistic PIP from draft to outcome on a simulated clock (see {@link runDemoLifecycle});
+ * `runDemo.verifyStored(store)` re-reads it through a fresh store.
+ */
+export const runDemo = Object.assign(runDemoLifecycle, { verifyStored });

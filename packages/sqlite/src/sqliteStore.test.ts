@@ -1,0 +1,511 @@
+import {
+  type Actor,
+  type Command,
+  createEngine,
+  defaultPolicy,
+  GENESIS_HASH,
+  hashEvent,
+  IdempotencyKeyReusedError,
+  memoryStore,
+  type PipStore,
+  ValidationError,
+  VersionConflictError,
+} from '@pipkit/core';
+import { createTestClock, describeStoreConformance } from '@pipkit/core/testing';
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS, migrate, SCHEMA_VERSION } from './migrations.js';
+import { sqliteStore, type SqliteStore } from './sqliteStore.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'pipkit-sqlite-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+let files = 0;
+/** A fresh database file path in this run's temporary directory. */
+const newFile = () => join(directory, `store-${(files += 1)}.db`);
+
+describeStoreConformance('sqlite (memory)', () => sqliteStore({ path: ':memory:' }));
+describeStoreConformance('sqlite (file)', () => sqliteStore({ path: newFile() }));
+
+const manager: Actor = { id: 'grace.hopper', role: 'manager' };
+const hr: Actor = { id: 'frances.allen', role: 'hr' };
+const employee: Actor = { id: 'ada.lovelace', role: 'employee' };
+const PIP_ID = 'pip-2026-0042';
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+const document = (kind: string, text: string) => ({
+  kind,
+  ref: `dms://hr/${kind}/${text}`,
+  sha256: sha(text),
+});
+
+/**
+ * One PIP from draft to outcome on a test clock (the demo's story): approval, acknowledgement,
+ * check-ins with one missed and fired by the sweep, a protected-leave pause, an extension, the
+ * review and the pass.
+ */
+async function runLifecycle(store: PipStore) {
+  const clock = createTestClock('2026-03-02T15:00:00Z');
+  const engine = createEngine({ store, policies: [defaultPolicy], clock, ids: () => PIP_ID });
+  const send = (actor: Actor, command: Command, idempotencyKey?: string) =>
+    engine.dispatch(PIP_ID, command, { actor, ...(idempotencyKey ? { idempotencyKey } : {}) });
+  const plan = document('planDocument', 'plan v1');
+  await engine.open(
+    {
+      employee: { id: employee.id, timeZone: 'America/Chicago' },
+      managerId: manager.id,
+      policy: { id: defaultPolicy.id },
+      goals: [{ id: 'reviews', description: 'Review promptly', measure: '90% within a day' }],
+    },
+    { actor: manager, idempotencyKey: 'open-1' },
+  );
+  await send(manager, { type: 'SUBMIT_FOR_APPROVAL', documents: [plan] });
+  clock.set('2026-03-02T17:00:00Z');
+  await send(hr, { type: 'APPROVE' });
+  clock.set('2026-03-03T16:00:00Z');
+  await send(employee, { type: 'ACKNOWLEDGE', documentSha256: plan.sha256 }, 'ack-1');
+  clock.set('2026-03-17T14:30:00Z');
+  await send(manager, {
+    type: 'RECORD_CHECK_IN',
+    assessment: 'offTrack',
+    documents: [document('checkInNotes', 'check-in 1')],
+  });
+  // Check-in 2 (31 March) never happens: the sweep records it as missed and escalates.
+  const missed = await engine.tick('2026-04-01T12:00:00Z');
+  clock.set('2026-04-14T14:15:00Z');
+  await send(manager, {
+    type: 'RECORD_CHECK_IN',
+    assessment: 'mixed',
+    documents: [document('checkInNotes', 'check-in 3')],
+  });
+  clock.set('2026-04-20T15:00:00Z');
+  await send(hr, { type: 'PAUSE', category: 'protectedLeave', hostRef: 'leave-2291' });
+  clock.set('2026-04-27T15:00:00Z');
+  await send(hr, { type: 'RESUME' });
+  clock.set('2026-04-28T18:00:00Z');
+  await send(manager, { type: 'EXTEND', amount: 14, reason: 'trainingDelayed' });
+  for (const [instant, text] of [
+    ['2026-05-05T14:00:00Z', 'check-in 4'],
+    ['2026-05-19T14:00:00Z', 'check-in 5'],
+  ] as const) {
+    clock.set(instant);
+    await send(manager, {
+      type: 'RECORD_CHECK_IN',
+      assessment: 'onTrack',
+      documents: [document('checkInNotes', text)],
+    });
+  }
+  // The extended period ends: the sweep moves the PIP to review.
+  const review = await engine.tick('2026-05-23T12:00:00Z');
+  clock.set('2026-05-26T20:00:00Z');
+  const passed = await send(manager, {
+    type: 'PASS',
+    documents: [document('finalReview', 'all goals met')],
+  });
+  return { engine, missed, review, passed };
+}
+
+/** Everything a store holds about the lifecycle's PIP, through the port. */
+async function contents(store: PipStore) {
+  return {
+    pips: await store.list({ limit: 1000 }),
+    events: await store.readEvents(PIP_ID),
+    timers: await store.dueTimers('2100-01-01T00:00:00.000Z', 1000),
+    outbox: await store.pendingOutbox(1000),
+    idempotency: await store.getIdempotency('ack-1'),
+  };
+}
+
+describe('sqliteStore', () => {
+  describe('migrations', () => {
+    it('numbers migrations 1..n without gaps', () => {
+      expect(MIGRATIONS.map((migration) => migration.version)).toEqual(
+        MIGRATIONS.map((_, index) => index + 1),
+      );
+      expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+    });
+
+    it('applies each migration once and keeps the data when a file is reopened', async () => {
+      const path = newFile();
+      const first = sqliteStore({ path });
+      await runLifecycle(first);
+      const before = await contents(first);
+      const applied = first.database
+        .prepare('SELECT version, applied_at FROM pipkit_migrations ORDER BY version')
+        .all();
+      expect(applied).toHaveLength(SCHEMA_VERSION);
+      await first.close();
+
+      const reopened = sqliteStore({ path });
+      expect(migrate(reopened.database)).toEqual([]);
+      expect(
+        reopened.database
+          .prepare('SELECT version, applied_at FROM pipkit_migrations ORDER BY version')
+          .all(),
+      ).toEqual(applied);
+      expect(await contents(reopened)).toEqual(before);
+      await reopened.close();
+    });
+
+    it('refuses a database written by a newer @pipkit/sqlite and leaves it untouched', () => {
+      const path = newFile();
+      const database = new Database(path);
+      migrate(database);
+      database.prepare("INSERT INTO pipkit_migrations VALUES (999, 'from the future', 'x')").run();
+      database.close();
+      expect(() => sqliteStore({ path })).toThrow(/schema version 999/);
+      const check = new Database(path);
+      expect(check.prepare('SELECT count(*) AS n FROM pipkit_migrations').get()).toEqual({
+        n: SCHEMA_VERSION + 1,
+      });
+      check.close();
+    });
+
+    it('rolls back a failing migration whole', () => {
+      const database = new Database(':memory:');
+      const broken = [
+        ...MIGRATIONS,
+        { version: 2, name: 'broken', sql: 'CREATE TABLE half (a); SELECT * FROM missing_table;' },
+      ];
+      expect(() => migrate(database, broken)).toThrow(/missing_table/);
+      expect(
+        database
+          .prepare("SELECT name FROM sqlite_master WHERE name IN ('half', 'pipkit_pips')")
+          .all(),
+      ).toEqual([]);
+      database.close();
+    });
+  });
+
+  describe('connection settings', () => {
+    it('opens a file in WAL mode with synchronous=FULL, foreign keys and a 5 s busy timeout', async () => {
+      const store = sqliteStore({ path: newFile() });
+      const pragma = (name: string) => store.database.pragma(name, { simple: true });
+      expect(pragma('journal_mode')).toBe('wal');
+      expect(pragma('synchronous')).toBe(2);
+      expect(pragma('foreign_keys')).toBe(1);
+      expect(pragma('busy_timeout')).toBe(5000);
+      await store.close();
+    });
+
+    it('uses synchronous=NORMAL and another busy timeout only when asked', async () => {
+      const store = sqliteStore({ path: newFile(), synchronous: 'NORMAL', busyTimeoutMs: 250 });
+      expect(store.database.pragma('synchronous', { simple: true })).toBe(1);
+      expect(store.database.pragma('busy_timeout', { simple: true })).toBe(250);
+      expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
+      await store.close();
+    });
+
+    it('refuses invalid options with a ValidationError listing every problem', () => {
+      const error = (() => {
+        try {
+          sqliteStore({
+            path: ':memory:',
+            synchronous: 'OFF' as 'FULL',
+            busyTimeoutMs: -1,
+          });
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((issue) => issue.code)).toEqual([
+        'INVALID_SYNCHRONOUS',
+        'INVALID_BUSY_TIMEOUT',
+      ]);
+      expect(() => sqliteStore({} as { path: string })).toThrow(ValidationError);
+    });
+  });
+
+  describe('an injected Database', () => {
+    it('works on a host-owned better-sqlite3 Database and leaves it open on close', async () => {
+      const path = newFile();
+      const database = new Database(path);
+      const store = sqliteStore({ database });
+      expect(store.database).toBe(database);
+      expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
+      const { engine } = await runLifecycle(store);
+      expect((await engine.verify(PIP_ID, { actor: hr })).ok).toBe(true);
+      await store.close();
+      expect(database.open).toBe(true);
+      expect(database.prepare('SELECT count(*) AS n FROM pipkit_pips').get()).toEqual({ n: 1 });
+      database.close();
+    });
+  });
+
+  describe('concurrency between connections', () => {
+    it("sees another connection's commits and refuses its stale writes", async () => {
+      const path = newFile();
+      const a = sqliteStore({ path });
+      const b = sqliteStore({ path });
+      await runLifecycle(a);
+      const loaded = await b.load(PIP_ID);
+      expect(loaded?.state).toBe('passed.watching');
+      const [last] = (await b.readEvents(PIP_ID, { afterSeq: (loaded?.version ?? 1) - 1 })).slice(
+        -1,
+      );
+      expect(last?.hash).toBe(loaded?.lastHash);
+      // b writes the next event; a, still at the old version, must lose.
+      const next = (store: SqliteStore, expectedVersion: number, ref: string) => {
+        const event = {
+          type: 'DOCUMENTS_ATTACHED' as const,
+          at: '2026-07-03T00:00:00.000Z',
+          actor: hr,
+          documents: [{ kind: 'note', ref, sha256: sha(ref) }],
+        };
+        const seq = expectedVersion + 1;
+        const prevHash = loaded?.lastHash ?? GENESIS_HASH;
+        const hash = hashEvent(PIP_ID, seq, event, prevHash);
+        return store.commit({
+          pipId: PIP_ID,
+          expectedVersion,
+          record: { ...(loaded as NonNullable<typeof loaded>), version: seq, lastHash: hash },
+          events: [{ pipId: PIP_ID, seq, event, prevHash, hash }],
+          timers: { set: [], clear: [] },
+          outbox: [],
+        });
+      };
+      const version = loaded?.version ?? 0;
+      await next(b, version, 'from-b');
+      const error: unknown = await next(a, version, 'from-a').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(VersionConflictError);
+      expect((error as VersionConflictError).actualVersion).toBe(version + 1);
+      expect((await a.readEvents(PIP_ID)).at(-1)?.event).toMatchObject({
+        type: 'DOCUMENTS_ATTACHED',
+        documents: [{ ref: 'from-b' }],
+      });
+      expect((await a.load(PIP_ID))?.version).toBe(version + 1);
+      await a.close();
+      await b.close();
+    });
+
+    it('turns a clash on the (pip_id, seq) key into a VersionConflictError and writes nothing', async () => {
+      const store = sqliteStore({ path: ':memory:' });
+      await runLifecycle(store);
+      const record = await store.load(PIP_ID);
+      const version = record?.version ?? 0;
+      // A stray row at the next seq (what a racing writer would have appended).
+      store.database
+        .prepare(
+          "INSERT INTO pipkit_events (pip_id, seq, event, prev_hash, hash) VALUES (?, ?, '{}', 'x', 'y')",
+        )
+        .run(PIP_ID, version + 1);
+      const event = {
+        type: 'DOCUMENTS_ATTACHED' as const,
+        at: '2026-07-03T00:00:00.000Z',
+        actor: hr,
+        documents: [{ kind: 'note', ref: 'late', sha256: sha('late') }],
+      };
+      const hash = hashEvent(PIP_ID, version + 1, event, record?.lastHash ?? GENESIS_HASH);
+      const commit = store.commit({
+        pipId: PIP_ID,
+        expectedVersion: version,
+        record: { ...(record as NonNullable<typeof record>), version: version + 1, lastHash: hash },
+        events: [
+          { pipId: PIP_ID, seq: version + 1, event, prevHash: record?.lastHash ?? '', hash },
+        ],
+        timers: { set: [], clear: [] },
+        outbox: [
+          {
+            id: `${PIP_ID}:${version + 1}:0`,
+            pipId: PIP_ID,
+            type: 'notification',
+            payload: {},
+            createdAt: event.at,
+          },
+        ],
+        idempotency: {
+          key: 'late-key',
+          pipId: PIP_ID,
+          requestHash: 'c'.repeat(64),
+          version: version + 1,
+          seqs: [version + 1],
+        },
+      });
+      await expect(commit).rejects.toBeInstanceOf(VersionConflictError);
+      expect(await store.load(PIP_ID)).toEqual(record);
+      expect(await store.getIdempotency('late-key')).toBeUndefined();
+      expect(
+        (await store.pendingOutbox(1000)).some(
+          (message) => message.id === `${PIP_ID}:${version + 1}:0`,
+        ),
+      ).toBe(false);
+      await store.close();
+    });
+  });
+
+  describe('atomicity on SQLite', () => {
+    it('rolls back events, envelope and timers already written when a later insert fails', async () => {
+      const store = sqliteStore({ path: ':memory:' });
+      await runLifecycle(store);
+      const before = await contents(store);
+      const record = await store.load(PIP_ID);
+      const version = record?.version ?? 0;
+      const event = {
+        type: 'DOCUMENTS_ATTACHED' as const,
+        at: '2026-07-03T00:00:00.000Z',
+        actor: hr,
+        documents: [{ kind: 'note', ref: 'dup', sha256: sha('dup') }],
+      };
+      const prevHash = record?.lastHash ?? GENESIS_HASH;
+      const hash = hashEvent(PIP_ID, version + 1, event, prevHash);
+      const message = {
+        id: `${PIP_ID}:${version + 1}:0`,
+        pipId: PIP_ID,
+        type: 'notification',
+        payload: {},
+        createdAt: event.at,
+      };
+      // The second outbox row repeats the first one's id: the failure comes after the events,
+      // the envelope and the timer rows were written inside the transaction.
+      const commit = store.commit({
+        pipId: PIP_ID,
+        expectedVersion: version,
+        record: { ...(record as NonNullable<typeof record>), version: version + 1, lastHash: hash },
+        events: [{ pipId: PIP_ID, seq: version + 1, event, prevHash, hash }],
+        timers: {
+          set: [
+            {
+              timerId: `${PIP_ID}/extra`,
+              pipId: PIP_ID,
+              deadlineId: 'extra',
+              kind: 'planEnd',
+              dueAt: '2026-08-01T00:00:00.000Z',
+            },
+          ],
+          clear: before.timers.map((timer) => timer.timerId),
+        },
+        outbox: [message, message],
+      });
+      await expect(commit).rejects.toThrow(/UNIQUE/);
+      expect(await contents(store)).toEqual(before);
+      await store.close();
+    });
+  });
+
+  describe('backup', () => {
+    it('writes a file that opens with the same PIPs, events, timers and outbox', async () => {
+      const store = sqliteStore({ path: newFile() });
+      await runLifecycle(store);
+      const target = newFile();
+      await store.backup(target);
+      const copy = sqliteStore({ path: target });
+      expect(await contents(copy)).toEqual(await contents(store));
+      expect(copy.database.pragma('integrity_check', { simple: true })).toBe('ok');
+      await copy.close();
+      await store.close();
+    });
+
+    it('backs up an in-memory store too', async () => {
+      const store = sqliteStore({ path: ':memory:' });
+      await runLifecycle(store);
+      const target = newFile();
+      await store.backup(target);
+      const copy = sqliteStore({ path: target });
+      expect((await copy.readEvents(PIP_ID)).length).toBe((await store.load(PIP_ID))?.version);
+      await copy.close();
+      await store.close();
+    });
+  });
+
+  describe('the engine on SQLite', () => {
+    it('runs a PIP from draft to outcome and verifies, exactly as on the memory store', async () => {
+      const store = sqliteStore({ path: newFile() });
+      const { engine, missed, review, passed } = await runLifecycle(store);
+      expect(missed.fired.length).toBeGreaterThan(0);
+      expect(review.fired.length).toBeGreaterThan(0);
+      expect(passed.pip.state).toBe('passed.watching');
+      const verification = await engine.verify(PIP_ID, { actor: hr });
+      expect(verification).toMatchObject({ ok: true, replayMatches: true, chain: { ok: true } });
+
+      const reference = memoryStore();
+      await runLifecycle(reference);
+      expect(await contents(store)).toEqual(await contents(reference));
+      await store.close();
+    });
+
+    it('replays an idempotent command after the file is reopened instead of acting twice', async () => {
+      const path = newFile();
+      const first = sqliteStore({ path });
+      await runLifecycle(first);
+      await first.close();
+      const store = sqliteStore({ path });
+      const engine = createEngine({ store, policies: [defaultPolicy] });
+      const note = document('note', 'after reopen');
+      const once = await engine.dispatch(
+        PIP_ID,
+        { type: 'ATTACH_DOCUMENT', documents: [note] },
+        { actor: hr, idempotencyKey: 'attach-1' },
+      );
+      const twice = await engine.dispatch(
+        PIP_ID,
+        { type: 'ATTACH_DOCUMENT', documents: [note] },
+        { actor: hr, idempotencyKey: 'attach-1' },
+      );
+      expect(twice.replayed).toBe(true);
+      expect(twice.pip.version).toBe(once.pip.version);
+      expect((await store.readEvents(PIP_ID)).length).toBe(once.pip.version);
+      // The store itself refuses a second write under the key.
+      const recorded = await store.getIdempotency('attach-1');
+      expect(recorded).toMatchObject({ pipId: PIP_ID, version: once.pip.version });
+      await expect(
+        engine.dispatch(
+          PIP_ID,
+          { type: 'ATTACH_DOCUMENT', documents: [document('note', 'different')] },
+          { actor: hr, idempotencyKey: 'attach-1' },
+        ),
+      ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+      await store.close();
+    });
+  });
+
+  describe('limits', () => {
+    it('caps list at 1000, defaults to 100, and treats a negative limit as zero', async () => {
+      const store = sqliteStore({ path: ':memory:' });
+      const engine = createEngine({ store, policies: [defaultPolicy] });
+      const id = (n: number) => `p-${String(n).padStart(4, '0')}`;
+      const { pip, events } = await engine.open(
+        {
+          pipId: id(1),
+          employee: { id: 'e', timeZone: 'UTC' },
+          managerId: manager.id,
+          policy: { id: defaultPolicy.id },
+          goals: [{ id: 'g', description: 'Goal', measure: 'Measure' }],
+        },
+        { actor: manager },
+      );
+      const [created] = events;
+      if (!created || pip.version !== 1) throw new Error('open should append one event');
+      // 1004 more PIPs, committed directly: the store does not interpret the envelope.
+      for (let n = 2; n <= 1005; n += 1) {
+        const pipId = id(n);
+        const hash = hashEvent(pipId, 1, created.event, GENESIS_HASH);
+        await store.commit({
+          pipId,
+          expectedVersion: 0,
+          record: { ...pip, pipId, lastHash: hash },
+          events: [{ ...created, pipId, hash }],
+          timers: { set: [], clear: [] },
+          outbox: [],
+        });
+      }
+      expect(await store.list()).toHaveLength(100);
+      expect(await store.list({ limit: 5000 })).toHaveLength(1000);
+      expect(await store.list({ limit: -1 })).toEqual([]);
+      expect(await store.dueTimers('2100-01-01T00:00:00Z', -1)).toEqual([]);
+      expect(await store.pendingOutbox(-1)).toEqual([]);
+      const page = await store.list({ afterPipId: 'p-1000', limit: 10 });
+      expect(page.map((pip) => pip.pipId)).toEqual([
+        'p-1001',
+        'p-1002',
+        'p-1003',
+        'p-1004',
+        'p-1005',
+      ]);
+      await store.close();
+    });
+  });
+});
