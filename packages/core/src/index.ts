@@ -78,6 +78,7 @@ export type {
   TimerRow,
 } from './store/pipStore.js';
 export { memoryStore } from './store/memoryStore.js';
+export type { MemoryStoreOptions } from './store/memoryStore.js';
 export { assertCommitShape } from './store/commitShape.js';
 
 // engine

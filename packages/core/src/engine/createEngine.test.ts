@@ -1456,3 +1456,51 @@ describe('investigation holds', () => {
     expect(pip.context.outcome).toMatchObject({ status: 'closed', reason: 'misconduct' });
   });
 });
+
+describe('several engine instances on one store', () => {
+  it('splits a sweep between two engines with timer leases, firing each deadline exactly once', async () => {
+    const store = memoryStore();
+    const clock = createTestClock('2026-03-02T15:00:00Z');
+    let next = 0;
+    const first = createEngine({
+      store,
+      policies: [defaultPolicy],
+      clock,
+      ids: () => `pip-${next++}`,
+    });
+    const second = createEngine({ store, policies: [defaultPolicy], clock });
+    for (let index = 0; index < 12; index += 1) {
+      await first.open(
+        {
+          employee: { id: `emp-${index}`, timeZone: 'UTC' },
+          managerId: 'mgr-1',
+          policy: { id: 'pipkit-default' },
+          goals: [{ id: 'g', description: 'Goal', measure: 'Measure' }],
+        },
+        { actor: manager },
+      );
+      await first.dispatch(
+        `pip-${index}`,
+        { type: 'SUBMIT_FOR_APPROVAL', documents: [PLAN_DOC] },
+        { actor: manager },
+      );
+      await first.dispatch(`pip-${index}`, { type: 'APPROVE' }, { actor: hr });
+    }
+    const [a, b] = await Promise.all([
+      first.tick('2026-03-20T00:00:00Z', { limit: 4 }),
+      second.tick('2026-03-20T00:00:00Z', { limit: 4 }),
+    ]);
+    const fired = [...a.fired, ...b.fired].map((entry) => entry.timerId).sort();
+    expect(fired).toEqual(
+      Array.from({ length: 12 }, (_, index) => `pip-${index}/acknowledgement`).sort(),
+    );
+    expect(a.fired.length).toBeGreaterThan(0);
+    expect(b.fired.length).toBeGreaterThan(0);
+    for (let index = 0; index < 12; index += 1) {
+      const events = await store.readEvents(`pip-${index}`);
+      expect(
+        events.filter((stored) => stored.event.type === 'ACKNOWLEDGEMENT_OVERDUE'),
+      ).toHaveLength(1);
+    }
+  });
+});

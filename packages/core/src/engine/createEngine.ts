@@ -173,7 +173,15 @@ export interface Engine {
   /** Verifies the hash chain and that replaying the events reproduces the snapshot. */
   verify(pipId: string, options: { readonly actor: Actor }): Promise<PipVerification>;
   /** Fires every deadline due at `now` (default: the clock), each exactly once in effect. */
-  tick(now?: Date | string, options?: { readonly limit?: number }): Promise<TickResult>;
+  tick(
+    now?: Date | string,
+    options?: {
+      /** Timers per batch (default 500). */
+      readonly limit?: number;
+      /** With a store that leases timers: how long this sweeper holds a claimed timer (default 60 s). */
+      readonly leaseMs?: number;
+    },
+  ): Promise<TickResult>;
 }
 
 /** The actor the timer sweep acts as. */
@@ -310,6 +318,8 @@ export function createEngine(options: EngineOptions): Engine {
     if (!current || current.version < policy.version) latest.set(policy.id, policy);
   }
   const schedules = new Map<string, Schedule>();
+  // Names this engine instance when it leases timers from a shared store.
+  const sweeper = `pipkit-engine:${randomUUID()}`;
 
   const policyOf = (id: string, version?: number): Policy => {
     const policy = version === undefined ? latest.get(id) : byVersion.get(`${id}@${version}`);
@@ -699,15 +709,17 @@ export function createEngine(options: EngineOptions): Engine {
     async tick(at, tickOptions = {}) {
       const now = toIso(at ?? clock.now());
       const limit = tickOptions.limit ?? 500;
+      const leaseMs = tickOptions.leaseMs ?? 60_000;
       const fired: FiredDeadline[] = [];
       const skipped: { timerId: string; code: string }[] = [];
       const seen = new Set<string>();
       // Firing a deadline can schedule another that is already due (a long-idle engine catching
       // up), so sweep until nothing due is left.
       for (;;) {
-        const due = (await store.dueTimers(now, limit + seen.size)).filter(
-          (timer) => !seen.has(`${timer.timerId}@${timer.dueAt}`),
-        );
+        const batch = store.claimDueTimers
+          ? await store.claimDueTimers(now, limit + seen.size, { owner: sweeper, leaseMs })
+          : await store.dueTimers(now, limit + seen.size);
+        const due = batch.filter((timer) => !seen.has(`${timer.timerId}@${timer.dueAt}`));
         if (due.length === 0) break;
         // One deadline per PIP per round: firing it may schedule an earlier one (the next check-in)
         // that must fire before that PIP's later deadlines, so they are re-read next round.

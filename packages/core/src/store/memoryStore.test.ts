@@ -1,4 +1,4 @@
 import { describeStoreConformance } from '../testing/index.js';
 import { memoryStore } from './memoryStore.js';
 
-describeStoreConformance('memory', () => memoryStore());
+describeStoreConformance('memory', () => memoryStore(), { leasing: true });

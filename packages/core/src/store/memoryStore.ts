@@ -12,6 +12,12 @@ import type {
 import { assertCommitShape } from './commitShape.js';
 import { TimerIndex } from './timerIndex.js';
 
+/** Options of {@link memoryStore}. */
+export interface MemoryStoreOptions {
+  /** The store's own clock for timer leases, in epoch milliseconds. Defaults to `Date.now`. */
+  readonly now?: () => number;
+}
+
 interface Entry {
   record: string;
   version: number;
@@ -28,7 +34,9 @@ interface Entry {
  * const engine = createEngine({ store: memoryStore(), policies: [defaultPolicy] });
  * ```
  */
-export function memoryStore(): PipStore {
+export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
+  const storeNow = options.now ?? Date.now;
+  const leases = new Map<string, { owner: string; until: number }>();
   const pips = new Map<string, Entry>();
   const timers = new Map<string, TimerRow>();
   // Pending timers sorted by (dueAt, timerId): a sweep reads only the due prefix, never all rows.
@@ -37,6 +45,7 @@ export function memoryStore(): PipStore {
   const idempotency = new Map<string, string>();
 
   function removeTimer(timerId: string): void {
+    leases.delete(timerId);
     const existing = timers.get(timerId);
     if (!existing) return;
     timers.delete(timerId);
@@ -111,6 +120,18 @@ export function memoryStore(): PipStore {
     },
     dueTimers(now, limit) {
       return Promise.resolve(timerOrder.due(now, limit).map((timer) => ({ ...timer })));
+    },
+    claimDueTimers(now, limit, lease) {
+      const claimed: TimerRow[] = [];
+      const at = storeNow();
+      for (const timer of timerOrder.due(now, Number.MAX_SAFE_INTEGER)) {
+        if (claimed.length >= limit) break;
+        const held = leases.get(timer.timerId);
+        if (held && held.owner !== lease.owner && held.until > at) continue;
+        leases.set(timer.timerId, { owner: lease.owner, until: at + lease.leaseMs });
+        claimed.push({ ...timer });
+      }
+      return Promise.resolve(claimed);
     },
     pendingOutbox(limit) {
       const pending: OutboxMessage[] = [];

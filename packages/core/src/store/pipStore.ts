@@ -108,6 +108,18 @@ export interface PipStore {
   list(query?: ListQuery): Promise<PipRecord[]>;
   /** Timers due at or before `now`, earliest first, at most `limit`. */
   dueTimers(now: string, limit: number): Promise<TimerRow[]>;
+  /**
+   * Optional capability for stores shared by several engine instances: like `dueTimers`, but each
+   * returned timer is leased to `owner` until the store's own clock passes `leaseMs`, and timers
+   * leased to another owner are skipped (Postgres: `FOR UPDATE SKIP LOCKED`). A lease only spreads
+   * the work: firing stays idempotent, and a timer whose owner died is claimable again when its
+   * lease ends. When absent, `engine.tick` uses `dueTimers`.
+   */
+  claimDueTimers?(
+    now: string,
+    limit: number,
+    lease: { readonly owner: string; readonly leaseMs: number },
+  ): Promise<TimerRow[]>;
   /** Outbox messages not yet delivered, oldest first. */
   pendingOutbox(limit: number): Promise<OutboxMessage[]>;
   /** Marks outbox messages delivered; unknown ids are ignored. */

@@ -43,6 +43,11 @@ export interface StoreConformanceOptions {
    * Default false.
    */
   readonly parallelWriters?: boolean;
+  /**
+   * True when the store implements `claimDueTimers` (timer leases for several engine instances);
+   * the leasing tests then run. Default false.
+   */
+  readonly leasing?: boolean;
 }
 
 /** Makes a fresh, empty store for one test. `close` is called after the test when present. */
@@ -410,6 +415,59 @@ export function describeStoreConformance(
         expect(await ids({ afterPipId: 'a', limit: 1 })).toEqual(['b']);
       });
     });
+
+    if (options.leasing) {
+      describe('timer leases', () => {
+        const claim = (owner: string, limit: number, leaseMs = 60_000, minute = 1000) => {
+          if (!store.claimDueTimers)
+            throw new Error('options.leasing is set but the store has no claimDueTimers');
+          return store.claimDueTimers(at(minute), limit, { owner, leaseMs });
+        };
+        const seed = async (count: number) => {
+          for (let index = 0; index < count; index += 1) {
+            await create(new FixturePip(`p${String(index).padStart(2, '0')}`), 1, {
+              deadlines: [deadline('planEnd', index)],
+            });
+          }
+        };
+
+        it('claims each due timer once across concurrent sweepers', async () => {
+          await seed(20);
+          const [first, second] = await Promise.all([
+            claim('sweeper-a', 15),
+            claim('sweeper-b', 15),
+          ]);
+          const ids = [...(first ?? []), ...(second ?? [])].map((timer) => timer.timerId);
+          expect(ids).toHaveLength(20);
+          expect(new Set(ids).size).toBe(20);
+        });
+
+        it('never claims a timer that is not due', async () => {
+          await seed(5);
+          expect((await claim('sweeper-a', 10, 60_000, 2)).map((timer) => timer.timerId)).toEqual([
+            'p00/planEnd',
+            'p01/planEnd',
+            'p02/planEnd',
+          ]);
+        });
+
+        it("skips another sweeper's live lease but returns its own again", async () => {
+          await seed(3);
+          expect(await claim('sweeper-a', 10)).toHaveLength(3);
+          expect(await claim('sweeper-b', 10)).toEqual([]);
+          expect(await claim('sweeper-a', 10)).toHaveLength(3);
+        });
+
+        it('makes a timer claimable again when its lease has ended', async () => {
+          await seed(2);
+          expect(await claim('crashed-sweeper', 10, 0)).toHaveLength(2);
+          expect((await claim('sweeper-b', 10)).map((timer) => timer.timerId)).toEqual([
+            'p00/planEnd',
+            'p01/planEnd',
+          ]);
+        });
+      });
+    }
 
     if (options.parallelWriters) {
       describe('parallel writers', () => {
