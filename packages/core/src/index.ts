@@ -110,5 +110,6 @@ export type {
   Explanation,
   FiredDeadline,
   PipVerification,
+  RelayResult,
   TickResult,
 } from './engine/createEngine.js';

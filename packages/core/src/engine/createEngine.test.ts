@@ -1504,3 +1504,43 @@ describe('several engine instances on one store', () => {
     }
   });
 });
+
+describe('the outbox relay', () => {
+  it('delivers each notification at least once, in order per PIP, and redelivers after a crash before the mark', async () => {
+    const inner = memoryStore();
+    let crashOnMark = true;
+    const store: PipStore = {
+      ...inner,
+      async markOutboxDelivered(ids) {
+        if (crashOnMark) {
+          crashOnMark = false;
+          throw new Error('process died after delivering, before marking');
+        }
+        return inner.markOutboxDelivered(ids);
+      },
+    };
+    const h = harness([defaultPolicy], store);
+    await openDraft(h);
+    await h.engine.dispatch(
+      PIP,
+      { type: 'SUBMIT_FOR_APPROVAL', documents: [PLAN_DOC] },
+      { actor: manager },
+    );
+    await h.engine.dispatch(PIP, { type: 'APPROVE' }, { actor: hr });
+    const seen: string[] = [];
+    await expect(h.engine.relay((message) => void seen.push(message.id))).rejects.toThrow(
+      /before marking/,
+    );
+    const failing = await h.engine.relay((message) => {
+      seen.push(message.id);
+      if (message.payload.template === 'pip.issued') throw new Error('mail server down');
+    });
+    expect(failing.delivered).toEqual([`${PIP}:3:0`]);
+    expect(failing.failed.map((entry) => entry.id)).toEqual([`${PIP}:4:0`]);
+    const retried = await h.engine.relay((message) => void seen.push(message.id));
+    expect(retried).toEqual({ delivered: [`${PIP}:4:0`], failed: [] });
+    expect(await h.engine.relay(() => undefined)).toEqual({ delivered: [], failed: [] });
+    // The approval request was handed over twice (the crash), with the same id both times.
+    expect(seen).toEqual([`${PIP}:3:0`, `${PIP}:3:0`, `${PIP}:4:0`, `${PIP}:4:0`]);
+  });
+});

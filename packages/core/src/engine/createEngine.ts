@@ -43,6 +43,7 @@ import type {
   CommitRequest,
   IdempotencyRecord,
   ListQuery,
+  OutboxMessage,
   PipRecord,
   PipStore,
   TimerRow,
@@ -173,6 +174,16 @@ export interface Engine {
   /** Verifies the hash chain and that replaying the events reproduces the snapshot. */
   verify(pipId: string, options: { readonly actor: Actor }): Promise<PipVerification>;
   /** Fires every deadline due at `now` (default: the clock), each exactly once in effect. */
+  /**
+   * Delivers pending outbox messages (notifications) through `handler`, oldest first, and marks
+   * each delivered once its handler returns. At least once: a crash after delivery and before the
+   * mark redelivers the same message with the same id, so handlers deduplicate by `message.id`.
+   * A PIP's later messages wait while an earlier one of the same PIP fails, so order is kept.
+   */
+  relay(
+    handler: (message: OutboxMessage) => void | Promise<void>,
+    options?: { readonly limit?: number },
+  ): Promise<RelayResult>;
   tick(
     now?: Date | string,
     options?: {
@@ -182,6 +193,14 @@ export interface Engine {
       readonly leaseMs?: number;
     },
   ): Promise<TickResult>;
+}
+
+/** What one outbox relay round did. */
+export interface RelayResult {
+  /** Ids delivered and marked, in delivery order. */
+  readonly delivered: readonly string[];
+  /** Messages whose handler threw; they stay pending and are offered again next round. */
+  readonly failed: readonly { readonly id: string; readonly error: unknown }[];
 }
 
 /** The actor the timer sweep acts as. */
@@ -704,6 +723,26 @@ export function createEngine(options: EngineOptions): Engine {
         replayMatches = false;
       }
       return { pipId, chain, replayMatches, ok: chain.ok && replayMatches };
+    },
+
+    async relay(handler, relayOptions = {}) {
+      const pending = await store.pendingOutbox(relayOptions.limit ?? 100);
+      const delivered: string[] = [];
+      const failed: { id: string; error: unknown }[] = [];
+      const blocked = new Set<string>();
+      for (const message of pending) {
+        if (blocked.has(message.pipId)) continue;
+        try {
+          await handler(message);
+        } catch (error) {
+          failed.push({ id: message.id, error });
+          blocked.add(message.pipId);
+          continue;
+        }
+        await store.markOutboxDelivered([message.id]);
+        delivered.push(message.id);
+      }
+      return { delivered, failed };
     },
 
     async tick(at, tickOptions = {}) {
