@@ -53,6 +53,7 @@ export type {
   Deadline,
   DeadlineChanges,
   DeadlineKind,
+  OutcomeDates,
   PipContext,
   PipEmployee,
   PipEvent,

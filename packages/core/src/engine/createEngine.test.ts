@@ -1544,3 +1544,52 @@ describe('the outbox relay', () => {
     expect(seen).toEqual([`${PIP}:3:0`, `${PIP}:3:0`, `${PIP}:4:0`, `${PIP}:4:0`]);
   });
 });
+
+describe('outcome dates: appeal window and retention', () => {
+  const federalLike = definePolicy({
+    ...defaultPolicyDocument,
+    calendar: { holidays: ['2026-05-25', '2026-06-19', '2026-07-03'] },
+    appealWindow: durations.daysAfterRolling(30),
+    retention: durations.monthsAfter(60),
+  });
+
+  it('rolls an appeal window that ends on Juneteenth to Monday, and records how long to keep the file', async () => {
+    const h = harness([federalLike]);
+    await toActive(h);
+    await h.engine.tick('2026-05-02T12:00:00Z');
+    h.clock.set('2026-05-05T15:00:00Z');
+    await h.engine.dispatch(
+      PIP,
+      { type: 'PROPOSE_TERMINATION', documents: [doc('finalReview', 3), doc('proposalNotice', 4)] },
+      { actor: manager },
+    );
+    await h.engine.tick('2026-05-13T12:00:00Z');
+    h.clock.set('2026-05-13T15:00:00Z');
+    const { pip } = await h.engine.dispatch(
+      PIP,
+      { type: 'DECIDE', decision: 'remove', documents: [doc('decisionLetter', 5)] },
+      { actor: hr },
+    );
+    // Effective 20 May (the day after the 14-day notice); 30 days after is Friday 19 June, a
+    // federal holiday, so the appeal deadline rolls past the weekend to Monday 22 June (C3).
+    expect(pip.context.outcome).toMatchObject({
+      status: 'terminated',
+      effectiveAt: '2026-05-20T04:00:00.000Z',
+      appealUntil: { date: '2026-06-22', dueAt: '2026-06-23T03:59:59.999Z' },
+      retainUntil: '2031-05-13',
+    });
+  });
+
+  it('gives a retained employee no appeal window but still a retention date', async () => {
+    const h = harness([federalLike]);
+    await toActive(h);
+    h.clock.set('2026-03-20T15:00:00Z');
+    const { pip } = await h.engine.dispatch(
+      PIP,
+      { type: 'CLOSE', reason: 'transferred' },
+      { actor: hr },
+    );
+    expect(pip.context.outcome?.appealUntil).toBeUndefined();
+    expect(pip.context.outcome?.retainUntil).toBe('2031-03-20');
+  });
+});

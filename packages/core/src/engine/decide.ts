@@ -2,6 +2,7 @@ import type { PipkitIssue } from '../errors/pipkitError.js';
 import type { PipState } from '../machine/pipMachine.js';
 import type {
   Deadline,
+  OutcomeDates,
   DeadlineChanges,
   PipContext,
   PipEvent,
@@ -716,6 +717,7 @@ export function decide(input: DecisionInput): Decision {
       events.push({
         ...base(input, 'PASSED', { clear: allDeadlineIds(context), set: watch ? [watch] : [] }),
         ...(watch ? { watchUntil: watch.dueAt } : {}),
+        ...outcomeDates(input, input.now, false),
       });
       break;
     }
@@ -761,6 +763,11 @@ export function decide(input: DecisionInput): Decision {
         ...base(input, 'DECIDED', { clear: allDeadlineIds(context) }),
         decision: command.decision,
         ...(effectiveAt ? { effectiveAt } : {}),
+        ...outcomeDates(
+          input,
+          effectiveAt ?? input.now,
+          command.decision === 'remove' || command.decision === 'demote',
+        ),
       });
       break;
     }
@@ -780,6 +787,7 @@ export function decide(input: DecisionInput): Decision {
       events.push({
         ...base(input, 'CLOSED', { clear: allDeadlineIds(context) }),
         reason: command.reason,
+        ...outcomeDates(input, input.now, false),
       });
       break;
     case 'DEADLINE_REACHED': {
@@ -790,6 +798,27 @@ export function decide(input: DecisionInput): Decision {
     }
   }
   return { events, issues };
+}
+
+/**
+ * The dates an outcome fixes: the end of the appeal window (for appealable decisions), counted
+ * from `from` (the later of the decision and its effective date), and the end of the retention
+ * period, counted from the outcome. Final states take no timers, so these are recorded dates.
+ */
+function outcomeDates(input: DecisionInput, from: string, appealable: boolean): OutcomeDates {
+  const { schedule } = input;
+  const doc = input.policy.document;
+  const appeal =
+    appealable && doc.appealWindow
+      ? schedule.after('appeal', 'decision', schedule.day(from), doc.appealWindow)
+      : undefined;
+  const retain = doc.retention
+    ? schedule.after('retention', 'decision', schedule.day(input.now), doc.retention)
+    : undefined;
+  return {
+    ...(appeal ? { appealUntil: { date: appeal.date, dueAt: appeal.dueAt } } : {}),
+    ...(retain ? { retainUntil: retain.date } : {}),
+  };
 }
 
 function laterOf(a: string, b: string): string {

@@ -1,4 +1,4 @@
-import type { Deadline, DeadlineChanges, PipContext, PipEvent } from './types.js';
+import type { Deadline, DeadlineChanges, OutcomeDates, PipContext, PipEvent } from './types.js';
 
 /**
  * Folds one accepted event into the context. Pure and total: the machine decides whether an event
@@ -126,7 +126,13 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
     case 'PASSED':
       return {
         ...next,
-        outcome: { status: 'passed', reason: 'passed', at: event.at, by: event.actor.id },
+        outcome: {
+          status: 'passed',
+          reason: 'passed',
+          at: event.at,
+          by: event.actor.id,
+          ...outcomeDates(event),
+        },
       };
     case 'DECIDED': {
       const reason = DECISION_REASONS[event.decision];
@@ -138,13 +144,20 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
           at: event.at,
           by: event.actor.id,
           ...(event.effectiveAt ? { effectiveAt: event.effectiveAt } : {}),
+          ...outcomeDates(event),
         },
       };
     }
     case 'CLOSED':
       return {
         ...next,
-        outcome: { status: 'closed', reason: event.reason, at: event.at, by: event.actor.id },
+        outcome: {
+          status: 'closed',
+          reason: event.reason,
+          at: event.at,
+          by: event.actor.id,
+          ...outcomeDates(event),
+        },
       };
     case 'AMENDMENT_STARTED':
       return {
@@ -187,6 +200,13 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
     case 'DECISION_OVERDUE':
       return next;
   }
+}
+
+function outcomeDates(event: OutcomeDates): OutcomeDates {
+  return {
+    ...(event.appealUntil ? { appealUntil: event.appealUntil } : {}),
+    ...(event.retainUntil ? { retainUntil: event.retainUntil } : {}),
+  };
 }
 
 const DECISION_REASONS = {

@@ -42,6 +42,10 @@ export interface PipOutcome {
   readonly by: string;
   /** For a removal: the earliest day it takes effect (after the notice period). */
   readonly effectiveAt?: string;
+  /** The last day (and instant) the employee may appeal, when the policy has an appeal window. */
+  readonly appealUntil?: { readonly date: string; readonly dueAt: string };
+  /** The last day the records must be kept, when the policy sets a retention period. */
+  readonly retainUntil?: string;
 }
 
 /** The employee on a plan: their id, IANA zone and, optionally, a registered working calendar. */
@@ -130,6 +134,12 @@ export interface PipContext {
   /** Pending deadlines by id. */
   readonly deadlines: Readonly<Record<string, Deadline>>;
   readonly outcome?: PipOutcome;
+}
+
+/** Dates an outcome event fixes: the appeal window's end and the retention period's end. */
+export interface OutcomeDates {
+  readonly appealUntil?: { readonly date: string; readonly dueAt: string };
+  readonly retainUntil?: string;
 }
 
 /** Changes to the pending deadlines that an event carries. */
@@ -222,17 +232,18 @@ export type PipEvent =
     })
   | (PipEventBase<'PERIOD_ENDED'> & { readonly early: boolean })
   | PipEventBase<'REVIEW_OVERDUE'>
-  | (PipEventBase<'PASSED'> & { readonly watchUntil?: string })
+  | (PipEventBase<'PASSED'> & OutcomeDates & { readonly watchUntil?: string })
   | PipEventBase<'WATCH_ENDED'>
   | (PipEventBase<'TERMINATION_PROPOSED'> & { readonly noticeEndDate: string })
   | PipEventBase<'REPLY_SUBMITTED'>
   | PipEventBase<'REPLY_WINDOW_CLOSED'>
   | PipEventBase<'DECISION_OVERDUE'>
-  | (PipEventBase<'DECIDED'> & {
-      readonly decision: 'remove' | 'demote' | 'reassign' | 'retain';
-      readonly effectiveAt?: string;
-    })
-  | (PipEventBase<'CLOSED'> & { readonly reason: string });
+  | (PipEventBase<'DECIDED'> &
+      OutcomeDates & {
+        readonly decision: 'remove' | 'demote' | 'reassign' | 'retain';
+        readonly effectiveAt?: string;
+      })
+  | (PipEventBase<'CLOSED'> & OutcomeDates & { readonly reason: string });
 
 /** The type of an accepted event. */
 export type PipEventType = PipEvent['type'];

@@ -139,6 +139,16 @@ export const policyDocumentSchema = z
       .object({ stopsClock: z.boolean().default(false), due: durationSchema.optional() })
       .strict()
       .default({ stopsClock: false }),
+    /**
+     * The employee's window to appeal a removal or demotion, counted from the later of the decision
+     * and its effective date (MSPB: `durations.daysAfterRolling(30)`). Recorded in the outcome.
+     */
+    appealWindow: durationSchema.optional(),
+    /**
+     * How long the plan's records are kept after its outcome (UC: 2 years; Berkeley terminations:
+     * 5 years). Recorded in the outcome as `retainUntil`; purging is the host's job.
+     */
+    retention: durationSchema.optional(),
     /** After a pass, a watch window during which relapse may be acted on (GitLab: 6 months). */
     watchWindow: durationSchema.optional(),
     /**
