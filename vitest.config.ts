@@ -7,7 +7,9 @@ export default defineConfig({
   },
   ssr: {
     resolve: {
-      conditions: ['@pipkit/source', 'module', 'node', 'import', 'default'],
+      // Vitest hands these to Node as --conditions. `import` must not be among them: under it,
+      // CommonJS packages that require() a dual package (pg -> pg-pool) get its ESM wrapper.
+      conditions: ['@pipkit/source', 'node'],
     },
   },
   test: {

@@ -1,0 +1,17 @@
+/**
+ * @pipkit/postgres: the PostgreSQL store for pipkit. Many engine instances on one database
+ * through pg 8: one READ COMMITTED transaction per command guarded by versions and the
+ * `(pip_id, seq)` key, timer leases with `FOR UPDATE SKIP LOCKED`, migrations under an advisory
+ * lock.
+ * @packageDocumentation
+ */
+export { postgresStore } from './postgresStore.js';
+export type {
+  PostgresStore,
+  PostgresStoreOptions,
+  PostgresStoreSettings,
+} from './postgresStore.js';
+export type { PgPool, PgPoolClient, PgQueryable, PgQueryResult } from './pgDriver.js';
+export { DEFAULT_SCHEMA, migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+export type { Migration } from './migrations.js';
+export type { TransactionMode } from './transaction.js';
