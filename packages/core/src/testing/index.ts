@@ -6,4 +6,12 @@
 export { describeStoreConformance } from './storeConformance.js';
 export type { StoreConformanceOptions, StoreFactory } from './storeConformance.js';
 export { createTestClock } from './testClock.js';
+export {
+  REFERENCE_PIP_ID,
+  referenceActors,
+  referenceContents,
+  referenceDocument,
+  runReferenceLifecycle,
+} from './referenceLifecycle.js';
+export type { ReferenceLifecycle } from './referenceLifecycle.js';
 export type { TestClock } from './testClock.js';

@@ -17,7 +17,14 @@ import {
   type StoredEvent,
   type TimerRow,
   VersionConflictError,
+  memoryStore,
 } from '@pipkit/core';
+import {
+  REFERENCE_PIP_ID,
+  referenceActors,
+  referenceContents,
+  runReferenceLifecycle,
+} from './referenceLifecycle.js';
 
 function chainEvents(
   pipId: string,
@@ -413,6 +420,18 @@ export function describeStoreConformance(
         expect(await ids({ employeeId: 'emp-1' })).toEqual(['b', 'c']);
         expect(await ids({ managerId: 'mgr-1' })).toEqual(['a', 'c']);
         expect(await ids({ afterPipId: 'a', limit: 1 })).toEqual(['b']);
+      });
+    });
+
+    describe('through the engine', () => {
+      it('runs a whole PIP lifecycle exactly as the memory store does, and every chain verifies', async () => {
+        const reference = memoryStore();
+        await runReferenceLifecycle(reference);
+        const { engine, passed } = await runReferenceLifecycle(store);
+        expect(passed.pip.state).toBe('passed.watching');
+        expect(await referenceContents(store)).toEqual(await referenceContents(reference));
+        const verification = await engine.verify(REFERENCE_PIP_ID, { actor: referenceActors.hr });
+        expect(verification).toMatchObject({ ok: true, replayMatches: true });
       });
     });
 

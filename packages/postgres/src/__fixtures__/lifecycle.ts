@@ -1,91 +1,16 @@
-import { type Actor, type Command, createEngine, defaultPolicy, type PipStore } from '@pipkit/core';
-import { createTestClock } from '@pipkit/core/testing';
 import { createHash } from 'node:crypto';
+import {
+  REFERENCE_PIP_ID,
+  referenceActors,
+  referenceContents,
+  referenceDocument,
+  runReferenceLifecycle,
+} from '@pipkit/core/testing';
 
-export const manager: Actor = { id: 'grace.hopper', role: 'manager' };
-export const hr: Actor = { id: 'frances.allen', role: 'hr' };
-export const employee: Actor = { id: 'ada.lovelace', role: 'employee' };
-export const PIP_ID = 'pip-2026-0042';
+// The reference lifecycle lives in @pipkit/core/testing; these names keep the tests short.
+export const { manager, hr, employee } = referenceActors;
+export const PIP_ID = REFERENCE_PIP_ID;
 export const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-export const document = (kind: string, text: string) => ({
-  kind,
-  ref: `dms://hr/${kind}/${text}`,
-  sha256: sha(text),
-});
-
-/**
- * One PIP from draft to outcome on a test clock (the demo's story): approval, acknowledgement,
- * check-ins with one missed and fired by the sweep, a protected-leave pause, an extension, the
- * review and the pass.
- */
-export async function runLifecycle(store: PipStore) {
-  const clock = createTestClock('2026-03-02T15:00:00Z');
-  const engine = createEngine({ store, policies: [defaultPolicy], clock, ids: () => PIP_ID });
-  const send = (actor: Actor, command: Command, idempotencyKey?: string) =>
-    engine.dispatch(PIP_ID, command, { actor, ...(idempotencyKey ? { idempotencyKey } : {}) });
-  const plan = document('planDocument', 'plan v1');
-  await engine.open(
-    {
-      employee: { id: employee.id, timeZone: 'America/Chicago' },
-      managerId: manager.id,
-      policy: { id: defaultPolicy.id },
-      goals: [{ id: 'reviews', description: 'Review promptly', measure: '90% within a day' }],
-    },
-    { actor: manager, idempotencyKey: 'open-1' },
-  );
-  await send(manager, { type: 'SUBMIT_FOR_APPROVAL', documents: [plan] });
-  clock.set('2026-03-02T17:00:00Z');
-  await send(hr, { type: 'APPROVE' });
-  clock.set('2026-03-03T16:00:00Z');
-  await send(employee, { type: 'ACKNOWLEDGE', documentSha256: plan.sha256 }, 'ack-1');
-  clock.set('2026-03-17T14:30:00Z');
-  await send(manager, {
-    type: 'RECORD_CHECK_IN',
-    assessment: 'offTrack',
-    documents: [document('checkInNotes', 'check-in 1')],
-  });
-  // Check-in 2 (31 March) never happens: the sweep records it as missed and escalates.
-  const missed = await engine.tick('2026-04-01T12:00:00Z');
-  clock.set('2026-04-14T14:15:00Z');
-  await send(manager, {
-    type: 'RECORD_CHECK_IN',
-    assessment: 'mixed',
-    documents: [document('checkInNotes', 'check-in 3')],
-  });
-  clock.set('2026-04-20T15:00:00Z');
-  await send(hr, { type: 'PAUSE', category: 'protectedLeave', hostRef: 'leave-2291' });
-  clock.set('2026-04-27T15:00:00Z');
-  await send(hr, { type: 'RESUME' });
-  clock.set('2026-04-28T18:00:00Z');
-  await send(manager, { type: 'EXTEND', amount: 14, reason: 'trainingDelayed' });
-  for (const [instant, text] of [
-    ['2026-05-05T14:00:00Z', 'check-in 4'],
-    ['2026-05-19T14:00:00Z', 'check-in 5'],
-  ] as const) {
-    clock.set(instant);
-    await send(manager, {
-      type: 'RECORD_CHECK_IN',
-      assessment: 'onTrack',
-      documents: [document('checkInNotes', text)],
-    });
-  }
-  // The extended period ends: the sweep moves the PIP to review.
-  const review = await engine.tick('2026-05-23T12:00:00Z');
-  clock.set('2026-05-26T20:00:00Z');
-  const passed = await send(manager, {
-    type: 'PASS',
-    documents: [document('finalReview', 'all goals met')],
-  });
-  return { engine, missed, review, passed };
-}
-
-/** Everything a store holds about the lifecycle's PIP, through the port. */
-export async function contents(store: PipStore) {
-  return {
-    pips: await store.list({ limit: 1000 }),
-    events: await store.readEvents(PIP_ID),
-    timers: await store.dueTimers('2100-01-01T00:00:00.000Z', 1000),
-    outbox: await store.pendingOutbox(1000),
-    idempotency: await store.getIdempotency('ack-1'),
-  };
-}
+export const document = referenceDocument;
+export const runLifecycle = runReferenceLifecycle;
+export const contents = referenceContents;
