@@ -1,6 +1,7 @@
 import { calendarBenches } from './calendarBench.js';
 import { dispatchBenches } from './dispatchBench.js';
 import type { BenchResult } from './harness.js';
+import { sqliteBenches } from './sqliteBench.js';
 import { tickBenches } from './tickBench.js';
 
 /**
@@ -20,6 +21,9 @@ const dispatch = await dispatchBenches();
 results.push(...dispatch.results);
 Object.assign(info, dispatch.info);
 results.push(...(await calendarBenches()));
+const sqlite = await sqliteBenches();
+results.push(...sqlite.results);
+Object.assign(info, sqlite.info);
 const tick = await tickBenches();
 results.push(...tick.results);
 Object.assign(info, tick.info);

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Actor, createEngine, defaultPolicy } from '@pipkit/core';
+import { sqliteStore } from '@pipkit/sqlite';
+import { type BenchResult, compare } from './harness.js';
+
+const PIPS = 200;
+const hr: Actor = { id: 'hr-1', role: 'hr' };
+const plan = { kind: 'planDocument', ref: 'dms://plan', sha256: 'a'.repeat(64) };
+const notes = { kind: 'checkInNotes', ref: 'dms://notes', sha256: 'b'.repeat(64) };
+
+/**
+ * Persisted dispatch on SQLite (WAL, synchronous=FULL: one disk flush per command) against raw
+ * better-sqlite3 doing the same writes in the same transaction pattern: append an event, update
+ * the envelope at the expected version, replace one timer and delete another. Also p50/p99.
+ */
+export async function sqliteBenches(): Promise<{
+  results: BenchResult[];
+  info: Record<string, number>;
+}> {
+  const directory = mkdtempSync(join(tmpdir(), 'pipkit-bench-'));
+  try {
+    const store = sqliteStore({ path: join(directory, 'engine.db') });
+    let now = new Date('2026-03-02T15:00:00Z');
+    let next = 0;
+    const engine = createEngine({
+      store,
+      policies: [defaultPolicy],
+      clock: { now: () => now },
+      ids: () => `pip-${next++}`,
+    });
+    for (let index = 0; index < PIPS; index += 1) {
+      const manager: Actor = { id: `mgr-${index}`, role: 'manager' };
+      now = new Date('2026-03-02T15:00:00Z');
+      const { pip } = await engine.open(
+        {
+          employee: { id: `emp-${index}`, timeZone: 'America/New_York' },
+          managerId: manager.id,
+          policy: { id: defaultPolicy.id },
+          goals: [{ id: 'g1', description: 'Resolve tickets', measure: '90% within SLA' }],
+          documents: [plan, notes],
+        },
+        { actor: manager },
+      );
+      await engine.dispatch(pip.pipId, { type: 'SUBMIT_FOR_APPROVAL' }, { actor: manager });
+      await engine.dispatch(pip.pipId, { type: 'APPROVE' }, { actor: hr });
+      now = new Date('2026-03-03T15:00:00Z');
+      await engine.dispatch(
+        pip.pipId,
+        { type: 'ACKNOWLEDGE', documentSha256: plan.sha256 },
+        { actor: { id: `emp-${index}`, role: 'employee' } },
+      );
+    }
+    now = new Date('2026-03-17T14:00:00Z');
+    let cursor = 0;
+    const dispatchOne = async () => {
+      const n = cursor++ % PIPS;
+      await engine.dispatch(
+        `pip-${n}`,
+        { type: 'RECORD_CHECK_IN', assessment: 'onTrack' },
+        { actor: { id: `mgr-${n}`, role: 'manager' } },
+      );
+    };
+
+    // The raw baseline: the same tables, the same statements, one IMMEDIATE transaction each.
+    const rawStore = sqliteStore({ path: join(directory, 'raw.db') });
+    const db = rawStore.database;
+    const sample = await store.load('pip-0');
+    const recordText = JSON.stringify(sample);
+    const eventText = JSON.stringify((await store.readEvents('pip-0')).at(-1));
+    const seed = db.prepare(
+      'INSERT INTO pipkit_pips (pip_id, employee_id, manager_id, state, version, record, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (let index = 0; index < PIPS; index += 1)
+      seed.run(`raw-${index}`, 'e', 'm', 'active', 1, recordText, '2026-03-17T14:00:00.000Z');
+    const insertEvent = db.prepare(
+      'INSERT INTO pipkit_events (pip_id, seq, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?)',
+    );
+    const updatePip = db.prepare(
+      'UPDATE pipkit_pips SET state = ?, version = ?, record = ?, updated_at = ? WHERE pip_id = ? AND version = ?',
+    );
+    const putTimer = db.prepare(
+      'INSERT OR REPLACE INTO pipkit_timers (timer_id, pip_id, deadline_id, kind, due_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    const dropTimer = db.prepare('DELETE FROM pipkit_timers WHERE timer_id = ?');
+    const versions = new Array<number>(PIPS).fill(1);
+    const rawWrite = db.transaction((index: number) => {
+      const version = versions[index] as number;
+      insertEvent.run(`raw-${index}`, version + 1, eventText, 'p'.repeat(64), 'h'.repeat(64));
+      const changed = updatePip.run(
+        'active',
+        version + 1,
+        recordText,
+        '2026-03-17T14:00:00.000Z',
+        `raw-${index}`,
+        version,
+      );
+      if (changed.changes !== 1) throw new Error('version guard failed');
+      dropTimer.run(`raw-${index}/checkIn:${version}`);
+      putTimer.run(
+        `raw-${index}/checkIn:${version + 1}`,
+        `raw-${index}`,
+        `checkIn:${version + 1}`,
+        'checkIn',
+        '2026-03-31T04:00:00.000Z',
+      );
+      versions[index] = version + 1;
+    });
+    let rawCursor = 0;
+    const rawOne = () => {
+      rawWrite.immediate(rawCursor++ % PIPS);
+    };
+
+    const result = await compare(
+      'engine.dispatch RECORD_CHECK_IN (SQLite file, WAL, synchronous=FULL)',
+      async () => {
+        for (let index = 0; index < 10; index += 1) await dispatchOne();
+        return 10;
+      },
+      'raw better-sqlite3, same writes per transaction',
+      () => {
+        for (let index = 0; index < 10; index += 1) rawOne();
+        return 10;
+      },
+      { rounds: 5, roundMs: 400 },
+    );
+
+    const latencies: number[] = [];
+    for (let index = 0; index < 1000; index += 1) {
+      const start = process.hrtime.bigint();
+      await dispatchOne();
+      latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    latencies.sort((a, b) => a - b);
+    const percentile = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] as number;
+    await store.close();
+    await rawStore.close();
+    return {
+      results: [result],
+      info: {
+        sqliteDispatchP50Ms: Number(percentile(50).toFixed(3)),
+        sqliteDispatchP99Ms: Number(percentile(99).toFixed(3)),
+      },
+    };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
