@@ -17,6 +17,7 @@ export {
   PipNotFoundError,
   PolicyNotFoundError,
   PolicyValidationError,
+  StoreError,
   ValidationError,
   VersionConflictError,
 } from './errors/pipkitError.js';

@@ -5,6 +5,7 @@ import {
   hashEvent,
   IdempotencyKeyReusedError,
   memoryStore,
+  StoreError,
   ValidationError,
   VersionConflictError,
 } from '@pipkit/core';
@@ -430,5 +431,65 @@ describe('sqliteStore', () => {
       ]);
       await store.close();
     });
+  });
+});
+
+describe('typed store errors', () => {
+  it('refuses a file that is not a SQLite database with a non-retryable STORE_ERROR, leaving it untouched', async () => {
+    const path = newFile();
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    writeFileSync(path, 'this is a spreadsheet, not a database '.repeat(200));
+    const before = readFileSync(path);
+    let caught: unknown;
+    try {
+      sqliteStore({ path });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(StoreError);
+    expect(caught).toMatchObject({ code: 'STORE_ERROR', retryable: false });
+    expect((caught as Error).message).toMatch(/not a SQLite database, or it is corrupt/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('turns a writer that cannot get the lock into a retryable STORE_ERROR, writing nothing', async () => {
+    const path = newFile();
+    const store = sqliteStore({ path, busyTimeoutMs: 0 });
+    await runLifecycle(store);
+    const before = await contents(store);
+    // Another connection holds the write lock.
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const record = (await store.load(PIP_ID)) as NonNullable<
+        Awaited<ReturnType<SqliteStore['load']>>
+      >;
+      const event = {
+        type: 'DOCUMENTS_ATTACHED' as const,
+        at: '2026-06-01T00:00:00.000Z',
+        actor: hr,
+        documents: [{ kind: 'note', ref: 'busy', sha256: sha('busy') }],
+      };
+      const hash = hashEvent(PIP_ID, record.version + 1, event, record.lastHash);
+      const error: unknown = await store
+        .commit({
+          pipId: PIP_ID,
+          expectedVersion: record.version,
+          record: { ...record, version: record.version + 1, lastHash: hash },
+          events: [
+            { pipId: PIP_ID, seq: record.version + 1, event, prevHash: record.lastHash, hash },
+          ],
+          timers: { set: [], clear: [] },
+          outbox: [],
+        })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StoreError);
+      expect(error).toMatchObject({ code: 'STORE_ERROR', retryable: true });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(await contents(store)).toEqual(before);
+    await store.close();
   });
 });

@@ -4,6 +4,8 @@ import {
   IdempotencyKeyReusedError,
   type ListQuery,
   NO_PIP_YET,
+  PipkitError,
+  StoreError,
   type OutboxMessage,
   type PipRecord,
   type PipStore,
@@ -120,13 +122,21 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   checkSettings(options, synchronous, busyTimeoutMs);
   const owned = options.database === undefined;
   // A better-sqlite3 Database satisfies the slice we type (checked here by the compiler).
-  const database: SqliteDatabase = options.database ?? new Database(options.path);
+  let database: SqliteDatabase;
+  try {
+    database = options.database ?? new Database(options.path);
+  } catch (error) {
+    throw storeError(error, `Cannot open the SQLite database "${String(options.path)}"`);
+  }
   try {
     configure(database, synchronous, busyTimeoutMs);
     migrate(database);
   } catch (error) {
     if (owned) database.close();
-    throw error;
+    throw storeError(
+      error,
+      `Cannot open the SQLite database "${String(options.path ?? '(injected)')}"`,
+    );
   }
   const statements = prepareStatements(database);
   const listStatements = new Map<string, SqliteStatement>();
@@ -440,8 +450,30 @@ function settle<T>(work: () => T): Promise<T> {
   try {
     return Promise.resolve(work());
   } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    return Promise.reject(storeError(error, 'SQLite store'));
   }
+}
+
+/**
+ * Turns SQLite's own errors into pipkit's typed `StoreError` (busy or locked: retryable; not a
+ * database or corrupt: not retryable, with what to do). pipkit errors and others pass through.
+ */
+function storeError(error: unknown, context: string): Error {
+  if (error instanceof PipkitError) return error;
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreError(
+      `${context}: the database is busy (another writer held it longer than busyTimeoutMs). Nothing was written; retry.`,
+      { retryable: true, cause: error },
+    );
+  }
+  if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
+    return new StoreError(
+      `${context}: the file is not a SQLite database, or it is corrupt. Point the store at a pipkit database, or restore one from a backup (store.backup).`,
+      { retryable: false, cause: error },
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** A non-negative whole LIMIT; SQLite reads a negative LIMIT as "no limit", the port does not. */

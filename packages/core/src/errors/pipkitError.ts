@@ -36,6 +36,8 @@ export const ErrorCodes = {
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** The calendar cannot compute a date (unknown zone, bad duration, no business day in range). */
   INVALID_CALENDAR: 'INVALID_CALENDAR',
+  /** The store could not do its work (busy, unreachable, corrupt); `retryable` says whether to retry. */
+  STORE_ERROR: 'STORE_ERROR',
 } as const;
 
 /** A stable error code: one of {@link ErrorCodes}. */
@@ -188,5 +190,15 @@ export class CalendarError extends PipkitError {
     super(ErrorCodes.INVALID_CALENDAR, message, [
       { code: ErrorCodes.INVALID_CALENDAR, path, message },
     ]);
+  }
+}
+
+/**
+ * A store adapter could not do its work: the database is busy or unreachable (`retryable`), or
+ * the file is corrupt or not a database (not retryable). Nothing was written.
+ */
+export class StoreError extends PipkitError {
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(ErrorCodes.STORE_ERROR, message, [], options);
   }
 }
