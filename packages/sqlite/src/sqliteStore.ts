@@ -460,7 +460,8 @@ function settle<T>(work: () => T): Promise<T> {
  */
 function storeError(error: unknown, context: string): Error {
   if (error instanceof PipkitError) return error;
-  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  const raw = (error as { code?: unknown } | null)?.code;
+  const code = typeof raw === 'string' ? raw : '';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new StoreError(
       `${context}: the database is busy (another writer held it longer than busyTimeoutMs). Nothing was written; retry.`,
