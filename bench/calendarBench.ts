@@ -1,33 +1,14 @@
 import { computeDueDate, createCalendar, durations } from '@pipkit/core';
 import { DateTime } from 'luxon';
+import {
+  US_FEDERAL_2026,
+  US_FEDERAL_2027,
+} from '../packages/core/src/calendar/__fixtures__/domainHolidays.js';
 import { type BenchResult, compare } from './harness.js';
 
 const ZONE = 'America/New_York';
 // US federal holidays 2026-2027 (observed), domain.md section 4.
-const HOLIDAYS = [
-  '2026-01-01',
-  '2026-01-19',
-  '2026-02-16',
-  '2026-05-25',
-  '2026-06-19',
-  '2026-07-03',
-  '2026-09-07',
-  '2026-10-12',
-  '2026-11-11',
-  '2026-11-26',
-  '2026-12-25',
-  '2027-01-01',
-  '2027-01-18',
-  '2027-02-15',
-  '2027-05-31',
-  '2027-06-18',
-  '2027-07-05',
-  '2027-09-06',
-  '2027-10-11',
-  '2027-11-11',
-  '2027-11-25',
-  '2027-12-24',
-];
+const HOLIDAYS = [...US_FEDERAL_2026, ...US_FEDERAL_2027];
 
 /** The obvious implementation: step one zoned luxon day at a time, checking each. */
 function naiveBusinessDaysAfter(

@@ -69,7 +69,7 @@ export { GENESIS_HASH, hashEvent, verifyHistory } from './audit/hashChain.js';
 export type { HistoryBreak, HistoryVerification, StoredEvent } from './audit/hashChain.js';
 
 // store
-export { NO_PIP_YET } from './store/pipStore.js';
+export { LIST_LIMITS, NO_PIP_YET } from './store/pipStore.js';
 export type {
   CommitRequest,
   IdempotencyRecord,

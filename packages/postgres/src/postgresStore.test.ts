@@ -340,54 +340,7 @@ describe('postgresStore', () => {
     });
   });
 
-  describe('limits and formats', () => {
-    it('caps list at 1000, defaults to 100, treats a negative limit as zero and sorts ids bytewise', async () => {
-      const store = freshStore();
-      const engine = createEngine({ store, policies: [defaultPolicy] });
-      const id = (n: number) => `p-${String(n).padStart(4, '0')}`;
-      const { pip, events } = await engine.open(
-        {
-          pipId: id(1),
-          employee: { id: 'e', timeZone: 'UTC' },
-          managerId: 'grace.hopper',
-          policy: { id: defaultPolicy.id },
-          goals: [{ id: 'g', description: 'Goal', measure: 'Measure' }],
-        },
-        { actor: { id: 'grace.hopper', role: 'manager' } },
-      );
-      const [created] = events;
-      if (!created || pip.version !== 1) throw new Error('open should append one event');
-      const ids = [...Array.from({ length: 1004 }, (_, n) => id(n + 2)), 'P-upper', 'p_under'];
-      await Promise.all(
-        ids.map((pipId) =>
-          store.commit({
-            pipId,
-            expectedVersion: 0,
-            record: { ...pip, pipId, lastHash: hashEvent(pipId, 1, created.event, GENESIS_HASH) },
-            events: [{ ...created, pipId, hash: hashEvent(pipId, 1, created.event, GENESIS_HASH) }],
-            timers: { set: [], clear: [] },
-            outbox: [],
-          }),
-        ),
-      );
-      expect(await store.list()).toHaveLength(100);
-      expect(await store.list({ limit: 5000 })).toHaveLength(1000);
-      expect(await store.list({ limit: -1 })).toEqual([]);
-      expect(await store.dueTimers('2100-01-01T00:00:00Z', -1)).toEqual([]);
-      expect(await store.pendingOutbox(-1)).toEqual([]);
-      const page = await store.list({ afterPipId: 'p-1000', limit: 10 });
-      // Bytewise, like the memory store: '-' (0x2d) < '_' (0x5f); 'P' sorts before 'p'.
-      expect(page.map((record) => record.pipId)).toEqual([
-        'p-1001',
-        'p-1002',
-        'p-1003',
-        'p-1004',
-        'p-1005',
-        'p_under',
-      ]);
-      expect((await store.list({ limit: 1 })).map((record) => record.pipId)).toEqual(['P-upper']);
-    });
-
+  describe('formats', () => {
     it('returns due times in the port format whatever the session time zone', async () => {
       const pool = new pg.Pool({
         connectionString: PG_URL,

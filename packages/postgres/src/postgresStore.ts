@@ -3,6 +3,7 @@ import {
   type CommitRequest,
   type IdempotencyRecord,
   IdempotencyKeyReusedError,
+  LIST_LIMITS,
   type ListQuery,
   NO_PIP_YET,
   type OutboxMessage,
@@ -74,8 +75,6 @@ export type PostgresStore = PipStore & {
   readonly schema: string;
 };
 
-const DEFAULT_LIST_LIMIT = 100;
-const MAX_LIST_LIMIT = 1000;
 const UNIQUE_VIOLATION = '23505';
 
 /** An instant column as the port's ISO format (`2026-03-02T14:00:00.000Z`), whatever the host's type parsers. */
@@ -390,7 +389,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       filter('employee_id', '=', query.employeeId);
       filter('manager_id', '=', query.managerId);
       filter('pip_id', '>', query.afterPipId);
-      values.push(clampLimit(query.limit ?? DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT));
+      values.push(clampLimit(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max));
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
       const rows = (await read(
         `SELECT record FROM ${table('pips')} ${where} ORDER BY pip_id LIMIT $${values.length}`,

@@ -2,6 +2,7 @@ import {
   assertCommitShape,
   type CommitRequest,
   IdempotencyKeyReusedError,
+  LIST_LIMITS,
   type ListQuery,
   NO_PIP_YET,
   PipkitError,
@@ -65,8 +66,6 @@ export type SqliteStore = PipStore & {
 };
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-const DEFAULT_LIST_LIMIT = 100;
-const MAX_LIST_LIMIT = 1000;
 const NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 interface EventRow {
@@ -290,7 +289,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     list: (query = {}) =>
       settle(() => {
         const parameters: Record<string, unknown> = {
-          limit: clampLimit(query.limit ?? DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT),
+          limit: clampLimit(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max),
         };
         if (query.state !== undefined) parameters.state = query.state;
         if (query.employeeId !== undefined) parameters.employeeId = query.employeeId;

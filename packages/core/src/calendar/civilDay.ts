@@ -28,11 +28,6 @@ export function parseCivilDay(isoDate: string): CivilDay | undefined {
   return ms / MS_PER_DAY;
 }
 
-/** Builds a civil day from its parts (month 1-12). @internal */
-export function civilDayFromParts(year: number, month: number, day: number): CivilDay {
-  return Date.UTC(year, month - 1, day) / MS_PER_DAY;
-}
-
 /** Formats a civil day as `YYYY-MM-DD`. @internal */
 export function formatCivilDay(day: CivilDay): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);

@@ -11,42 +11,11 @@ import {
   durationSchema,
   durations,
 } from '../index.js';
-
-/** Holiday calendars from domain.md section 4 (C5). */
-const US_FEDERAL_2026 = [
-  '2026-01-01',
-  '2026-01-19',
-  '2026-02-16',
-  '2026-05-25',
-  '2026-06-19',
-  '2026-07-03',
-  '2026-09-07',
-  '2026-10-12',
-  '2026-11-11',
-  '2026-11-26',
-  '2026-12-25',
-];
-const ENGLAND_WALES_2026 = [
-  '2026-01-01',
-  '2026-04-03',
-  '2026-04-06',
-  '2026-05-04',
-  '2026-05-25',
-  '2026-08-31',
-  '2026-12-25',
-  '2026-12-28',
-];
-const SCOTLAND_2026 = [
-  '2026-01-01',
-  '2026-01-02',
-  '2026-04-03',
-  '2026-05-04',
-  '2026-05-25',
-  '2026-08-03',
-  '2026-11-30',
-  '2026-12-25',
-  '2026-12-28',
-];
+import {
+  ENGLAND_WALES_2026,
+  SCOTLAND_2026,
+  US_FEDERAL_2026,
+} from './__fixtures__/domainHolidays.js';
 
 const federal = createCalendar({ timeZone: 'America/New_York', holidays: US_FEDERAL_2026 });
 const newYork = createCalendar({ timeZone: 'America/New_York' });

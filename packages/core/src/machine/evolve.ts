@@ -78,10 +78,8 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
       };
     case 'ESCALATED':
       return { ...next, escalations: next.escalations + 1 };
-    case 'PAUSED': {
-      const suspended = Object.values(context.deadlines).filter(
-        (deadline) => !(deadline.id in next.deadlines),
-      );
+    // The suspended deadlines are not kept: resuming recomputes them from the moved plan.
+    case 'PAUSED':
       return {
         ...next,
         pause: {
@@ -89,10 +87,8 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
           category: event.category,
           hostRef: event.hostRef,
           resumeTo: resumeTarget(context),
-          suspended,
         },
       };
-    }
     case 'RESUMED':
       return {
         ...next,

@@ -99,7 +99,6 @@ export interface PipContext {
         readonly category: string;
         readonly hostRef: string;
         readonly resumeTo: 'active' | 'extended';
-        readonly suspended: readonly Deadline[];
       }
     | undefined;
   readonly pausedDays: number;

@@ -9,6 +9,7 @@ import type {
   PipStore,
   TimerRow,
 } from './pipStore.js';
+import { LIST_LIMITS } from './pipStore.js';
 import { assertCommitShape } from './commitShape.js';
 import { TimerIndex } from './timerIndex.js';
 
@@ -104,7 +105,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
       return Promise.resolve(text ? (JSON.parse(text) as IdempotencyRecord) : undefined);
     },
     list(query: ListQuery = {}) {
-      const limit = Math.min(query.limit ?? 100, 1000);
+      const limit = Math.min(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max);
       const ids = [...pips.keys()].sort();
       const result: PipRecord[] = [];
       for (const pipId of ids) {
@@ -124,7 +125,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
     claimDueTimers(now, limit, lease) {
       const claimed: TimerRow[] = [];
       const at = storeNow();
-      for (const timer of timerOrder.due(now, Number.MAX_SAFE_INTEGER)) {
+      for (const timer of timerOrder.dueInOrder(now)) {
         if (claimed.length >= limit) break;
         const held = leases.get(timer.timerId);
         if (held && held.owner !== lease.owner && held.until > at) continue;

@@ -75,6 +75,9 @@ export interface CommitRequest {
   readonly idempotency?: IdempotencyRecord;
 }
 
+/** How many PIPs {@link PipStore.list} returns: `limit` defaults to 100 and is capped at 1000. */
+export const LIST_LIMITS = Object.freeze({ default: 100, max: 1000 });
+
 /** Filters for {@link PipStore.list}. */
 export interface ListQuery {
   readonly state?: PipState;
@@ -82,7 +85,7 @@ export interface ListQuery {
   readonly managerId?: string;
   /** Return PIPs whose id sorts after this one (keyset paging). */
   readonly afterPipId?: string;
-  /** At most this many; stores cap it at 1000. */
+  /** At most this many: {@link LIST_LIMITS} (default 100, capped at 1000; negative means none). */
   readonly limit?: number;
 }
 

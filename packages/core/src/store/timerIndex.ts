@@ -40,13 +40,21 @@ export class TimerIndex {
   /** Rows due at or before `now`, earliest first, at most `limit`. */
   due(now: string, limit: number): TimerRow[] {
     const rows: TimerRow[] = [];
-    for (const chunk of this.chunks) {
-      for (const row of chunk) {
-        if (row.dueAt > now || rows.length >= limit) return rows;
-        rows.push(row);
-      }
+    for (const row of this.dueInOrder(now)) {
+      if (rows.length >= limit) break;
+      rows.push(row);
     }
     return rows;
+  }
+
+  /** Rows due at or before `now`, earliest first, read lazily (a claim stops when it has enough). */
+  *dueInOrder(now: string): Generator<TimerRow> {
+    for (const chunk of this.chunks) {
+      for (const row of chunk) {
+        if (row.dueAt > now) return;
+        yield row;
+      }
+    }
   }
 
   /** Index of the first chunk whose last row sorts at or after `row` (`chunks.length` if none). */

@@ -7,6 +7,7 @@ import {
   GENESIS_HASH,
   hashEvent,
   IdempotencyKeyReusedError,
+  LIST_LIMITS,
   MACHINE_VERSION,
   NO_PIP_YET,
   type PipEvent,
@@ -420,6 +421,30 @@ export function describeStoreConformance(
         expect(await ids({ employeeId: 'emp-1' })).toEqual(['b', 'c']);
         expect(await ids({ managerId: 'mgr-1' })).toEqual(['a', 'c']);
         expect(await ids({ afterPipId: 'a', limit: 1 })).toEqual(['b']);
+      });
+    });
+
+    describe('limits and order', () => {
+      it('caps a list at 1000, defaults to 100, treats a negative limit as none, and orders ids bytewise', async () => {
+        const id = (n: number) => `p-${String(n).padStart(4, '0')}`;
+        const ids = [...Array.from({ length: 1005 }, (_, n) => id(n + 1)), 'P-upper', 'p_under'];
+        await Promise.all(ids.map((pipId) => store.commit(new FixturePip(pipId).commit(1))));
+        expect(await store.list()).toHaveLength(LIST_LIMITS.default);
+        expect(await store.list({ limit: 5000 })).toHaveLength(LIST_LIMITS.max);
+        expect(await store.list({ limit: -1 })).toEqual([]);
+        expect(await store.dueTimers('2100-01-01T00:00:00Z', -1)).toEqual([]);
+        expect(await store.pendingOutbox(-1)).toEqual([]);
+        // Bytewise, as JavaScript compares strings: '-' (0x2d) < '_' (0x5f); 'P' before 'p'.
+        const page = await store.list({ afterPipId: 'p-1000', limit: 10 });
+        expect(page.map((record) => record.pipId)).toEqual([
+          'p-1001',
+          'p-1002',
+          'p-1003',
+          'p-1004',
+          'p-1005',
+          'p_under',
+        ]);
+        expect((await store.list({ limit: 1 })).map((record) => record.pipId)).toEqual(['P-upper']);
       });
     });
 
