@@ -291,8 +291,8 @@ describe('postgresStore', () => {
       const commit = await appendAt(store, version, 'late');
       // A stray row at the next seq (what a racing writer would have appended).
       await db.pool.query(
-        `INSERT INTO "${schema}".pipkit_events (pip_id, seq, event, prev_hash, hash)
-         VALUES ($1, $2, '{}', 'x', 'y')`,
+        `INSERT INTO "${schema}".pipkit_events (tenant_id, pip_id, seq, event, prev_hash, hash)
+         VALUES ('default', $1, $2, '{}', 'x', 'y')`,
         [PIP_ID, version + 1],
       );
       const error: unknown = await store.commit(commit).catch((caught: unknown) => caught);

@@ -7,9 +7,11 @@ import {
   type ListQuery,
   NO_PIP_YET,
   type OutboxMessage,
+  PipkitError,
   type PipkitIssue,
   type PipRecord,
   type PipStore,
+  StoreError,
   type StoredEvent,
   type TimerRow,
   ValidationError,
@@ -28,6 +30,13 @@ export interface PostgresStoreSettings {
    * `'pipkit'`.
    */
   readonly schema?: string;
+  /**
+   * The tenant every row this store reads and writes belongs to (default `'default'`). PIP ids,
+   * timer ids and idempotency keys are unique within a tenant. Row-level security hides other
+   * tenants' rows from every query, so one database serves many employers. Any non-empty string
+   * up to 200 characters without control characters.
+   */
+  readonly tenantId?: string;
 }
 
 /**
@@ -64,6 +73,7 @@ export type PostgresStoreOptions = PostgresStoreSettings &
 /** A {@link PipStore} on PostgreSQL, with timer leases for many engine instances. */
 export type PostgresStore = PipStore & {
   claimDueTimers: NonNullable<PipStore['claimDueTimers']>;
+  claimOutbox: NonNullable<PipStore['claimOutbox']>;
   /**
    * Applies pending schema migrations (done lazily before the first query; call it at startup to
    * fail fast). Resolves to the versions this store applied: empty when another instance did.
@@ -73,28 +83,34 @@ export type PostgresStore = PipStore & {
   close(): Promise<void>;
   /** The schema holding the tables. */
   readonly schema: string;
+  /** The tenant this store reads and writes. */
+  readonly tenantId: string;
 };
 
+/** The tenant of a store created without `tenantId`. */
+export const DEFAULT_TENANT = 'default';
+
 const UNIQUE_VIOLATION = '23505';
+/** Raised by `pipkit_commit`: the PIP is not at the expected version (DETAIL: the actual one). */
+const VERSION_MISMATCH = 'PK409';
+/** Raised by `pipkit_commit`: the idempotency key is already recorded. */
+const KEY_TAKEN = 'PK422';
+/** The unique keys whose clash means another writer won the race for this version. */
+const RACE_CONSTRAINTS = new Set(['pipkit_pips_pkey', 'pipkit_events_pkey']);
 
-/** An instant column as the port's ISO format (`2026-03-02T14:00:00.000Z`), whatever the host's type parsers. */
-const iso = (column: string) =>
-  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const TIMER_COLUMNS = `timer_id, pip_id, deadline_id, kind, ${iso('due_at')} AS due_at`;
-
-interface EventRow {
-  pip_id: string;
-  seq: number;
-  event: string;
-  prev_hash: string;
-  hash: string;
-}
+/** What the store's functions return for a timer. */
 interface TimerDbRow {
   timer_id: string;
   pip_id: string;
   deadline_id: string;
   kind: TimerRow['kind'];
   due_at: string;
+}
+interface EventRow {
+  seq: number;
+  event: string;
+  prev_hash: string;
+  hash: string;
 }
 interface OutboxRow {
   id: string;
@@ -104,7 +120,6 @@ interface OutboxRow {
   created_at: string;
 }
 interface IdempotencyRow {
-  key: string;
   pip_id: string;
   request_hash: string;
   version: number;
@@ -113,17 +128,20 @@ interface IdempotencyRow {
 
 /**
  * Creates the PostgreSQL {@link PipStore}: many engine instances (processes, machines) share one
- * database. Every command commits in one transaction guarded by the PIP's version and the
- * primary key on `(pip_id, seq)`; the timer sweep leases due timers with
- * `FOR UPDATE SKIP LOCKED`, against the database clock, so sweepers split the work. Schema
- * migrations run once, lazily, under an advisory lock.
+ * database. Each store call is one statement calling one of the schema's functions, so a command
+ * commits in one round trip: events, envelope, timers, outbox and idempotency key together,
+ * guarded by the PIP's version and the `(tenant_id, pip_id, seq)` key. Every row carries the
+ * store's `tenantId`, and row-level security (forced, even for the tables' owner) hides other
+ * tenants' rows. The timer sweep and the outbox relay lease rows with `FOR UPDATE SKIP LOCKED`
+ * against the database clock, so instances split the work. Schema migrations run once, lazily,
+ * under an advisory lock.
  *
  * @example
  * ```ts
  * import { createEngine, defaultPolicy } from '@pipkit/core';
  * import { postgresStore } from '@pipkit/postgres';
  *
- * const store = postgresStore({ connectionString: process.env.DATABASE_URL ?? '' });
+ * const store = postgresStore({ connectionString: process.env.DATABASE_URL ?? '', tenantId: 'acme' });
  * await store.ready(); // optional: migrate at startup instead of on the first command
  * const engine = createEngine({ store, policies: [defaultPolicy] });
  * // Every instance of the service runs the same sweep; leases keep them out of each other's way.
@@ -134,9 +152,10 @@ interface IdempotencyRow {
  */
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const schema = options.schema ?? DEFAULT_SCHEMA;
-  checkOptions(options, schema);
+  const tenantId = options.tenantId ?? DEFAULT_TENANT;
+  checkOptions(options, schema, tenantId);
   const s = quoteIdentifier(schema);
-  const table = (name: string) => `${s}.pipkit_${name}`;
+  const fn = (name: string) => `${s}.pipkit_${name}`;
   const owned = options.connectionString !== undefined;
   const pool: PgPool | undefined =
     options.pool ??
@@ -146,13 +165,6 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const client = options.client;
   const exclusive = createMutex();
 
-  /** Runs `work` in one transaction: on a pooled connection, or a savepoint on the host client. */
-  const transact = <T>(work: (db: PgQueryable) => Promise<T>): Promise<T> => {
-    if (client) return exclusive(() => inTransaction(client, 'savepoint', work));
-    return withConnection((connection, broken) =>
-      inTransaction(connection, 'transaction', work, broken),
-    );
-  };
   const withConnection = async <T>(
     work: (connection: PgQueryable, broken: (error: Error) => void) => Promise<T>,
   ): Promise<T> => {
@@ -176,166 +188,121 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     ).catch((error: unknown) => {
       // A failed migration (database down, no privilege) is retried by the next call.
       migrated = undefined;
-      throw error;
+      throw toStoreError(error, 'migrating the schema');
     });
     return migrated;
   };
 
-  /** A read: after migrations, on the pool or (one at a time) on the host client. */
-  const read = async (text: string, values: unknown[]): Promise<unknown[]> => {
-    await ready();
-    const result = client
-      ? await exclusive(() => client.query(text, values))
-      : await (pool as PgPool).query(text, values);
-    return result.rows;
-  };
-
-  const readVersion = async (pipId: string): Promise<number | undefined> => {
-    const rows = (await read(`SELECT version FROM ${table('pips')} WHERE pip_id = $1`, [
-      pipId,
-    ])) as { version: number }[];
-    return rows[0]?.version;
-  };
-
   /**
-   * One command, one transaction, READ COMMITTED (the default) on purpose: nothing here decides
-   * from a value it read earlier in the transaction. The envelope UPDATE names the version the
-   * engine read (`WHERE version = expected`); under READ COMMITTED a row changed by a concurrent
-   * committed writer is re-checked against that condition, so the loser updates nothing. The
-   * INSERT of a new PIP and of each event waits on the winner's unique keys and then fails with a
-   * unique violation. The idempotency key is inserted first, so a concurrent duplicate waits for
-   * the first and then finds the key taken. No stronger isolation level is needed, and none of
-   * the serialization failures it would add.
+   * One call of one of the schema's functions, with the tenant as its first argument: on the
+   * pool (one round trip, its own transaction), or, one at a time, on the host client.
    */
-  const writeCommit = async (db: PgQueryable, request: CommitRequest): Promise<void> => {
-    const { pipId, expectedVersion, record } = request;
-    const idempotency = request.idempotency;
-    if (idempotency) {
-      const inserted = await db.query(
-        `INSERT INTO ${table('idempotency')} (key, pip_id, request_hash, version, seqs)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING`,
-        [
-          idempotency.key,
-          idempotency.pipId,
-          idempotency.requestHash,
-          idempotency.version,
-          JSON.stringify(idempotency.seqs),
-        ],
-      );
-      if (inserted.rowCount !== 1) throw new IdempotencyKeyReusedError(idempotency.key);
+  const call = async (
+    name: string,
+    args: readonly unknown[],
+    doing: string,
+    shape: 'rows' | 'value' = 'rows',
+  ): Promise<unknown[]> => {
+    await ready();
+    const placeholders = args.map((_, index) => `$${index + 2}`).join(', ');
+    const text =
+      shape === 'rows'
+        ? `SELECT * FROM ${fn(name)}($1${placeholders ? `, ${placeholders}` : ''})`
+        : `SELECT ${fn(name)}($1${placeholders ? `, ${placeholders}` : ''})`;
+    const values = [tenantId, ...args];
+    try {
+      const result = client
+        ? await exclusive(() => client.query(text, values))
+        : await (pool as PgPool).query(text, values);
+      return result.rows;
+    } catch (error) {
+      throw toStoreError(error, doing);
     }
-    const envelope = [
-      pipId,
+  };
+
+  const commitArgs = (request: CommitRequest): unknown[] => {
+    const { record, idempotency } = request;
+    // The last row wins when an id repeats (one statement may not upsert a row twice).
+    const timers = [...new Map(request.timers.set.map((timer) => [timer.timerId, timer])).values()];
+    return [
+      request.pipId,
+      request.expectedVersion,
       record.employeeId,
       record.managerId,
       record.state,
       record.version,
       JSON.stringify(record),
       record.updatedAt,
+      request.events.map((event) => event.seq),
+      request.events.map((event) => JSON.stringify(event.event)),
+      request.events.map((event) => event.prevHash),
+      request.events.map((event) => event.hash),
+      request.timers.clear,
+      timers.map((timer) => timer.timerId),
+      timers.map((timer) => timer.pipId),
+      timers.map((timer) => timer.deadlineId),
+      timers.map((timer) => timer.kind),
+      timers.map((timer) => timer.dueAt),
+      request.outbox.map((message) => message.id),
+      request.outbox.map((message) => message.pipId),
+      request.outbox.map((message) => message.type),
+      request.outbox.map((message) => JSON.stringify(message.payload)),
+      request.outbox.map((message) => message.createdAt),
+      idempotency?.key ?? null,
+      idempotency?.pipId ?? null,
+      idempotency?.requestHash ?? null,
+      idempotency?.version ?? null,
+      idempotency ? JSON.stringify(idempotency.seqs) : null,
     ];
-    try {
-      if (expectedVersion === NO_PIP_YET) {
-        await db.query(
-          `INSERT INTO ${table('pips')}
-             (pip_id, employee_id, manager_id, state, version, record, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          envelope,
-        );
-      } else {
-        const updated = await db.query(
-          `UPDATE ${table('pips')}
-              SET employee_id = $2, manager_id = $3, state = $4, version = $5, record = $6,
-                  updated_at = $7
-            WHERE pip_id = $1 AND version = $8`,
-          [...envelope, expectedVersion],
-        );
-        if (updated.rowCount !== 1) {
-          const actual = (
-            await db.query(`SELECT version FROM ${table('pips')} WHERE pip_id = $1`, [pipId])
-          ).rows[0] as { version: number } | undefined;
-          throw new VersionConflictError(pipId, expectedVersion, actual?.version ?? NO_PIP_YET);
-        }
-      }
-      await db.query(
-        `INSERT INTO ${table('events')} (pip_id, seq, event, prev_hash, hash)
-         SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[])`,
-        [
-          pipId,
-          request.events.map((event) => event.seq),
-          request.events.map((event) => JSON.stringify(event.event)),
-          request.events.map((event) => event.prevHash),
-          request.events.map((event) => event.hash),
-        ],
-      );
-    } catch (error) {
-      // The keys on pipkit_pips and (pip_id, seq) are the real guard: a clash is a lost race.
-      // The actual version is read after the rollback (this transaction is aborted).
-      if (isUniqueViolation(error)) throw new VersionConflictError(pipId, expectedVersion);
-      throw error;
-    }
-    if (request.timers.clear.length > 0) {
-      await db.query(`DELETE FROM ${table('timers')} WHERE timer_id = ANY($1::text[])`, [
-        request.timers.clear,
-      ]);
-    }
-    // The last row wins when an id repeats (one statement may not upsert a row twice).
-    const timers = [...new Map(request.timers.set.map((timer) => [timer.timerId, timer])).values()];
-    if (timers.length > 0) {
-      await db.query(
-        `INSERT INTO ${table('timers')} (timer_id, pip_id, deadline_id, kind, due_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-         ON CONFLICT (timer_id) DO UPDATE
-           SET pip_id = excluded.pip_id, deadline_id = excluded.deadline_id,
-               kind = excluded.kind, due_at = excluded.due_at,
-               leased_by = NULL, leased_until = NULL`,
-        [
-          timers.map((timer) => timer.timerId),
-          timers.map((timer) => timer.pipId),
-          timers.map((timer) => timer.deadlineId),
-          timers.map((timer) => timer.kind),
-          timers.map((timer) => timer.dueAt),
-        ],
+  };
+  /** The tenant and the 28 values of {@link commitArgs}, as `pipkit_commit` declares them. */
+  const COMMIT_TEXT = `SELECT ${fn('commit')}(${Array.from({ length: 29 }, (_, index) => `$${index + 1}`).join(', ')})`;
+
+  /** Maps the commit function's refusals to the port's typed errors. */
+  const commitError = async (error: unknown, request: CommitRequest): Promise<unknown> => {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === VERSION_MISMATCH) {
+      const detail = Number((error as { detail?: unknown }).detail);
+      return new VersionConflictError(
+        request.pipId,
+        request.expectedVersion,
+        Number.isInteger(detail) ? detail : undefined,
       );
     }
-    if (request.outbox.length > 0) {
-      await db.query(
-        `INSERT INTO ${table('outbox')} (id, pip_id, type, payload, created_at)
-         SELECT id, pip_id, type, payload, created_at
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-                WITH ORDINALITY AS m (id, pip_id, type, payload, created_at, n)
-          ORDER BY n`,
-        [
-          request.outbox.map((message) => message.id),
-          request.outbox.map((message) => message.pipId),
-          request.outbox.map((message) => message.type),
-          request.outbox.map((message) => JSON.stringify(message.payload)),
-          request.outbox.map((message) => message.createdAt),
-        ],
-      );
+    if (code === KEY_TAKEN && request.idempotency) {
+      return new IdempotencyKeyReusedError(request.idempotency.key);
     }
+    if (code === UNIQUE_VIOLATION && isCommitKeyClash(error)) {
+      // The keys on pipkit_pips and (tenant_id, pip_id, seq) are the real guard: a clash is a
+      // lost race. The actual version is read after the rollback.
+      const rows = await call('load', [request.pipId], 'reading the version').catch(() => []);
+      const record = (rows as { record: string | null }[])[0]?.record;
+      const actual = record ? (JSON.parse(record) as PipRecord).version : NO_PIP_YET;
+      return new VersionConflictError(request.pipId, request.expectedVersion, actual);
+    }
+    return toStoreError(error, 'committing a command');
   };
 
   let closed = false;
 
   return {
     schema,
+    tenantId,
     ready,
 
     async load(pipId) {
-      const rows = (await read(`SELECT record FROM ${table('pips')} WHERE pip_id = $1`, [
-        pipId,
-      ])) as { record: string }[];
+      const rows = (await call('load', [pipId], 'loading a PIP')) as { record: string }[];
       return rows[0] ? (JSON.parse(rows[0].record) as PipRecord) : undefined;
     },
 
     async readEvents(pipId, readOptions = {}) {
-      const rows = (await read(
-        `SELECT pip_id, seq, event, prev_hash, hash FROM ${table('events')}
-          WHERE pip_id = $1 AND seq > $2 ORDER BY seq`,
+      const rows = (await call(
+        'read_events',
         [pipId, readOptions.afterSeq ?? 0],
+        'reading events',
       )) as EventRow[];
       return rows.map((row): StoredEvent => ({
-        pipId: row.pip_id,
+        pipId,
         seq: row.seq,
         event: JSON.parse(row.event) as StoredEvent['event'],
         prevHash: row.prev_hash,
@@ -348,27 +315,32 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       // refuse it before touching the database.
       assertCommitShape(request);
       await ready();
+      const values = [tenantId, ...commitArgs(request)];
       try {
-        await transact((db) => writeCommit(db, request));
-      } catch (error) {
-        if (error instanceof VersionConflictError && error.actualVersion === undefined) {
-          const actual = await readVersion(request.pipId).catch(() => undefined);
-          throw new VersionConflictError(request.pipId, request.expectedVersion, actual);
+        if (client) {
+          // Inside the host's transaction: a savepoint, so a refusal leaves it usable.
+          await exclusive(() =>
+            inTransaction(client, 'savepoint', (db) => db.query(COMMIT_TEXT, values)),
+          );
+        } else {
+          // One statement, its own transaction: one round trip.
+          await (pool as PgPool).query(COMMIT_TEXT, values);
         }
-        throw error;
+      } catch (error) {
+        throw await commitError(error, request);
       }
     },
 
     async getIdempotency(key) {
-      const rows = (await read(
-        `SELECT key, pip_id, request_hash, version, seqs FROM ${table('idempotency')}
-          WHERE key = $1`,
+      const rows = (await call(
+        'get_idempotency',
         [key],
+        'reading an idempotency key',
       )) as IdempotencyRow[];
       const row = rows[0];
       return row
         ? ({
-            key: row.key,
+            key,
             pipId: row.pip_id,
             requestHash: row.request_hash,
             version: row.version,
@@ -378,82 +350,61 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
 
     async list(query: ListQuery = {}) {
-      const values: unknown[] = [];
-      const conditions: string[] = [];
-      const filter = (column: string, operator: string, value: string | undefined) => {
-        if (value === undefined) return;
-        values.push(value);
-        conditions.push(`${column} ${operator} $${values.length}`);
-      };
-      filter('state', '=', query.state);
-      filter('employee_id', '=', query.employeeId);
-      filter('manager_id', '=', query.managerId);
-      filter('pip_id', '>', query.afterPipId);
-      values.push(clampLimit(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max));
-      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-      const rows = (await read(
-        `SELECT record FROM ${table('pips')} ${where} ORDER BY pip_id LIMIT $${values.length}`,
-        values,
+      const rows = (await call(
+        'list',
+        [
+          query.state ?? null,
+          query.employeeId ?? null,
+          query.managerId ?? null,
+          query.afterPipId ?? null,
+          clampLimit(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max),
+        ],
+        'listing PIPs',
       )) as { record: string }[];
       return rows.map((row) => JSON.parse(row.record) as PipRecord);
     },
 
     async dueTimers(now, limit) {
-      const rows = (await read(
-        `SELECT ${TIMER_COLUMNS} FROM ${table('timers')}
-          WHERE due_at <= $1::timestamptz ORDER BY due_at, timer_id LIMIT $2`,
+      const rows = (await call(
+        'due_timers',
         [now, clampLimit(limit)],
+        'reading due timers',
       )) as TimerDbRow[];
       return rows.map(toTimer);
     },
 
     async claimDueTimers(now, limit, lease) {
       checkLease(lease);
-      // One statement: pick due timers that are free (no lease, an ended lease, or our own),
-      // skipping rows another sweeper is claiming right now, and lease them. Due-ness uses the
-      // engine's `now`; leases use the database clock, the one clock every instance shares.
-      const rows = (await read(
-        `UPDATE ${table('timers')}
-            SET leased_by = $1, leased_until = now() + $2::double precision * interval '1 millisecond'
-          WHERE timer_id IN (
-                SELECT timer_id FROM ${table('timers')}
-                 WHERE due_at <= $3::timestamptz
-                   AND (leased_until IS NULL OR leased_until <= now() OR leased_by = $1)
-                 ORDER BY due_at, timer_id
-                 LIMIT $4
-                   FOR UPDATE SKIP LOCKED)
-        RETURNING ${TIMER_COLUMNS}`,
+      const rows = (await call(
+        'claim_timers',
         [lease.owner, lease.leaseMs, now, clampLimit(limit)],
+        'claiming due timers',
       )) as TimerDbRow[];
-      return rows
-        .map(toTimer)
-        .sort((a, b) =>
-          a.dueAt === b.dueAt ? compareText(a.timerId, b.timerId) : compareText(a.dueAt, b.dueAt),
-        );
+      return rows.map(toTimer).sort(byDueThenId);
     },
 
     async pendingOutbox(limit) {
-      const rows = (await read(
-        `SELECT id, pip_id, type, payload, created_at FROM ${table('outbox')}
-          WHERE delivered_at IS NULL ORDER BY position LIMIT $1`,
+      const rows = (await call(
+        'pending_outbox',
         [clampLimit(limit)],
+        'reading the outbox',
       )) as OutboxRow[];
-      return rows.map((row): OutboxMessage => ({
-        id: row.id,
-        pipId: row.pip_id,
-        type: row.type,
-        payload: JSON.parse(row.payload) as OutboxMessage['payload'],
-        createdAt: row.created_at,
-      }));
+      return rows.map(toOutbox);
+    },
+
+    async claimOutbox(limit, lease) {
+      checkLease(lease);
+      const rows = (await call(
+        'claim_outbox',
+        [lease.owner, lease.leaseMs, clampLimit(limit)],
+        'claiming outbox messages',
+      )) as OutboxRow[];
+      return rows.map(toOutbox);
     },
 
     async markOutboxDelivered(ids) {
       if (ids.length === 0) return;
-      await read(
-        `UPDATE ${table('outbox')} SET delivered_at = now()
-          WHERE id = ANY($1::text[]) AND delivered_at IS NULL`,
-        [[...ids]],
-      );
+      await call('mark_delivered', [[...ids]], 'marking outbox messages delivered', 'value');
     },
 
     async close() {
@@ -466,8 +417,16 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   };
 }
 
-function checkOptions(options: PostgresStoreOptions, schema: string): void {
+function checkOptions(options: PostgresStoreOptions, schema: string, tenantId: string): void {
   const issues: PipkitIssue[] = [];
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (typeof tenantId !== 'string' || !/^[^\u0000-\u001f\u007f]{1,200}$/.test(tenantId)) {
+    issues.push({
+      code: 'INVALID_TENANT',
+      path: ['tenantId'],
+      message: `tenantId must be a non-empty string of at most 200 characters without control characters, not ${JSON.stringify(tenantId)}.`,
+    });
+  }
   const given = [options.connectionString, options.pool, options.client].filter(
     (target) => target !== undefined,
   );
@@ -521,6 +480,20 @@ function toTimer(row: TimerDbRow): TimerRow {
   };
 }
 
+function toOutbox(row: OutboxRow): OutboxMessage {
+  return {
+    id: row.id,
+    pipId: row.pip_id,
+    type: row.type,
+    payload: JSON.parse(row.payload) as OutboxMessage['payload'],
+    createdAt: row.created_at,
+  };
+}
+
+function byDueThenId(a: TimerRow, b: TimerRow): number {
+  return a.dueAt === b.dueAt ? compareText(a.timerId, b.timerId) : compareText(a.dueAt, b.dueAt);
+}
+
 /** Bytewise order, as `COLLATE "C"` sorts. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -533,6 +506,63 @@ function clampLimit(limit: number, max = Number.POSITIVE_INFINITY): number | nul
   return Number.isFinite(bounded) ? bounded : null;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+/** A unique violation on the PIP's own key or an event's `(tenant_id, pip_id, seq)`. */
+function isCommitKeyClash(error: unknown): boolean {
+  const constraint = (error as { constraint?: unknown } | null)?.constraint;
+  return typeof constraint === 'string' && RACE_CONSTRAINTS.has(constraint);
+}
+
+/** Node socket errors that mean the server could not be reached or the connection dropped. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+/** SQLSTATEs worth retrying: the server is going away, starting, full, or lost a race. */
+const RETRYABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01', '55P03']);
+/** SQLSTATEs that no retry fixes, with what to do about them. */
+const FATAL_STATES: Readonly<Record<string, string>> = {
+  '3D000': 'The database does not exist: check the connection string.',
+  '28000': 'The server refused the role: check the user in the connection string and pg_hba.conf.',
+  '28P01': 'Wrong password: check the connection string.',
+  '42501':
+    "The role lacks a privilege on pipkit's schema: grant it USAGE, EXECUTE on its functions and SELECT, INSERT, UPDATE, DELETE on its tables (see the package README).",
+};
+
+/**
+ * Turns a lost or refused connection into pipkit's typed `StoreError` (`STORE_ERROR`): retryable
+ * when the server is unreachable, restarting or dropped the connection, not retryable when the
+ * database, role or privilege is wrong. Anything else (a bug) is rethrown unchanged. A commit
+ * whose connection dropped may or may not have committed: the message says to retry with the
+ * same idempotency key, which makes the retry safe.
+ */
+export function toStoreError(error: unknown, doing: string): unknown {
+  if (error instanceof PipkitError) return error;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : String(error);
+  const lost =
+    (typeof code === 'string' && (NETWORK_CODES.has(code) || code.startsWith('08'))) ||
+    /Connection terminated|connection error|not queryable|Connection ended/i.test(text);
+  const unknownOutcome = doing === 'committing a command';
+  if (lost || (typeof code === 'string' && RETRYABLE_STATES.has(code))) {
+    return new StoreError(
+      `PostgreSQL ${lost ? 'could not be reached or dropped the connection' : 'asked to retry'} while ${doing} (${text}).` +
+        (unknownOutcome && lost
+          ? ' The command may or may not have been committed: retry it with the same idempotency key, or read the PIP first.'
+          : ' Nothing was written; retry.'),
+      { retryable: true, cause: error },
+    );
+  }
+  if (typeof code === 'string' && FATAL_STATES[code]) {
+    return new StoreError(`PostgreSQL refused ${doing}: ${text}. ${FATAL_STATES[code]}`, {
+      retryable: false,
+      cause: error,
+    });
+  }
+  return error;
 }

@@ -173,17 +173,24 @@ export interface Engine {
   list(query: ListQuery, options: { readonly actor: Actor }): Promise<PipRecord[]>;
   /** Verifies the hash chain and that replaying the events reproduces the snapshot. */
   verify(pipId: string, options: { readonly actor: Actor }): Promise<PipVerification>;
-  /** Fires every deadline due at `now` (default: the clock), each exactly once in effect. */
   /**
    * Delivers pending outbox messages (notifications) through `handler`, oldest first, and marks
    * each delivered once its handler returns. At least once: a crash after delivery and before the
    * mark redelivers the same message with the same id, so handlers deduplicate by `message.id`.
    * A PIP's later messages wait while an earlier one of the same PIP fails, so order is kept.
+   * With a store that leases the outbox (Postgres), relays in several processes split the PIPs
+   * between them and never deliver one PIP's messages concurrently.
    */
   relay(
     handler: (message: OutboxMessage) => void | Promise<void>,
-    options?: { readonly limit?: number },
+    options?: {
+      /** Messages per round (default 100); with a leasing store, PIPs per round. */
+      readonly limit?: number;
+      /** With a store that leases the outbox: how long this relay holds a claimed PIP (default 60 s). */
+      readonly leaseMs?: number;
+    },
   ): Promise<RelayResult>;
+  /** Fires every deadline due at `now` (default: the clock), each exactly once in effect. */
   tick(
     now?: Date | string,
     options?: {
@@ -242,6 +249,9 @@ const PRIMARY_EVENT: Readonly<Record<CommandType, PipEventType | undefined>> = {
   SUBMIT_REPLY: 'REPLY_SUBMITTED',
   DECIDE: 'DECIDED',
   CLOSE: 'CLOSED',
+  EXTEND_NOTICE: 'NOTICE_EXTENDED',
+  FULFIL_OBLIGATION: 'OBLIGATION_FULFILLED',
+  RECORD_RELAPSE: 'RELAPSE_RECORDED',
   // Deadlines are checked against the PIP's own pending deadlines instead.
   DEADLINE_REACHED: undefined,
 };
@@ -726,7 +736,13 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     async relay(handler, relayOptions = {}) {
-      const pending = await store.pendingOutbox(relayOptions.limit ?? 100);
+      const limit = relayOptions.limit ?? 100;
+      const pending = store.claimOutbox
+        ? await store.claimOutbox(limit, {
+            owner: sweeper,
+            leaseMs: relayOptions.leaseMs ?? 60_000,
+          })
+        : await store.pendingOutbox(limit);
       const delivered: string[] = [];
       const failed: { id: string; error: unknown }[] = [];
       const blocked = new Set<string>();

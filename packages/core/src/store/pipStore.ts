@@ -125,6 +125,18 @@ export interface PipStore {
   ): Promise<TimerRow[]>;
   /** Outbox messages not yet delivered, oldest first. */
   pendingOutbox(limit: number): Promise<OutboxMessage[]>;
+  /**
+   * Optional capability for stores shared by several relays: undelivered messages, oldest first,
+   * a whole PIP at a time (all of its undelivered messages, so they stay in order), for at most
+   * `limit` PIPs whose messages no other owner holds a live lease on. Each returned message is
+   * leased to `owner` until the store's clock passes `leaseMs`; a relay that dies leaves them
+   * claimable again when the lease ends. Delivery stays at least once. When absent,
+   * `engine.relay` uses `pendingOutbox`.
+   */
+  claimOutbox?(
+    limit: number,
+    lease: { readonly owner: string; readonly leaseMs: number },
+  ): Promise<OutboxMessage[]>;
   /** Marks outbox messages delivered; unknown ids are ignored. */
   markOutboxDelivered(ids: readonly string[]): Promise<void>;
   /** Releases connections or handles. Optional: the memory store has none. */
