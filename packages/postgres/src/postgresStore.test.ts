@@ -22,7 +22,11 @@ afterAll(() => db.dropAll());
 /** A store on the file's shared pool, in a schema of its own. */
 const freshStore = (): PostgresStore => postgresStore({ pool: db.pool, schema: db.newSchema() });
 
-describeStoreConformance('postgres', freshStore, { parallelWriters: true, leasing: true });
+describeStoreConformance('postgres', freshStore, {
+  parallelWriters: true,
+  leasing: true,
+  outboxLeasing: true,
+});
 
 describe('postgresStore', () => {
   describe('migrations', () => {

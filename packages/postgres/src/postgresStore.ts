@@ -280,7 +280,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       const actual = record ? (JSON.parse(record) as PipRecord).version : NO_PIP_YET;
       return new VersionConflictError(request.pipId, request.expectedVersion, actual);
     }
-    return toStoreError(error, 'committing a command');
+    return toStoreError(error, COMMITTING);
   };
 
   let closed = false;
@@ -512,6 +512,9 @@ function isCommitKeyClash(error: unknown): boolean {
   return typeof constraint === 'string' && RACE_CONSTRAINTS.has(constraint);
 }
 
+/** What a commit is called in error messages; its lost connection leaves the outcome unknown. */
+const COMMITTING = 'committing a command';
+
 /** Node socket errors that mean the server could not be reached or the connection dropped. */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -545,14 +548,18 @@ export function toStoreError(error: unknown, doing: string): unknown {
   if (error instanceof PipkitError) return error;
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const text = typeof message === 'string' ? message : String(error);
-  const lost =
-    (typeof code === 'string' && (NETWORK_CODES.has(code) || code.startsWith('08'))) ||
-    /Connection terminated|connection error|not queryable|Connection ended/i.test(text);
-  const unknownOutcome = doing === 'committing a command';
-  if (lost || (typeof code === 'string' && RETRYABLE_STATES.has(code))) {
+  // Without an answer from the server (a network error, a dropped socket) a commit's outcome is
+  // unknown; with one (an error with a SQLSTATE), the statement failed and was rolled back.
+  const silent =
+    (typeof code === 'string' && NETWORK_CODES.has(code)) ||
+    (typeof code !== 'string' &&
+      /Connection terminated|connection error|not queryable|Connection ended/i.test(text));
+  const answered =
+    typeof code === 'string' && (code.startsWith('08') || RETRYABLE_STATES.has(code));
+  if (silent || answered) {
     return new StoreError(
-      `PostgreSQL ${lost ? 'could not be reached or dropped the connection' : 'asked to retry'} while ${doing} (${text}).` +
-        (unknownOutcome && lost
+      `PostgreSQL ${silent ? 'could not be reached or dropped the connection' : 'ended or refused the work'} while ${doing} (${text}).` +
+        (silent && doing === COMMITTING
           ? ' The command may or may not have been committed: retry it with the same idempotency key, or read the PIP first.'
           : ' Nothing was written; retry.'),
       { retryable: true, cause: error },

@@ -3,7 +3,7 @@
  * suite (registers vitest `describe` blocks) and a clock that tests move by hand.
  * @packageDocumentation
  */
-export { describeStoreConformance } from './storeConformance.js';
+export { describeStoreConformance, storeSelected } from './storeConformance.js';
 export type { StoreConformanceOptions, StoreFactory } from './storeConformance.js';
 export { createTestClock } from './testClock.js';
 export {

@@ -56,6 +56,31 @@ export interface StoreConformanceOptions {
    * the leasing tests then run. Default false.
    */
   readonly leasing?: boolean;
+  /**
+   * True when the store implements `claimOutbox` (outbox leases for several relays); the outbox
+   * leasing tests then run. Default false.
+   */
+  readonly outboxLeasing?: boolean;
+}
+
+/**
+ * The adapter matrix filter: `PIPKIT_STORES=memory,sqlite` registers the conformance suite only
+ * for the named adapters: the first word of `describeStoreConformance`'s name, case-insensitive
+ * (`sqlite (file)` is in the `sqlite` leg).
+ * Unset or empty means every store; CI runs every leg.
+ */
+export function storeSelected(name: string, env: string | undefined = readStoresEnv()): boolean {
+  const wanted = (env ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry.length > 0);
+  // `sqlite (file)` is the `sqlite` leg: the first word names the adapter.
+  const adapter = name.trim().toLowerCase().split(/[\s(]/)[0] ?? '';
+  return wanted.length === 0 || wanted.includes(adapter);
+}
+
+function readStoresEnv(): string | undefined {
+  return typeof process === 'undefined' ? undefined : process.env.PIPKIT_STORES;
 }
 
 /** Makes a fresh, empty store for one test. `close` is called after the test when present. */
@@ -204,6 +229,7 @@ export function describeStoreConformance(
   factory: StoreFactory,
   options: StoreConformanceOptions = {},
 ): void {
+  if (!storeSelected(name)) return;
   describe(`${name} store conformance`, () => {
     let store: PipStore;
     beforeEach(async () => {
@@ -508,6 +534,68 @@ export function describeStoreConformance(
           expect((await claim('sweeper-b', 10)).map((timer) => timer.timerId)).toEqual([
             'p00/planEnd',
             'p01/planEnd',
+          ]);
+        });
+      });
+    }
+
+    if (options.outboxLeasing) {
+      describe('outbox leases', () => {
+        const claim = (owner: string, limit: number, leaseMs = 60_000) => {
+          if (!store.claimOutbox)
+            throw new Error('options.outboxLeasing is set but the store has no claimOutbox');
+          return store.claimOutbox(limit, { owner, leaseMs });
+        };
+        const seed = async (pips: number, commits: number) => {
+          const fixtures = Array.from({ length: pips }, (_, index) => new FixturePip(`p${index}`));
+          for (let round = 0; round < commits; round += 1) {
+            for (const pip of fixtures) await create(pip, 1, { outbox: 2 });
+          }
+        };
+
+        it("claims each PIP's messages once across concurrent relays, whole and in order", async () => {
+          await seed(6, 2);
+          const [first, second] = await Promise.all([claim('relay-a', 4), claim('relay-b', 4)]);
+          const all = [...(first ?? []), ...(second ?? [])];
+          expect(all).toHaveLength(24);
+          expect(new Set(all.map((message) => message.id)).size).toBe(24);
+          for (const batch of [first ?? [], second ?? []]) {
+            const pips = new Set(batch.map((message) => message.pipId));
+            for (const pipId of pips) {
+              // A relay holds all of a PIP's pending messages, in commit order.
+              expect(
+                batch.filter((message) => message.pipId === pipId).map((message) => message.id),
+              ).toEqual([`${pipId}:1:0`, `${pipId}:1:1`, `${pipId}:2:0`, `${pipId}:2:1`]);
+            }
+          }
+        });
+
+        it("skips another relay's live lease and returns its own again", async () => {
+          await seed(2, 1);
+          expect(await claim('relay-a', 10)).toHaveLength(4);
+          expect(await claim('relay-b', 10)).toEqual([]);
+          expect(await claim('relay-a', 10)).toHaveLength(4);
+          expect(await claim('crashed-relay', 10, 0)).toEqual([]);
+          await store.markOutboxDelivered(['p0:1:0', 'p0:1:1']);
+          expect(await claim('relay-b', 10)).toEqual([]);
+        });
+
+        it("never hands out a PIP's later message while an earlier one is leased elsewhere", async () => {
+          const pip = new FixturePip('p0');
+          await create(pip, 1, { outbox: 1 });
+          expect((await claim('relay-a', 10)).map((message) => message.id)).toEqual(['p0:1:0']);
+          await create(pip, 1, { outbox: 1 });
+          expect(await claim('relay-b', 10)).toEqual([]);
+          await store.markOutboxDelivered(['p0:1:0']);
+          expect((await claim('relay-b', 10)).map((message) => message.id)).toEqual(['p0:2:0']);
+        });
+
+        it('makes messages claimable again when the lease has ended', async () => {
+          await seed(1, 1);
+          expect(await claim('crashed-relay', 10, 0)).toHaveLength(2);
+          expect((await claim('relay-b', 10)).map((message) => message.id)).toEqual([
+            'p0:1:0',
+            'p0:1:1',
           ]);
         });
       });

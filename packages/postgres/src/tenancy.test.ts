@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type Actor,
+  type Command,
+  createEngine,
+  defaultPolicy,
+  PipAlreadyExistsError,
+  PipkitError,
+  PipNotFoundError,
+} from '@pipkit/core';
+import { createTestClock, referenceDocument } from '@pipkit/core/testing';
+import fc from 'fast-check';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_URL } from './__fixtures__/database.js';
+import { TENANT_TABLES } from './migrations.js';
+import { postgresStore, type PostgresStore } from './postgresStore.js';
+
+/**
+ * Tenant isolation as the database enforces it, exercised as roles that are not superusers (a
+ * superuser bypasses row security): an owner role that migrates the schema and so owns the
+ * tables (FORCE makes row security apply to it too), and an application role that only has the
+ * grants the README lists.
+ */
+const SEQUENCES = Number(process.env.PIPKIT_PG_TENANT_SEQUENCES ?? 500);
+const suffix = randomBytes(4).toString('hex');
+const ownerRole = `pipkit_owner_${suffix}`;
+const appRole = `pipkit_app_${suffix}`;
+const schema = `pipkit_test_tenancy_${suffix}`;
+
+const admin = new pg.Pool({ connectionString: PG_URL, max: 2 });
+const urlAs = (role: string) => {
+  const url = new URL(PG_URL);
+  url.username = role;
+  url.password = '';
+  return url.toString();
+};
+let ownerPool: pg.Pool;
+let appPool: pg.Pool;
+
+beforeAll(async () => {
+  const { rows } = await admin.query('SELECT current_database() AS db');
+  const database = (rows[0] as { db: string }).db;
+  await admin.query(`CREATE ROLE ${ownerRole} LOGIN NOSUPERUSER NOBYPASSRLS`);
+  await admin.query(`CREATE ROLE ${appRole} LOGIN NOSUPERUSER NOBYPASSRLS`);
+  await admin.query(`GRANT CREATE ON DATABASE "${database}" TO ${ownerRole}`);
+  ownerPool = new pg.Pool({ connectionString: urlAs(ownerRole), max: 4 });
+  appPool = new pg.Pool({ connectionString: urlAs(appRole), max: 8 });
+  // The owner migrates (and so owns every table), then grants the application role what the
+  // package README lists: nothing more.
+  await postgresStore({ pool: ownerPool, schema }).ready();
+  for (const grant of [
+    `GRANT USAGE ON SCHEMA "${schema}" TO ${appRole}`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${schema}" TO ${appRole}`,
+    `GRANT USAGE ON ALL SEQUENCES IN SCHEMA "${schema}" TO ${appRole}`,
+    `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA "${schema}" TO ${appRole}`,
+  ]) {
+    await ownerPool.query(grant);
+  }
+});
+
+afterAll(async () => {
+  await appPool.end();
+  await ownerPool.end();
+  await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  for (const role of [ownerRole, appRole]) {
+    await admin.query(`DROP OWNED BY ${role}`);
+    await admin.query(`DROP ROLE ${role}`);
+  }
+  await admin.end();
+});
+
+/** Rows of every tenant table that a role sees, with `pipkit.tenant_id` set or not. */
+async function visibleRows(pool: pg.Pool, tenant: string | undefined) {
+  const connection = await pool.connect();
+  try {
+    await connection.query('BEGIN');
+    if (tenant !== undefined) {
+      await connection.query("SELECT set_config('pipkit.tenant_id', $1, true)", [tenant]);
+    }
+    const counts: Record<string, string[]> = {};
+    for (const table of TENANT_TABLES) {
+      const { rows } = await connection.query(`SELECT tenant_id FROM "${schema}".${table}`);
+      counts[table] = rows.map((row) => (row as { tenant_id: string }).tenant_id);
+    }
+    await connection.query('COMMIT');
+    return counts;
+  } finally {
+    connection.release();
+  }
+}
+
+const manager: Actor = { id: 'mgr-1', role: 'manager' };
+const hr: Actor = { id: 'hr-1', role: 'hr' };
+const plan = referenceDocument('planDocument', 'plan');
+
+/** One tenant's engine over the application role's pool. */
+function tenantEngine(tenantId: string) {
+  const store = postgresStore({ pool: appPool, schema, tenantId });
+  const clock = createTestClock('2026-03-02T15:00:00Z');
+  let nextId = '';
+  const engine = createEngine({
+    store,
+    policies: [defaultPolicy],
+    clock,
+    ids: () => nextId,
+  });
+  const open = (pipId: string) => {
+    nextId = pipId;
+    return engine.open(
+      {
+        employee: { id: `emp-${pipId}`, timeZone: 'Europe/London' },
+        managerId: manager.id,
+        policy: { id: defaultPolicy.id },
+        goals: [{ id: 'g', description: 'Close tickets', measure: '90% within SLA' }],
+      },
+      { actor: manager },
+    );
+  };
+  return { store, engine, open };
+}
+
+describe('tenant isolation on real Postgres, as roles that are not superusers', () => {
+  it('hides other tenants and everything without a tenant from the owner (FORCE) and the application role', async () => {
+    const a = tenantEngine(`a-${suffix}`);
+    const b = tenantEngine(`b-${suffix}`);
+    // The same PIP id in two tenants: two PIPs.
+    await a.open('pip-1');
+    await b.open('pip-1');
+    await b.open('pip-2');
+    expect((await a.store.list()).map((pip) => pip.pipId)).toEqual(['pip-1']);
+    expect((await b.store.list()).map((pip) => pip.pipId)).toEqual(['pip-1', 'pip-2']);
+    expect(await a.store.load('pip-2')).toBeUndefined();
+
+    for (const pool of [ownerPool, appPool]) {
+      const none = await visibleRows(pool, undefined);
+      for (const table of TENANT_TABLES) expect(none[table], table).toEqual([]);
+      const onlyA = await visibleRows(pool, `a-${suffix}`);
+      expect(onlyA.pipkit_pips).toEqual([`a-${suffix}`]);
+      for (const table of TENANT_TABLES) {
+        expect(new Set(onlyA[table]), table).toEqual(
+          onlyA[table]?.length ? new Set([`a-${suffix}`]) : new Set(),
+        );
+      }
+    }
+  });
+
+  it("refuses a write of another tenant's row, even by the tables' owner", async () => {
+    for (const pool of [ownerPool, appPool]) {
+      const connection = await pool.connect();
+      try {
+        await connection.query('BEGIN');
+        await connection.query("SELECT set_config('pipkit.tenant_id', 'tenant-x', true)");
+        await expect(
+          connection.query(
+            `INSERT INTO "${schema}".pipkit_pips
+               (tenant_id, pip_id, employee_id, manager_id, state, version, record, updated_at)
+             VALUES ('tenant-y', 'p', 'e', 'm', 'draft', 1, '{}', 'now')`,
+          ),
+        ).rejects.toThrow(/row-level security/);
+        await connection.query('ROLLBACK');
+      } finally {
+        connection.release();
+      }
+    }
+  });
+
+  it(`shows 0 rows across tenants over ${SEQUENCES} random multi-tenant operation sequences`, async () => {
+    type Op =
+      | { kind: 'open' | 'issue' | 'attach'; tenant: number; pip: number }
+      | { kind: 'tick' | 'relay'; tenant: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({
+        kind: fc.constantFrom('open' as const, 'issue' as const, 'attach' as const),
+        tenant: fc.nat(2),
+        pip: fc.nat(2),
+      }),
+      fc.record({ kind: fc.constantFrom('tick' as const, 'relay' as const), tenant: fc.nat(2) }),
+    );
+    let sequence = 0;
+    let operations = 0;
+    let crossTenantRows = 0;
+    let rowsChecked = 0;
+    const started = performance.now();
+
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+        sequence += 1;
+        const names = [0, 1, 2].map((index) => `s${sequence}-${suffix}-t${index}`);
+        const tenants = names.map((name) => tenantEngine(name));
+        // The model: each tenant's PIP ids and their versions.
+        const model = names.map(() => new Map<string, number>());
+        const remember = (tenant: number, pip: { pipId: string; version: number }) =>
+          (model[tenant] as Map<string, number>).set(pip.pipId, pip.version);
+        const relayed: string[][] = names.map(() => []);
+
+        for (const step of ops) {
+          operations += 1;
+          const { engine, open } = tenants[step.tenant] as ReturnType<typeof tenantEngine>;
+          const mine = model[step.tenant] as Map<string, number>;
+          if (step.kind === 'tick') {
+            for (const fired of (await engine.tick('2026-06-01T00:00:00Z')).fired) {
+              expect(mine.has(fired.pipId)).toBe(true);
+            }
+            for (const pipId of mine.keys()) {
+              remember(step.tenant, await engine.get(pipId, { actor: hr }));
+            }
+            continue;
+          }
+          if (step.kind === 'relay') {
+            await engine.relay((message) => {
+              (relayed[step.tenant] as string[]).push(message.pipId);
+            });
+            continue;
+          }
+          const pipId = `pip-${step.pip}`;
+          try {
+            if (step.kind === 'open') {
+              remember(step.tenant, (await open(pipId)).pip);
+              continue;
+            }
+            const commands: [Actor, Command][] =
+              step.kind === 'issue'
+                ? [
+                    [manager, { type: 'SUBMIT_FOR_APPROVAL', documents: [plan] }],
+                    [hr, { type: 'APPROVE' }],
+                  ]
+                : [[hr, { type: 'ATTACH_DOCUMENT', documents: [plan] }]];
+            for (const [actor, command] of commands) {
+              remember(step.tenant, (await engine.dispatch(pipId, command, { actor })).pip);
+            }
+          } catch (error) {
+            // Refusals are expected (a PIP opened twice, a command in the wrong state); which one
+            // must agree with this tenant's model, never with another tenant's.
+            if (!(error instanceof PipkitError)) throw error;
+            if (error instanceof PipAlreadyExistsError) expect(mine.has(pipId)).toBe(true);
+            if (error instanceof PipNotFoundError) expect(mine.has(pipId)).toBe(false);
+            const current = await tenants[step.tenant]?.store.load(pipId);
+            if (current) remember(step.tenant, current);
+          }
+        }
+
+        for (const [index, name] of names.entries()) {
+          const { store } = tenants[index] as { store: PostgresStore };
+          const mine = model[index] as Map<string, number>;
+          const listed = await store.list();
+          expect(new Map(listed.map((pip) => [pip.pipId, pip.version]))).toEqual(mine);
+          for (const pipId of ['pip-0', 'pip-1', 'pip-2']) {
+            const events = await store.readEvents(pipId);
+            expect(events.length).toBe(mine.get(pipId) ?? 0);
+          }
+          for (const pipId of relayed[index] as string[]) expect(mine.has(pipId)).toBe(true);
+          for (const timer of await store.dueTimers('2100-01-01T00:00:00Z', 1000)) {
+            expect(mine.has(timer.pipId)).toBe(true);
+          }
+          // What the database itself shows the application role for this tenant.
+          const seen = await visibleRows(appPool, name);
+          for (const table of TENANT_TABLES) {
+            const rows = seen[table] as string[];
+            rowsChecked += rows.length;
+            crossTenantRows += rows.filter((tenant) => tenant !== name).length;
+          }
+          expect(seen.pipkit_pips?.length).toBe(mine.size);
+          expect(seen.pipkit_events?.length).toBe(
+            [...mine.values()].reduce((sum, version) => sum + version, 0),
+          );
+        }
+        const untenanted = await visibleRows(appPool, undefined);
+        for (const table of TENANT_TABLES) expect(untenanted[table], table).toEqual([]);
+      }),
+      { numRuns: SEQUENCES },
+    );
+    expect(crossTenantRows).toBe(0);
+    console.log(
+      `tenant isolation: ${sequence} sequences, ${operations} operations over 3 tenants sharing PIP ids, ` +
+        `${rowsChecked} rows read back as the application role, ${crossTenantRows} visible across tenants; ` +
+        `${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }, 600_000);
+});
