@@ -1,4 +1,11 @@
-import { type Actor, createEngine, defaultPolicy, ErrorCodes, StoreError } from '@pipkit/core';
+import {
+  type Actor,
+  type Command,
+  createEngine,
+  defaultPolicy,
+  ErrorCodes,
+  StoreError,
+} from '@pipkit/core';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -116,10 +123,10 @@ describe('@pipkit/postgres when the database is unreachable or the connection is
     await holder.query(`SELECT 1 FROM "${schema}".pipkit_pips WHERE pip_id = $1 FOR UPDATE`, [
       PIP_ID,
     ]);
-    const command = {
+    const command: Command = {
       type: 'ATTACH_DOCUMENT',
       documents: [{ kind: 'note', ref: 'late', sha256: sha('late') }],
-    } as const;
+    };
     const send = () => engine.dispatch(PIP_ID, command, { actor: hr, idempotencyKey: 'late' });
     const pending = rejection(send());
     const pid = await blockedCommitPid(schema);

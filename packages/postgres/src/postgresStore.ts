@@ -157,11 +157,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const s = quoteIdentifier(schema);
   const fn = (name: string) => `${s}.pipkit_${name}`;
   const owned = options.connectionString !== undefined;
-  const pool: PgPool | undefined =
-    options.pool ??
-    (options.connectionString !== undefined
-      ? new pg.Pool({ connectionString: options.connectionString })
-      : undefined);
+  const pool: PgPool | undefined = options.pool ?? ownPool(options.connectionString);
   const client = options.client;
   const exclusive = createMutex();
 
@@ -415,6 +411,18 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       if (owned) await (pool as PgPool).end();
     },
   };
+}
+
+/**
+ * The pool a store opens from a connection string. An idle connection the server ends (a
+ * restart, a failover) makes pg emit `error` on the pool, which would crash the process with no
+ * listener: the store listens and drops it, and the next query connects afresh.
+ */
+function ownPool(connectionString: string | undefined): PgPool | undefined {
+  if (connectionString === undefined) return undefined;
+  const pool = new pg.Pool({ connectionString });
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 function checkOptions(options: PostgresStoreOptions, schema: string, tenantId: string): void {

@@ -213,6 +213,7 @@ describe('tenant isolation on real Postgres, as roles that are not superusers', 
             });
             continue;
           }
+          if (!('pip' in step)) continue;
           const pipId = `pip-${step.pip}`;
           try {
             if (step.kind === 'open') {

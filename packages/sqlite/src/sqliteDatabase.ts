@@ -13,8 +13,13 @@ export interface SqliteStatement {
   all(...parameters: unknown[]): unknown[];
 }
 
-/** A function wrapped by `Database#transaction`: its `immediate` variant runs `BEGIN IMMEDIATE`. */
+/**
+ * A function wrapped by `Database#transaction`. Called directly it runs in a transaction, or in a
+ * savepoint when one is already open; its `immediate` variant runs `BEGIN IMMEDIATE`.
+ */
 export interface SqliteTransaction<Arguments extends unknown[], Result> {
+  /** Runs the function in a transaction, or a savepoint inside an open one. */
+  (...parameters: Arguments): Result;
   /** Runs the function inside `BEGIN IMMEDIATE ... COMMIT`, rolling back if it throws. */
   immediate(...parameters: Arguments): Result;
 }

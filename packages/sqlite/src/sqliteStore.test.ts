@@ -32,8 +32,12 @@ let files = 0;
 /** A fresh database file path in this run's temporary directory. */
 const newFile = () => join(directory, `store-${(files += 1)}.db`);
 
-describeStoreConformance('sqlite (memory)', () => sqliteStore({ path: ':memory:' }));
-describeStoreConformance('sqlite (file)', () => sqliteStore({ path: newFile() }));
+describeStoreConformance('sqlite (memory)', () => sqliteStore({ path: ':memory:' }), {
+  batching: true,
+});
+describeStoreConformance('sqlite (file)', () => sqliteStore({ path: newFile() }), {
+  batching: true,
+});
 
 const { hr } = referenceActors;
 const PIP_ID = REFERENCE_PIP_ID;

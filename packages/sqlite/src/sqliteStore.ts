@@ -147,7 +147,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (key !== undefined && statements.idempotencyExists.get(key) !== undefined) {
       throw new IdempotencyKeyReusedError(key);
     }
-    const current = statements.pipVersion.get(pipId) as { version: number } | undefined;
+    const current = statements.pipVersion.get(pipId) as
+      { version: number; employee_id: string; manager_id: string } | undefined;
     const actual = current?.version ?? NO_PIP_YET;
     if (actual !== expectedVersion) throw new VersionConflictError(pipId, expectedVersion, actual);
 
@@ -165,7 +166,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     try {
       if (expectedVersion === NO_PIP_YET) {
         statements.insertPip.run(row);
-      } else if (statements.updatePip.run(row).changes !== 1) {
+      } else if (
+        (current?.employee_id === record.employeeId && current.manager_id === record.managerId
+          ? statements.updatePipState
+          : statements.updatePip
+        ).run(row).changes !== 1
+      ) {
         throw new VersionConflictError(pipId, expectedVersion);
       }
       for (const event of request.events) {
@@ -217,6 +223,21 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       }
     }
   });
+
+  // better-sqlite3 nests transactions as savepoints: each request rolls back alone on refusal,
+  // and the batch is one BEGIN IMMEDIATE ... COMMIT, one disk flush.
+  const commitBatch = database.transaction(
+    (requests: readonly CommitRequest[]): (Error | undefined)[] =>
+      requests.map((request) => {
+        try {
+          assertCommitShape(request);
+          commitTransaction(request);
+          return undefined;
+        } catch (error) {
+          return storeError(error, 'SQLite store');
+        }
+      }),
+  );
 
   const markDelivered = database.transaction((ids: readonly string[]): void => {
     for (const id of ids) statements.markDelivered.run(id);
@@ -271,6 +292,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         assertCommitShape(request);
         commitTransaction.immediate(request);
       }),
+
+    commitMany: (requests) => settle(() => commitBatch.immediate(requests)),
 
     getIdempotency: (key) =>
       settle(() => {
@@ -395,7 +418,9 @@ function configure(
 function prepareStatements(database: SqliteDatabase) {
   return {
     loadPip: database.prepare('SELECT record FROM pipkit_pips WHERE pip_id = ?'),
-    pipVersion: database.prepare('SELECT version FROM pipkit_pips WHERE pip_id = ?'),
+    pipVersion: database.prepare(
+      'SELECT version, employee_id, manager_id FROM pipkit_pips WHERE pip_id = ?',
+    ),
     insertPip: database.prepare(
       `INSERT INTO pipkit_pips (pip_id, employee_id, manager_id, state, version, record, updated_at)
        VALUES (@pipId, @employeeId, @managerId, @state, @version, @record, @updatedAt)`,
@@ -404,6 +429,13 @@ function prepareStatements(database: SqliteDatabase) {
       `UPDATE pipkit_pips
           SET employee_id = @employeeId, manager_id = @managerId, state = @state,
               version = @version, record = @record, updated_at = @updatedAt
+        WHERE pip_id = @pipId AND version = @expectedVersion`,
+    ),
+    // The common case: the people are unchanged, so their indexes need not be rewritten
+    // (SQLite rewrites an index whenever a SET names one of its columns).
+    updatePipState: database.prepare(
+      `UPDATE pipkit_pips
+          SET state = @state, version = @version, record = @record, updated_at = @updatedAt
         WHERE pip_id = @pipId AND version = @expectedVersion`,
     ),
     readEvents: database.prepare(

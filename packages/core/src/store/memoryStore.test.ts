@@ -1,4 +1,4 @@
 import { describeStoreConformance } from '../testing/index.js';
 import { memoryStore } from './memoryStore.js';
 
-describeStoreConformance('memory', () => memoryStore(), { leasing: true });
+describeStoreConformance('memory', () => memoryStore(), { leasing: true, batching: true });

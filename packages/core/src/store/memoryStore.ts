@@ -53,6 +53,37 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
     timerOrder.remove(existing);
   }
 
+  /** Validates then writes one commit, all or nothing: after the checks nothing can throw. */
+  function apply(request: CommitRequest): void {
+    assertCommitShape(request);
+    const existing = pips.get(request.pipId);
+    const actual = existing?.version ?? 0;
+    if (actual !== request.expectedVersion) {
+      throw new VersionConflictError(request.pipId, request.expectedVersion, actual);
+    }
+    if (request.idempotency && idempotency.has(request.idempotency.key)) {
+      throw new IdempotencyKeyReusedError(request.idempotency.key);
+    }
+    const events = existing?.events ?? [];
+    for (const event of request.events) events.push(JSON.stringify(event));
+    pips.set(request.pipId, {
+      record: JSON.stringify(request.record),
+      version: request.record.version,
+      events,
+    });
+    for (const timerId of request.timers.clear) removeTimer(timerId);
+    for (const timer of request.timers.set) {
+      removeTimer(timer.timerId);
+      const row = { ...timer };
+      timers.set(row.timerId, row);
+      timerOrder.insert(row);
+    }
+    for (const message of request.outbox)
+      outbox.set(message.id, { message: JSON.stringify(message), delivered: false });
+    if (request.idempotency)
+      idempotency.set(request.idempotency.key, JSON.stringify(request.idempotency));
+  }
+
   return {
     load(pipId) {
       const entry = pips.get(pipId);
@@ -67,38 +98,23 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
     },
     commit(request: CommitRequest) {
       try {
-        assertCommitShape(request);
-        const existing = pips.get(request.pipId);
-        const actual = existing?.version ?? 0;
-        if (actual !== request.expectedVersion) {
-          throw new VersionConflictError(request.pipId, request.expectedVersion, actual);
-        }
-        if (request.idempotency && idempotency.has(request.idempotency.key)) {
-          throw new IdempotencyKeyReusedError(request.idempotency.key);
-        }
+        apply(request);
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
-      // Validated in full above; from here nothing can throw, so the commit is all or nothing.
-      const events = pips.get(request.pipId)?.events ?? [];
-      for (const event of request.events) events.push(JSON.stringify(event));
-      pips.set(request.pipId, {
-        record: JSON.stringify(request.record),
-        version: request.record.version,
-        events,
-      });
-      for (const timerId of request.timers.clear) removeTimer(timerId);
-      for (const timer of request.timers.set) {
-        removeTimer(timer.timerId);
-        const row = { ...timer };
-        timers.set(row.timerId, row);
-        timerOrder.insert(row);
-      }
-      for (const message of request.outbox)
-        outbox.set(message.id, { message: JSON.stringify(message), delivered: false });
-      if (request.idempotency)
-        idempotency.set(request.idempotency.key, JSON.stringify(request.idempotency));
       return Promise.resolve();
+    },
+    commitMany(requests: readonly CommitRequest[]) {
+      return Promise.resolve(
+        requests.map((request) => {
+          try {
+            apply(request);
+            return undefined;
+          } catch (error) {
+            return error instanceof Error ? error : new Error(String(error));
+          }
+        }),
+      );
     },
     getIdempotency(key) {
       const text = idempotency.get(key);

@@ -105,6 +105,15 @@ export interface PipStore {
    * is written.
    */
   commit(request: CommitRequest): Promise<void>;
+  /**
+   * Optional capability: commits several requests for different PIPs in one transaction (one
+   * disk flush), each exactly as `commit` would on its own: a request that `commit` would refuse
+   * (a conflict, a reused key, a malformed request) writes nothing and its error is returned in
+   * its slot; the others commit. Resolves, once all are durable, to one entry per request:
+   * `undefined` for committed, the error otherwise. `engine.tick` uses it to fire a round of
+   * deadlines together; when absent, the engine commits one by one.
+   */
+  commitMany?(requests: readonly CommitRequest[]): Promise<(Error | undefined)[]>;
   /** The first outcome recorded under an idempotency key. */
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   /** PIPs matching the query, ordered by id. */

@@ -61,6 +61,11 @@ export interface StoreConformanceOptions {
    * leasing tests then run. Default false.
    */
   readonly outboxLeasing?: boolean;
+  /**
+   * True when the store implements `commitMany` (several commits in one transaction); the batch
+   * tests then run. Default false.
+   */
+  readonly batching?: boolean;
 }
 
 /**
@@ -535,6 +540,66 @@ export function describeStoreConformance(
             'p00/planEnd',
             'p01/planEnd',
           ]);
+        });
+      });
+    }
+
+    if (options.batching) {
+      describe('batched commits', () => {
+        const commitMany = (requests: CommitRequest[]) => {
+          if (!store.commitMany)
+            throw new Error('options.batching is set but the store has no commitMany');
+          return store.commitMany(requests);
+        };
+
+        it('commits every request of a batch as if each were alone', async () => {
+          const pips = Array.from({ length: 5 }, (_, index) => new FixturePip(`p${index}`));
+          const first = pips.map((pip) => pip.commit(1, { deadlines: [deadline('planEnd', 5)] }));
+          expect(await commitMany(first)).toEqual([
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+          ]);
+          first.forEach((commit, index) => pips[index]?.accept(commit));
+          const second = pips.map((pip) => pip.commit(2, { outbox: 1, key: `k-${pip.pipId}` }));
+          expect(await commitMany(second)).toEqual(second.map(() => undefined));
+          for (const pip of pips) {
+            expect((await store.load(pip.pipId))?.version).toBe(3);
+            expect((await store.readEvents(pip.pipId)).map((event) => event.seq)).toEqual([
+              1, 2, 3,
+            ]);
+            expect((await store.getIdempotency(`k-${pip.pipId}`))?.version).toBe(3);
+          }
+          expect(await store.dueTimers(at(10), 10)).toHaveLength(5);
+          expect(await store.pendingOutbox(10)).toHaveLength(5);
+        });
+
+        it('refuses a stale, a reused-key or a malformed request alone, writing nothing of it', async () => {
+          const ok = new FixturePip('ok');
+          const stale = new FixturePip('stale');
+          const keyed = new FixturePip('keyed');
+          await create(stale, 1);
+          await create(keyed, 1, { key: 'taken' });
+          // A request that already won once is stale when it comes again.
+          const staleRequest = stale.accept(stale.commit(1));
+          await store.commit(staleRequest);
+          const before = await store.readEvents('stale');
+          const reused = keyed.commit(1, { key: 'taken', outbox: 1 });
+          const okCommit = ok.commit(2, { deadlines: [deadline('planEnd', 1)], outbox: 1 });
+          const malformed = { ...new FixturePip('bad').commit(2), expectedVersion: 5 };
+          const outcomes = await commitMany([staleRequest, reused, okCommit, malformed]);
+          expect(outcomes[0]).toBeInstanceOf(VersionConflictError);
+          expect(outcomes[1]).toBeInstanceOf(IdempotencyKeyReusedError);
+          expect(outcomes[2]).toBeUndefined();
+          expect(outcomes[3]).toBeInstanceOf(Error);
+          expect(await store.readEvents('stale')).toEqual(before);
+          expect((await store.load('keyed'))?.version).toBe(1);
+          expect(await store.load('bad')).toBeUndefined();
+          expect((await store.load('ok'))?.version).toBe(2);
+          expect((await store.pendingOutbox(10)).map((message) => message.pipId)).toEqual(['ok']);
+          expect((await store.dueTimers(at(10), 10)).map((timer) => timer.pipId)).toEqual(['ok']);
         });
       });
     }

@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import { type Actor, createEngine, defaultPolicy } from '@pipkit/core';
+import { postgresStore } from '@pipkit/postgres';
+import pg from 'pg';
+import { type BenchResult, compare } from './harness.js';
+
+const PG_URL = process.env.PIPKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PIPS_PER_CLIENT = 8;
+const hr: Actor = { id: 'hr-1', role: 'hr' };
+const plan = { kind: 'planDocument', ref: 'dms://plan', sha256: 'a'.repeat(64) };
+const notes = { kind: 'checkInNotes', ref: 'dms://notes', sha256: 'b'.repeat(64) };
+
+/**
+ * Persisted dispatch on Postgres against raw `pg` doing the same writes as one statement per
+ * command (the single-statement pattern: append the event, update the envelope at the expected
+ * version, replace one timer, delete another), at 1, 4 and 16 clients. Each client works on its
+ * own PIPs, so neither side measures conflicts. The engine's dispatch is two round trips (read
+ * the PIP, then one `pipkit_commit` statement); the baseline is one.
+ */
+export async function postgresBenches(): Promise<{
+  results: BenchResult[];
+  info: Record<string, number>;
+}> {
+  const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+  try {
+    await admin.query('SELECT 1');
+  } catch {
+    console.error(`postgres bench skipped: no server at ${PG_URL}`);
+    await admin.end();
+    return { results: [], info: {} };
+  }
+  const schema = `pipkit_bench_${randomBytes(4).toString('hex')}`;
+  const results: BenchResult[] = [];
+  const info: Record<string, number> = {};
+  try {
+    for (const clients of [1, 4, 16]) {
+      const pool = new pg.Pool({ connectionString: PG_URL, max: clients });
+      const store = postgresStore({ pool, schema });
+      let now = new Date('2026-03-02T15:00:00Z');
+      let next = 0;
+      const engine = createEngine({
+        store,
+        policies: [defaultPolicy],
+        clock: { now: () => now },
+        ids: () => `c${clients}-pip-${next++}`,
+      });
+      const pips = clients * PIPS_PER_CLIENT;
+      for (let index = 0; index < pips; index += 1) {
+        const manager: Actor = { id: `mgr-${index}`, role: 'manager' };
+        now = new Date('2026-03-02T15:00:00Z');
+        const { pip } = await engine.open(
+          {
+            employee: { id: `emp-${index}`, timeZone: 'America/New_York' },
+            managerId: manager.id,
+            policy: { id: defaultPolicy.id },
+            goals: [{ id: 'g1', description: 'Resolve tickets', measure: '90% within SLA' }],
+            documents: [plan, notes],
+          },
+          { actor: manager },
+        );
+        await engine.dispatch(pip.pipId, { type: 'SUBMIT_FOR_APPROVAL' }, { actor: manager });
+        await engine.dispatch(pip.pipId, { type: 'APPROVE' }, { actor: hr });
+        now = new Date('2026-03-03T15:00:00Z');
+        await engine.dispatch(
+          pip.pipId,
+          { type: 'ACKNOWLEDGE', documentSha256: plan.sha256 },
+          { actor: { id: `emp-${index}`, role: 'employee' } },
+        );
+      }
+      now = new Date('2026-03-17T14:00:00Z');
+      const cursors = new Array<number>(clients).fill(0);
+      const dispatchBy = async (client: number) => {
+        const n = client * PIPS_PER_CLIENT + ((cursors[client] as number) % PIPS_PER_CLIENT);
+        cursors[client] = (cursors[client] as number) + 1;
+        await engine.dispatch(
+          `c${clients}-pip-${n}`,
+          { type: 'RECORD_CHECK_IN', assessment: 'onTrack' },
+          { actor: { id: `mgr-${n}`, role: 'manager' } },
+        );
+      };
+
+      // The raw baseline: the same tables (as the database owner, in a tenant of its own), one
+      // statement per command doing every write.
+      const sample = await store.load(`c${clients}-pip-0`);
+      const recordText = JSON.stringify(sample);
+      const eventText = JSON.stringify((await store.readEvents(`c${clients}-pip-0`)).at(-1)?.event);
+      const tenant = `raw-${clients}`;
+      const rawPips = clients * PIPS_PER_CLIENT;
+      for (let index = 0; index < rawPips; index += 1) {
+        await pool.query(
+          `INSERT INTO "${schema}".pipkit_pips
+             (tenant_id, pip_id, employee_id, manager_id, state, version, record, updated_at)
+           VALUES ($1, $2, 'e', 'm', 'active', 1, $3, '2026-03-17T14:00:00.000Z')`,
+          [tenant, `raw-${index}`, recordText],
+        );
+      }
+      const versions = new Array<number>(rawPips).fill(1);
+      const rawCursors = new Array<number>(clients).fill(0);
+      const rawStatement = `
+        WITH moved AS (
+          UPDATE "${schema}".pipkit_pips SET state = 'active', version = $3, record = $4,
+                 updated_at = '2026-03-17T14:00:00.000Z'
+           WHERE tenant_id = $1 AND pip_id = $2 AND version = $3 - 1
+          RETURNING pip_id),
+        appended AS (
+          INSERT INTO "${schema}".pipkit_events (tenant_id, pip_id, seq, event, prev_hash, hash)
+          SELECT $1, pip_id, $3, $5, repeat('p', 64), repeat('h', 64) FROM moved),
+        dropped AS (
+          DELETE FROM "${schema}".pipkit_timers WHERE tenant_id = $1 AND timer_id = $6)
+        INSERT INTO "${schema}".pipkit_timers (tenant_id, timer_id, pip_id, deadline_id, kind, due_at)
+        SELECT $1, $7, pip_id, $8, 'checkIn', '2026-03-31T04:00:00Z' FROM moved
+        ON CONFLICT (tenant_id, timer_id) DO UPDATE SET due_at = excluded.due_at`;
+      const rawBy = async (client: number) => {
+        const index = client * PIPS_PER_CLIENT + ((rawCursors[client] as number) % PIPS_PER_CLIENT);
+        rawCursors[client] = (rawCursors[client] as number) + 1;
+        const version = (versions[index] as number) + 1;
+        const result = await pool.query(rawStatement, [
+          tenant,
+          `raw-${index}`,
+          version,
+          recordText,
+          eventText,
+          `raw-${index}/checkIn:${version - 1}`,
+          `raw-${index}/checkIn:${version}`,
+          `checkIn:${version}`,
+        ]);
+        if (result.rowCount !== 1) throw new Error('version guard failed');
+        versions[index] = version;
+      };
+
+      const perRound = 8;
+      const concurrently = async (work: (client: number) => Promise<void>) => {
+        await Promise.all(
+          Array.from({ length: clients }, async (_, client) => {
+            for (let index = 0; index < perRound; index += 1) await work(client);
+          }),
+        );
+        return clients * perRound;
+      };
+      results.push(
+        await compare(
+          `engine.dispatch RECORD_CHECK_IN (Postgres, ${clients} client${clients === 1 ? '' : 's'})`,
+          () => concurrently(dispatchBy),
+          'raw pg, one statement per command',
+          () => concurrently(rawBy),
+          { rounds: 5, roundMs: 400 },
+        ),
+      );
+
+      if (clients === 1) {
+        const latencies: number[] = [];
+        for (let index = 0; index < 1000; index += 1) {
+          const start = process.hrtime.bigint();
+          await dispatchBy(0);
+          latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+        }
+        latencies.sort((a, b) => a - b);
+        const percentile = (p: number) =>
+          latencies[
+            Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))
+          ] as number;
+        info.postgresDispatchP50Ms = Number(percentile(50).toFixed(3));
+        info.postgresDispatchP99Ms = Number(percentile(99).toFixed(3));
+      }
+      await store.close();
+      await pool.end();
+    }
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  }
+  return { results, info };
+}

@@ -1,0 +1,85 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+/**
+ * Personal data the service never writes to its logs. pino replaces each path with
+ * `[Redacted]` before a line is serialized, wherever the service (or a future edit) logs one of
+ * these shapes: an actor, an open request, a command, a PIP record, or request headers.
+ *
+ * - who: the acting person's id, the employee's id, zone and calendar, the manager's id, a witness;
+ * - what: goal descriptions and measures, document references, the host's leave or case
+ *   reference, an extension's reason;
+ * - how they authenticated: the actor, authorization and cookie headers.
+ *
+ * Kept (needed to operate the service, not personal): PIP ids, roles, command types, states,
+ * versions, error codes, document kinds and hashes.
+ */
+export const REDACTED_PATHS: readonly string[] = [
+  'actor.id',
+  'employee',
+  'employeeId',
+  'managerId',
+  'witnessId',
+  'goals',
+  'documents[*].ref',
+  'hostRef',
+  'reason',
+  'command.goals',
+  'command.documents[*].ref',
+  'command.hostRef',
+  'command.witnessId',
+  'command.reason',
+  'pip.employeeId',
+  'pip.managerId',
+  'pip.context',
+  'message.payload.employeeId',
+  'message.payload.managerId',
+  'req.headers["x-actor-id"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+];
+
+/** Query parameters whose values are personal: replaced in every logged URL. */
+export const REDACTED_QUERY_PARAMETERS: readonly string[] = ['employeeId', 'managerId'];
+
+/** Replaces personal query values in a URL path (`?employeeId=[Redacted]`). */
+export function redactUrl(url: string): string {
+  const question = url.indexOf('?');
+  if (question < 0) return url;
+  const params = new URLSearchParams(url.slice(question + 1));
+  for (const name of [...params.keys()]) {
+    if (REDACTED_QUERY_PARAMETERS.includes(name)) params.set(name, '[Redacted]');
+  }
+  return `${url.slice(0, question)}?${params.toString()}`;
+}
+
+interface LoggedRequest {
+  method: string;
+  url: string;
+  id?: string;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * The service's pino logger: JSON lines, personal data redacted ({@link REDACTED_PATHS}), request
+ * URLs with personal query values replaced. Pass a destination to capture the lines (tests do).
+ */
+export function createLogger(
+  options: { readonly level?: string; readonly destination?: DestinationStream } = {},
+): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      redact: { paths: [...REDACTED_PATHS], censor: '[Redacted]' },
+      serializers: {
+        // Fastify's default request serializer logs the raw URL; this one redacts its query and
+        // logs the role (never the actor id).
+        req: (request: LoggedRequest) => ({
+          method: request.method,
+          url: redactUrl(request.url),
+          role: request.headers?.['x-actor-role'],
+        }),
+      },
+    },
+    options.destination,
+  );
+}

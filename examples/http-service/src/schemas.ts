@@ -1,0 +1,220 @@
+import {
+  commandSchema,
+  documentRefSchema,
+  goalSchema,
+  openPipSchema,
+  PIP_STATES,
+  type HistoryVerification,
+  type PipContext,
+  type PipEvent,
+  roleSchema,
+} from '@pipkit/core';
+import { z } from 'zod';
+
+/**
+ * The zod schemas of the HTTP API. Request bodies are pipkit's own exported schemas
+ * (`commandSchema`, `openPipSchema`), so the OpenAPI document and the validation can never drift
+ * from the engine; responses are described here. Every schema with an id becomes an OpenAPI
+ * component (request schemas get an `Input` suffix).
+ */
+export const apiRegistry = z.registry<{ id?: string; description?: string }>();
+
+apiRegistry.add(commandSchema, {
+  id: 'Command',
+  description: 'A command, discriminated by `type` (pipkit `commandSchema`).',
+});
+apiRegistry.add(openPipSchema, {
+  id: 'OpenPip',
+  description: 'What opening a PIP needs (pipkit `openPipSchema`).',
+});
+apiRegistry.add(goalSchema, { id: 'Goal' });
+apiRegistry.add(documentRefSchema, { id: 'DocumentRef' });
+apiRegistry.add(roleSchema, { id: 'Role' });
+
+const stateSchema = z.enum(PIP_STATES);
+
+/** One reason in a refusal or problem. */
+export const issueSchema = z
+  .object({
+    code: z.string(),
+    path: z.array(z.union([z.string(), z.number()])).readonly(),
+    message: z.string(),
+  })
+  .register(apiRegistry, { id: 'Issue' });
+
+/** RFC 9457 problem details with pipkit's code and issue list. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    code: z.string().describe("pipkit's stable error code (COMMAND_REFUSED, VERSION_CONFLICT...)"),
+    issues: z.array(issueSchema).readonly(),
+    retryable: z.boolean(),
+  })
+  .register(apiRegistry, { id: 'Problem' });
+
+/** A PIP as stored: pipkit's envelope. */
+export const pipRecordSchema = z
+  .object({
+    pipId: z.string(),
+    employeeId: z.string(),
+    managerId: z.string(),
+    policyId: z.string(),
+    policyVersion: z.number().int(),
+    machineVersion: z.number().int(),
+    state: stateSchema,
+    context: z
+      .custom<PipContext>(() => true)
+      .meta({ type: 'object', description: 'Goals, plan dates, deadlines, documents, outcome.' }),
+    version: z.number().int().describe('The number of events; send it back in If-Match.'),
+    lastHash: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .register(apiRegistry, { id: 'PipRecord' });
+
+/** One hash-chained event. */
+export const storedEventSchema = z
+  .object({
+    pipId: z.string(),
+    seq: z.number().int(),
+    event: z
+      .custom<PipEvent>(() => true)
+      .meta({ type: 'object', description: 'What happened: `type`, `at`, `actor` and its data.' }),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .register(apiRegistry, { id: 'StoredEvent' });
+
+/** What an accepted command (or `open`) returns. */
+export const dispatchResponseSchema = z
+  .object({
+    pip: pipRecordSchema,
+    events: z.array(storedEventSchema).readonly(),
+    replayed: z
+      .boolean()
+      .describe(
+        'True when the Idempotency-Key matched an earlier request: nothing new was written.',
+      ),
+  })
+  .register(apiRegistry, { id: 'DispatchResult' });
+
+/** What `explain` says. */
+export const explanationSchema = z
+  .object({
+    accepted: z.boolean(),
+    state: stateSchema,
+    nextState: stateSchema.optional(),
+    events: z.array(z.string()).readonly(),
+    issues: z.array(issueSchema).readonly(),
+  })
+  .register(apiRegistry, { id: 'Explanation' });
+
+export const timelineSchema = z
+  .object({ pipId: z.string(), events: z.array(storedEventSchema).readonly() })
+  .register(apiRegistry, { id: 'Timeline' });
+
+export const pipListSchema = z
+  .object({
+    items: z.array(pipRecordSchema).readonly(),
+    nextAfter: z
+      .string()
+      .optional()
+      .describe('Pass as `after` for the next page; absent on the last page.'),
+  })
+  .register(apiRegistry, { id: 'PipList' });
+
+export const verificationSchema = z
+  .object({
+    pipId: z.string(),
+    chain: z
+      .custom<HistoryVerification>(() => true)
+      .meta({ type: 'object', description: '`{ ok, events, break? }`: the first broken link.' }),
+    replayMatches: z.boolean(),
+    ok: z.boolean(),
+  })
+  .register(apiRegistry, { id: 'Verification' });
+
+export const healthSchema = z.object({
+  status: z.literal('ok'),
+  store: z.string(),
+});
+
+export const pipParamsSchema = z.object({ id: z.string().min(1).max(128) });
+
+export const listQuerySchema = z
+  .object({
+    state: stateSchema.optional(),
+    employeeId: z.string().min(1).max(200).optional(),
+    managerId: z.string().min(1).max(200).optional(),
+    after: z.string().min(1).max(128).optional().describe('Keyset paging: PIPs after this id.'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+/** `If-Match` (required) and `Idempotency-Key` (optional) on a command. */
+export const commandHeadersSchema = z
+  .object({
+    'if-match': z
+      .string()
+      .regex(/^(\*|"\d+")$/, 'If-Match is the ETag you read, such as "4", or *')
+      .optional()
+      .describe('The ETag of the version you read (`"4"`), or `*` to act on whatever is current.'),
+    'idempotency-key': z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        'A key unique to this request: a retry with the same key returns the first result.',
+      ),
+  })
+  .loose();
+
+/** `Idempotency-Key` (optional) when opening a PIP. */
+export const openHeadersSchema = commandHeadersSchema.pick({ 'idempotency-key': true }).loose();
+
+/** Problem responses as they appear in the OpenAPI document. */
+export const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
+
+/**
+ * Drops component schemas no route refers to (directly or through another component): the zod
+ * provider emits an input and an output copy of every registered schema, and most are used one
+ * way only.
+ */
+export function withoutUnusedSchemas<T extends object>(document: T): T {
+  const components = (document as { components?: { schemas?: Record<string, unknown> } })
+    .components;
+  const schemas = components?.schemas;
+  if (!components || !schemas) return document;
+  const used = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$ref' && typeof child === 'string') {
+        const name = child.slice(child.lastIndexOf('/') + 1);
+        if (!used.has(name)) {
+          used.add(name);
+          visit(schemas[name]);
+        }
+      } else {
+        visit(child);
+      }
+    }
+  };
+  visit((document as { paths?: unknown }).paths);
+  return {
+    ...document,
+    components: {
+      ...components,
+      schemas: Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name))),
+    },
+  };
+}
