@@ -1,7 +1,9 @@
 import { calendarBenches } from './calendarBench.js';
 import { dispatchBenches } from './dispatchBench.js';
 import type { BenchResult } from './harness.js';
+import { postgresBenches } from './postgresBench.js';
 import { sqliteBenches } from './sqliteBench.js';
+import { sweepBenches } from './sweepBench.js';
 import { tickBenches } from './tickBench.js';
 
 /**
@@ -24,9 +26,15 @@ results.push(...(await calendarBenches()));
 const sqlite = await sqliteBenches();
 results.push(...sqlite.results);
 Object.assign(info, sqlite.info);
+const postgres = await postgresBenches();
+results.push(...postgres.results);
+Object.assign(info, postgres.info);
 const tick = await tickBenches();
 results.push(...tick.results);
 Object.assign(info, tick.info);
+const sweep = await sweepBenches();
+results.push(...sweep.results);
+Object.assign(info, sweep.info);
 
 if (json) {
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
