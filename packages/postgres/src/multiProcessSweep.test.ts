@@ -1,3 +1,6 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createInterface, type Interface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { type Actor, createEngine, defaultPolicy, type Engine, type PipEvent } from '@pipkit/core';
 import { createTestClock } from '@pipkit/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,12 +9,13 @@ import { document, hr, manager } from './__fixtures__/lifecycle.js';
 import { postgresStore, type PostgresStore } from './postgresStore.js';
 
 /**
- * Four engine instances, each with its own pool, sweep one schema at the same simulated instants
- * over 1,000 PIPs whose deadlines are spread across 90 days. Leases split the work; idempotent
- * firing makes any overlap harmless. Every deadline must take effect exactly once.
+ * Four sweeper processes, each an engine with its own pool, sweep one schema at the same
+ * simulated instants over 10,000 PIPs whose deadlines are spread across 90 days. Leases split
+ * the work; idempotent firing makes any overlap harmless. Every deadline must take effect
+ * exactly once.
  */
 
-const PIP_COUNT = 1000;
+const PIP_COUNT = Number(process.env.PIPKIT_PG_SWEEP_PIPS ?? 10_000);
 const SWEEPERS = 4;
 const DAY = 86_400_000;
 const SPREAD_DAYS = 90;
@@ -24,7 +28,44 @@ const db = testDatabase('sweep');
 const schema = db.newSchema();
 afterAll(() => db.dropAll());
 
-const pipId = (index: number) => `sweep-${String(index).padStart(4, '0')}`;
+const pipId = (index: number) => `sweep-${String(index).padStart(5, '0')}`;
+
+/** A sweeper process and a way to ask it to sweep at an instant. */
+function startSweeper(): {
+  tick: (at: string, limit: number) => Promise<string[]>;
+  stop: () => Promise<number | null>;
+} {
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [
+      '--conditions=@pipkit/source',
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./__fixtures__/sweeper.ts', import.meta.url)),
+      PG_URL,
+      schema,
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const lines: Interface = createInterface({ input: child.stdout });
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return {
+    tick: (at, limit) =>
+      new Promise<string[]>((resolve, reject) => {
+        waiting.push((line) => resolve((JSON.parse(line) as { fired: string[] }).fired));
+        void exited.then((code) => reject(new Error(`sweeper exited ${code}: ${stderr}`)));
+        child.stdin.write(`${JSON.stringify({ tick: at, limit })}\n`);
+      }),
+    stop: () => {
+      child.stdin.end();
+      return exited;
+    },
+  };
+}
 
 /** Opens, submits and approves one PIP at its own instant; every other one is acknowledged. */
 async function openPip(store: PostgresStore, index: number): Promise<void> {
@@ -59,8 +100,8 @@ async function openPip(store: PostgresStore, index: number): Promise<void> {
   }
 }
 
-describe('multi-instance sweep on real Postgres', () => {
-  it(`fires every deadline of ${PIP_COUNT} PIPs exactly once in effect with ${SWEEPERS} engines sweeping together`, async () => {
+describe('multi-process sweep on real Postgres', () => {
+  it(`fires every deadline of ${PIP_COUNT} PIPs exactly once in effect with ${SWEEPERS} processes sweeping together`, async () => {
     const started = performance.now();
     const setupStore = postgresStore({ pool: db.pool, schema });
     for (let first = 0; first < PIP_COUNT; first += 20) {
@@ -72,27 +113,23 @@ describe('multi-instance sweep on real Postgres', () => {
     }
     const setupSeconds = (performance.now() - started) / 1000;
 
-    // Separate pools, as separate processes would have.
-    const stores = Array.from({ length: SWEEPERS }, () =>
-      postgresStore({ connectionString: PG_URL, schema }),
-    );
-    const engines: Engine[] = stores.map((store) =>
-      createEngine({ store, policies: [defaultPolicy] }),
-    );
-    const fired = engines.map(() => [] as { key: string; at: number }[]);
+    // Separate processes, each with its own pool, started together.
+    const sweepers = Array.from({ length: SWEEPERS }, () => startSweeper());
+    const fired = sweepers.map(() => [] as { key: string; at: number }[]);
     const end = T0 + SPREAD_DAYS * DAY;
     let ticks = 0;
     const sweepStarted = performance.now();
     for (let now = T0; now <= end; now += STEP_HOURS * 3_600_000) {
       const at = new Date(now).toISOString();
-      const results = await Promise.all(engines.map((engine) => engine.tick(at, { limit: BATCH })));
+      const results = await Promise.all(sweepers.map((sweeper) => sweeper.tick(at, BATCH)));
       ticks += 1;
-      results.forEach((result, index) => {
-        for (const entry of result.fired) {
-          fired[index]?.push({ key: `timer:${entry.timerId}@${entry.dueAt}`, at: now });
-        }
+      results.forEach((keys, index) => {
+        for (const key of keys) fired[index]?.push({ key, at: now });
       });
     }
+    expect(await Promise.all(sweepers.map((sweeper) => sweeper.stop()))).toEqual(
+      sweepers.map(() => 0),
+    );
     const sweepSeconds = (performance.now() - sweepStarted) / 1000;
     const finalNow = new Date(end - ((end - T0) % (STEP_HOURS * 3_600_000))).toISOString();
 
@@ -146,7 +183,7 @@ describe('multi-instance sweep on real Postgres', () => {
     expect(perEngine.filter((count) => count > 0).length).toBeGreaterThan(1);
 
     // Every PIP's chain verifies and its replay reproduces the snapshot.
-    const verifier = engines[0] as Engine;
+    const verifier: Engine = createEngine({ store: setupStore, policies: [defaultPolicy] });
     for (let first = 0; first < PIP_COUNT; first += 50) {
       const checks = await Promise.all(
         Array.from({ length: Math.min(50, PIP_COUNT - first) }, (_, offset) =>
@@ -155,16 +192,15 @@ describe('multi-instance sweep on real Postgres', () => {
       );
       for (const check of checks) expect(check.ok, check.pipId).toBe(true);
     }
-    await Promise.all(stores.map((store) => store.close()));
     await setupStore.close();
 
     const byType = new Map<string, number>();
     for (const row of systemEvents)
       byType.set(row.event.type, (byType.get(row.event.type) ?? 0) + 1);
     console.log(
-      `multi-instance sweep: ${SWEEPERS} engines (own pools), ${PIP_COUNT} PIPs, ` +
+      `multi-process sweep: ${SWEEPERS} processes (own pools), ${PIP_COUNT} PIPs, ` +
         `${SPREAD_DAYS} simulated days in ${ticks} steps of ${STEP_HOURS} h: ` +
-        `${keys.length} deadlines fired once each (per engine ${perEngine.join('/')}, ` +
+        `${keys.length} deadlines fired once each (per process ${perEngine.join('/')}, ` +
         `${reported.length - distinct.size} harmless replays), ${systemEvents.length} system events ` +
         `(${[...byType].map(([type, count]) => `${type} ${count}`).join(', ')}); ` +
         `latest fire ${(latestMs / 3_600_000).toFixed(2)} h after due (${latestKey}); ` +
