@@ -33,6 +33,9 @@ export type { DueDate, Duration } from './calendar/duration.js';
 export { definePolicy } from './policy/definePolicy.js';
 export type { Policy, PolicyRule, PolicyRuleInput } from './policy/definePolicy.js';
 export { defaultPolicy, defaultPolicyDocument } from './policy/defaultPolicy.js';
+export { presets } from './policy/presets/index.js';
+export { FEDERAL_NOTICE_EXTENSION_REASONS } from './policy/presets/usFederal432.js';
+export type { PresetName } from './policy/presets/index.js';
 export { escalationTriggerSchema, policyDocumentSchema } from './policy/policySchema.js';
 export type {
   EscalationTrigger,
@@ -52,6 +55,7 @@ export { toMermaid } from './machine/diagram.js';
 export type {
   AttachedDocument,
   Deadline,
+  Obligation,
   DeadlineChanges,
   DeadlineKind,
   OutcomeDates,
@@ -103,6 +107,7 @@ export type {
   OpenPipInput,
 } from './engine/commands.js';
 export { createEngine, SYSTEM_ACTOR, systemClock } from './engine/createEngine.js';
+export type { MigrationChange, MigrationPlanEntry } from './engine/migration.js';
 export type {
   Clock,
   DispatchOptions,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../calendar/calendar.js';
+import { durationSchema } from '../calendar/duration.js';
 
 /** Every command a person or the system can send to a PIP. */
 export const COMMAND_TYPES = [
@@ -26,6 +27,9 @@ export const COMMAND_TYPES = [
   'SUBMIT_REPLY',
   'DECIDE',
   'CLOSE',
+  'EXTEND_NOTICE',
+  'FULFIL_OBLIGATION',
+  'RECORD_RELAPSE',
   'DEADLINE_REACHED',
 ] as const;
 
@@ -138,6 +142,15 @@ export const commandSchema = z.discriminatedUnion('type', [
   command('SUBMIT_REPLY', {}),
   command('DECIDE', { decision: decisionSchema }),
   command('CLOSE', { reason: closeReasonSchema }),
+  /** Extends the notice of proposed action by `amount` calendar days (policy `termination.noticeExtension`). */
+  command('EXTEND_NOTICE', {
+    amount: z.number().int().positive().max(366),
+    reason: z.string().min(1).max(100),
+  }),
+  /** Records that an obligation (for example "notify the union of the extension") was met. */
+  command('FULFIL_OBLIGATION', { obligationId: z.string().min(1).max(100) }),
+  /** During the watch window after a pass: performance fell again; back to review, no new plan. */
+  command('RECORD_RELAPSE', {}),
   command('DEADLINE_REACHED', { deadlineId: z.string().min(1), dueAt: instantSchema }),
 ]);
 
@@ -174,6 +187,11 @@ export const openPipSchema = z
       .strict(),
     goals: z.array(goalSchema).max(50).default([]),
     documents,
+    /**
+     * The plan's length, when the policy offers a choice (`plan.durationChoices`): one of them or
+     * `plan.duration`, exactly. Defaults to `plan.duration`.
+     */
+    planDuration: durationSchema.optional(),
   })
   .strict();
 

@@ -48,7 +48,7 @@ import type {
   PipStore,
   TimerRow,
 } from '../store/pipStore.js';
-import { NO_PIP_YET } from '../store/pipStore.js';
+import { LIST_LIMITS, NO_PIP_YET } from '../store/pipStore.js';
 import {
   type Command,
   type CommandType,
@@ -56,7 +56,8 @@ import {
   commandSchema,
   openPipSchema,
 } from './commands.js';
-import { decide } from './decide.js';
+import { PLAN_LIMIT_COMMANDS, type PriorPlan, decide, planLimitIssues } from './decide.js';
+import { type MigrationPlanEntry, mapToPolicy } from './migration.js';
 import { withReminders } from './reminders.js';
 import { outboxFor } from './outbox.js';
 import { Schedule } from './schedule.js';
@@ -87,6 +88,15 @@ export interface EngineOptions {
    * with `employee.calendar`. A PIP without one uses its policy's calendar.
    */
   readonly calendars?: Readonly<Record<string, CalendarDefinition>>;
+  /**
+   * How many PIP envelopes `dispatch` keeps from its own commits (default 1000; 0 turns it off).
+   * A command on a remembered PIP is decided without reading it first, and its commit still
+   * names the version it decided from, so the store refuses it if another engine has moved the
+   * PIP on: the engine then reads the PIP and decides again. A refusal decided from a remembered
+   * envelope is always re-checked against the store before it is reported. Reads (`get`,
+   * `explain`, `history`, `list`) always go to the store.
+   */
+  readonly recordCache?: number;
 }
 
 /** Options of {@link Engine.dispatch}. */
@@ -191,6 +201,29 @@ export interface Engine {
     },
   ): Promise<RelayResult>;
   /** Fires every deadline due at `now` (default: the clock), each exactly once in effect. */
+  /**
+   * Dry run: what moving every running PIP on `policyId@fromVersion` to `toVersion` would change,
+   * and, per PIP, what cannot be mapped (deadlines already past under the new numbers, extensions
+   * over the new limits, a plan beyond the new cap). Writes nothing. HR, legal and system only.
+   */
+  planMigration(
+    input: {
+      readonly policyId: string;
+      readonly fromVersion: number;
+      readonly toVersion: number;
+    },
+    options: { readonly actor: Actor },
+  ): Promise<MigrationPlanEntry[]>;
+  /**
+   * Moves one running PIP to another version of its policy, recording a hash-chained
+   * `POLICY_MIGRATED` event with the re-dated deadlines. Refused (`COMMAND_REFUSED`, with the
+   * dry run's problems as issues) when anything cannot be mapped. HR and system only.
+   */
+  migrate(
+    pipId: string,
+    input: { readonly toVersion: number },
+    options: { readonly actor: Actor; readonly expectedVersion?: number },
+  ): Promise<DispatchResult>;
   tick(
     now?: Date | string,
     options?: {
@@ -208,6 +241,20 @@ export interface RelayResult {
   readonly delivered: readonly string[];
   /** Messages whose handler threw; they stay pending and are offered again next round. */
   readonly failed: readonly { readonly id: string; readonly error: unknown }[];
+}
+
+/** Moving PIPs between policy versions is for HR and the system (and legal, for the dry run). */
+function requireMigrator(actor: Actor, writing = false): void {
+  const allowed: readonly string[] = writing ? ['hr', 'system'] : ['hr', 'legal', 'system'];
+  if (!allowed.includes(actor.role)) {
+    throw new ForbiddenError(`Role "${actor.role}" may not migrate PIPs.`, [
+      {
+        code: 'ROLE_NOT_ALLOWED',
+        path: ['actor'],
+        message: `Role "${actor.role}" may not migrate PIPs; allowed: ${allowed.join(', ')}.`,
+      },
+    ]);
+  }
 }
 
 /** The actor the timer sweep acts as. */
@@ -336,6 +383,7 @@ export function createEngine(options: EngineOptions): Engine {
   const { store } = options;
   const clock = options.clock ?? systemClock;
   const newId = options.ids ?? randomUUID;
+  const records = recentRecords(options.recordCache ?? 1000);
   const authorize = options.authorize ?? defaultAuthorizer;
   const byVersion = new Map<string, Policy>();
   const latest = new Map<string, Policy>();
@@ -404,7 +452,48 @@ export function createEngine(options: EngineOptions): Engine {
     return record;
   };
 
-  const evaluate = (record: PipRecord, command: Command, actor: Actor, now: string): Evaluation => {
+  /**
+   * The employee's other plans that reached them, for the across-plans limit. Pages through
+   * `store.list({ employeeId })`: the port has no narrower query (yet).
+   */
+  const priorPlansOf = async (employeeId: string, exceptPipId: string): Promise<PriorPlan[]> => {
+    const plans: PriorPlan[] = [];
+    let afterPipId: string | undefined;
+    for (;;) {
+      const page = await store.list({
+        employeeId,
+        limit: LIST_LIMITS.max,
+        ...(afterPipId === undefined ? {} : { afterPipId }),
+      });
+      for (const other of page) {
+        const issuedAt = other.context.issuedAt;
+        if (other.pipId === exceptPipId || issuedAt === undefined) continue;
+        if (other.context.outcome?.reason === 'withdrawn') continue;
+        plans.push({ pipId: other.pipId, issuedAt });
+      }
+      if (page.length < LIST_LIMITS.max) return plans;
+      afterPipId = page[page.length - 1]?.pipId;
+    }
+  };
+
+  /** Prior plans, read only when this command gives a plan under a policy that limits them. */
+  const priorPlansFor = async (
+    record: PipRecord,
+    command: Command,
+  ): Promise<PriorPlan[] | undefined> => {
+    if (!PLAN_LIMIT_COMMANDS.has(command.type)) return undefined;
+    const policy = byVersion.get(`${record.policyId}@${record.policyVersion}`);
+    if (!policy?.document.plans.maxWithin) return undefined;
+    return priorPlansOf(record.employeeId, record.pipId);
+  };
+
+  const evaluate = (
+    record: PipRecord,
+    command: Command,
+    actor: Actor,
+    now: string,
+    priorPlans?: readonly PriorPlan[],
+  ): Evaluation => {
     const policy = policyOf(record.policyId, record.policyVersion);
     const request: AuthorizationRequest = {
       actor,
@@ -449,6 +538,7 @@ export function createEngine(options: EngineOptions): Engine {
       command,
       actor,
       now,
+      ...(priorPlans ? { priorPlans } : {}),
     };
     const decided = decide(decisionInput);
     const decision = {
@@ -540,6 +630,41 @@ export function createEngine(options: EngineOptions): Engine {
     return { pip, events, replayed: true };
   };
 
+  /**
+   * Decides a command against a PIP's envelope: the evaluation, and the commit that would write
+   * it (none when the command is forbidden or refused). Pure but for the prior-plans lookup.
+   */
+  const decideCommit = async (
+    record: PipRecord,
+    command: Command,
+    actor: Actor,
+    now: string,
+    idempotency?: { key: string; requestHash: string },
+  ) => {
+    const evaluation = evaluate(record, command, actor, now, await priorPlansFor(record, command));
+    if (evaluation.forbidden.length > 0 || !evaluation.next) {
+      return { evaluation, commit: undefined };
+    }
+    const {
+      pipId,
+      state: _s,
+      context: _c,
+      version: _v,
+      lastHash: _h,
+      updatedAt: _u,
+      ...rest
+    } = record;
+    const commit = buildCommit(
+      record,
+      { pipId, ...rest },
+      evaluation.events,
+      evaluation.next,
+      now,
+      idempotency,
+    );
+    return { evaluation, commit };
+  };
+
   const dispatchAt = async (
     pipId: string,
     rawCommand: Command,
@@ -555,55 +680,114 @@ export function createEngine(options: EngineOptions): Engine {
       if (prior) return replayed(prior, hash);
     }
     const attempts = options.expectedVersion === undefined ? (options.retries ?? 0) + 1 : 1;
+    let trustCache = true;
     for (let attempt = 1; ; attempt += 1) {
-      const record = await store.load(pipId);
+      // A remembered envelope saves a read; anything it makes us refuse is re-checked fresh.
+      const cached = trustCache ? records.get(pipId) : undefined;
+      const fromCache =
+        cached !== undefined &&
+        (options.expectedVersion === undefined || cached.version === options.expectedVersion);
+      const record = fromCache ? cached : await store.load(pipId);
+      const recheck = () => {
+        records.forget(pipId);
+        trustCache = false;
+        attempt -= 1;
+      };
       if (!record) throw new PipNotFoundError(pipId);
       if (options.expectedVersion !== undefined && record.version !== options.expectedVersion) {
         throw new VersionConflictError(pipId, options.expectedVersion, record.version);
       }
       const now = nowOverride ?? clock.now().toISOString();
-      const evaluation = evaluate(record, command, actor, now);
+      const decided = await decideCommit(
+        record,
+        command,
+        actor,
+        now,
+        options.idempotencyKey ? { key: options.idempotencyKey, requestHash: hash } : undefined,
+      );
+      if (fromCache && !decided.commit) {
+        recheck();
+        continue;
+      }
+      const { evaluation, commit } = decided;
       if (evaluation.forbidden.length > 0) {
         throw new ForbiddenError(
           `Actor "${actor.id}" (${actor.role}) may not ${command.type} on PIP "${pipId}".`,
           evaluation.forbidden,
         );
       }
-      if (!evaluation.next) {
+      if (!commit) {
         throw new CommandRefusedError(
           `${command.type} refused: ${evaluation.refused.map((entry) => entry.message).join(' ')}`,
           evaluation.refused,
         );
       }
-      const {
-        pipId: _id,
-        state: _s,
-        context: _c,
-        version: _v,
-        lastHash: _h,
-        updatedAt: _u,
-        ...rest
-      } = record;
-      const commit = buildCommit(
-        record,
-        { pipId, ...rest },
-        evaluation.events,
-        evaluation.next,
-        now,
-        options.idempotencyKey ? { key: options.idempotencyKey, requestHash: hash } : undefined,
-      );
       try {
         await store.commit(commit);
+        records.remember(commit.record);
         return { pip: commit.record, events: commit.events, replayed: false };
       } catch (error) {
+        records.forget(pipId);
         if (error instanceof IdempotencyKeyReusedError && options.idempotencyKey) {
           const prior = await store.getIdempotency(options.idempotencyKey);
           if (prior) return replayed(prior, hash);
+        }
+        if (error instanceof VersionConflictError && fromCache) {
+          // Another engine moved the PIP on: that is not the caller's race, decide again.
+          recheck();
+          continue;
         }
         if (error instanceof VersionConflictError && attempt < attempts) continue;
         throw error;
       }
     }
+  };
+
+  const fireCommand = (timer: TimerRow): Command => ({
+    type: 'DEADLINE_REACHED',
+    deadlineId: timer.deadlineId,
+    dueAt: timer.dueAt,
+  });
+  /** A fire is keyed by its timer and due time, so a deadline fires once however often it is swept. */
+  const fireKey = (timer: TimerRow) => `timer:${timer.timerId}@${timer.dueAt}`;
+
+  /**
+   * Decides a round of fires (one per PIP) and commits them with one `commitMany`. Returns the
+   * timers left for the one-by-one path; pushes the ones it fired.
+   */
+  const fireTogether = async (
+    round: readonly TimerRow[],
+    now: string,
+    fired: FiredDeadline[],
+  ): Promise<TimerRow[]> => {
+    const left: TimerRow[] = [];
+    const batch: { timer: TimerRow; commit: CommitRequest }[] = [];
+    for (const timer of round) {
+      const record = records.get(timer.pipId) ?? (await store.load(timer.pipId));
+      const command = fireCommand(timer);
+      const decided = record
+        ? await decideCommit(record, command, SYSTEM_ACTOR, now, {
+            key: fireKey(timer),
+            requestHash: requestHash({ pipId: timer.pipId, command, actor: SYSTEM_ACTOR }),
+          })
+        : undefined;
+      if (decided?.commit) batch.push({ timer, commit: decided.commit });
+      else left.push(timer);
+    }
+    if (batch.length === 0) return left;
+    const outcomes = await (store.commitMany as NonNullable<PipStore['commitMany']>)(
+      batch.map((entry) => entry.commit),
+    );
+    for (const [index, { timer, commit }] of batch.entries()) {
+      if (outcomes[index] === undefined) {
+        records.remember(commit.record);
+        fired.push({ ...timer, events: commit.events.map((event) => event.event.type) });
+      } else {
+        records.forget(timer.pipId);
+        left.push(timer);
+      }
+    }
+    return left;
   };
 
   return {
@@ -627,13 +811,41 @@ export function createEngine(options: EngineOptions): Engine {
       if (denied.length > 0)
         throw new ForbiddenError(`Actor "${actor.id}" (${actor.role}) may not open a PIP.`, denied);
       // A new plan's zone and calendar must build a calendar: fail here, before anything is written.
-      scheduleFor(policy, input.employee);
+      const openSchedule = scheduleFor(policy, input.employee);
+      if (input.planDuration !== undefined) {
+        const offered = [
+          policy.document.plan.duration,
+          ...(policy.document.plan.durationChoices ?? []),
+        ];
+        const wanted = canonicalJson(input.planDuration);
+        if (!offered.some((duration) => canonicalJson(duration) === wanted)) {
+          const message = `The policy does not offer this plan length; choose plan.duration or one of plan.durationChoices.`;
+          throw new CommandRefusedError(message, [
+            { code: 'PLAN_DURATION_NOT_OFFERED', path: ['planDuration'], message },
+          ]);
+        }
+      }
       const hash = idempotencyKey ? requestHash({ open: input, actor }) : '';
       if (idempotencyKey) {
         const prior = await store.getIdempotency(idempotencyKey);
         if (prior) return replayed(prior, hash);
       }
       const now = clock.now().toISOString();
+      // Across-plans limit (Wyoming: no third plan within a year), after an idempotent replay.
+      if (policy.document.plans.maxWithin) {
+        const limited = planLimitIssues(
+          policy,
+          openSchedule,
+          await priorPlansOf(input.employee.id, pipId),
+          now,
+        );
+        if (limited.length > 0) {
+          throw new CommandRefusedError(
+            `open refused: ${limited.map((entry) => entry.message).join(' ')}`,
+            limited,
+          );
+        }
+      }
       const created: Extract<PipEvent, { type: 'PIP_CREATED' }> = {
         type: 'PIP_CREATED',
         at: now,
@@ -643,6 +855,7 @@ export function createEngine(options: EngineOptions): Engine {
         managerId: input.managerId,
         policy: { id: policy.id, version: policy.version },
         goals: input.goals,
+        ...(input.planDuration ? { planDuration: input.planDuration } : {}),
       };
       const events: PipEvent[] = [created];
       if (input.documents?.length)
@@ -676,6 +889,7 @@ export function createEngine(options: EngineOptions): Engine {
         }
         throw error;
       }
+      records.remember(commit.record);
       return { pip: commit.record, events: commit.events, replayed: false };
     },
 
@@ -686,7 +900,13 @@ export function createEngine(options: EngineOptions): Engine {
       const command = parseOrThrow(commandSchema, rawCommand, 'command');
       const record = await store.load(pipId);
       if (!record) throw new PipNotFoundError(pipId);
-      const evaluation = evaluate(record, command, actor, clock.now().toISOString());
+      const evaluation = evaluate(
+        record,
+        command,
+        actor,
+        clock.now().toISOString(),
+        await priorPlansFor(record, command),
+      );
       const issues = [...evaluation.forbidden, ...evaluation.refused];
       const accepted = issues.length === 0 && evaluation.next !== undefined;
       return {
@@ -761,6 +981,135 @@ export function createEngine(options: EngineOptions): Engine {
       return { delivered, failed };
     },
 
+    async planMigration(input, rawOptions) {
+      const { actor } = parseOrThrow(readOptionsSchema, rawOptions, 'migration options');
+      requireMigrator(actor);
+      const from = policyOf(input.policyId, input.fromVersion);
+      const to = policyOf(input.policyId, input.toVersion);
+      const now = clock.now().toISOString();
+      const entries: MigrationPlanEntry[] = [];
+      let afterPipId: string | undefined;
+      for (;;) {
+        const page = await store.list({
+          limit: LIST_LIMITS.max,
+          ...(afterPipId === undefined ? {} : { afterPipId }),
+        });
+        for (const record of page) {
+          if (record.policyId !== from.id || record.policyVersion !== from.version) continue;
+          if (isFinalState(record.state)) continue;
+          const mapping = mapToPolicy(
+            record.state,
+            record.context,
+            to,
+            scheduleFor(to, record.context.employee),
+            now,
+          );
+          entries.push({
+            pipId: record.pipId,
+            state: record.state,
+            from: { id: from.id, version: from.version },
+            to: { id: to.id, version: to.version },
+            ok: mapping.problems.length === 0,
+            changes: mapping.changes,
+            problems: mapping.problems,
+          });
+        }
+        if (page.length < LIST_LIMITS.max) return entries;
+        afterPipId = page[page.length - 1]?.pipId;
+      }
+    },
+
+    async migrate(pipId, input, rawOptions) {
+      const options = parseOrThrow(
+        z
+          .object({
+            actor: actorSchema,
+            expectedVersion: z.number().int().nonnegative().optional(),
+          })
+          .strict(),
+        rawOptions,
+        'migration options',
+      );
+      const { toVersion } = parseOrThrow(
+        z.object({ toVersion: z.number().int().positive() }).strict(),
+        input,
+        'migration',
+      );
+      const { actor } = options;
+      requireMigrator(actor, true);
+      const record = await store.load(pipId);
+      if (!record) throw new PipNotFoundError(pipId);
+      if (options.expectedVersion !== undefined && record.version !== options.expectedVersion) {
+        throw new VersionConflictError(pipId, options.expectedVersion, record.version);
+      }
+      const from = policyOf(record.policyId, record.policyVersion);
+      const to = policyOf(record.policyId, toVersion);
+      const now = clock.now().toISOString();
+      const refuse = (issues: PipkitIssue[]): never => {
+        throw new CommandRefusedError(
+          `migrate refused: ${issues.map((entry) => entry.message).join(' ')}`,
+          issues,
+        );
+      };
+      if (isFinalState(record.state)) {
+        refuse([{ code: 'PIP_CLOSED', path: [], message: `The PIP is ${record.state}.` }]);
+      }
+      if (to.version === from.version) {
+        refuse([
+          {
+            code: 'SAME_POLICY_VERSION',
+            path: ['toVersion'],
+            message: `The PIP already runs on version ${to.version}.`,
+          },
+        ]);
+      }
+      const schedule = scheduleFor(to, record.context.employee);
+      const mapping = mapToPolicy(record.state, record.context, to, schedule, now);
+      if (mapping.problems.length > 0) refuse(mapping.problems);
+      const event: PipEvent = {
+        type: 'POLICY_MIGRATED',
+        at: now,
+        actor,
+        from: { id: from.id, version: from.version },
+        to: { id: to.id, version: to.version },
+        ...(mapping.plan && record.context.plan ? { plan: mapping.plan } : {}),
+        ...(mapping.set.length > 0 || mapping.clear.length > 0
+          ? { deadlines: { set: mapping.set, clear: mapping.clear } }
+          : {}),
+      };
+      const events = withReminders([event], record.context, to.document, schedule.calendar, now);
+      const next = applyEvents(restoreSnapshot(record.state, record.context), events);
+      if (!next) {
+        return refuse([
+          {
+            code: 'NOT_ALLOWED_IN_STATE',
+            path: [],
+            message: `A PIP in ${record.state} cannot be migrated.`,
+          },
+        ]);
+      }
+      const {
+        pipId: _id,
+        state: _s,
+        context: _c,
+        version: _v,
+        lastHash: _h,
+        updatedAt: _u,
+        policyVersion: _p,
+        ...rest
+      } = record;
+      const commit = buildCommit(
+        record,
+        { pipId, ...rest, policyVersion: to.version },
+        events,
+        next,
+        now,
+      );
+      await store.commit(commit);
+      records.remember(commit.record);
+      return { pip: commit.record, events: commit.events, replayed: false };
+    },
+
     async tick(at, tickOptions = {}) {
       const now = toIso(at ?? clock.now());
       const limit = tickOptions.limit ?? 500;
@@ -770,31 +1119,47 @@ export function createEngine(options: EngineOptions): Engine {
       const seen = new Set<string>();
       // Firing a deadline can schedule another that is already due (a long-idle engine catching
       // up), so sweep until nothing due is left.
+      // Timers this tick already handled but that are still pending (a refused fire) come back
+      // at the head of each read; `extra` asks for that many more rows, so a read costs
+      // `limit` plus what is still in the way, not everything swept so far.
+      let extra = 0;
       for (;;) {
+        const size = limit + extra;
         const batch = store.claimDueTimers
-          ? await store.claimDueTimers(now, limit + seen.size, { owner: sweeper, leaseMs })
-          : await store.dueTimers(now, limit + seen.size);
+          ? await store.claimDueTimers(now, size, { owner: sweeper, leaseMs })
+          : await store.dueTimers(now, size);
         const due = batch.filter((timer) => !seen.has(`${timer.timerId}@${timer.dueAt}`));
-        if (due.length === 0) break;
+        if (due.length === 0) {
+          if (batch.length < size) break;
+          // A full read of timers already handled: look further.
+          extra = extra * 2 + limit;
+          continue;
+        }
+        extra = batch.length - due.length;
         // One deadline per PIP per round: firing it may schedule an earlier one (the next check-in)
         // that must fire before that PIP's later deadlines, so they are re-read next round.
         const touched = new Set<string>();
+        const round: TimerRow[] = [];
         for (const timer of due.slice(0, limit)) {
           if (touched.has(timer.pipId)) continue;
           touched.add(timer.pipId);
           seen.add(`${timer.timerId}@${timer.dueAt}`);
-          const command: Command = {
-            type: 'DEADLINE_REACHED',
-            deadlineId: timer.deadlineId,
-            dueAt: timer.dueAt,
-          };
+          round.push(timer);
+        }
+        // With a store that commits many requests in one transaction (one disk flush), the
+        // round's fires are decided first and committed together. Any fire the batch does not
+        // settle (a refusal, a race, a fire already recorded) takes the one-by-one path below,
+        // which decides it again from the store and reports it exactly as before.
+        const alone = store.commitMany ? await fireTogether(round, now, fired) : round;
+        for (const timer of alone) {
+          const command = fireCommand(timer);
           try {
             const result = await dispatchAt(
               timer.pipId,
               command,
               {
                 actor: SYSTEM_ACTOR,
-                idempotencyKey: `timer:${timer.timerId}@${timer.dueAt}`,
+                idempotencyKey: fireKey(timer),
                 retries: 5,
               },
               now,
@@ -810,6 +1175,33 @@ export function createEngine(options: EngineOptions): Engine {
         }
       }
       return { now, fired, skipped };
+    },
+  };
+}
+
+/**
+ * The envelopes an engine wrote last, newest kept: a bounded map in least-recently-used order.
+ * Only `dispatch` reads it, and only as a guess that the store's version guard checks.
+ */
+function recentRecords(capacity: number) {
+  const entries = new Map<string, PipRecord>();
+  return {
+    get(pipId: string): PipRecord | undefined {
+      const record = entries.get(pipId);
+      if (record) {
+        entries.delete(pipId);
+        entries.set(pipId, record);
+      }
+      return record;
+    },
+    remember(record: PipRecord): void {
+      if (capacity <= 0) return;
+      entries.delete(record.pipId);
+      entries.set(record.pipId, record);
+      if (entries.size > capacity) entries.delete(entries.keys().next().value as string);
+    },
+    forget(pipId: string): void {
+      entries.delete(pipId);
     },
   };
 }

@@ -26,6 +26,54 @@ export interface DecisionInput {
   readonly now: string;
   /** When the PIP last changed: retroactive facts may not predate it. */
   readonly lastChangedAt: string;
+  /**
+   * The employee's other plans that reached them (issued), read from the store by the engine when
+   * the policy limits plans across time (`plans.maxWithin`) and the command issues this one.
+   */
+  readonly priorPlans?: readonly PriorPlan[];
+}
+
+/** Another plan of the same employee, as the across-plans limit counts it. @internal */
+export interface PriorPlan {
+  readonly pipId: string;
+  /** When it reached the employee (issued or approved), UTC ISO. */
+  readonly issuedAt: string;
+}
+
+/** Commands that give the plan to the employee: the across-plans limit is checked again then. */
+export const PLAN_LIMIT_COMMANDS: ReadonlySet<string> = new Set([
+  'SUBMIT_FOR_APPROVAL',
+  'APPROVE',
+  'ISSUE',
+]);
+
+/**
+ * Every issue the policy's across-plans limit (`plans.maxWithin`) raises against giving one more
+ * plan today: a prior plan counts while today is within `period` of the day it was issued. Pure.
+ * @internal
+ */
+export function planLimitIssues(
+  policy: Policy,
+  schedule: Schedule,
+  priorPlans: readonly PriorPlan[],
+  now: string,
+): PipkitIssue[] {
+  const limit = policy.document.plans.maxWithin;
+  if (!limit) return [];
+  const today = schedule.day(now);
+  const counted = priorPlans.filter((plan) => {
+    const issued = schedule.day(plan.issuedAt);
+    const last = schedule.dayOfDate(schedule.after('limit', 'review', issued, limit.period).date);
+    return issued <= today && today <= last;
+  });
+  if (counted.length < limit.count) return [];
+  return [
+    issue(
+      'PLAN_LIMIT_REACHED',
+      `The policy allows at most ${limit.count} plan(s) within its period; this employee already had ${counted.length} (${counted.map((plan) => plan.pipId).join(', ')}).`,
+      ['plans', 'maxWithin'],
+    ),
+  ];
 }
 
 /** The events a command would produce, or every reason it cannot. @internal */
@@ -193,7 +241,9 @@ function acknowledgementEvent(
   // The period starts at the first acknowledgement only; a re-acknowledgement never restarts it.
   const startsNow =
     input.policy.document.plan.startsOn === 'acknowledgement' && input.context.plan === undefined;
-  const plan = startsNow ? input.schedule.planFrom(input.now) : undefined;
+  const plan = startsNow
+    ? input.schedule.planFrom(input.now, input.context.planDuration)
+    : undefined;
   const deadlines: DeadlineChanges = {
     clear: ['acknowledgement'],
     set: plan ? startPlan(input, plan) : [],
@@ -217,7 +267,7 @@ function acknowledgementEvent(
 function issueEvent(input: DecisionInput, type: 'ISSUED' | 'APPROVED'): PipEvent {
   const { schedule } = input;
   const startsNow = input.policy.document.plan.startsOn === 'issue';
-  const plan = startsNow ? schedule.planFrom(input.now) : undefined;
+  const plan = startsNow ? schedule.planFrom(input.now, input.context.planDuration) : undefined;
   const set = [
     schedule.after(
       'acknowledgement',
@@ -280,7 +330,14 @@ function deadlineReached(input: DecisionInput, command: CommandOf<'DEADLINE_REAC
     case 'checkIn': {
       const number = Number(deadline.id.split(':')[1]);
       const plan = context.plan as PlanDates;
-      const set = schedule.nextCheckIn(context, plan, number + 1);
+      // A rolling cadence counts the next check-in from the one just missed once one was held:
+      // counted from the last held one it would fall on the missed day again, and again.
+      const rollingFrom =
+        input.policy.document.checkIns.anchor === 'lastCheckIn' &&
+        context.checkIns.lastHeldAt !== undefined
+          ? (deadline.scheduledAt ?? deadline.dueAt)
+          : undefined;
+      const set = schedule.nextCheckIn(context, plan, number + 1, rollingFrom);
       return {
         events: [
           { ...base(input, 'CHECK_IN_MISSED', { clear: [deadline.id], set }), number },
@@ -330,6 +387,19 @@ function deadlineReached(input: DecisionInput, command: CommandOf<'DEADLINE_REAC
         ],
         issues: [],
       };
+    case 'obligation': {
+      const obligationId = deadline.id.slice('obligation:'.length);
+      const overdue = Object.values(context.obligations ?? {}).filter(
+        (entry) => entry.status === 'overdue',
+      ).length;
+      return {
+        events: [
+          { ...base(input, 'OBLIGATION_OVERDUE', clear), obligationId },
+          ...escalations(input, 'obligationOverdue', overdue + 1),
+        ],
+        issues: [],
+      };
+    }
     case 'pauseEnd': {
       // The planned end of the leave: the plan resumes as of that instant, not the sweep's.
       const resumed = resumeEvent(input, deadline.dueAt);
@@ -502,6 +572,7 @@ export function decide(input: DecisionInput): Decision {
         issues.push(
           issue('NO_DOCUMENTS', 'ATTACH_DOCUMENT needs at least one document.', ['documents']),
         );
+      issues.push(...rebuttalIssues(input, attached));
       break;
     case 'SUBMIT_FOR_APPROVAL':
       if (!doc.approval.required) {
@@ -510,9 +581,11 @@ export function decide(input: DecisionInput): Decision {
         );
       }
       issues.push(...goalIssues(context.goals, policy));
+      issues.push(...planLimitIssues(policy, schedule, input.priorPlans ?? [], input.now));
       events.push(base(input, 'SUBMITTED_FOR_APPROVAL'));
       break;
     case 'APPROVE':
+      issues.push(...planLimitIssues(policy, schedule, input.priorPlans ?? [], input.now));
       events.push(issueEvent(input, 'APPROVED'));
       break;
     case 'REJECT':
@@ -528,6 +601,7 @@ export function decide(input: DecisionInput): Decision {
         );
       }
       issues.push(...goalIssues(context.goals, policy));
+      issues.push(...planLimitIssues(policy, schedule, input.priorPlans ?? [], input.now));
       events.push(issueEvent(input, 'ISSUED'));
       break;
     case 'ACKNOWLEDGE':
@@ -686,9 +760,20 @@ export function decide(input: DecisionInput): Decision {
       const hasCheckIn = Object.values(context.deadlines).some(
         (deadline) => deadline.kind === 'checkIn',
       );
+      // An extension may oblige the employer to tell someone (a union) within a set time.
+      const obligationId = `extensionNotice${context.extensions.count + 1}`;
+      const obligation = limits.notify
+        ? schedule.after(
+            `obligation:${obligationId}`,
+            'obligation',
+            schedule.day(input.now),
+            limits.notify.within,
+          )
+        : undefined;
       const set = [
         schedule.planEnd(extended),
         ...(hasCheckIn ? [] : schedule.nextCheckIn(context, extended, context.checkIns.next)),
+        ...(obligation ? [obligation] : []),
       ];
       events.push({
         ...base(input, 'EXTENDED', { set }),
@@ -696,7 +781,92 @@ export function decide(input: DecisionInput): Decision {
         unit: limits.unit,
         reason: command.reason,
         plan: extended,
+        ...(obligation && limits.notify
+          ? {
+              obligation: {
+                id: obligationId,
+                recipients: limits.notify.recipients,
+                date: obligation.date,
+              },
+            }
+          : {}),
       });
+      break;
+    }
+    case 'FULFIL_OBLIGATION': {
+      const obligation = context.obligations?.[command.obligationId];
+      if (!obligation) {
+        issues.push(
+          issue('NO_SUCH_OBLIGATION', `No obligation "${command.obligationId}" on this plan.`, [
+            'obligationId',
+          ]),
+        );
+      } else if (obligation.status === 'met') {
+        issues.push(
+          issue('OBLIGATION_ALREADY_MET', `Obligation "${command.obligationId}" is already met.`, [
+            'obligationId',
+          ]),
+        );
+      }
+      const deadlineId = `obligation:${command.obligationId}`;
+      events.push({
+        ...base(input, 'OBLIGATION_FULFILLED', {
+          clear: deadlineId in context.deadlines ? [deadlineId] : [],
+        }),
+        obligationId: command.obligationId,
+      });
+      break;
+    }
+    case 'EXTEND_NOTICE': {
+      const rule = doc.termination.noticeExtension;
+      const termination = context.termination;
+      if (!rule) {
+        issues.push(
+          issue('NOTICE_EXTENSION_NOT_ALLOWED', 'This policy does not extend the notice period.'),
+        );
+      }
+      const before = context.noticeExtensions?.total ?? 0;
+      if (
+        rule &&
+        before + command.amount > rule.maxDays &&
+        !rule.reasons.includes(command.reason)
+      ) {
+        issues.push(
+          issue(
+            'NOTICE_EXTENSION_REASON_REQUIRED',
+            `Beyond ${rule.maxDays} day(s) in all (${before} granted), the notice may be extended only for: ${rule.reasons.join(', ') || 'no reason'}.`,
+            ['reason'],
+          ),
+        );
+      }
+      if (!termination) break;
+      const noticeEnd = schedule.dayOfDate(termination.noticeEndDate) + command.amount;
+      const noticeEndDate = schedule.after('notice', 'decision', noticeEnd, {
+        amount: 0,
+        unit: 'calendarDays',
+        counting: 'dayAfter',
+        rollForward: 'none',
+        endOfDay: true,
+      });
+      const decisionDue = doc.termination.decisionDue
+        ? [schedule.after('decision', 'decision', noticeEnd, doc.termination.decisionDue)]
+        : [];
+      events.push({
+        ...base(input, 'NOTICE_EXTENDED', { set: decisionDue }),
+        amount: command.amount,
+        reason: command.reason,
+        noticeEndDate: noticeEndDate.date,
+      });
+      break;
+    }
+    case 'RECORD_RELAPSE': {
+      if (!('watch' in context.deadlines)) {
+        issues.push(issue('WATCH_WINDOW_CLOSED', 'The watch window after the pass is over.'));
+      }
+      const review = schedule.after('review', 'review', schedule.day(input.now), doc.review.due);
+      events.push(
+        base(input, 'RELAPSE_RECORDED', { clear: allDeadlineIds(context), set: [review] }),
+      );
       break;
     }
     case 'CONCLUDE_EARLY':
@@ -711,13 +881,20 @@ export function decide(input: DecisionInput): Decision {
       events.push(periodEnded(input, true));
       break;
     case 'PASS': {
-      const watch = doc.watchWindow
-        ? schedule.after('watch', 'watch', schedule.day(input.now), doc.watchWindow)
+      const watchFrom =
+        doc.watchWindowFrom === 'planStart' && context.plan
+          ? schedule.dayOfDate(context.plan.startDate)
+          : schedule.day(input.now);
+      const window = doc.watchWindow
+        ? schedule.after('watch', 'watch', watchFrom, doc.watchWindow)
         : undefined;
+      // A window counted from the plan's start may already be over when the plan passes.
+      const watch = window && window.dueAt > input.now ? window : undefined;
       events.push({
         ...base(input, 'PASSED', { clear: allDeadlineIds(context), set: watch ? [watch] : [] }),
         ...(watch ? { watchUntil: watch.dueAt } : {}),
         ...outcomeDates(input, input.now, false),
+        ...purgeDate(input, false),
       });
       break;
     }
@@ -768,6 +945,7 @@ export function decide(input: DecisionInput): Decision {
           effectiveAt ?? input.now,
           command.decision === 'remove' || command.decision === 'demote',
         ),
+        ...purgeDate(input, command.decision === 'remove' || command.decision === 'demote'),
       });
       break;
     }
@@ -788,6 +966,7 @@ export function decide(input: DecisionInput): Decision {
         ...base(input, 'CLOSED', { clear: allDeadlineIds(context) }),
         reason: command.reason,
         ...outcomeDates(input, input.now, false),
+        ...purgeDate(input, false),
       });
       break;
     case 'DEADLINE_REACHED': {
@@ -819,6 +998,38 @@ function outcomeDates(input: DecisionInput, from: string, appealable: boolean): 
     ...(appeal ? { appealUntil: { date: appeal.date, dueAt: appeal.dueAt } } : {}),
     ...(retain ? { retainUntil: retain.date } : {}),
   };
+}
+
+/**
+ * The day notations must be removed (policy `recordPurge`), never for a removal or demotion:
+ * counted from the notice of proposed action (`proposal`, skipped when none was given) or from
+ * the outcome.
+ */
+function purgeDate(input: DecisionInput, removedOrDemoted: boolean): { purgeOn?: string } {
+  const rule = input.policy.document.recordPurge;
+  if (!rule || removedOrDemoted) return {};
+  const { schedule, context } = input;
+  const from =
+    rule.from === 'proposal' ? context.termination?.proposedAt : (input.now as string | undefined);
+  if (from === undefined) return {};
+  return { purgeOn: schedule.after('purge', 'decision', schedule.day(from), rule.after).date };
+}
+
+/** A rebuttal attached after the policy's rebuttal window (counted from the issue day) is refused. */
+function rebuttalIssues(input: DecisionInput, attached: readonly DocumentRef[]): PipkitIssue[] {
+  const window = input.policy.document.acknowledgement.rebuttalWindow;
+  const issuedAt = input.context.issuedAt;
+  if (!window || !issuedAt || !attached.some((document) => document.kind === 'rebuttal')) return [];
+  const { schedule } = input;
+  const last = schedule.after('rebuttal', 'acknowledgement', schedule.day(issuedAt), window);
+  if (input.now <= last.dueAt) return [];
+  return [
+    issue(
+      'REBUTTAL_WINDOW_CLOSED',
+      `A written rebuttal was due by ${last.date}; the window has closed.`,
+      ['documents', 'rebuttal'],
+    ),
+  ];
 }
 
 function laterOf(a: string, b: string): string {

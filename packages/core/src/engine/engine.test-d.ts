@@ -12,7 +12,9 @@ import {
   memoryStore,
   type PipEvent,
   type PipState,
+  type MigrationPlanEntry,
   type PolicyDocumentInput,
+  type PresetName,
 } from '../index.js';
 
 const engine = createEngine({ store: memoryStore(), policies: [defaultPolicy] });
@@ -50,6 +52,24 @@ describe('public types', () => {
     // @ts-expect-error: not a state
     const state: PipState = 'fired';
     void state;
+  });
+
+  it('types the preset registry, the migration report and the new commands', () => {
+    expectTypeOf<PresetName>().toEqualTypeOf<
+      | 'default'
+      | 'usFederal432'
+      | 'ukAcasCapability'
+      | 'universityStaff'
+      | 'startupHandbook'
+      | 'unionAgreement'
+    >();
+    expectTypeOf(
+      engine.planMigration({ policyId: 'p', fromVersion: 1, toVersion: 2 }, { actor }),
+    ).toEqualTypeOf<Promise<MigrationPlanEntry[]>>();
+    expectTypeOf<CommandOf<'EXTEND_NOTICE'>['reason']>().toEqualTypeOf<string>();
+    expectTypeOf<CommandOf<'FULFIL_OBLIGATION'>['obligationId']>().toEqualTypeOf<string>();
+    // @ts-expect-error: a relapse carries no decision
+    void engine.dispatch('p', { type: 'RECORD_RELAPSE', decision: 'remove' }, { actor });
   });
 
   it('checks policy documents as written', () => {

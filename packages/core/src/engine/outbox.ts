@@ -58,6 +58,21 @@ export function outboxFor(
         break;
       case 'EXTENDED':
         notify('pip.extended', ['employee', 'manager', 'hr'], { endDate: event.plan.endDate });
+        // The obligation the extension creates (a union notice): the host delivers it, then
+        // records it met with FULFIL_OBLIGATION before its deadline.
+        if (event.obligation) {
+          notify('pip.extensionNotice', event.obligation.recipients, {
+            obligationId: event.obligation.id,
+            dueDate: event.obligation.date,
+            endDate: event.plan.endDate,
+          });
+        }
+        break;
+      case 'NOTICE_EXTENDED':
+        notify('pip.noticeExtended', ['employee', 'hr'], { noticeEndDate: event.noticeEndDate });
+        break;
+      case 'RELAPSE_RECORDED':
+        notify('pip.relapseRecorded', ['employee', 'manager', 'hr']);
         break;
       case 'TERMINATION_PROPOSED':
         notify('pip.terminationProposed', ['employee', 'hr'], {

@@ -30,10 +30,10 @@ export class Schedule {
     return civil(date);
   }
 
-  /** Plan dates for a period that starts at `startInstant`. */
-  planFrom(startInstant: string): PlanDates {
+  /** Plan dates for a period that starts at `startInstant` (of the policy's length, or `duration`). */
+  planFrom(startInstant: string, duration: Duration = this.policy.plan.duration): PlanDates {
     const startDay = this.day(startInstant);
-    const end = formatCivilDay(lastDayOf(startDay, this.policy.plan.duration, this.calendar));
+    const end = formatCivilDay(lastDayOf(startDay, duration, this.calendar));
     const start = formatCivilDay(startDay);
     return { startDate: start, endDate: end, originalEndDate: end, anchorDate: start };
   }

@@ -104,7 +104,48 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
           count: next.extensions.count + 1,
           total: next.extensions.total + event.amount,
         },
+        ...(event.obligation
+          ? {
+              obligations: {
+                ...next.obligations,
+                [event.obligation.id]: {
+                  recipients: event.obligation.recipients,
+                  date: event.obligation.date,
+                  status: 'pending',
+                },
+              },
+            }
+          : {}),
       };
+    case 'OBLIGATION_FULFILLED':
+    case 'OBLIGATION_OVERDUE': {
+      const obligation = next.obligations?.[event.obligationId];
+      if (!obligation) return next;
+      const updated =
+        event.type === 'OBLIGATION_FULFILLED'
+          ? { ...obligation, status: 'met' as const, metAt: event.at }
+          : { ...obligation, status: 'overdue' as const };
+      return { ...next, obligations: { ...next.obligations, [event.obligationId]: updated } };
+    }
+    case 'NOTICE_EXTENDED':
+      return {
+        ...next,
+        ...(next.termination
+          ? { termination: { ...next.termination, noticeEndDate: event.noticeEndDate } }
+          : {}),
+        noticeExtensions: {
+          count: (next.noticeExtensions?.count ?? 0) + 1,
+          total: (next.noticeExtensions?.total ?? 0) + event.amount,
+        },
+      };
+    case 'RELAPSE_RECORDED':
+      return {
+        ...next,
+        outcome: undefined,
+        relapses: [...(next.relapses ?? []), { at: event.at, by: event.actor.id }],
+      };
+    case 'POLICY_MIGRATED':
+      return { ...next, policy: event.to, ...(event.plan ? { plan: event.plan } : {}) };
     case 'TERMINATION_PROPOSED':
       return {
         ...next,
@@ -202,6 +243,7 @@ function outcomeDates(event: OutcomeDates): OutcomeDates {
   return {
     ...(event.appealUntil ? { appealUntil: event.appealUntil } : {}),
     ...(event.retainUntil ? { retainUntil: event.retainUntil } : {}),
+    ...(event.purgeOn ? { purgeOn: event.purgeOn } : {}),
   };
 }
 

@@ -104,6 +104,32 @@ const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly P
     { type: 'DECIDED', at, actor: { id: 'legal-1', role: 'legal' }, decision: 'retain' },
   ],
   CLOSED: [{ type: 'CLOSED', at, actor: hr, reason: 'withdrawn' }],
+  OBLIGATION_FULFILLED: [
+    { type: 'OBLIGATION_FULFILLED', at, actor: hr, obligationId: 'extensionNotice1' },
+  ],
+  OBLIGATION_OVERDUE: [
+    { type: 'OBLIGATION_OVERDUE', at, actor: hr, obligationId: 'extensionNotice1' },
+  ],
+  NOTICE_EXTENDED: [
+    {
+      type: 'NOTICE_EXTENDED',
+      at,
+      actor: hr,
+      amount: 30,
+      reason: 'agencyDiscretion',
+      noticeEndDate: '2026-06-15',
+    },
+  ],
+  RELAPSE_RECORDED: [{ type: 'RELAPSE_RECORDED', at, actor: hr }],
+  POLICY_MIGRATED: [
+    {
+      type: 'POLICY_MIGRATED',
+      at,
+      actor: hr,
+      from: { id: 'pipkit-default', version: 1 },
+      to: { id: 'pipkit-default', version: 2 },
+    },
+  ],
 };
 const ALL_EVENTS: readonly PipEvent[] = Object.values(EXAMPLES).flat();
 

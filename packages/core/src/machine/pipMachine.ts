@@ -39,8 +39,17 @@ const note = { actions: 'record' } as const;
 /** Moves to `target` and records the event. */
 const to = (target: string) => ({ target, actions: 'record' }) as const;
 
-/** What every running state accepts: documents, and reminders of its own deadlines. */
-const attach = { DOCUMENTS_ATTACHED: note, REMINDER_SENT: note } satisfies On;
+/**
+ * What every running state accepts: documents, reminders of its own deadlines, obligations met or
+ * overdue, and a recorded move to another policy version.
+ */
+const attach = {
+  DOCUMENTS_ATTACHED: note,
+  REMINDER_SENT: note,
+  OBLIGATION_FULFILLED: note,
+  OBLIGATION_OVERDUE: note,
+  POLICY_MIGRATED: note,
+} satisfies On;
 const closable = { CLOSED: to('#pip.closed') } satisfies On;
 /** An investigation hold is an overlay on any running state, never a state of its own. */
 const investigable = {
@@ -98,6 +107,7 @@ export const pipMachine = setup({
     createdAt: input.at,
     createdBy: input.actor.id,
     goals: input.goals,
+    ...(input.planDuration ? { planDuration: input.planDuration } : {}),
     documents: [],
     checkIns: { held: 0, missed: 0, next: 1 },
     extensions: { count: 0, total: 0 },
@@ -200,7 +210,9 @@ export const pipMachine = setup({
     passed: {
       initial: 'watching',
       states: {
-        watching: { on: { ...attach, WATCH_ENDED: to('completed') } },
+        watching: {
+          on: { ...attach, WATCH_ENDED: to('completed'), RELAPSE_RECORDED: to('#pip.review') },
+        },
         completed: { type: 'final' },
       },
     },
@@ -211,6 +223,7 @@ export const pipMachine = setup({
         REPLY_SUBMITTED: note,
         REPLY_WINDOW_CLOSED: note,
         DECISION_OVERDUE: note,
+        NOTICE_EXTENDED: note,
         ...investigable,
         DECIDED: [
           { guard: 'removes', target: 'terminated', actions: 'record' },

@@ -1,5 +1,6 @@
 import type { Actor } from '../policy/roles.js';
 import type { DocumentRef, Goal } from '../engine/commands.js';
+import type { Duration } from '../calendar/duration.js';
 
 /** What a deadline is for. Each kind has one meaning when it fires (see `docs/concepts.md`). */
 export type DeadlineKind =
@@ -12,7 +13,8 @@ export type DeadlineKind =
   | 'watch'
   | 'pauseEnd'
   | 'reminder'
-  | 'investigation';
+  | 'investigation'
+  | 'obligation';
 
 /** A pending deadline: data in the snapshot and a row in the store's timer index. */
 export interface Deadline {
@@ -46,6 +48,8 @@ export interface PipOutcome {
   readonly appealUntil?: { readonly date: string; readonly dueAt: string };
   /** The last day the records must be kept, when the policy sets a retention period. */
   readonly retainUntil?: string;
+  /** The day notations of unacceptable performance must be removed (policy `recordPurge`). */
+  readonly purgeOn?: string;
 }
 
 /** The employee on a plan: their id, IANA zone and, optionally, a registered working calendar. */
@@ -65,6 +69,8 @@ export interface PipContext {
   readonly createdAt: string;
   readonly createdBy: string;
   readonly goals: readonly Goal[];
+  /** The plan length chosen at open (policy `plan.durationChoices`); the policy's default otherwise. */
+  readonly planDuration?: Duration;
   readonly documents: readonly AttachedDocument[];
   /** Cleared (set to undefined) when approval is rejected. */
   readonly submittedBy?: string | undefined;
@@ -132,13 +138,32 @@ export interface PipContext {
   };
   /** Pending deadlines by id. */
   readonly deadlines: Readonly<Record<string, Deadline>>;
-  readonly outcome?: PipOutcome;
+  /** Cleared (set to undefined) when a relapse sends a passed plan back to review. */
+  readonly outcome?: PipOutcome | undefined;
+  /** Obligations the employer owes (a union notice after an extension), by id. */
+  readonly obligations?: Readonly<Record<string, Obligation>>;
+  /** Extensions of the notice of proposed action: how many, and calendar days in all. */
+  readonly noticeExtensions?: { readonly count: number; readonly total: number };
+  /** Relapses recorded during the watch window, oldest first (each sent the PIP back to review). */
+  readonly relapses?: readonly { readonly at: string; readonly by: string }[];
+}
+
+/** An employer obligation created by an event, such as telling the union about an extension. */
+export interface Obligation {
+  /** Who must be told. */
+  readonly recipients: readonly string[];
+  /** The last local day it may be met on. */
+  readonly date: string;
+  readonly status: 'pending' | 'overdue' | 'met';
+  /** When it was recorded met. */
+  readonly metAt?: string;
 }
 
 /** Dates an outcome event fixes: the appeal window's end and the retention period's end. */
 export interface OutcomeDates {
   readonly appealUntil?: { readonly date: string; readonly dueAt: string };
   readonly retainUntil?: string;
+  readonly purgeOn?: string;
 }
 
 /** Changes to the pending deadlines that an event carries. */
@@ -168,6 +193,8 @@ export type PipEvent =
       readonly managerId: string;
       readonly policy: { readonly id: string; readonly version: number };
       readonly goals: readonly Goal[];
+      /** The plan length chosen at open, when the policy offers a choice. */
+      readonly planDuration?: Duration;
     })
   | (PipEventBase<'PLAN_UPDATED'> & { readonly goals: readonly Goal[] })
   | (PipEventBase<'DOCUMENTS_ATTACHED'> & { readonly documents: readonly DocumentRef[] })
@@ -228,6 +255,25 @@ export type PipEvent =
       readonly unit: string;
       readonly reason: string;
       readonly plan: PlanDates;
+      /** The obligation the extension creates (policy `extensions.notify`), with its id. */
+      readonly obligation?: {
+        readonly id: string;
+        readonly recipients: readonly string[];
+        readonly date: string;
+      };
+    })
+  | (PipEventBase<'OBLIGATION_FULFILLED'> & { readonly obligationId: string })
+  | (PipEventBase<'OBLIGATION_OVERDUE'> & { readonly obligationId: string })
+  | (PipEventBase<'NOTICE_EXTENDED'> & {
+      readonly amount: number;
+      readonly reason: string;
+      readonly noticeEndDate: string;
+    })
+  | PipEventBase<'RELAPSE_RECORDED'>
+  | (PipEventBase<'POLICY_MIGRATED'> & {
+      readonly from: { readonly id: string; readonly version: number };
+      readonly to: { readonly id: string; readonly version: number };
+      readonly plan?: PlanDates;
     })
   | (PipEventBase<'PERIOD_ENDED'> & { readonly early: boolean })
   | PipEventBase<'REVIEW_OVERDUE'>

@@ -54,6 +54,9 @@ export const DEFAULT_PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>>
   SUBMIT_REPLY: ['employee'],
   DECIDE: ['hr'],
   CLOSE: ['hr'],
+  EXTEND_NOTICE: ['hr'],
+  FULFIL_OBLIGATION: ['manager', 'hr'],
+  RECORD_RELAPSE: ['manager', 'hr'],
   DEADLINE_REACHED: ['system'],
 };
 

@@ -64,6 +64,7 @@ export const defaultPolicyDocument = {
     DECIDE: ['decisionLetter'],
   },
   permissions: {},
+  recipients: ['hrDirector'],
 } as const satisfies PolicyDocumentInput;
 
 /** {@link defaultPolicyDocument}, validated and frozen. */

@@ -1,6 +1,7 @@
 import type { PipkitIssue } from '../errors/pipkitError.js';
 import { PolicyValidationError } from '../errors/pipkitError.js';
 import { fromZodIssues } from '../errors/zodIssues.js';
+import { policyContradictions } from './contradictions.js';
 import type { Command } from '../engine/commands.js';
 import type { PipState } from '../machine/pipMachine.js';
 import type { PipContext } from '../machine/types.js';
@@ -42,8 +43,11 @@ export interface Policy {
 }
 
 /**
- * Validates a policy document with zod, applies its defaults, attaches code rules and freezes the
- * result. Throws {@link PolicyValidationError} (`INVALID_POLICY`) listing every problem.
+ * Validates a policy document with zod, applies its defaults, checks that its fields do not
+ * contradict each other (a plan cap shorter than the plan, an escalation to a recipient nobody
+ * named, ...), attaches code rules and freezes the result. Throws {@link PolicyValidationError}
+ * (`INVALID_POLICY`) listing every problem with its path (`POLICY_CONTRADICTION` for the
+ * cross-field ones).
  *
  * @example
  * ```ts
@@ -63,6 +67,13 @@ export function definePolicy(
     throw new PolicyValidationError(
       `Invalid policy document: ${issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`,
       issues,
+    );
+  }
+  const contradictions = policyContradictions(parsed.data);
+  if (contradictions.length > 0) {
+    throw new PolicyValidationError(
+      `Contradictory policy document: ${contradictions.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+      contradictions,
     );
   }
   const rules = options.rules ?? [];

@@ -25,6 +25,7 @@ export const escalationTriggerSchema = z.enum([
   'reviewOverdue',
   'decisionOverdue',
   'investigationOverdue',
+  'obligationOverdue',
 ]);
 
 /**
@@ -55,6 +56,11 @@ export const policyDocumentSchema = z
     plan: z
       .object({
         duration: durationSchema,
+        /**
+         * Other lengths the person opening a plan may choose instead (`open({ planDuration })`), for
+         * handbooks that offer 30, 60 or 90 days. `duration` is the default and always allowed.
+         */
+        durationChoices: z.array(durationSchema).max(10).optional(),
         /** The clock starts when the plan is issued, or when the employee acknowledges (or refusal is witnessed). */
         startsOn: z.enum(['issue', 'acknowledgement']).default('acknowledgement'),
         minGoals: z.number().int().min(1).default(1),
@@ -108,6 +114,16 @@ export const policyDocumentSchema = z
         maxPlanLength: durationSchema.optional(),
         /** When set, an extension must give one of these reasons. */
         reasons: z.array(z.string().min(1)).optional(),
+        /**
+         * An obligation each extension creates: tell these recipients (for example `union`) within
+         * `within` of the extension. The engine writes an outbox message and an `obligation`
+         * deadline; `FULFIL_OBLIGATION` records it met, and the sweep escalates it
+         * (`obligationOverdue`) when it is not.
+         */
+        notify: z
+          .object({ recipients: z.array(z.string().min(1)).min(1), within: durationSchema })
+          .strict()
+          .optional(),
       })
       .strict()
       .refine((extensions) => extensions.maxEach <= extensions.maxTotal, {
@@ -128,6 +144,18 @@ export const policyDocumentSchema = z
         decisionDue: durationSchema.optional(),
         /** Roles that may decide; the proposer may never decide their own proposal. */
         deciderRoles: z.array(roleSchema).min(1).default(['hr']),
+        /**
+         * Extensions of the notice period (`EXTEND_NOTICE`, in calendar days): up to `maxDays` in
+         * all at the employer's discretion, beyond that only for one of `reasons` (5 CFR
+         * 432.105(a)(4)(i)(B): 30 days, then six listed reasons or prior OPM approval).
+         */
+        noticeExtension: z
+          .object({
+            maxDays: z.number().int().nonnegative(),
+            reasons: z.array(z.string().min(1)).default([]),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     /**
@@ -151,6 +179,43 @@ export const policyDocumentSchema = z
     retention: durationSchema.optional(),
     /** After a pass, a watch window during which relapse may be acted on (GitLab: 6 months). */
     watchWindow: durationSchema.optional(),
+    /**
+     * Where the watch window is counted from: the pass (GitLab: 6 months after the PIP ends) or
+     * the first day of the plan (5 CFR 432.105(a)(2): 1 year from the beginning of the
+     * opportunity period; a UK warning's life counts from its issue day).
+     */
+    watchWindowFrom: z.enum(['pass', 'planStart']).default('pass'),
+    /**
+     * When notations of unacceptable performance must be removed, recorded in the outcome as
+     * `purgeOn`: `after` counted from the notice of proposed action (`proposal`; 5 USC 4303(d): 1 year
+     * from the advance notice, when the employee is neither removed nor demoted) or from the
+     * outcome. Never set for a removal or a demotion.
+     */
+    recordPurge: z
+      .object({ after: durationSchema, from: z.enum(['proposal', 'outcome']) })
+      .strict()
+      .optional(),
+    /**
+     * Limits across all plans of one employee, checked when a plan is opened and again when it is
+     * issued: at most `count` plans issued within `period` (Wyoming: no third plan within a year).
+     */
+    plans: z
+      .object({
+        maxWithin: z
+          .object({ count: z.number().int().positive(), period: durationSchema })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
+    /**
+     * Notification recipients besides the built-in roles (`employee`, `manager`, `seniorManager`,
+     * `hr`, `legal`): groups the host routes, such as `hrDirector` or `union`. Reminders,
+     * escalations and obligations may only notify roles and these.
+     */
+    recipients: z
+      .array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'Recipients are camelCase words'))
+      .default([]),
     /**
      * Reminders before a deadline. `{ hours: 48 }` is 48 hours of absolute time before it;
      * `{ calendarDays: 2 }` is the same local wall-clock time two calendar days earlier. They differ

@@ -1,0 +1,482 @@
+/**
+ * Properties over the presets and over random policies built within the schema:
+ * `explain` and `dispatch` always agree, and nothing but a typed PipkitError ever escapes the
+ * engine, whatever the policy and the commands.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type Actor,
+  allowedRoles,
+  type Command,
+  type CommandType,
+  definePolicy,
+  type Duration,
+  PipkitError,
+  type Policy,
+  type PolicyDocumentInput,
+  type PipContext,
+  type PipState,
+  presets,
+} from '../../index.js';
+import {
+  doc,
+  employee,
+  hr,
+  hr2,
+  legal,
+  manager,
+  presetHarness,
+  senior,
+} from './__fixtures__/presetHarness.js';
+
+const ACTORS: readonly Actor[] = [hr, hr2, manager, employee, senior, legal];
+
+/** One step of a run: a command from someone, or time passing and the sweep running. */
+type Step =
+  | {
+      readonly kind: 'command';
+      readonly type: CommandType;
+      readonly actor: number;
+      readonly variant: number;
+      readonly withDocuments: boolean;
+      readonly forward: boolean;
+    }
+  | { readonly kind: 'advance'; readonly days: number; readonly hours: number };
+
+const SENT: readonly CommandType[] = [
+  'UPDATE_PLAN',
+  'ATTACH_DOCUMENT',
+  'SUBMIT_FOR_APPROVAL',
+  'APPROVE',
+  'REJECT',
+  'ISSUE',
+  'ACKNOWLEDGE',
+  'RECORD_REFUSAL',
+  'RECORD_CHECK_IN',
+  'PAUSE',
+  'RESUME',
+  'START_AMENDMENT',
+  'START_INVESTIGATION',
+  'CLOSE_INVESTIGATION',
+  'EXTEND',
+  'EXTEND_NOTICE',
+  'FULFIL_OBLIGATION',
+  'RECORD_RELAPSE',
+  'CONCLUDE_EARLY',
+  'PASS',
+  'PROPOSE_TERMINATION',
+  'SUBMIT_REPLY',
+  'DECIDE',
+  'CLOSE',
+];
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('command' as const),
+      type: fc.constantFrom(...SENT),
+      actor: fc.nat({ max: ACTORS.length - 1 }),
+      variant: fc.nat({ max: 5 }),
+      withDocuments: fc.boolean(),
+      forward: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('advance' as const),
+      days: fc.integer({ min: 0, max: 40 }),
+      hours: fc.integer({ min: 1, max: 23 }),
+    }),
+  },
+);
+
+function commandFor(step: Extract<Step, { kind: 'command' }>, policy: Policy): Command {
+  const required = step.withDocuments ? (policy.document.requiredDocuments[step.type] ?? []) : [];
+  const kinds = [
+    ...required,
+    ...(step.type === 'ISSUE' || step.type === 'SUBMIT_FOR_APPROVAL' ? ['planDocument'] : []),
+  ];
+  const documents = [...new Set(kinds)].map((kind) => doc(kind));
+  const withDocs = documents.length > 0 ? { documents } : {};
+  const v = step.variant;
+  const reasons = policy.document.extensions.reasons ?? ['leave'];
+  const payload: Partial<Record<CommandType, object>> = {
+    UPDATE_PLAN: {
+      goals: [{ id: 'g1', description: 'Ship', ...(v % 2 ? { measure: 'weekly' } : {}) }],
+    },
+    ATTACH_DOCUMENT: { documents: [doc(v % 2 ? 'rebuttal' : 'note', v)] },
+    REJECT: { reasonCode: 'unclear' },
+    ACKNOWLEDGE: { documentSha256: doc('planDocument').sha256 },
+    RECORD_REFUSAL: {
+      documentSha256: doc('planDocument').sha256,
+      witnessId: v % 3 ? 'witness-1' : 'emp-1',
+    },
+    RECORD_CHECK_IN: { assessment: (['onTrack', 'mixed', 'offTrack'] as const)[v % 3] },
+    PAUSE: { category: 'medicalLeave', hostRef: 'case-1' },
+    START_INVESTIGATION: { hostRef: 'inv-1' },
+    CLOSE_INVESTIGATION: { finding: v % 2 ? 'misconduct' : 'noCase' },
+    EXTEND: {
+      amount: [1, 7, 14, 30, 90, 200][v] ?? 7,
+      reason: reasons[v % reasons.length] ?? 'leave',
+    },
+    EXTEND_NOTICE: {
+      amount: [5, 10, 30, 31][v % 4] ?? 5,
+      reason: v % 2 ? 'reasonableAccommodation' : 'workload',
+    },
+    FULFIL_OBLIGATION: { obligationId: `extensionNotice${(v % 2) + 1}` },
+    DECIDE: { decision: (['remove', 'retain', 'demote', 'reassign'] as const)[v % 4] },
+    CLOSE: { reason: (['withdrawn', 'resigned', 'misconduct'] as const)[v % 3] },
+  };
+  const specific = payload[step.type] ?? {};
+  return { type: step.type, ...withDocs, ...specific } as Command;
+}
+
+/** A command that moves a PIP on from its state (a generator bias, so runs reach deep states). */
+function forwardType(state: PipState, policy: Policy, variant: number): CommandType {
+  const pick = (types: readonly CommandType[]): CommandType =>
+    types[variant % types.length] as CommandType;
+  switch (state) {
+    case 'draft':
+      return policy.document.approval.required ? 'SUBMIT_FOR_APPROVAL' : 'ISSUE';
+    case 'pendingApproval':
+      return 'APPROVE';
+    case 'opened':
+      return pick(['ACKNOWLEDGE', 'RECORD_REFUSAL', 'RECORD_CHECK_IN']);
+    case 'active':
+    case 'extended':
+      return pick(['RECORD_CHECK_IN', 'EXTEND', 'CONCLUDE_EARLY', 'FULFIL_OBLIGATION', 'PAUSE']);
+    case 'paused':
+      return 'RESUME';
+    case 'review':
+      return pick(['PROPOSE_TERMINATION', 'PASS']);
+    case 'passed.watching':
+      return 'RECORD_RELAPSE';
+    case 'terminationProposed':
+      return pick(['SUBMIT_REPLY', 'EXTEND_NOTICE', 'DECIDE', 'DECIDE']);
+    default:
+      return pick(['CLOSE', 'ATTACH_DOCUMENT']);
+  }
+}
+
+/** Someone the policy lets send the command, other than a proposer or submitter deciding their own. */
+function rightActor(type: CommandType, policy: Policy, context: PipContext, index: number): Actor {
+  const roles = allowedRoles(policy.document, type);
+  const fit = ACTORS.filter(
+    (actor) =>
+      roles.includes(actor.role) &&
+      actor.id !== context.submittedBy &&
+      actor.id !== context.termination?.proposedBy,
+  );
+  return fit[index % Math.max(fit.length, 1)] ?? hr;
+}
+
+function expectTyped(error: unknown): asserts error is PipkitError {
+  if (!(error instanceof PipkitError)) throw error;
+  expect(error.issues.length).toBeGreaterThan(0);
+}
+
+/** Runs the steps on one PIP under `policy`; checks explain against dispatch at every command. */
+async function run(policy: Policy, steps: readonly Step[]): Promise<number> {
+  let accepted = 0;
+  const h = presetHarness([policy], {
+    start: '2026-03-02T15:00:00Z',
+    timeZone: 'America/New_York',
+  });
+  let pipId: string;
+  try {
+    pipId = (await h.open()).pipId;
+  } catch (error) {
+    expectTyped(error);
+    return 0;
+  }
+  for (const step of steps) {
+    if (step.kind === 'advance') {
+      h.clock.advance({ days: step.days, hours: step.hours });
+      try {
+        await h.engine.tick();
+      } catch (error) {
+        expectTyped(error);
+      }
+      continue;
+    }
+    const record = await h.load(pipId);
+    const type = step.forward ? forwardType(record.state, policy, step.variant) : step.type;
+    const actor = step.forward
+      ? rightActor(type, policy, record.context, step.actor)
+      : (ACTORS[step.actor] as Actor);
+    const command = commandFor({ ...step, type }, policy);
+    let explained;
+    try {
+      explained = await h.engine.explain(pipId, command, actor);
+    } catch (error) {
+      // Only input the schema refuses may fail to explain; dispatch must refuse it the same way.
+      expectTyped(error);
+      const again = await h.engine.dispatch(pipId, command, { actor }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expectTyped(again);
+      expect(again.code).toBe(error.code);
+      continue;
+    }
+    const before = await h.load(pipId);
+    try {
+      const result = await h.engine.dispatch(pipId, command, { actor });
+      expect(
+        explained.accepted,
+        `${command.type} by ${actor.id}: ${JSON.stringify(explained.issues)}`,
+      ).toBe(true);
+      expect(result.events.map((stored) => stored.event.type)).toEqual(explained.events);
+      expect(result.pip.state).toBe(explained.nextState);
+      accepted += 1;
+    } catch (error) {
+      expectTyped(error);
+      expect(
+        explained.accepted,
+        `${command.type} by ${actor.id} was refused: ${error.message}`,
+      ).toBe(false);
+      const explainedCodes = explained.issues.map((issue) => issue.code);
+      for (const issue of error.issues) expect(explainedCodes).toContain(issue.code);
+      expect(await h.load(pipId)).toEqual(before);
+    }
+  }
+  const verification = await h.engine.verify(pipId, { actor: hr });
+  expect(verification.ok).toBe(true);
+  return accepted;
+}
+
+describe('properties of the presets', () => {
+  it('explain and dispatch always agree, and every refusal is a typed PipkitError', async () => {
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...Object.values(presets)),
+        fc.array(stepArb, { minLength: 1, maxLength: 30 }),
+        async (policy, steps) => {
+          accepted += await run(policy, steps);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // Both sides of the agreement are exercised: commands are accepted as well as refused.
+    expect(accepted).toBeGreaterThan(60);
+  });
+});
+
+const UNITS = ['calendarDays', 'businessDays', 'weeks', 'months'] as const;
+const durationArb = (max: number): fc.Arbitrary<Duration> =>
+  fc.record({
+    amount: fc.integer({ min: 1, max }),
+    unit: fc.constantFrom(...UNITS),
+    counting: fc.constantFrom('inclusiveStart' as const, 'dayAfter' as const),
+    rollForward: fc.constantFrom(
+      'none' as const,
+      'nextBusinessDay' as const,
+      'previousBusinessDay' as const,
+    ),
+    endOfDay: fc.constant(true as const),
+  });
+const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+const ROLES = ['employee', 'manager', 'seniorManager', 'hr', 'legal', 'system'] as const;
+// Mostly valid choices, with a few that definePolicy must refuse (a self-judging role, an
+// unknown recipient), so both paths are exercised.
+const rolesArb = fc.oneof(
+  {
+    weight: 9,
+    arbitrary: fc.subarray(['manager', 'seniorManager', 'hr', 'legal'] as const, { minLength: 1 }),
+  },
+  { weight: 1, arbitrary: fc.subarray([...ROLES], { minLength: 1 }) },
+);
+const recipientArb = fc.oneof(
+  { weight: 19, arbitrary: fc.constantFrom('hr', 'manager', 'union', 'hrDirector') },
+  { weight: 1, arbitrary: fc.constant('nobody') },
+);
+
+/** A policy document within the schema's shapes (not always valid: definePolicy may refuse it). */
+const policyDocumentArb = fc.record({
+  id: fc.constant('random-policy'),
+  version: fc.constant(1),
+  name: fc.constant('Random policy'),
+  calendar: fc.record({
+    weekend: fc.subarray([1, 2, 3, 4, 5, 6, 7] as const, { maxLength: 6 }),
+    holidays: fc.subarray(['2026-03-02', '2026-03-16', '2026-04-03', '2026-05-25', '2026-12-25']),
+  }),
+  plan: fc.record({
+    duration: durationArb(60),
+    startsOn: fc.constantFrom('issue' as const, 'acknowledgement' as const),
+    minGoals: fc.integer({ min: 1, max: 2 }),
+    requireMeasurableGoals: fc.boolean(),
+    allowEarlyConclusion: fc.boolean(),
+  }),
+  approval: fc.record({ required: fc.boolean(), approverRoles: rolesArb }),
+  acknowledgement: fc.record({
+    mode: fc.constantFrom('required' as const, 'refusalWithWitness' as const),
+    due: durationArb(10),
+    rebuttalWindow: optional(durationArb(20)),
+  }),
+  checkIns: fc.record({
+    every: fc.record({
+      amount: fc.integer({ min: 1, max: 30 }),
+      unit: fc.constantFrom('days' as const, 'weeks' as const),
+    }),
+    at: fc.constantFrom('00:00', '09:30', '23:59'),
+    anchor: fc.constantFrom('planStart' as const, 'lastCheckIn' as const),
+    onNonBusinessDay: fc.constantFrom('previousBusinessDay' as const, 'keep' as const),
+  }),
+  extensions: fc
+    .record({
+      maxCount: fc.integer({ min: 0, max: 3 }),
+      unit: fc.constantFrom('calendarDays' as const, 'businessDays' as const, 'weeks' as const),
+      maxEach: fc.integer({ min: 1, max: 30 }),
+      maxTotal: fc.integer({ min: 1, max: 60 }),
+      maxPlanLength: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: durationArb(120) },
+      ),
+      reasons: optional(fc.constant(['leave'])),
+      notify: optional(
+        fc.record({
+          recipients: fc.array(recipientArb, { minLength: 1, maxLength: 2 }),
+          within: durationArb(10),
+        }),
+      ),
+    })
+    .map((extensions) => ({
+      ...extensions,
+      maxTotal: Math.max(extensions.maxTotal, extensions.maxEach),
+    })),
+  review: fc.record({ due: durationArb(15) }),
+  termination: fc.record({
+    noticePeriod: durationArb(40),
+    replyWindow: durationArb(30),
+    decisionDue: optional(durationArb(30)),
+    deciderRoles: rolesArb,
+    noticeExtension: optional(
+      fc.record({
+        maxDays: fc.integer({ min: 0, max: 30 }),
+        reasons: fc.constant(['reasonableAccommodation']),
+      }),
+    ),
+  }),
+  investigation: fc.record({ stopsClock: fc.boolean(), due: optional(durationArb(10)) }),
+  appealWindow: optional(durationArb(30)),
+  retention: optional(durationArb(24)),
+  watchWindow: optional(durationArb(12)),
+  watchWindowFrom: fc.constantFrom('pass' as const, 'planStart' as const),
+  recordPurge: optional(
+    fc.record({
+      after: durationArb(12),
+      from: fc.constantFrom('proposal' as const, 'outcome' as const),
+    }),
+  ),
+  plans: fc.record({
+    maxWithin: optional(
+      fc.record({ count: fc.integer({ min: 1, max: 2 }), period: durationArb(12) }),
+    ),
+  }),
+  recipients: fc.constant(['union', 'hrDirector']),
+  reminders: fc.array(
+    fc.record({
+      before: fc.constantFrom(
+        'acknowledgement' as const,
+        'checkIn' as const,
+        'planEnd' as const,
+        'review' as const,
+        'reply' as const,
+        'decision' as const,
+      ),
+      offset: fc.oneof(
+        fc.record({ hours: fc.integer({ min: 1, max: 72 }) }),
+        fc.record({ calendarDays: fc.integer({ min: 1, max: 5 }) }),
+      ),
+      notify: fc.array(recipientArb, { minLength: 1, maxLength: 2 }),
+    }),
+    { maxLength: 3 },
+  ),
+  escalations: fc.array(
+    fc.record({
+      trigger: fc.constantFrom(
+        'checkInMissed' as const,
+        'acknowledgementOverdue' as const,
+        'reviewOverdue' as const,
+        'decisionOverdue' as const,
+        'investigationOverdue' as const,
+        'obligationOverdue' as const,
+      ),
+      occurrence: optional(fc.integer({ min: 1, max: 3 })),
+      notify: fc.array(recipientArb, { minLength: 1, maxLength: 2 }),
+    }),
+    { maxLength: 3 },
+  ),
+  requiredDocuments: fc.record(
+    {
+      ISSUE: fc.constant(['planDocument']),
+      PASS: fc.constant(['finalReview']),
+      DECIDE: fc.constant(['decisionLetter']),
+    },
+    { requiredKeys: [] },
+  ),
+});
+
+describe('properties of random policies', () => {
+  it('never crash the engine: definePolicy and every command refuse only with typed PipkitErrors', async () => {
+    let defined = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        policyDocumentArb,
+        fc.array(stepArb, { minLength: 1, maxLength: 20 }),
+        async (document, steps) => {
+          let policy: Policy;
+          try {
+            policy = definePolicy(JSON.parse(JSON.stringify(document)) as PolicyDocumentInput);
+          } catch (error) {
+            expectTyped(error);
+            expect(error.code).toBe('INVALID_POLICY');
+            return;
+          }
+          defined += 1;
+          await run(policy, steps);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // The generator must reach the engine, not only definePolicy's refusals.
+    expect(defined).toBeGreaterThan(20);
+  });
+});
+
+describe('a rolling check-in cadence', () => {
+  it('counts the next check-in from a missed one, so a sweep after a held then missed check-in ends', async () => {
+    const rolling = definePolicy({
+      ...presets.default.document,
+      id: 'rolling-check-ins',
+      checkIns: { ...presets.default.document.checkIns, anchor: 'lastCheckIn' },
+    });
+    const h = presetHarness([rolling], {
+      start: '2026-03-02T15:00:00Z',
+      timeZone: 'America/New_York',
+    });
+    const { pipId } = await h.open();
+    await h.send(pipId, { type: 'SUBMIT_FOR_APPROVAL', documents: [doc('planDocument')] }, manager);
+    await h.send(pipId, { type: 'APPROVE' }, hr);
+    await h.send(
+      pipId,
+      { type: 'ACKNOWLEDGE', documentSha256: doc('planDocument').sha256 },
+      employee,
+    );
+    h.at('2026-03-10T15:00:00Z');
+    await h.send(
+      pipId,
+      { type: 'RECORD_CHECK_IN', assessment: 'mixed', documents: [doc('checkInNotes')] },
+      manager,
+    );
+    // Held Tue 10 Mar: the next is due two weeks later, Tue 24 Mar; missed, then Tue 7 Apr.
+    expect((await h.load(pipId)).context.deadlines['checkIn:2']?.date).toBe('2026-03-24');
+    h.at('2026-03-25T12:00:00Z');
+    expect(await h.tick()).toEqual(['checkIn:2:CHECK_IN_MISSED+ESCALATED']);
+    expect((await h.load(pipId)).context.deadlines['checkIn:3']?.date).toBe('2026-04-07');
+  });
+});
