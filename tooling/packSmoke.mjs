@@ -10,7 +10,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'pipkit-pack-'));
 const run = (command, args, cwd) =>
   execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 
-const packages = ['core', 'holidays', 'sqlite'];
+const packages = ['core', 'holidays', 'sqlite', 'cli'];
 const tarballs = packages.map((name) => {
   run('pnpm', ['--filter', `@pipkit/${name}`, 'pack', '--pack-destination', scratch], root);
   const tarball = readdirSync(scratch).find(
@@ -49,6 +49,8 @@ const { holidayCalendar } = await import('@pipkit/holidays');
 if (!holidayCalendar('GB-SCT', { years: { from: 2026, to: 2026 } }).holidays.includes('2026-11-30')) throw new Error('holidays misbehaved');
 const { sqliteStore } = await import('@pipkit/sqlite');
 if (typeof sqliteStore !== 'function') throw new Error('@pipkit/sqlite exports missing');
+const { runCli, scenarioSchema } = await import('@pipkit/cli');
+if (typeof runCli !== 'function' || !scenarioSchema.safeParse({}).error) throw new Error('@pipkit/cli exports missing');
 console.log('esm ok');
 `;
 const cjs = `
@@ -57,6 +59,7 @@ require.resolve('@pipkit/core/testing');
 if (typeof createEngine !== 'function') throw new Error('CJS exports missing');
 if (typeof require('@pipkit/holidays').holidayCalendar !== 'function') throw new Error('CJS holidays missing');
 if (typeof require('@pipkit/sqlite').sqliteStore !== 'function') throw new Error('CJS sqlite missing');
+if (typeof require('@pipkit/cli').runCli !== 'function') throw new Error('CJS cli missing');
 createEngine({ store: memoryStore(), policies: [defaultPolicy] })
   .dispatch('nope', { type: 'RESUME' }, { actor: { id: 'h', role: 'hr' } })
   .catch((error) => { if (!(error instanceof PipkitError) || error.code !== 'PIP_NOT_FOUND') throw error; console.log('cjs ok'); });
@@ -65,3 +68,7 @@ writeFileSync(join(scratch, 'smoke.mjs'), esm);
 writeFileSync(join(scratch, 'smoke.cjs'), cjs);
 process.stdout.write(run(process.execPath, ['smoke.mjs'], scratch));
 process.stdout.write(run(process.execPath, ['smoke.cjs'], scratch));
+// The installed `pipkit` command runs the built CLI.
+const version = run(join(scratch, 'node_modules', '.bin', 'pipkit'), ['--version'], scratch).trim();
+if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`pipkit --version printed "${version}"`);
+console.log(`bin ok (pipkit ${version})`);

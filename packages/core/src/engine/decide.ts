@@ -932,20 +932,19 @@ export function decide(input: DecisionInput): Decision {
           ),
         );
       }
+      // A removal and a reduction in grade both wait for the end of the advance notice
+      // (5 USC 4303(b)(1)(A)): decided early, they take effect the day after it ends.
+      const adverse = command.decision === 'remove' || command.decision === 'demote';
       const effectiveAt =
-        command.decision === 'remove' && termination
+        adverse && termination
           ? laterOf(input.now, schedule.effectiveAfterNotice(termination.noticeEndDate))
           : undefined;
       events.push({
         ...base(input, 'DECIDED', { clear: allDeadlineIds(context) }),
         decision: command.decision,
         ...(effectiveAt ? { effectiveAt } : {}),
-        ...outcomeDates(
-          input,
-          effectiveAt ?? input.now,
-          command.decision === 'remove' || command.decision === 'demote',
-        ),
-        ...purgeDate(input, command.decision === 'remove' || command.decision === 'demote'),
+        ...outcomeDates(input, effectiveAt ?? input.now, adverse),
+        ...purgeDate(input, adverse),
       });
       break;
     }

@@ -34,6 +34,9 @@ const wyoming = definePolicy({
       '2026-01-19',
       '2026-02-16',
       '2026-05-25',
+      // Independence Day (July 4) is on a Saturday in 2026. W.S. 8-4-101(b) moves only a Sunday
+      // holiday (to Monday); whether the state also closes Friday 3 July is not in domain.md.
+      '2026-07-04',
       '2026-09-07',
       '2026-11-11',
       '2026-11-26',
@@ -57,6 +60,13 @@ describe('Wyoming: no more than two plans within a year', () => {
     });
     const first = await h.open();
     await h.send(first.pipId, { type: 'ISSUE', documents: [doc('planDocument')] }, manager);
+    // First PIP: 45 days, the issue day counted (C1): Mon 2 Mar to Wed 15 Apr, end of day MDT.
+    const firstPlan = await h.load(first.pipId);
+    expect(firstPlan.context.plan).toMatchObject({
+      startDate: '2026-03-02',
+      endDate: '2026-04-15',
+    });
+    expect(firstPlan.context.deadlines.planEnd?.dueAt).toBe('2026-04-16T05:59:59.999Z');
     h.at('2026-04-20T16:00:00Z');
     const second = await h.open();
     const third = await h.open();

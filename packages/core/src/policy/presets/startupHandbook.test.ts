@@ -86,11 +86,24 @@ describe('preset startupHandbook (GitLab model)', () => {
     });
   });
 
-  it('offers 30, 60 or 90 days, extends once at the manager’s discretion, and may end early', async () => {
+  it('offers 2, 3 or 4 weeks or 30, 60 or 90 days, extends once at the manager’s discretion, and may end early', async () => {
     const h = presetHarness([handbook], { start: '2026-03-02T17:00:00Z', timeZone: LA });
     const notOffered = await refusal(h.open({ planDuration: durations.inclusiveDays(45) }));
     expect(codes(notOffered)).toEqual(['PLAN_DURATION_NOT_OFFERED']);
     expect(await h.store.list()).toEqual([]);
+
+    // GitLab's own plans are typically 2-4 weeks: signed Tue 3 Mar, 4 weeks end Mon 30 Mar (C1).
+    const { h: h4w, pipId: fourWeeks } = await signed(durations.inclusiveWeeks(4));
+    const fourWeekPlan = await h4w.load(fourWeeks);
+    expect(fourWeekPlan.context.plan).toMatchObject({
+      startDate: '2026-03-03',
+      endDate: '2026-03-30',
+    });
+    expect(fourWeekPlan.context.deadlines.planEnd?.dueAt).toBe('2026-03-31T06:59:59.999Z');
+    const { h: h2w, pipId: twoWeeks } = await signed(durations.inclusiveWeeks(2));
+    expect((await h2w.load(twoWeeks)).context.plan?.endDate).toBe('2026-03-16');
+    const twentyEightDays = await refusal(h.open({ planDuration: durations.inclusiveDays(28) }));
+    expect(codes(twentyEightDays)).toEqual(['PLAN_DURATION_NOT_OFFERED']);
 
     const { h: h60, pipId } = await signed(durations.inclusiveDays(60));
     expect((await h60.load(pipId)).context.plan?.endDate).toBe('2026-05-01');

@@ -8,7 +8,8 @@ import type { PolicyDocumentInput } from '../policySchema.js';
  * document), weekly progress checks, the plan may end early or be extended at the manager's
  * discretion, a signed completion letter on success, a 6-month watch window after it in which
  * action may follow without a second plan, and investigation leave aimed at 5 business days.
- * Plans run 30, 60 or 90 days (`durationChoices`; 30 by default). Numbers and sources:
+ * Plans run 30 days by default; the opener may choose GitLab's own typical 2, 3 or 4 weeks, or
+ * the vendors' 60 or 90 days (`durationChoices`). Numbers and sources:
  * `docs/policies/startupHandbook.md`. Not legal advice.
  */
 export const startupHandbookDocument = {
@@ -16,11 +17,16 @@ export const startupHandbookDocument = {
   version: 1,
   name: 'Startup handbook PIP (GitLab model)',
   description:
-    'HR-approved 30/60/90-day plan, weekly checks, may end early or be extended, completion letter, 6-month watch window.',
+    'HR-approved plan of 2-4 weeks or 30/60/90 days, weekly checks, may end early or be extended, completion letter, 6-month watch window.',
   calendar: { weekend: [6, 7], holidays: [] },
   plan: {
     duration: durations.inclusiveDays(30),
     durationChoices: [
+      // GitLab: a PIP is typically 2-4 weeks (domain.md 1.5).
+      durations.inclusiveWeeks(2),
+      durations.inclusiveWeeks(3),
+      durations.inclusiveWeeks(4),
+      // 30/60/90-day timelines (Leapsome, Betterworks).
       durations.inclusiveDays(30),
       durations.inclusiveDays(60),
       durations.inclusiveDays(90),

@@ -167,6 +167,38 @@ describe('preset usFederal432 (5 USC 4303, 5 CFR 432, 5 CFR 1201)', () => {
     expect(pip.context.outcome?.appealUntil).toBeUndefined();
   });
 
+  it('makes a demotion decided during the notice, like a removal, take effect the day after it ends (4303(b)(1)(A))', async () => {
+    const { h, pipId } = await issued();
+    h.at('2026-04-01T04:00:00Z');
+    await h.tick();
+    // Notice served Wed 8 Apr: 30 days from the day after (C2) end Fri 8 May.
+    h.at('2026-04-08T14:00:00Z');
+    await h.send(
+      pipId,
+      { type: 'PROPOSE_TERMINATION', documents: [doc('proposalNotice')] },
+      manager,
+    );
+    h.at('2026-04-14T14:00:00Z');
+    await h.send(pipId, { type: 'SUBMIT_REPLY', documents: [doc('reply')] }, employee);
+    h.at('2026-04-15T14:00:00Z');
+    await h.send(
+      pipId,
+      {
+        type: 'DECIDE',
+        decision: 'demote',
+        documents: [doc('decisionLetter'), doc('higherLevelConcurrence')],
+      },
+      senior,
+    );
+    const pip = await h.load(pipId);
+    // Effective Sat 9 May (the day after the notice ends), not on the decision day; the MSPB's
+    // 30 days run from then (C4): Mon 8 Jun.
+    expect(pip.context.outcome).toMatchObject({
+      effectiveAt: '2026-05-09T04:00:00.000Z',
+      appealUntil: { date: '2026-06-08' },
+    });
+  });
+
   it('acts on a relapse within 1 year of the start of the opportunity period without a new plan, and not after', async () => {
     const { h, pipId } = await issued();
     h.at('2026-04-01T04:00:00Z');

@@ -1,12 +1,26 @@
 import type { Deadline, PipEvent, StoredEvent } from '@pipkit/core';
 import { DateTime } from 'luxon';
 
-/** Formats an instant in the employee's zone: `Tue 3 Mar 2026 10:00 CST`. */
+/**
+ * Formats an instant in the employee's zone.
+ *
+ * @example
+ * ```ts
+ * localTime('2026-03-03T16:00:00Z', 'America/Chicago'); // 'Tue 3 Mar 2026 10:00 CST'
+ * ```
+ */
 export function localTime(instant: string, zone: string): string {
   return DateTime.fromISO(instant, { zone }).toFormat('ccc d LLL yyyy HH:mm ZZZZ');
 }
 
-/** Formats a local date: `Fri 1 May 2026`. */
+/**
+ * Formats a local date.
+ *
+ * @example
+ * ```ts
+ * localDate('2026-05-01'); // 'Fri 1 May 2026'
+ * ```
+ */
 export function localDate(date: string): string {
   return DateTime.fromISO(date, { zone: 'UTC' }).toFormat('ccc d LLL yyyy');
 }
@@ -17,7 +31,14 @@ function deadlines(event: PipEvent): string {
   return `; due: ${set.map((deadline: Deadline) => `${deadline.id} ${localDate(deadline.date)}`).join(', ')}`;
 }
 
-/** One sentence per accepted event, in HR's words. */
+/**
+ * One sentence per accepted event, in HR's words.
+ *
+ * @example
+ * ```ts
+ * describe(stored.event); // 'check-in 2 was missed; due: checkIn:3 Tue 14 Apr 2026'
+ * ```
+ */
 export function describe(event: PipEvent): string {
   switch (event.type) {
     case 'PIP_CREATED':
@@ -86,10 +107,29 @@ export function describe(event: PipEvent): string {
       return `decided: ${event.decision}${event.effectiveAt ? `, effective ${event.effectiveAt}` : ''}`;
     case 'CLOSED':
       return `closed the plan (${event.reason})`;
+    case 'NOTICE_EXTENDED':
+      return `extended the notice by ${event.amount} day(s) (${event.reason}); notice ends ${localDate(event.noticeEndDate)}${deadlines(event)}`;
+    case 'OBLIGATION_FULFILLED':
+      return `recorded obligation ${event.obligationId} as met`;
+    case 'OBLIGATION_OVERDUE':
+      return `obligation ${event.obligationId} is overdue`;
+    case 'RELAPSE_RECORDED':
+      return `recorded a relapse during the watch window: back to review${deadlines(event)}`;
+    default:
+      // Event types added to core later read as words until they get their own sentence.
+      return `${event.type.toLowerCase().replaceAll('_', ' ')}${deadlines(event)}`;
   }
 }
 
-/** Renders a PIP's history as a table of lines. */
+/**
+ * Renders a PIP's history as a table of lines: sequence number, when (in `zone`), who (a
+ * display name from `names`, or the actor id, and the role), and what happened.
+ *
+ * @example
+ * ```ts
+ * const lines = renderTimeline(await store.readEvents(pipId), 'America/Chicago', { 'grace.hopper': 'Grace' });
+ * ```
+ */
 export function renderTimeline(
   events: readonly StoredEvent[],
   zone: string,

@@ -18,6 +18,17 @@ describe('the README demo', () => {
     expect(text).toContain('the plan now ends Fri 22 May 2026');
     expect(text).toContain('due: review Fri 29 May 2026');
     expect(text).toContain('due: watch Thu 26 Nov 2026');
+    // Before the final review, explain() says why a termination proposal would be refused.
+    expect(result.prematureTermination).toMatchObject({ accepted: false, state: 'extended' });
+    expect(result.prematureTermination.issues.map((issue) => issue.code)).toEqual([
+      'NOT_ALLOWED_IN_STATE',
+    ]);
+    expect(text).toContain(
+      'Asked on Tue 19 May 2026 09:00 CDT, before the final review: may Grace propose termination now? No',
+    );
+    expect(text).toContain(
+      'NOT_ALLOWED_IN_STATE: PROPOSE_TERMINATION is not allowed while the PIP is extended.',
+    );
     expect(text).toMatch(
       /Audit: 22 events, SHA-256 hash chain verified, replay reproduces the snapshot exactly\. OK$/,
     );

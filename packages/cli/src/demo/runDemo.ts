@@ -1,5 +1,6 @@
 import {
   type Actor,
+  type Explanation,
   type Command,
   createEngine,
   defaultPolicy,
@@ -7,7 +8,7 @@ import {
   type PipStore,
 } from '@pipkit/core';
 import { createHash } from 'node:crypto';
-import { renderTimeline } from './timeline.js';
+import { localTime, renderTimeline } from './timeline.js';
 
 const PIP_ID = 'pip-2026-0042';
 const ZONE = 'America/Chicago';
@@ -44,9 +45,14 @@ async function verifyStored(store: PipStore): Promise<{ ok: boolean; line: strin
 
 /** What the demo prints and returns, so tests can check it. */
 export interface DemoResult {
+  /** The printed report: header, timeline, the refused premature termination, outcome, audit. */
   readonly lines: string[];
+  /** The PIP's final state (`passed.completed`). */
   readonly state: string;
+  /** True when the hash chain verifies and the replay reproduces the snapshot. */
   readonly verified: boolean;
+  /** What `engine.explain` said about proposing termination before the final review. */
+  readonly prematureTermination: Explanation;
 }
 
 /**
@@ -129,6 +135,16 @@ async function runDemoLifecycle(
     assessment: 'onTrack',
     documents: [document('checkInNotes', 'check-in 5')],
   });
+  // Before the final review: may Grace propose termination already? explain() writes nothing.
+  const askedAt = now.toISOString();
+  const prematureTermination = await engine.explain(
+    PIP_ID,
+    {
+      type: 'PROPOSE_TERMINATION',
+      documents: [document('proposalNotice', 'proposal drafted early')],
+    },
+    people.manager,
+  );
   await engine.tick('2026-05-23T12:00:00Z');
   at('2026-05-26T20:00:00Z');
   await send(people.manager, {
@@ -147,17 +163,33 @@ async function runDemoLifecycle(
     '',
     ...renderTimeline(history, ZONE, names),
     '',
+    `Asked on ${localTime(askedAt, ZONE)}, before the final review: may Grace propose termination now? ${
+      prematureTermination.accepted
+        ? 'Yes.'
+        : 'No, engine.explain refuses it (nothing was written):'
+    }`,
+    ...prematureTermination.issues.map((issue) => `  ${issue.code}: ${issue.message}`),
+    '',
     `Outcome: ${pip.state} (${pip.context.outcome?.reason ?? 'open'}); ${pip.context.checkIns.held} check-ins held, ${pip.context.checkIns.missed} missed, ${pip.context.extensions.count} extension, ${pip.context.pausedDays} day(s) paused`,
     `Outbox: ${notifications.length} notifications for the host to deliver (${[...new Set(notifications.map((message) => String(message.payload.template)))].join(', ')})`,
     verification.ok
       ? `Audit: ${history.length} events, SHA-256 hash chain verified, replay reproduces the snapshot exactly. OK`
       : `Audit: FAILED ${JSON.stringify(verification)}`,
   ];
-  return { lines, state: pip.state, verified: verification.ok };
+  return { lines, state: pip.state, verified: verification.ok, prematureTermination };
 }
 
 /**
  * Runs one realistic PIP from draft to outcome on a simulated clock (see {@link runDemoLifecycle});
  * `runDemo.verifyStored(store)` re-reads it through a fresh store.
+ *
+ * @example
+ * ```ts
+ * import { memoryStore } from '@pipkit/core';
+ * import { runDemo } from '@pipkit/cli';
+ *
+ * const result = await runDemo({ store: memoryStore() });
+ * console.log(result.lines.join('\n')); // the timeline, ending with the audit check
+ * ```
  */
 export const runDemo = Object.assign(runDemoLifecycle, { verifyStored });

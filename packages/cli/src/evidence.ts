@@ -1,0 +1,67 @@
+import { GENESIS_HASH, type PipRecord, type StoredEvent } from '@pipkit/core';
+import type { StoredPipVerification } from './storeAccess.js';
+
+/** The evidence bundle `pipkit export` writes: one PIP's full history, with how to re-verify it. */
+export interface EvidenceBundle {
+  readonly format: 'pipkit-evidence-bundle';
+  readonly formatVersion: 1;
+  /** When the bundle was made (UTC) and by what. */
+  readonly exportedAt: string;
+  readonly exportedBy: string;
+  /** The PIP's current envelope: state, context (deadlines, outcome), version, last hash. */
+  readonly pip: PipRecord;
+  /** Every event, oldest first, with its sequence number and its link in the chain. */
+  readonly events: readonly StoredEvent[];
+  /** The check made while exporting. */
+  readonly verification: StoredPipVerification;
+  /** How each hash is computed, so anyone can recompute it without pipkit. */
+  readonly hashing: {
+    readonly algorithm: 'SHA-256';
+    readonly input: string;
+    readonly canonicalJson: string;
+    readonly genesisPrevHash: string;
+  };
+  /** Steps to re-verify the bundle, in words and with pipkit. */
+  readonly howToVerify: readonly string[];
+}
+
+/**
+ * Builds the evidence bundle of one PIP from its record, its events and their verification.
+ * Pure: the caller supplies `exportedAt`.
+ *
+ * @example
+ * ```ts
+ * const bundle = evidenceBundle(record, events, verification, '2026-06-01T12:00:00Z');
+ * writeFileSync('pip-42.evidence.json', JSON.stringify(bundle, null, 2));
+ * ```
+ */
+export function evidenceBundle(
+  pip: PipRecord,
+  events: readonly StoredEvent[],
+  verification: StoredPipVerification,
+  exportedAt: string,
+): EvidenceBundle {
+  return {
+    format: 'pipkit-evidence-bundle',
+    formatVersion: 1,
+    exportedAt,
+    exportedBy: 'pipkit-cli',
+    pip,
+    events,
+    verification,
+    hashing: {
+      algorithm: 'SHA-256',
+      input: 'canonical JSON of { pipId, seq, event, prevHash }, hex digest',
+      canonicalJson:
+        'object keys sorted by UTF-16 code unit, no whitespace, undefined members dropped (RFC 8785 for these values)',
+      genesisPrevHash: GENESIS_HASH,
+    },
+    howToVerify: [
+      `The first event's prevHash is ${GENESIS_HASH}; each later event's prevHash is the previous event's hash.`,
+      "Recompute each event's hash as SHA-256 of the canonical JSON of { pipId, seq, event, prevHash } and compare it with its hash.",
+      "seq runs 1, 2, 3, ... without gaps; the last event's seq is pip.version and its hash is pip.lastHash (a deleted tail shows here).",
+      'Replaying the events through the pipkit machine (replayEvents in @pipkit/core) must reproduce pip.state and pip.context exactly.',
+      'With pipkit: `pipkit verify --bundle <this file>` runs all of these checks.',
+    ],
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * @pipkit/cli: the `pipkit` command and its programmatic API. Run the demo, simulate policy
+ * scenarios with exact dates on a simulated clock, inspect and sweep a database, verify audit
+ * chains, export evidence bundles and lifecycle diagrams.
+ * @packageDocumentation
+ */
+
+export { CLI_VERSION, COMMANDS, runCli } from './cli.js';
+export type { CliCommand, CommandContext, Flags } from './commands/command.js';
+export { policyDiagram } from './commands/diagramCommand.js';
+export { type CliIo, ExitCode, UsageError } from './io.js';
+export { runDemo } from './demo/runDemo.js';
+export type { DemoResult } from './demo/runDemo.js';
+export {
+  describe as describeEvent,
+  localDate,
+  localTime,
+  renderTimeline,
+} from './demo/timeline.js';
+export { evidenceBundle } from './evidence.js';
+export type { EvidenceBundle } from './evidence.js';
+export { verifyStoredPip } from './storeAccess.js';
+export type { StoredPipVerification } from './storeAccess.js';
+export {
+  formatPath,
+  loadScenarioFile,
+  parseScenario,
+  ScenarioFileError,
+  scenarioFiles,
+} from './scenario/loadScenario.js';
+export type { LoadedScenario, ScenarioProblem } from './scenario/loadScenario.js';
+export {
+  expectationSchema,
+  scenarioCalendarSchema,
+  scenarioCommandSchema,
+  scenarioDocumentSchema,
+  scenarioJsonSchema,
+  scenarioPipSchema,
+  scenarioSchema,
+  scenarioTimeSchema,
+  stepSchema,
+} from './scenario/scenarioSchema.js';
+export type {
+  Expectation,
+  Scenario,
+  ScenarioCommand,
+  ScenarioInput,
+  ScenarioStep,
+} from './scenario/scenarioSchema.js';
+export { shorthandDocument, simulateScenario } from './scenario/simulate.js';
+export type {
+  ScenarioReport,
+  SimulateOptions,
+  SimulationStore,
+  StepReport,
+} from './scenario/simulate.js';
+export type { ExpectationFailure } from './scenario/expectations.js';
+export { renderScenarioFileError, renderScenarioReport } from './scenario/report.js';
+export { localLabel, toInstant } from './scenario/scenarioTime.js';

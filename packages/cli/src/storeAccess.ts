@@ -1,0 +1,161 @@
+import {
+  type HistoryVerification,
+  type Policy,
+  type PipRecord,
+  type PipStore,
+  PIP_STATES,
+  type PipState,
+  type StoredEvent,
+  definePolicy,
+  PipkitError,
+  presets,
+  replayEvents,
+  verifyHistory,
+} from '@pipkit/core';
+import { sqliteStore, type SqliteStore } from '@pipkit/sqlite';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { type CliIo, existingDatabase, resolvePath, UsageError } from './io.js';
+
+/** Opens an existing pipkit SQLite database, or throws a usage error that says what is wrong. */
+export function openDatabase(io: CliIo, db: string | undefined, command: string): SqliteStore {
+  const path = existingDatabase(io, db, command);
+  try {
+    return sqliteStore({ path });
+  } catch (error) {
+    if (error instanceof PipkitError) {
+      throw new UsageError(
+        `${path} is not a readable pipkit database: ${error.message}`,
+        'Point --db at a file written by pipkit (`pipkit demo --db pips.db` makes one).',
+      );
+    }
+    throw error;
+  }
+}
+
+/** Every policy the CLI knows: the presets of @pipkit/core plus policy files given with --policy. */
+export function knownPolicies(io: CliIo, files: readonly string[] = []): Policy[] {
+  const byKey = new Map<string, Policy>();
+  for (const policy of Object.values(presets as Readonly<Record<string, Policy>>))
+    byKey.set(`${policy.id}@${policy.version}`, policy);
+  for (const file of files) {
+    const path = resolvePath(io, file);
+    let document: unknown;
+    try {
+      document = parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new UsageError(
+        `Cannot read the policy file ${path}: ${(error as Error).message.split('\n')[0] ?? ''}`,
+        'Give a YAML or JSON policy document (see docs/policies.md).',
+      );
+    }
+    try {
+      const policy = definePolicy(document as Parameters<typeof definePolicy>[0]);
+      byKey.set(`${policy.id}@${policy.version}`, policy);
+    } catch (error) {
+      if (error instanceof PipkitError) {
+        throw new UsageError(
+          `${path} is not a valid policy document: ${error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`,
+          'Fix the fields named above (docs/policies.md lists every field).',
+        );
+      }
+      throw error;
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** Checks a `--state` value against the machine's states. */
+export function parseState(value: string | undefined): PipState | undefined {
+  if (value === undefined) return undefined;
+  if (!(PIP_STATES as readonly string[]).includes(value)) {
+    throw new UsageError(`Unknown state "${value}".`, `Use one of: ${PIP_STATES.join(', ')}.`);
+  }
+  return value as PipState;
+}
+
+/** Loads a PIP or throws a usage error naming the id. */
+export async function loadPip(store: PipStore, pipId: string): Promise<PipRecord> {
+  const record = await store.load(pipId);
+  if (!record) {
+    throw new UsageError(
+      `No PIP "${pipId}" in this database.`,
+      '`pipkit list --db <file>` shows the ids it holds.',
+    );
+  }
+  return record;
+}
+
+/** Every PIP in the store (optionally in one state), paging by id. */
+export async function allPips(store: PipStore, state?: PipState): Promise<PipRecord[]> {
+  const out: PipRecord[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.list({
+      limit: 1000,
+      ...(state ? { state } : {}),
+      ...(after ? { afterPipId: after } : {}),
+    });
+    out.push(...page);
+    if (page.length < 1000) return out;
+    after = page.at(-1)?.pipId;
+  }
+}
+
+/** One PIP's integrity: its hash chain, and whether replaying its events reproduces the snapshot. */
+export interface StoredPipVerification {
+  readonly pipId: string;
+  readonly events: number;
+  readonly chain: HistoryVerification;
+  readonly replayMatches: boolean;
+  readonly ok: boolean;
+}
+
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record)
+    .filter((key) => record[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${stableJson(record[key])}`)
+    .join(',')}}`;
+}
+
+/**
+ * Verifies a stored PIP the way `engine.verify` does (the SHA-256 chain, its head, and the replay
+ * of every event through the machine) from a record and its events, read straight from a store or
+ * an evidence bundle, so a PIP on a policy the CLI does not know still verifies: the events carry
+ * everything computed.
+ *
+ * @example
+ * ```ts
+ * const record = await store.load(pipId);
+ * const result = verifyStoredPip(record, await store.readEvents(pipId));
+ * if (!result.ok) console.error(result.chain);
+ * ```
+ */
+export function verifyStoredPip(
+  record: PipRecord,
+  history: readonly StoredEvent[],
+): StoredPipVerification {
+  const chain = verifyHistory(history, {
+    pipId: record.pipId,
+    head: { version: record.version, lastHash: record.lastHash },
+  });
+  let replayMatches: boolean;
+  try {
+    const replay = replayEvents(history.map((stored) => stored.event));
+    replayMatches =
+      replay.state === record.state && stableJson(replay.context) === stableJson(record.context);
+  } catch {
+    replayMatches = false;
+  }
+  return {
+    pipId: record.pipId,
+    events: history.length,
+    chain,
+    replayMatches,
+    ok: chain.ok && replayMatches,
+  };
+}
