@@ -140,7 +140,11 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const statements = prepareStatements(database);
   const listStatements = new Map<string, SqliteStatement>();
 
-  const commitTransaction = database.transaction((request: CommitRequest): void => {
+  /**
+   * The refusals a commit can meet, found by reads alone before anything is written: the
+   * idempotency key and the version. Returns the current row for {@link writeCommit}.
+   */
+  const checkCommit = (request: CommitRequest) => {
     const { pipId, expectedVersion } = request;
     const key = request.idempotency?.key;
     // Idempotency first: a repeat of a request that already won should replay, not conflict.
@@ -151,8 +155,19 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       { version: number; employee_id: string; manager_id: string } | undefined;
     const actual = current?.version ?? NO_PIP_YET;
     if (actual !== expectedVersion) throw new VersionConflictError(pipId, expectedVersion, actual);
+    return current;
+  };
 
-    const { record } = request;
+  const commitTransaction = database.transaction((request: CommitRequest): void => {
+    writeCommit(request, checkCommit(request));
+  });
+
+  /** Every write of a checked commit. A failure here is a bug or a race the keys caught. */
+  function writeCommit(
+    request: CommitRequest,
+    current: { employee_id: string; manager_id: string } | undefined,
+  ): void {
+    const { pipId, expectedVersion, record } = request;
     const row = {
       pipId,
       employeeId: record.employeeId,
@@ -222,10 +237,27 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         throw error;
       }
     }
-  });
+  }
 
-  // better-sqlite3 nests transactions as savepoints: each request rolls back alone on refusal,
-  // and the batch is one BEGIN IMMEDIATE ... COMMIT, one disk flush.
+  // A batch is one BEGIN IMMEDIATE ... COMMIT, one disk flush. The fast path writes each
+  // request straight after its checks: a refusal found by the checks has written nothing, so the
+  // batch goes on. A write that fails after that (a request repeating an outbox id, a broken
+  // key) aborts the whole batch, which is then redone with a savepoint per request
+  // (better-sqlite3 nests transactions as savepoints), so that only that request fails.
+  const commitBatchFast = database.transaction(
+    (requests: readonly CommitRequest[]): (Error | undefined)[] =>
+      requests.map((request) => {
+        let current: ReturnType<typeof checkCommit>;
+        try {
+          assertCommitShape(request);
+          current = checkCommit(request);
+        } catch (error) {
+          return storeError(error, 'SQLite store');
+        }
+        writeCommit(request, current);
+        return undefined;
+      }),
+  );
   const commitBatch = database.transaction(
     (requests: readonly CommitRequest[]): (Error | undefined)[] =>
       requests.map((request) => {
@@ -293,7 +325,14 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         commitTransaction.immediate(request);
       }),
 
-    commitMany: (requests) => settle(() => commitBatch.immediate(requests)),
+    commitMany: (requests) =>
+      settle(() => {
+        try {
+          return commitBatchFast.immediate(requests);
+        } catch {
+          return commitBatch.immediate(requests);
+        }
+      }),
 
     getIdempotency: (key) =>
       settle(() => {

@@ -64,6 +64,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
     if (request.idempotency && idempotency.has(request.idempotency.key)) {
       throw new IdempotencyKeyReusedError(request.idempotency.key);
     }
+    // As the SQL stores' unique keys do: an outbox id is never overwritten.
+    for (const message of request.outbox) {
+      if (outbox.has(message.id)) {
+        throw new Error(`Outbox message "${message.id}" is already stored: duplicate key.`);
+      }
+    }
     const events = existing?.events ?? [];
     for (const event of request.events) events.push(JSON.stringify(event));
     pips.set(request.pipId, {

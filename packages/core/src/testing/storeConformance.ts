@@ -576,7 +576,7 @@ export function describeStoreConformance(
           expect(await store.pendingOutbox(10)).toHaveLength(5);
         });
 
-        it('refuses a stale, a reused-key or a malformed request alone, writing nothing of it', async () => {
+        it('refuses a stale, a reused-key, a malformed or a late-failing request alone, writing nothing of it', async () => {
           const ok = new FixturePip('ok');
           const stale = new FixturePip('stale');
           const keyed = new FixturePip('keyed');
@@ -589,16 +589,29 @@ export function describeStoreConformance(
           const reused = keyed.commit(1, { key: 'taken', outbox: 1 });
           const okCommit = ok.commit(2, { deadlines: [deadline('planEnd', 1)], outbox: 1 });
           const malformed = { ...new FixturePip('bad').commit(2), expectedVersion: 5 };
-          const outcomes = await commitMany([staleRequest, reused, okCommit, malformed]);
+          // Passes every check, then fails as it writes: its outbox id is already stored.
+          await create(new FixturePip('first'), 1, { outbox: 1 });
+          const late = new FixturePip('late').commit(1, { outbox: 1 });
+          const failsLate: CommitRequest = {
+            ...late,
+            outbox: late.outbox.map((message) => ({ ...message, id: 'first:1:0' })),
+          };
+          const outcomes = await commitMany([staleRequest, reused, okCommit, malformed, failsLate]);
           expect(outcomes[0]).toBeInstanceOf(VersionConflictError);
           expect(outcomes[1]).toBeInstanceOf(IdempotencyKeyReusedError);
           expect(outcomes[2]).toBeUndefined();
           expect(outcomes[3]).toBeInstanceOf(Error);
+          expect(outcomes[4]).toBeInstanceOf(Error);
           expect(await store.readEvents('stale')).toEqual(before);
           expect((await store.load('keyed'))?.version).toBe(1);
           expect(await store.load('bad')).toBeUndefined();
+          expect(await store.load('late')).toBeUndefined();
+          expect(await store.readEvents('late')).toEqual([]);
           expect((await store.load('ok'))?.version).toBe(2);
-          expect((await store.pendingOutbox(10)).map((message) => message.pipId)).toEqual(['ok']);
+          expect((await store.pendingOutbox(10)).map((message) => message.pipId)).toEqual([
+            'first',
+            'ok',
+          ]);
           expect((await store.dueTimers(at(10), 10)).map((timer) => timer.pipId)).toEqual(['ok']);
         });
       });
