@@ -168,24 +168,40 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     current: { employee_id: string; manager_id: string } | undefined,
   ): void {
     const { pipId, expectedVersion, record } = request;
-    const row = {
-      pipId,
-      employeeId: record.employeeId,
-      managerId: record.managerId,
-      state: record.state,
-      version: record.version,
-      record: JSON.stringify(record),
-      updatedAt: record.updatedAt,
-      expectedVersion,
-    };
+    // Positional parameters: faster to bind than named ones.
+    const text = JSON.stringify(record);
     try {
       if (expectedVersion === NO_PIP_YET) {
-        statements.insertPip.run(row);
+        statements.insertPip.run(
+          pipId,
+          record.employeeId,
+          record.managerId,
+          record.state,
+          record.version,
+          text,
+          record.updatedAt,
+        );
       } else if (
         (current?.employee_id === record.employeeId && current.manager_id === record.managerId
-          ? statements.updatePipState
-          : statements.updatePip
-        ).run(row).changes !== 1
+          ? statements.updatePipState.run(
+              record.state,
+              record.version,
+              text,
+              record.updatedAt,
+              pipId,
+              expectedVersion,
+            )
+          : statements.updatePip.run(
+              record.employeeId,
+              record.managerId,
+              record.state,
+              record.version,
+              text,
+              record.updatedAt,
+              pipId,
+              expectedVersion,
+            )
+        ).changes !== 1
       ) {
         throw new VersionConflictError(pipId, expectedVersion);
       }
@@ -462,20 +478,19 @@ function prepareStatements(database: SqliteDatabase) {
     ),
     insertPip: database.prepare(
       `INSERT INTO pipkit_pips (pip_id, employee_id, manager_id, state, version, record, updated_at)
-       VALUES (@pipId, @employeeId, @managerId, @state, @version, @record, @updatedAt)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     updatePip: database.prepare(
       `UPDATE pipkit_pips
-          SET employee_id = @employeeId, manager_id = @managerId, state = @state,
-              version = @version, record = @record, updated_at = @updatedAt
-        WHERE pip_id = @pipId AND version = @expectedVersion`,
+          SET employee_id = ?, manager_id = ?, state = ?, version = ?, record = ?, updated_at = ?
+        WHERE pip_id = ? AND version = ?`,
     ),
     // The common case: the people are unchanged, so their indexes need not be rewritten
     // (SQLite rewrites an index whenever a SET names one of its columns).
     updatePipState: database.prepare(
       `UPDATE pipkit_pips
-          SET state = @state, version = @version, record = @record, updated_at = @updatedAt
-        WHERE pip_id = @pipId AND version = @expectedVersion`,
+          SET state = ?, version = ?, record = ?, updated_at = ?
+        WHERE pip_id = ? AND version = ?`,
     ),
     readEvents: database.prepare(
       `SELECT pip_id, seq, event, prev_hash, hash FROM pipkit_events
