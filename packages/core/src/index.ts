@@ -117,6 +117,7 @@ export type {
   Explanation,
   FiredDeadline,
   PipVerification,
+  PurgeReceipt,
   RelayResult,
   TickResult,
 } from './engine/createEngine.js';

@@ -26,6 +26,7 @@ describeStoreConformance('postgres', freshStore, {
   parallelWriters: true,
   leasing: true,
   outboxLeasing: true,
+  purging: true,
 });
 
 describe('postgresStore', () => {

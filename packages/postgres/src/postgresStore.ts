@@ -74,6 +74,7 @@ export type PostgresStoreOptions = PostgresStoreSettings &
 export type PostgresStore = PipStore & {
   claimDueTimers: NonNullable<PipStore['claimDueTimers']>;
   claimOutbox: NonNullable<PipStore['claimOutbox']>;
+  purge: NonNullable<PipStore['purge']>;
   /**
    * Applies pending schema migrations (done lazily before the first query; call it at startup to
    * fail fast). Resolves to the versions this store applied: empty when another instance did.
@@ -396,6 +397,22 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         'claiming outbox messages',
       )) as OutboxRow[];
       return rows.map(toOutbox);
+    },
+
+    async purge(pipId, expectedVersion) {
+      try {
+        await call('purge', [pipId, expectedVersion], 'purging a PIP', 'value');
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code === VERSION_MISMATCH) {
+          const detail = Number((error as { detail?: unknown }).detail);
+          throw new VersionConflictError(
+            pipId,
+            expectedVersion,
+            Number.isInteger(detail) ? detail : undefined,
+          );
+        }
+        throw error;
+      }
     },
 
     async markOutboxDelivered(ids) {

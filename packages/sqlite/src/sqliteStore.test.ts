@@ -34,9 +34,11 @@ const newFile = () => join(directory, `store-${(files += 1)}.db`);
 
 describeStoreConformance('sqlite (memory)', () => sqliteStore({ path: ':memory:' }), {
   batching: true,
+  purging: true,
 });
 describeStoreConformance('sqlite (file)', () => sqliteStore({ path: newFile() }), {
   batching: true,
+  purging: true,
 });
 
 const { hr } = referenceActors;

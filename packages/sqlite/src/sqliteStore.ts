@@ -287,6 +287,16 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       }),
   );
 
+  // Children first: events, timers, outbox rows and idempotency keys reference the envelope.
+  const purgePip = database.transaction((pipId: string, expectedVersion: number): void => {
+    const current = statements.pipVersion.get(pipId) as { version: number } | undefined;
+    const actual = current?.version ?? NO_PIP_YET;
+    if (actual === NO_PIP_YET || actual !== expectedVersion) {
+      throw new VersionConflictError(pipId, expectedVersion, actual);
+    }
+    for (const statement of statements.purge) statement.run(pipId);
+  });
+
   const markDelivered = database.transaction((ids: readonly string[]): void => {
     for (const id of ids) statements.markDelivered.run(id);
   });
@@ -407,6 +417,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         if (ids.length > 0) markDelivered.immediate(ids);
       }),
 
+    purge: (pipId, expectedVersion) => settle(() => purgePip.immediate(pipId, expectedVersion)),
+
     backup: (path) => settle(() => database.backup(path)).then(() => undefined),
 
     close: () =>
@@ -520,6 +532,13 @@ function prepareStatements(database: SqliteDatabase) {
       `UPDATE pipkit_outbox SET delivered_at = ${NOW_SQL} WHERE id = ? AND delivered_at IS NULL`,
     ),
     idempotencyExists: database.prepare('SELECT 1 FROM pipkit_idempotency WHERE key = ?'),
+    purge: [
+      'pipkit_idempotency',
+      'pipkit_outbox',
+      'pipkit_timers',
+      'pipkit_events',
+      'pipkit_pips',
+    ].map((table) => database.prepare(`DELETE FROM ${table} WHERE pip_id = ?`)),
     getIdempotency: database.prepare(
       'SELECT key, pip_id, request_hash, version, seqs FROM pipkit_idempotency WHERE key = ?',
     ),

@@ -30,6 +30,8 @@ export const COMMAND_TYPES = [
   'EXTEND_NOTICE',
   'FULFIL_OBLIGATION',
   'RECORD_RELAPSE',
+  'PLACE_LEGAL_HOLD',
+  'RELEASE_LEGAL_HOLD',
   'DEADLINE_REACHED',
 ] as const;
 
@@ -151,6 +153,13 @@ export const commandSchema = z.discriminatedUnion('type', [
   command('FULFIL_OBLIGATION', { obligationId: z.string().min(1).max(100) }),
   /** During the watch window after a pass: performance fell again; back to review, no new plan. */
   command('RECORD_RELAPSE', {}),
+  /**
+   * Keeps the record, whatever its retention date, until released: in any state, final ones
+   * included. `matterRef` is the host's reference to the litigation or investigation.
+   */
+  command('PLACE_LEGAL_HOLD', { matterRef: z.string().min(1).max(200) }),
+  /** Lifts one legal hold; the record may be purged once none is left and retention has passed. */
+  command('RELEASE_LEGAL_HOLD', { matterRef: z.string().min(1).max(200) }),
   command('DEADLINE_REACHED', { deadlineId: z.string().min(1), dueAt: instantSchema }),
 ]);
 

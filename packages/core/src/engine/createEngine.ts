@@ -17,9 +17,11 @@ import {
   PipNotFoundError,
   type PipkitIssue,
   PolicyNotFoundError,
+  StoreError,
   ValidationError,
   VersionConflictError,
 } from '../errors/pipkitError.js';
+import { type CivilDay, parseCivilDay } from '../calendar/civilDay.js';
 import { fromZodIssues } from '../errors/zodIssues.js';
 import { MACHINE_VERSION, type PipState } from '../machine/pipMachine.js';
 import {
@@ -191,6 +193,16 @@ export interface Engine {
    * With a store that leases the outbox (Postgres), relays in several processes split the PIPs
    * between them and never deliver one PIP's messages concurrently.
    */
+  /**
+   * Deletes a PIP's whole record (events, envelope, timers, outbox rows, idempotency keys) once
+   * its outcome's retention date (`retainUntil`, from the policy's `retention`) has passed in the
+   * employee's zone and no legal hold is in force. Refused with `COMMAND_REFUSED` otherwise,
+   * listing every reason (`PIP_NOT_FINAL`, `NO_RETENTION_PERIOD`, `RETENTION_NOT_OVER`,
+   * `LEGAL_HOLD`); HR and legal may purge (`PURGE` for a custom authorizer). The store deletes
+   * only at the version read, so a hold placed meanwhile wins (`VERSION_CONFLICT`). Returns a
+   * receipt to keep as the record of destruction. Needs a store with `purge`.
+   */
+  purge(pipId: string, options: { readonly actor: Actor }): Promise<PurgeReceipt>;
   relay(
     handler: (message: OutboxMessage) => void | Promise<void>,
     options?: {
@@ -233,6 +245,22 @@ export interface Engine {
       readonly leaseMs?: number;
     },
   ): Promise<TickResult>;
+}
+
+/** What {@link Engine.purge} deleted: enough to prove later that a record existed and was destroyed. */
+export interface PurgeReceipt {
+  readonly pipId: string;
+  readonly employeeId: string;
+  readonly policy: { readonly id: string; readonly version: number };
+  /** The state the record ended in. */
+  readonly state: PipState;
+  /** Events deleted, and the hash of the last one: the head of the chain that was destroyed. */
+  readonly version: number;
+  readonly lastHash: string;
+  /** The retention date that had passed. */
+  readonly retainUntil: string;
+  readonly purgedAt: string;
+  readonly purgedBy: Actor;
 }
 
 /** What one outbox relay round did. */
@@ -299,6 +327,9 @@ const PRIMARY_EVENT: Readonly<Record<CommandType, PipEventType | undefined>> = {
   EXTEND_NOTICE: 'NOTICE_EXTENDED',
   FULFIL_OBLIGATION: 'OBLIGATION_FULFILLED',
   RECORD_RELAPSE: 'RELAPSE_RECORDED',
+  // About the record, not the plan: no state check (see RECORD_COMMANDS).
+  PLACE_LEGAL_HOLD: undefined,
+  RELEASE_LEGAL_HOLD: undefined,
   // Deadlines are checked against the PIP's own pending deadlines instead.
   DEADLINE_REACHED: undefined,
 };
@@ -508,7 +539,8 @@ export function createEngine(options: EngineOptions): Engine {
       policy: policy.document,
     };
     const forbidden = authorize(request);
-    if (isFinalState(record.state)) {
+    // Legal holds are about the record, not the plan: they apply after the outcome too.
+    if (isFinalState(record.state) && !RECORD_COMMANDS.has(command.type)) {
       const message = `The PIP is ${record.state} (${record.context.outcome?.reason ?? 'final'}); it accepts no more commands.`;
       return {
         forbidden,
@@ -955,6 +987,90 @@ export function createEngine(options: EngineOptions): Engine {
       return { pipId, chain, replayMatches, ok: chain.ok && replayMatches };
     },
 
+    async purge(pipId, rawOptions) {
+      const { actor } = parseOrThrow(
+        z.object({ actor: actorSchema }).strict(),
+        rawOptions,
+        'purge options',
+      );
+      const record = await store.load(pipId);
+      if (!record) throw new PipNotFoundError(pipId);
+      const policy = policyOf(record.policyId, record.policyVersion);
+      const forbidden = authorize({
+        actor,
+        action: 'PURGE',
+        pip: {
+          pipId: record.pipId,
+          employeeId: record.employeeId,
+          managerId: record.managerId,
+          context: record.context,
+        },
+        policy: policy.document,
+      });
+      if (forbidden.length > 0) {
+        throw new ForbiddenError(
+          `Actor "${actor.id}" (${actor.role}) may not purge PIP "${pipId}".`,
+          forbidden,
+        );
+      }
+      const now = clock.now().toISOString();
+      const retainUntil = record.context.outcome?.retainUntil;
+      const issues: PipkitIssue[] = [];
+      if (!isFinalState(record.state)) {
+        issues.push({
+          code: 'PIP_NOT_FINAL',
+          path: ['state'],
+          message: `The PIP is ${record.state}: a record is kept at least until its outcome.`,
+        });
+      } else if (retainUntil === undefined) {
+        issues.push({
+          code: 'NO_RETENTION_PERIOD',
+          path: ['retention'],
+          message: `Policy ${policy.id}@${policy.version} sets no retention period, so the record is kept.`,
+        });
+      } else {
+        const today = scheduleFor(policy, record.context.employee).day(now);
+        if (today <= civilDayOrThrow(retainUntil)) {
+          issues.push({
+            code: 'RETENTION_NOT_OVER',
+            path: ['retainUntil'],
+            message: `The record is kept through ${retainUntil} in the employee's zone.`,
+          });
+        }
+      }
+      for (const matterRef of record.context.legalHolds ?? []) {
+        issues.push({
+          code: 'LEGAL_HOLD',
+          path: ['legalHolds', matterRef],
+          message: `Matter "${matterRef}" holds this record until it is released.`,
+        });
+      }
+      if (issues.length > 0) {
+        throw new CommandRefusedError(
+          `purge refused: ${issues.map((entry) => entry.message).join(' ')}`,
+          issues,
+        );
+      }
+      if (!store.purge) {
+        throw new StoreError('This store cannot purge records (it has no purge method).', {
+          retryable: false,
+        });
+      }
+      await store.purge(pipId, record.version);
+      records.forget(pipId);
+      return {
+        pipId,
+        employeeId: record.employeeId,
+        policy: { id: record.policyId, version: record.policyVersion },
+        state: record.state,
+        version: record.version,
+        lastHash: record.lastHash,
+        retainUntil: retainUntil as string,
+        purgedAt: now,
+        purgedBy: actor,
+      };
+    },
+
     async relay(handler, relayOptions = {}) {
       const limit = relayOptions.limit ?? 100;
       const pending = store.claimOutbox
@@ -1204,4 +1320,16 @@ function recentRecords(capacity: number) {
       entries.delete(pipId);
     },
   };
+}
+
+/** Commands about the record rather than the plan: accepted in final states too. */
+const RECORD_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
+  'PLACE_LEGAL_HOLD',
+  'RELEASE_LEGAL_HOLD',
+]);
+
+function civilDayOrThrow(date: string): CivilDay {
+  const day = parseCivilDay(date);
+  if (day === undefined) throw new Error(`Not a YYYY-MM-DD date: ${date}`);
+  return day;
 }

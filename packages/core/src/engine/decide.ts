@@ -859,6 +859,26 @@ export function decide(input: DecisionInput): Decision {
       });
       break;
     }
+    case 'PLACE_LEGAL_HOLD':
+      if ((context.legalHolds ?? []).includes(command.matterRef)) {
+        issues.push(
+          issue('LEGAL_HOLD_EXISTS', `Matter "${command.matterRef}" already holds this record.`, [
+            'matterRef',
+          ]),
+        );
+      }
+      events.push({ ...base(input, 'LEGAL_HOLD_PLACED'), matterRef: command.matterRef });
+      break;
+    case 'RELEASE_LEGAL_HOLD':
+      if (!(context.legalHolds ?? []).includes(command.matterRef)) {
+        issues.push(
+          issue('LEGAL_HOLD_NOT_FOUND', `No legal hold for matter "${command.matterRef}".`, [
+            'matterRef',
+          ]),
+        );
+      }
+      events.push({ ...base(input, 'LEGAL_HOLD_RELEASED'), matterRef: command.matterRef });
+      break;
     case 'RECORD_RELAPSE': {
       if (!('watch' in context.deadlines)) {
         issues.push(issue('WATCH_WINDOW_CLOSED', 'The watch window after the pass is over.'));

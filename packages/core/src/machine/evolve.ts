@@ -138,6 +138,13 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
           total: (next.noticeExtensions?.total ?? 0) + event.amount,
         },
       };
+    case 'LEGAL_HOLD_PLACED':
+      return { ...next, legalHolds: [...(next.legalHolds ?? []), event.matterRef] };
+    case 'LEGAL_HOLD_RELEASED': {
+      const { legalHolds: current = [], ...rest } = next;
+      const remaining = current.filter((matterRef) => matterRef !== event.matterRef);
+      return remaining.length > 0 ? { ...rest, legalHolds: remaining } : rest;
+    }
     case 'RELAPSE_RECORDED':
       return {
         ...next,

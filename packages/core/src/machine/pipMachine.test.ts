@@ -121,6 +121,8 @@ const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly P
     },
   ],
   RELAPSE_RECORDED: [{ type: 'RELAPSE_RECORDED', at, actor: hr }],
+  LEGAL_HOLD_PLACED: [{ type: 'LEGAL_HOLD_PLACED', at, actor: hr, matterRef: 'matter-1' }],
+  LEGAL_HOLD_RELEASED: [{ type: 'LEGAL_HOLD_RELEASED', at, actor: hr, matterRef: 'matter-1' }],
   POLICY_MIGRATED: [
     {
       type: 'POLICY_MIGRATED',

@@ -1,4 +1,5 @@
 import { type SnapshotFrom, type StateValue, createActor, initialTransition } from 'xstate';
+import { evolve } from './evolve.js';
 import { FINAL_STATES, type PipState, pipMachine } from './pipMachine.js';
 import type { PipContext, PipEvent } from './types.js';
 
@@ -36,8 +37,17 @@ export function initialSnapshot(
 
 /** True when the machine accepts this event in this snapshot. @internal */
 export function accepts(snapshot: PipMachineSnapshot, event: PipEvent): boolean {
-  return snapshot.can(event);
+  return RECORD_EVENTS.has(event.type) || snapshot.can(event);
 }
+
+/**
+ * Events about the record rather than the plan (legal holds): they apply in every state, final
+ * ones included, and never move the state, so they are folded outside the machine. @internal
+ */
+export const RECORD_EVENTS: ReadonlySet<PipEvent['type']> = new Set([
+  'LEGAL_HOLD_PLACED',
+  'LEGAL_HOLD_RELEASED',
+]);
 
 type PipActorScope = Parameters<typeof pipMachine.transition>[2];
 
@@ -79,6 +89,14 @@ export function applyEvents(
   const scope = scopeFor(snapshot);
   let current = snapshot;
   for (const event of events) {
+    if (RECORD_EVENTS.has(event.type)) {
+      // About the record, not the plan: in every state, final ones included, the state stays.
+      current = pipMachine.resolveState({
+        value: current.value,
+        context: evolve(current.context, event),
+      });
+      continue;
+    }
     const next = pipMachine.transition(current, event, scope);
     // Every accepted transition records the event, so an ignored event leaves the snapshot as it was.
     if (next === current) return undefined;

@@ -108,6 +108,11 @@ export interface PipContext {
       }
     | undefined;
   readonly pausedDays: number;
+  /**
+   * Legal holds in force, by the host's matter reference. While any is in force the record is
+   * never purged, whatever its retention date. Absent when there is none.
+   */
+  readonly legalHolds?: readonly string[];
   /** Present while the plan is being amended (an edit pause: the clock keeps running). */
   readonly amendment?:
     | {
@@ -270,6 +275,8 @@ export type PipEvent =
       readonly noticeEndDate: string;
     })
   | PipEventBase<'RELAPSE_RECORDED'>
+  | (PipEventBase<'LEGAL_HOLD_PLACED'> & { readonly matterRef: string })
+  | (PipEventBase<'LEGAL_HOLD_RELEASED'> & { readonly matterRef: string })
   | (PipEventBase<'POLICY_MIGRATED'> & {
       readonly from: { readonly id: string; readonly version: number };
       readonly to: { readonly id: string; readonly version: number };

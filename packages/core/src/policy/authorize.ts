@@ -5,7 +5,7 @@ import type { PolicyDocument } from './policySchema.js';
 import type { Actor, Role } from './roles.js';
 
 /** What is being attempted: a command, opening a PIP, or reading one. */
-export type AuthorizationAction = CommandType | 'OPEN' | 'READ';
+export type AuthorizationAction = CommandType | 'OPEN' | 'READ' | 'PURGE';
 
 /** Everything an authorizer may look at. */
 export interface AuthorizationRequest {
@@ -57,6 +57,8 @@ export const DEFAULT_PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>>
   EXTEND_NOTICE: ['hr'],
   FULFIL_OBLIGATION: ['manager', 'hr'],
   RECORD_RELAPSE: ['manager', 'hr'],
+  PLACE_LEGAL_HOLD: ['hr', 'legal'],
+  RELEASE_LEGAL_HOLD: ['hr', 'legal'],
   DEADLINE_REACHED: ['system'],
 };
 
@@ -100,6 +102,14 @@ export const defaultAuthorizer: Authorizer = ({ actor, action, command, pip, pol
   if (action === 'READ') {
     if (!['employee', 'manager'].includes(actor.role) && !READ_ROLES.includes(actor.role)) {
       issues.push(deny('ROLE_NOT_ALLOWED', `Role "${actor.role}" may not read PIPs.`));
+    }
+    return issues;
+  }
+  if (action === 'PURGE') {
+    if (actor.role !== 'hr' && actor.role !== 'legal') {
+      issues.push(
+        deny('ROLE_NOT_ALLOWED', `Role "${actor.role}" may not purge a record; HR and legal may.`),
+      );
     }
     return issues;
   }

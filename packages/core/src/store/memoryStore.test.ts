@@ -1,4 +1,8 @@
 import { describeStoreConformance } from '../testing/index.js';
 import { memoryStore } from './memoryStore.js';
 
-describeStoreConformance('memory', () => memoryStore(), { leasing: true, batching: true });
+describeStoreConformance('memory', () => memoryStore(), {
+  leasing: true,
+  batching: true,
+  purging: true,
+});

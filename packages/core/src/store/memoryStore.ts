@@ -171,5 +171,20 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
       }
       return Promise.resolve();
     },
+    purge(pipId, expectedVersion) {
+      const actual = pips.get(pipId)?.version ?? 0;
+      if (actual === 0 || actual !== expectedVersion) {
+        return Promise.reject(new VersionConflictError(pipId, expectedVersion, actual));
+      }
+      pips.delete(pipId);
+      for (const [timerId, row] of [...timers]) if (row.pipId === pipId) removeTimer(timerId);
+      for (const [id, entry] of [...outbox]) {
+        if ((JSON.parse(entry.message) as OutboxMessage).pipId === pipId) outbox.delete(id);
+      }
+      for (const [key, text] of [...idempotency]) {
+        if ((JSON.parse(text) as IdempotencyRecord).pipId === pipId) idempotency.delete(key);
+      }
+      return Promise.resolve();
+    },
   };
 }

@@ -148,6 +148,13 @@ export interface PipStore {
   ): Promise<OutboxMessage[]>;
   /** Marks outbox messages delivered; unknown ids are ignored. */
   markOutboxDelivered(ids: readonly string[]): Promise<void>;
+  /**
+   * Optional capability: deletes everything about one PIP (events, envelope, timers, outbox rows,
+   * idempotency keys) in one transaction, only if it is still at `expectedVersion`; otherwise
+   * throws `VersionConflictError` and deletes nothing. `engine.purge` calls it after checking
+   * retention and legal holds.
+   */
+  purge?(pipId: string, expectedVersion: number): Promise<void>;
   /** Releases connections or handles. Optional: the memory store has none. */
   close?(): Promise<void>;
 }

@@ -66,6 +66,11 @@ export interface StoreConformanceOptions {
    * tests then run. Default false.
    */
   readonly batching?: boolean;
+  /**
+   * True when the store implements `purge` (deleting a PIP's whole record for
+   * `engine.purge`); the purge tests then run. Default false.
+   */
+  readonly purging?: boolean;
 }
 
 /**
@@ -613,6 +618,59 @@ export function describeStoreConformance(
             'ok',
           ]);
           expect((await store.dueTimers(at(10), 10)).map((timer) => timer.pipId)).toEqual(['ok']);
+        });
+      });
+    }
+
+    if (options.purging) {
+      describe('purging', () => {
+        const purge = (pipId: string, expectedVersion: number) => {
+          if (!store.purge) throw new Error('options.purging is set but the store has no purge');
+          return store.purge(pipId, expectedVersion);
+        };
+        const seedTwo = async () => {
+          const gone = new FixturePip('gone');
+          const kept = new FixturePip('kept');
+          for (const pip of [gone, kept]) {
+            await create(pip, 1, { deadlines: [deadline('planEnd', 5)], outbox: 1 });
+            await create(pip, 1, { outbox: 1, key: `key-${pip.pipId}` });
+          }
+          return { gone, kept };
+        };
+
+        it("deletes every row of one PIP and nothing of another's", async () => {
+          const { kept } = await seedTwo();
+          const keptBefore = {
+            record: await store.load('kept'),
+            events: await store.readEvents('kept'),
+          };
+          await purge('gone', 2);
+          expect(await store.load('gone')).toBeUndefined();
+          expect(await store.readEvents('gone')).toEqual([]);
+          expect(await store.getIdempotency('key-gone')).toBeUndefined();
+          expect((await store.dueTimers(at(100), 10)).map((timer) => timer.pipId)).toEqual([
+            'kept',
+          ]);
+          expect(new Set((await store.pendingOutbox(10)).map((message) => message.pipId))).toEqual(
+            new Set(['kept']),
+          );
+          expect((await store.list()).map((pip) => pip.pipId)).toEqual(['kept']);
+          expect(await store.load('kept')).toEqual(keptBefore.record);
+          expect(await store.readEvents('kept')).toEqual(keptBefore.events);
+          expect((await store.getIdempotency('key-kept'))?.pipId).toBe(kept.pipId);
+          // The id is free again, as for a PIP that never existed.
+          await create(new FixturePip('gone'), 1);
+          expect((await store.load('gone'))?.version).toBe(1);
+        });
+
+        it('refuses a purge at a stale version, or of an unknown PIP, and deletes nothing', async () => {
+          await seedTwo();
+          const before = await store.readEvents('gone');
+          const error: unknown = await purge('gone', 1).catch((caught: unknown) => caught);
+          expect(error).toBeInstanceOf(VersionConflictError);
+          expect((error as VersionConflictError).actualVersion).toBe(2);
+          expect(await store.readEvents('gone')).toEqual(before);
+          await expect(purge('never', 1)).rejects.toBeInstanceOf(VersionConflictError);
         });
       });
     }
