@@ -770,13 +770,41 @@ export function decide(input: DecisionInput): Decision {
             limits.notify.within,
           )
         : undefined;
+      // The employee re-acknowledges the extended plan: a new version of the plan document.
+      const shown = limits.reacknowledge
+        ? [...context.documents, ...attached]
+            .filter((document) => document.kind === 'planDocument')
+            .at(-1)
+        : undefined;
+      if (
+        limits.reacknowledge &&
+        (!shown || shown.sha256 === context.acknowledgement?.documentSha256)
+      ) {
+        issues.push(
+          issue(
+            'EXTENSION_DOCUMENT_UNCHANGED',
+            'This policy has the employee re-acknowledge an extension: attach the extended planDocument.',
+            ['documents', 'planDocument'],
+          ),
+        );
+      }
+      const acknowledgement = limits.reacknowledge
+        ? schedule.after(
+            'acknowledgement',
+            'acknowledgement',
+            schedule.day(input.now),
+            doc.acknowledgement.due,
+          )
+        : undefined;
       const set = [
         schedule.planEnd(extended),
         ...(hasCheckIn ? [] : schedule.nextCheckIn(context, extended, context.checkIns.next)),
         ...(obligation ? [obligation] : []),
+        ...(acknowledgement ? [acknowledgement] : []),
       ];
       events.push({
         ...base(input, 'EXTENDED', { set }),
+        ...(limits.reacknowledge ? { acknowledge: { documentSha256: shown?.sha256 ?? '' } } : {}),
         amount: command.amount,
         unit: limits.unit,
         reason: command.reason,

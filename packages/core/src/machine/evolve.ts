@@ -99,6 +99,16 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
     case 'EXTENDED':
       return {
         ...next,
+        ...(event.acknowledge
+          ? {
+              amendment: {
+                startedAt: event.at,
+                startedBy: event.actor.id,
+                resumeTo: 'extended' as const,
+                documentSha256: event.acknowledge.documentSha256,
+              },
+            }
+          : {}),
         plan: event.plan,
         extensions: {
           count: next.extensions.count + 1,

@@ -85,6 +85,16 @@ const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly P
   RESUMED: [{ type: 'RESUMED', at, actor: hr, pausedDays: 3, plan, resumedAt: at }],
   EXTENDED: [
     { type: 'EXTENDED', at, actor: hr, amount: 10, unit: 'calendarDays', reason: 'leave', plan },
+    {
+      type: 'EXTENDED',
+      at,
+      actor: hr,
+      amount: 10,
+      unit: 'calendarDays',
+      reason: 'leave',
+      plan,
+      acknowledge: { documentSha256: sha },
+    },
   ],
   PERIOD_ENDED: [{ type: 'PERIOD_ENDED', at, actor: hr, early: true }],
   REVIEW_OVERDUE: [{ type: 'REVIEW_OVERDUE', at, actor: hr }],

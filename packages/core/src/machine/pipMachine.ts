@@ -67,7 +67,14 @@ const planPhase = {
   CHECK_IN_HELD: note,
   CHECK_IN_MISSED: note,
   PAUSED: to('#pip.paused'),
-  EXTENDED: to('#pip.extended'),
+  EXTENDED: [
+    {
+      guard: 'extensionAwaitsAcknowledgement',
+      target: '#pip.amending.awaitingAcknowledgement',
+      actions: 'record',
+    },
+    { target: '#pip.extended', actions: 'record' },
+  ] as const,
   PERIOD_ENDED: to('#pip.review'),
 } satisfies On;
 
@@ -95,6 +102,8 @@ export const pipMachine = setup({
     amendmentReturnsToExtended: ({ context }) => context.amendment?.resumeTo === 'extended',
     hasWatchWindow: ({ event }) => event.type === 'PASSED' && event.watchUntil !== undefined,
     removes: ({ event }) => event.type === 'DECIDED' && event.decision === 'remove',
+    extensionAwaitsAcknowledgement: ({ event }) =>
+      event.type === 'EXTENDED' && event.acknowledge !== undefined,
   },
 }).createMachine({
   id: 'pip',

@@ -266,6 +266,8 @@ export type PipEvent =
         readonly recipients: readonly string[];
         readonly date: string;
       };
+      /** Present when the employee must re-acknowledge (policy `extensions.reacknowledge`). */
+      readonly acknowledge?: { readonly documentSha256: string };
     })
   | (PipEventBase<'OBLIGATION_FULFILLED'> & { readonly obligationId: string })
   | (PipEventBase<'OBLIGATION_OVERDUE'> & { readonly obligationId: string })

@@ -124,13 +124,26 @@ export const policyDocumentSchema = z
           .object({ recipients: z.array(z.string().min(1)).min(1), within: durationSchema })
           .strict()
           .optional(),
+        /**
+         * The employee re-acknowledges an extended plan: an extension must come with a new
+         * `planDocument`, and the PIP waits in `amending.awaitingAcknowledgement` (the clock
+         * running) until the employee acknowledges that exact version, or a refusal is witnessed,
+         * with `acknowledgement.due` and its escalation.
+         */
+        reacknowledge: z.boolean().default(false),
       })
       .strict()
       .refine((extensions) => extensions.maxEach <= extensions.maxTotal, {
         message: 'maxEach cannot exceed maxTotal',
         path: ['maxEach'],
       })
-      .default({ maxCount: 0, unit: 'calendarDays', maxEach: 1, maxTotal: 1 }),
+      .default({
+        maxCount: 0,
+        unit: 'calendarDays',
+        maxEach: 1,
+        maxTotal: 1,
+        reacknowledge: false,
+      }),
     /** The final review, after the period ends. */
     review: z.object({ due: durationSchema }).strict(),
     /** Proposal of removal: advance notice, reply window, decision. */
