@@ -151,7 +151,14 @@ export function goalIssues(
 
 /** Every document kind the policy requires for this command that is neither attached nor supplied. @internal */
 export function documentIssues(input: DecisionInput): PipkitIssue[] {
-  const required = input.policy.document.requiredDocuments[input.command.type] ?? [];
+  const { command } = input;
+  const required = [
+    ...(input.policy.document.requiredDocuments[command.type] ?? []),
+    // An extension for some reasons needs an extra approval record (extensions.approvalFor).
+    ...(command.type === 'EXTEND'
+      ? (input.policy.document.extensions.approvalFor?.[command.reason] ?? [])
+      : []),
+  ];
   if (required.length === 0) return [];
   const present = new Set<string>(input.context.documents.map((document) => document.kind));
   for (const document of input.command.documents ?? []) present.add(document.kind);

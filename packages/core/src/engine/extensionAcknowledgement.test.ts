@@ -105,4 +105,61 @@ describe('re-acknowledgement after an extension (extensions.reacknowledge)', () 
     expect(fired?.events).toEqual(['ACKNOWLEDGEMENT_OVERDUE', 'ESCALATED']);
     expect((await engine.get('p', { actor: hr })).state).toBe('amending.awaitingAcknowledgement');
   });
+
+  it('asks for the extra approval record a reason needs (extensions.approvalFor), and only for it', async () => {
+    const gated = definePolicy({
+      ...defaultPolicyDocument,
+      id: 'gated-extensions',
+      approval: { required: false },
+      extensions: {
+        ...defaultPolicyDocument.extensions,
+        maxCount: 2,
+        maxTotal: 60,
+        maxPlanLength: undefined,
+        reasons: ['leave', 'performanceDisputed'],
+        approvalFor: { performanceDisputed: ['deanApproval'] },
+      },
+    });
+    const clock = createTestClock('2026-03-02T15:00:00Z');
+    const engine = createEngine({ store: memoryStore(), policies: [gated], clock, ids: () => 'g' });
+    await engine.open(
+      {
+        employee: { id: employee.id, timeZone: 'America/Chicago' },
+        managerId: manager.id,
+        policy: { id: gated.id },
+        goals: [{ id: 'g', description: 'Close tickets', measure: '90% within SLA' }],
+      },
+      { actor: manager },
+    );
+    await engine.dispatch('g', { type: 'ISSUE', documents: [planV1] }, { actor: manager });
+    await engine.dispatch(
+      'g',
+      { type: 'ACKNOWLEDGE', documentSha256: planV1.sha256 },
+      { actor: employee },
+    );
+    clock.set('2026-04-20T15:00:00Z');
+    const missing = await refusal(
+      engine.dispatch(
+        'g',
+        { type: 'EXTEND', amount: 10, reason: 'performanceDisputed' },
+        { actor: manager },
+      ),
+    );
+    expect(missing.issues.map((entry) => [entry.code, entry.path])).toEqual([
+      ['DOCUMENT_MISSING', ['documents', 'deanApproval']],
+    ]);
+    const approval = { kind: 'deanApproval', ref: 'dms://dean/1', sha256: '3'.repeat(64) };
+    const granted = await engine.dispatch(
+      'g',
+      { type: 'EXTEND', amount: 10, reason: 'performanceDisputed', documents: [approval] },
+      { actor: manager },
+    );
+    expect(granted.pip.state).toBe('extended');
+    // Leave needs no extra record.
+    await engine.dispatch('g', { type: 'EXTEND', amount: 5, reason: 'leave' }, { actor: manager });
+    expect((await engine.get('g', { actor: hr })).context.extensions).toEqual({
+      count: 2,
+      total: 15,
+    });
+  });
 });

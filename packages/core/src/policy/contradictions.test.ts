@@ -95,6 +95,21 @@ describe('definePolicy refuses contradictions between fields', () => {
     ]);
   });
 
+  it('refuses an approval rule for an extension reason the policy does not allow', () => {
+    expect(
+      problems(() =>
+        definePolicy({
+          ...defaultPolicyDocument,
+          extensions: {
+            ...defaultPolicyDocument.extensions,
+            reasons: ['leave', 'training'],
+            approvalFor: { training: ['deanApproval'], workload: ['deanApproval'] },
+          },
+        }),
+      ),
+    ).toEqual([{ path: 'extensions.approvalFor.workload', code: 'POLICY_CONTRADICTION' }]);
+  });
+
   it('accepts every preset', () => {
     for (const preset of Object.values(presets)) {
       expect(definePolicy(preset.document).id).toBe(preset.id);

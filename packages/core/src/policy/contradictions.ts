@@ -34,7 +34,18 @@ export function policyContradictions(doc: PolicyDocument): PipkitIssue[] {
   const lastDays = (duration: Duration) =>
     REFERENCE_STARTS.map((start) => lastDayOf(start, duration, calendar));
   const planEnds = lastDays(doc.plan.duration);
-  const { maxPlanLength, maxCount } = doc.extensions;
+  const { maxPlanLength, maxCount, approvalFor, reasons } = doc.extensions;
+  // An approval rule for a reason the policy never allows can never apply.
+  for (const reason of Object.keys(approvalFor ?? {})) {
+    if (reasons && !reasons.includes(reason)) {
+      issues.push(
+        contradiction(
+          ['extensions', 'approvalFor', reason],
+          `Extensions need an approval record for reason "${reason}", which extensions.reasons does not allow (${reasons.join(', ')}).`,
+        ),
+      );
+    }
+  }
   if (maxPlanLength) {
     const caps = lastDays(maxPlanLength);
     if (caps.some((cap, index) => cap < (planEnds[index] as number))) {

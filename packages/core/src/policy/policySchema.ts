@@ -131,6 +131,12 @@ export const policyDocumentSchema = z
          * with `acknowledgement.due` and its escalation.
          */
         reacknowledge: z.boolean().default(false),
+        /**
+         * Reasons that need an extra approval record: `{ performanceDisputed: ['deanApproval'] }`
+         * makes an extension for that reason need a `deanApproval` document (attached or sent
+         * with the command), on top of `requiredDocuments.EXTEND`.
+         */
+        approvalFor: z.record(z.string().min(1), z.array(documentKindSchema).min(1)).optional(),
       })
       .strict()
       .refine((extensions) => extensions.maxEach <= extensions.maxTotal, {
