@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type Actor, createEngine, defaultPolicy } from '@pipkit/core';
 import { postgresStore } from '@pipkit/postgres';
 import pg from 'pg';
+import { activePips } from './fixtures.js';
 import { type BenchResult, compare } from './harness.js';
 
 const PG_URL = process.env.PIPKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PIPS_PER_CLIENT = 8;
-const hr: Actor = { id: 'hr-1', role: 'hr' };
-const plan = { kind: 'planDocument', ref: 'dms://plan', sha256: 'a'.repeat(64) };
-const notes = { kind: 'checkInNotes', ref: 'dms://notes', sha256: 'b'.repeat(64) };
 
 /**
  * Persisted dispatch on Postgres against raw `pg` doing the same writes as one statement per
@@ -36,38 +33,7 @@ export async function postgresBenches(): Promise<{
     for (const clients of [1, 4, 16]) {
       const pool = new pg.Pool({ connectionString: PG_URL, max: clients });
       const store = postgresStore({ pool, schema });
-      let now = new Date('2026-03-02T15:00:00Z');
-      let next = 0;
-      const engine = createEngine({
-        store,
-        policies: [defaultPolicy],
-        clock: { now: () => now },
-        ids: () => `c${clients}-pip-${next++}`,
-      });
-      const pips = clients * PIPS_PER_CLIENT;
-      for (let index = 0; index < pips; index += 1) {
-        const manager: Actor = { id: `mgr-${index}`, role: 'manager' };
-        now = new Date('2026-03-02T15:00:00Z');
-        const { pip } = await engine.open(
-          {
-            employee: { id: `emp-${index}`, timeZone: 'America/New_York' },
-            managerId: manager.id,
-            policy: { id: defaultPolicy.id },
-            goals: [{ id: 'g1', description: 'Resolve tickets', measure: '90% within SLA' }],
-            documents: [plan, notes],
-          },
-          { actor: manager },
-        );
-        await engine.dispatch(pip.pipId, { type: 'SUBMIT_FOR_APPROVAL' }, { actor: manager });
-        await engine.dispatch(pip.pipId, { type: 'APPROVE' }, { actor: hr });
-        now = new Date('2026-03-03T15:00:00Z');
-        await engine.dispatch(
-          pip.pipId,
-          { type: 'ACKNOWLEDGE', documentSha256: plan.sha256 },
-          { actor: { id: `emp-${index}`, role: 'employee' } },
-        );
-      }
-      now = new Date('2026-03-17T14:00:00Z');
+      const { engine } = await activePips(store, clients * PIPS_PER_CLIENT, `c${clients}-pip-`);
       const cursors = new Array<number>(clients).fill(0);
       const dispatchBy = async (client: number) => {
         const n = client * PIPS_PER_CLIENT + ((cursors[client] as number) % PIPS_PER_CLIENT);

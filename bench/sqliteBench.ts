@@ -1,14 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Actor, createEngine, defaultPolicy } from '@pipkit/core';
 import { sqliteStore } from '@pipkit/sqlite';
+import { activePips } from './fixtures.js';
 import { type BenchResult, compare } from './harness.js';
 
 const PIPS = 200;
-const hr: Actor = { id: 'hr-1', role: 'hr' };
-const plan = { kind: 'planDocument', ref: 'dms://plan', sha256: 'a'.repeat(64) };
-const notes = { kind: 'checkInNotes', ref: 'dms://notes', sha256: 'b'.repeat(64) };
 
 /**
  * Persisted dispatch on SQLite (WAL, synchronous=FULL: one disk flush per command) against raw
@@ -22,37 +19,7 @@ export async function sqliteBenches(): Promise<{
   const directory = mkdtempSync(join(tmpdir(), 'pipkit-bench-'));
   try {
     const store = sqliteStore({ path: join(directory, 'engine.db') });
-    let now = new Date('2026-03-02T15:00:00Z');
-    let next = 0;
-    const engine = createEngine({
-      store,
-      policies: [defaultPolicy],
-      clock: { now: () => now },
-      ids: () => `pip-${next++}`,
-    });
-    for (let index = 0; index < PIPS; index += 1) {
-      const manager: Actor = { id: `mgr-${index}`, role: 'manager' };
-      now = new Date('2026-03-02T15:00:00Z');
-      const { pip } = await engine.open(
-        {
-          employee: { id: `emp-${index}`, timeZone: 'America/New_York' },
-          managerId: manager.id,
-          policy: { id: defaultPolicy.id },
-          goals: [{ id: 'g1', description: 'Resolve tickets', measure: '90% within SLA' }],
-          documents: [plan, notes],
-        },
-        { actor: manager },
-      );
-      await engine.dispatch(pip.pipId, { type: 'SUBMIT_FOR_APPROVAL' }, { actor: manager });
-      await engine.dispatch(pip.pipId, { type: 'APPROVE' }, { actor: hr });
-      now = new Date('2026-03-03T15:00:00Z');
-      await engine.dispatch(
-        pip.pipId,
-        { type: 'ACKNOWLEDGE', documentSha256: plan.sha256 },
-        { actor: { id: `emp-${index}`, role: 'employee' } },
-      );
-    }
-    now = new Date('2026-03-17T14:00:00Z');
+    const { engine } = await activePips(store, PIPS);
     let cursor = 0;
     const dispatchOne = async () => {
       const n = cursor++ % PIPS;

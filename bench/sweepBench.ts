@@ -8,17 +8,12 @@ import {
   defaultPolicyDocument,
   definePolicy,
   durations,
-  GENESIS_HASH,
-  hashEvent,
-  MACHINE_VERSION,
-  type PipEvent,
   type PipRecord,
-  replayEvents,
-  type StoredEvent,
 } from '@pipkit/core';
 import { postgresStore } from '@pipkit/postgres';
 import { sqliteStore } from '@pipkit/sqlite';
 import pg from 'pg';
+import { issuedPipSeeds } from './fixtures.js';
 import { type BenchResult, compare } from './harness.js';
 
 const PENDING = 1_000_000;
@@ -190,77 +185,11 @@ async function sqliteTick(
 ): Promise<{ result: BenchResult; info: Record<string, number> }> {
   const issuedAt = '2026-01-05T15:00:00.000Z';
   const due = '2026-01-11T15:00:00.000Z';
+  const seedCommit = issuedPipSeeds(tickPolicy);
   const seed = async (store: ReturnType<typeof sqliteStore>, prefix: string) => {
-    let template: ReturnType<typeof replayEvents> | undefined;
-    const requests = [];
-    for (let index = 0; index < FIRES; index += 1) {
-      const pipId = `${prefix}-${String(index).padStart(6, '0')}`;
-      const deadline = {
-        id: 'acknowledgement',
-        kind: 'acknowledgement',
-        dueAt: due,
-        date: due.slice(0, 10),
-      } as const;
-      const events: PipEvent[] = [
-        {
-          type: 'PIP_CREATED',
-          at: issuedAt,
-          actor: manager,
-          pipId,
-          employee: { id: `emp-${index}`, timeZone: 'UTC' },
-          managerId: manager.id,
-          policy: { id: tickPolicy.id, version: tickPolicy.version },
-          goals: [{ id: 'g1', description: 'Meet the standard', measure: 'Audited' }],
-        },
-        { type: 'ISSUED', at: issuedAt, actor: manager, deadlines: { set: [deadline] } },
-      ];
-      let prevHash = GENESIS_HASH;
-      const stored: StoredEvent[] = events.map((event, position) => {
-        const hash = hashEvent(pipId, position + 1, event, prevHash);
-        const entry = { pipId, seq: position + 1, event, prevHash, hash };
-        prevHash = hash;
-        return entry;
-      });
-      template ??= replayEvents(events);
-      const record: PipRecord = {
-        pipId,
-        employeeId: `emp-${index}`,
-        managerId: manager.id,
-        policyId: tickPolicy.id,
-        policyVersion: tickPolicy.version,
-        machineVersion: MACHINE_VERSION,
-        state: template.state,
-        context: {
-          ...template.context,
-          pipId,
-          employee: { id: `emp-${index}`, timeZone: 'UTC' },
-          deadlines: { acknowledgement: deadline },
-        },
-        version: 2,
-        lastHash: prevHash,
-        createdAt: issuedAt,
-        updatedAt: issuedAt,
-      };
-      requests.push({
-        pipId,
-        expectedVersion: 0,
-        record,
-        events: stored,
-        timers: {
-          set: [
-            {
-              timerId: `${pipId}/acknowledgement`,
-              pipId,
-              deadlineId: 'acknowledgement',
-              kind: 'acknowledgement' as const,
-              dueAt: due,
-            },
-          ],
-          clear: [],
-        },
-        outbox: [],
-      });
-    }
+    const requests = Array.from({ length: FIRES }, (_, index) =>
+      seedCommit(`${prefix}-${String(index).padStart(6, '0')}`, index, issuedAt, due),
+    );
     await (store.commitMany as NonNullable<typeof store.commitMany>)(requests);
   };
 

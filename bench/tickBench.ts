@@ -4,17 +4,13 @@ import {
   defaultPolicyDocument,
   definePolicy,
   durations,
-  GENESIS_HASH,
-  hashEvent,
-  MACHINE_VERSION,
   memoryStore,
   type PipEvent,
   pipMachine,
   type PipRecord,
-  replayEvents,
-  type StoredEvent,
 } from '@pipkit/core';
 import { createActor } from 'xstate';
+import { issuedPipSeeds } from './fixtures.js';
 import { type BenchResult, compare } from './harness.js';
 
 const PIPS = 100_000;
@@ -36,91 +32,12 @@ export async function tickBenches(): Promise<{
 }> {
   const store = memoryStore();
   const seedStart = performance.now();
-  let template: ReturnType<typeof replayEvents> | undefined;
+  const seed = issuedPipSeeds(policy);
   for (let index = 0; index < PIPS; index += 1) {
     const pipId = `pip-${String(index).padStart(6, '0')}`;
     const issuedAt = new Date(Date.UTC(2026, 0, 5, 15) + (index % 10_000) * 864_000).toISOString();
     const due = new Date(Date.parse(issuedAt) + 6 * 86_400_000).toISOString();
-    const events: PipEvent[] = [
-      {
-        type: 'PIP_CREATED',
-        at: issuedAt,
-        actor: manager,
-        pipId,
-        employee: { id: `emp-${index}`, timeZone: 'UTC' },
-        managerId: manager.id,
-        policy: { id: policy.id, version: policy.version },
-        goals: [{ id: 'g1', description: 'Meet the standard', measure: 'Audited' }],
-      },
-      {
-        type: 'ISSUED',
-        at: issuedAt,
-        actor: manager,
-        deadlines: {
-          set: [
-            { id: 'acknowledgement', kind: 'acknowledgement', dueAt: due, date: due.slice(0, 10) },
-          ],
-        },
-      },
-    ];
-    let prevHash = GENESIS_HASH;
-    const stored: StoredEvent[] = events.map((event, position) => {
-      const hash = hashEvent(pipId, position + 1, event, prevHash);
-      const entry = { pipId, seq: position + 1, event, prevHash, hash };
-      prevHash = hash;
-      return entry;
-    });
-    // Replaying 100,000 histories would dominate the bench's run time; every seeded PIP has the
-    // same shape, so the first replay is the template and the rest differ only in their fields.
-    template ??= replayEvents(events);
-    const { state } = template;
-    const acknowledgement = {
-      id: 'acknowledgement',
-      kind: 'acknowledgement',
-      dueAt: due,
-      date: due.slice(0, 10),
-    } as const;
-    const context = {
-      ...template.context,
-      pipId,
-      employee: { id: `emp-${index}`, timeZone: 'UTC' },
-      createdAt: issuedAt,
-      issuedAt,
-      deadlines: { acknowledgement },
-    };
-    const record: PipRecord = {
-      pipId,
-      employeeId: `emp-${index}`,
-      managerId: manager.id,
-      policyId: policy.id,
-      policyVersion: policy.version,
-      machineVersion: MACHINE_VERSION,
-      state,
-      context,
-      version: 2,
-      lastHash: prevHash,
-      createdAt: issuedAt,
-      updatedAt: issuedAt,
-    };
-    await store.commit({
-      pipId,
-      expectedVersion: 0,
-      record,
-      events: stored,
-      timers: {
-        set: [
-          {
-            timerId: `${pipId}/acknowledgement`,
-            pipId,
-            deadlineId: 'acknowledgement',
-            kind: 'acknowledgement',
-            dueAt: due,
-          },
-        ],
-        clear: [],
-      },
-      outbox: [],
-    });
+    await store.commit(seed(pipId, index, issuedAt, due));
   }
   const seedMs = performance.now() - seedStart;
 

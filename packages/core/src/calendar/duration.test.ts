@@ -463,7 +463,7 @@ interface CalendarCase {
  * replays exactly).
  */
 const CALENDAR_POOL: readonly CalendarCase[] = (() => {
-  const specs: { weekend: Weekday[]; holidays: string[] }[] = [
+  const specs: { weekend: Weekday[]; holidays: readonly string[] }[] = [
     { weekend: [6, 7], holidays: [] },
     { weekend: [6, 7], holidays: US_FEDERAL_2026 },
     { weekend: [6, 7], holidays: ENGLAND_WALES_2026 },

@@ -457,22 +457,28 @@ export function createEngine(options: EngineOptions): Engine {
     return schedule;
   };
 
-  const authorizeRead = (record: PipRecord, actor: Actor): PipkitIssue[] => {
-    const policy = policyOf(record.policyId, record.policyVersion);
-    return [
-      ...authorize({
-        actor,
-        action: 'READ',
-        pip: {
-          pipId: record.pipId,
-          employeeId: record.employeeId,
-          managerId: record.managerId,
-          context: record.context,
-        },
-        policy: policy.document,
-      }),
-    ];
-  };
+  /** What the authorizer sees of a PIP for an action (commands add the command). */
+  const authorizationOf = (
+    record: PipRecord,
+    actor: Actor,
+    action: AuthorizationRequest['action'],
+    command?: Command,
+  ): AuthorizationRequest => ({
+    actor,
+    action,
+    ...(command ? { command } : {}),
+    pip: {
+      pipId: record.pipId,
+      employeeId: record.employeeId,
+      managerId: record.managerId,
+      context: record.context,
+    },
+    policy: policyOf(record.policyId, record.policyVersion).document,
+  });
+
+  const authorizeRead = (record: PipRecord, actor: Actor): PipkitIssue[] => [
+    ...authorize(authorizationOf(record, actor, 'READ')),
+  ];
 
   const loadReadable = async (pipId: string, actor: Actor): Promise<PipRecord> => {
     const record = await store.load(pipId);
@@ -526,18 +532,7 @@ export function createEngine(options: EngineOptions): Engine {
     priorPlans?: readonly PriorPlan[],
   ): Evaluation => {
     const policy = policyOf(record.policyId, record.policyVersion);
-    const request: AuthorizationRequest = {
-      actor,
-      action: command.type,
-      command,
-      pip: {
-        pipId: record.pipId,
-        employeeId: record.employeeId,
-        managerId: record.managerId,
-        context: record.context,
-      },
-      policy: policy.document,
-    };
+    const request = authorizationOf(record, actor, command.type, command);
     const forbidden = authorize(request);
     // Legal holds are about the record, not the plan: they apply after the outcome too.
     if (isFinalState(record.state) && !RECORD_COMMANDS.has(command.type)) {
@@ -996,17 +991,7 @@ export function createEngine(options: EngineOptions): Engine {
       const record = await store.load(pipId);
       if (!record) throw new PipNotFoundError(pipId);
       const policy = policyOf(record.policyId, record.policyVersion);
-      const forbidden = authorize({
-        actor,
-        action: 'PURGE',
-        pip: {
-          pipId: record.pipId,
-          employeeId: record.employeeId,
-          managerId: record.managerId,
-          context: record.context,
-        },
-        policy: policy.document,
-      });
+      const forbidden = authorize(authorizationOf(record, actor, 'PURGE'));
       if (forbidden.length > 0) {
         throw new ForbiddenError(
           `Actor "${actor.id}" (${actor.role}) may not purge PIP "${pipId}".`,
