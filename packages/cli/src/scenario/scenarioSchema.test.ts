@@ -43,6 +43,17 @@ describe('the scenario schema', () => {
     });
   });
 
+  it('says what a policy may be when it is neither a preset name nor an inline document', () => {
+    const result = scenarioSchema.safeParse({ ...minimal, policy: { preset: 'usFederal432' } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      [
+        ['policy'],
+        'Expected a preset name (policy: usFederal432) or an inline policy (policy: { document: {...} }).',
+      ],
+    ]);
+  });
+
   it('refuses an unknown command field and an unknown command type', () => {
     const steps = [
       minimal.steps[0],

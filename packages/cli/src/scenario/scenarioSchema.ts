@@ -293,10 +293,16 @@ export const scenarioSchema = z
     /** Where the rules and numbers come from (domain.md sections, regulations). */
     sources: z.array(z.string().min(1)).optional(),
     /** A preset name from `presets` in @pipkit/core, or an inline policy document. */
-    policy: z.union([
-      z.string().min(1).describe('A preset name, for example "default".'),
-      z.object({ document: policyDocumentSchema }).strict(),
-    ]),
+    policy: z.union(
+      [
+        z.string().min(1).describe('A preset name, for example "default".'),
+        z.object({ document: policyDocumentSchema }).strict(),
+      ],
+      {
+        error: () =>
+          'Expected a preset name (policy: usFederal432) or an inline policy (policy: { document: {...} }).',
+      },
+    ),
     /**
      * `auto` (default): the timer sweep runs whenever the clock moves, as in a deployment where it
      * runs every minute. `manual`: only `advanceTo` steps run it.
