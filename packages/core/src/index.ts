@@ -42,7 +42,7 @@ export type {
   PolicyDocument,
   PolicyDocumentInput,
 } from './policy/policySchema.js';
-export { actorSchema, roleSchema } from './policy/roles.js';
+export { actorSchema, hostIdSchema, roleSchema } from './policy/roles.js';
 export type { Actor, Role } from './policy/roles.js';
 export { allowedRoles, DEFAULT_PERMISSIONS, defaultAuthorizer } from './policy/authorize.js';
 export type { AuthorizationAction, AuthorizationRequest, Authorizer } from './policy/authorize.js';

@@ -224,6 +224,51 @@ function functions(s: string): string {
       END
       $fn$;
 
+      -- Several commits in one statement, one transaction, one WAL flush: each request runs in its
+      -- own subtransaction (a BEGIN ... EXCEPTION block), so a refused one leaves nothing and the
+      -- others go on. p_requests is a JSON array of pipkit_commit's arguments after the tenant,
+      -- in order. Returns one row per refused request: its position and the error's fields.
+      CREATE FUNCTION ${s}.pipkit_commit_many(p_tenant text, p_requests json)
+      RETURNS TABLE (request_index integer, sql_state text, error_detail text, error_message text,
+                     error_constraint text)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        r json;
+        i integer := 0;
+      BEGIN
+        FOR r IN SELECT value FROM json_array_elements(p_requests) LOOP
+          BEGIN
+            PERFORM ${s}.pipkit_commit(
+              p_tenant, r->>0, (r->>1)::integer, r->>2, r->>3, r->>4, (r->>5)::integer, r->>6,
+              r->>7,
+              ARRAY(SELECT json_array_elements_text(r->8))::integer[],
+              ARRAY(SELECT json_array_elements_text(r->9)),
+              ARRAY(SELECT json_array_elements_text(r->10)),
+              ARRAY(SELECT json_array_elements_text(r->11)),
+              ARRAY(SELECT json_array_elements_text(r->12)),
+              ARRAY(SELECT json_array_elements_text(r->13)),
+              ARRAY(SELECT json_array_elements_text(r->14)),
+              ARRAY(SELECT json_array_elements_text(r->15)),
+              ARRAY(SELECT json_array_elements_text(r->16)),
+              ARRAY(SELECT json_array_elements_text(r->17))::timestamptz[],
+              ARRAY(SELECT json_array_elements_text(r->18)),
+              ARRAY(SELECT json_array_elements_text(r->19)),
+              ARRAY(SELECT json_array_elements_text(r->20)),
+              ARRAY(SELECT json_array_elements_text(r->21)),
+              ARRAY(SELECT json_array_elements_text(r->22)),
+              r->>23, r->>24, r->>25, (r->>26)::integer, r->>27);
+          EXCEPTION WHEN OTHERS THEN
+            request_index := i;
+            GET STACKED DIAGNOSTICS sql_state = RETURNED_SQLSTATE,
+              error_detail = PG_EXCEPTION_DETAIL, error_message = MESSAGE_TEXT,
+              error_constraint = CONSTRAINT_NAME;
+            RETURN NEXT;
+          END;
+          i := i + 1;
+        END LOOP;
+      END
+      $fn$;
+
       CREATE FUNCTION ${s}.pipkit_load(p_tenant text, p_pip_id text)
       RETURNS TABLE (record text) LANGUAGE plpgsql AS $fn$
       BEGIN

@@ -27,6 +27,7 @@ describeStoreConformance('postgres', freshStore, {
   leasing: true,
   outboxLeasing: true,
   purging: true,
+  batching: true,
 });
 
 describe('postgresStore', () => {
@@ -309,6 +310,21 @@ describe('postgresStore', () => {
       ]);
       expect(await contents(store)).toEqual(before);
       expect(await store.getIdempotency('append-late')).toBeUndefined();
+    });
+
+    it('commits a batch request holding a NUL character on its own, byte-exact', async () => {
+      const store = freshStore();
+      await runLifecycle(store);
+      const version = (await store.load(PIP_ID))?.version ?? 0;
+      const ref = 'scan\u0000page-2';
+      const request = await appendAt(store, version, ref);
+      const [outcome] = await store.commitMany([
+        { ...request, idempotency: { ...request.idempotency, key: 'append-nul' } },
+      ]);
+      expect(outcome).toBeUndefined();
+      const last = (await store.readEvents(PIP_ID)).at(-1);
+      expect(last?.event).toMatchObject({ documents: [{ ref }] });
+      expect((await store.load(PIP_ID))?.version).toBe(version + 1);
     });
 
     it('rolls back events, envelope, timers and idempotency when a later insert fails', async () => {

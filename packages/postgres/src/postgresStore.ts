@@ -74,6 +74,7 @@ export type PostgresStoreOptions = PostgresStoreSettings &
 export type PostgresStore = PipStore & {
   claimDueTimers: NonNullable<PipStore['claimDueTimers']>;
   claimOutbox: NonNullable<PipStore['claimOutbox']>;
+  commitMany: NonNullable<PipStore['commitMany']>;
   purge: NonNullable<PipStore['purge']>;
   /**
    * Applies pending schema migrations (done lazily before the first query; call it at startup to
@@ -282,7 +283,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
 
   let closed = false;
 
-  return {
+  const store: PostgresStore = {
     schema,
     tenantId,
     ready,
@@ -326,6 +327,58 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       } catch (error) {
         throw await commitError(error, request);
       }
+    },
+
+    async commitMany(requests) {
+      const outcomes: (Error | undefined)[] = requests.map(() => undefined);
+      const batch: { index: number; json: string }[] = [];
+      const alone: number[] = [];
+      for (const [index, request] of requests.entries()) {
+        try {
+          assertCommitShape(request);
+        } catch (error) {
+          outcomes[index] = error instanceof Error ? error : new Error(String(error));
+          continue;
+        }
+        const json = JSON.stringify(commitArgs(request));
+        // Postgres's json cannot hand back a \u0000 as text: such a request commits on its own,
+        // through the text parameters of pipkit_commit.
+        if (json.includes('\\u0000')) alone.push(index);
+        else batch.push({ index, json });
+      }
+      if (batch.length > 0) {
+        const refused = (await call(
+          'commit_many',
+          [`[${batch.map((entry) => entry.json).join(',')}]`],
+          COMMITTING,
+        )) as {
+          request_index: number;
+          sql_state: string;
+          error_detail: string | null;
+          error_message: string;
+          error_constraint: string | null;
+        }[];
+        for (const row of refused) {
+          const entry = batch[row.request_index] as { index: number };
+          const error = Object.assign(new Error(row.error_message), {
+            code: row.sql_state,
+            detail: row.error_detail ?? undefined,
+            constraint: row.error_constraint || undefined,
+          });
+          outcomes[entry.index] = (await commitError(
+            error,
+            requests[entry.index] as CommitRequest,
+          )) as Error;
+        }
+      }
+      for (const index of alone) {
+        try {
+          await store.commit(requests[index] as CommitRequest);
+        } catch (error) {
+          outcomes[index] = error instanceof Error ? error : new Error(String(error));
+        }
+      }
+      return outcomes;
     },
 
     async getIdempotency(key) {
@@ -428,6 +481,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       if (owned) await (pool as PgPool).end();
     },
   };
+  return store;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../calendar/calendar.js';
 import { durationSchema } from '../calendar/duration.js';
+import { hostIdSchema } from '../policy/roles.js';
 
 /** Every command a person or the system can send to a PIP. */
 export const COMMAND_TYPES = [
@@ -179,7 +180,7 @@ export const openPipSchema = z
       .optional(),
     employee: z
       .object({
-        id: z.string().min(1).max(200),
+        id: hostIdSchema,
         /** The employee's IANA zone: every day of the plan is counted there. */
         timeZone: z.string().refine(isValidTimeZone, { message: 'Unknown IANA time zone' }),
         /**
@@ -189,7 +190,7 @@ export const openPipSchema = z
         calendar: z.string().min(1).max(100).optional(),
       })
       .strict(),
-    managerId: z.string().min(1).max(200),
+    managerId: hostIdSchema,
     /** The policy to pin; the newest registered version when `version` is omitted. */
     policy: z
       .object({ id: z.string().min(1), version: z.number().int().positive().optional() })

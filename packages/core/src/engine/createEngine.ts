@@ -40,7 +40,7 @@ import {
   defaultAuthorizer,
 } from '../policy/authorize.js';
 import type { Policy } from '../policy/definePolicy.js';
-import { type Actor, actorSchema } from '../policy/roles.js';
+import { type Actor, actorSchema, hostIdSchema } from '../policy/roles.js';
 import type {
   CommitRequest,
   IdempotencyRecord,
@@ -292,7 +292,7 @@ const dispatchOptionsSchema = z
   .object({
     actor: actorSchema,
     expectedVersion: z.number().int().nonnegative().optional(),
-    idempotencyKey: z.string().min(1).max(200).optional(),
+    idempotencyKey: hostIdSchema.optional(),
     retries: z.number().int().min(0).max(10).optional(),
   })
   .strict();
@@ -820,9 +820,7 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     async open(rawInput, rawOptions) {
       const { actor, idempotencyKey } = parseOrThrow(
-        z
-          .object({ actor: actorSchema, idempotencyKey: z.string().min(1).max(200).optional() })
-          .strict(),
+        z.object({ actor: actorSchema, idempotencyKey: hostIdSchema.optional() }).strict(),
         rawOptions,
         'open options',
       );

@@ -10,11 +10,22 @@ export const roleSchema = z.enum(['employee', 'manager', 'seniorManager', 'hr', 
 /** A role an actor acts in. */
 export type Role = z.infer<typeof roleSchema>;
 
+/**
+ * A host's identifier (a person, a key): 1 to 200 characters without control characters, which
+ * no database column, log line or header should have to carry.
+ */
+export const hostIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'Identifiers cannot contain control characters');
+
 /** The person (or system) behind a command or a read. */
 export const actorSchema = z
   .object({
     /** The host's stable id for the person. */
-    id: z.string().min(1).max(200),
+    id: hostIdSchema,
     /** The role they act in for this request. */
     role: roleSchema,
   })
