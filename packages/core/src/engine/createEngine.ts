@@ -672,18 +672,9 @@ export function createEngine(options: EngineOptions): Engine {
     if (evaluation.forbidden.length > 0 || !evaluation.next) {
       return { evaluation, commit: undefined };
     }
-    const {
-      pipId,
-      state: _s,
-      context: _c,
-      version: _v,
-      lastHash: _h,
-      updatedAt: _u,
-      ...rest
-    } = record;
     const commit = buildCommit(
       record,
-      { pipId, ...rest },
+      identityOf(record),
       evaluation.events,
       evaluation.next,
       now,
@@ -1187,19 +1178,9 @@ export function createEngine(options: EngineOptions): Engine {
           },
         ]);
       }
-      const {
-        pipId: _id,
-        state: _s,
-        context: _c,
-        version: _v,
-        lastHash: _h,
-        updatedAt: _u,
-        policyVersion: _p,
-        ...rest
-      } = record;
       const commit = buildCommit(
         record,
-        { pipId, ...rest, policyVersion: to.version },
+        { ...identityOf(record), policyVersion: to.version },
         events,
         next,
         now,
@@ -1303,6 +1284,18 @@ function recentRecords(capacity: number) {
       entries.delete(pipId);
     },
   };
+}
+
+/** The parts of an envelope a commit keeps: who, which policy, since when. */
+function identityOf({
+  state: _s,
+  context: _c,
+  version: _v,
+  lastHash: _h,
+  updatedAt: _u,
+  ...identity
+}: PipRecord): Omit<PipRecord, 'state' | 'context' | 'version' | 'lastHash' | 'updatedAt'> {
+  return identity;
 }
 
 /** Commands about the record rather than the plan: accepted in final states too. */

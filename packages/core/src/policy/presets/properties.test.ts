@@ -9,6 +9,7 @@ import {
   type Actor,
   allowedRoles,
   type Command,
+  COMMAND_TYPES,
   type CommandType,
   definePolicy,
   type Duration,
@@ -44,32 +45,8 @@ type Step =
     }
   | { readonly kind: 'advance'; readonly days: number; readonly hours: number };
 
-const SENT: readonly CommandType[] = [
-  'UPDATE_PLAN',
-  'ATTACH_DOCUMENT',
-  'SUBMIT_FOR_APPROVAL',
-  'APPROVE',
-  'REJECT',
-  'ISSUE',
-  'ACKNOWLEDGE',
-  'RECORD_REFUSAL',
-  'RECORD_CHECK_IN',
-  'PAUSE',
-  'RESUME',
-  'START_AMENDMENT',
-  'START_INVESTIGATION',
-  'CLOSE_INVESTIGATION',
-  'EXTEND',
-  'EXTEND_NOTICE',
-  'FULFIL_OBLIGATION',
-  'RECORD_RELAPSE',
-  'CONCLUDE_EARLY',
-  'PASS',
-  'PROPOSE_TERMINATION',
-  'SUBMIT_REPLY',
-  'DECIDE',
-  'CLOSE',
-];
+/** Every command a person sends; the sweep alone sends DEADLINE_REACHED. */
+const SENT: readonly CommandType[] = COMMAND_TYPES.filter((type) => type !== 'DEADLINE_REACHED');
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -129,6 +106,8 @@ function commandFor(step: Extract<Step, { kind: 'command' }>, policy: Policy): C
     FULFIL_OBLIGATION: { obligationId: `extensionNotice${(v % 2) + 1}` },
     DECIDE: { decision: (['remove', 'retain', 'demote', 'reassign'] as const)[v % 4] },
     CLOSE: { reason: (['withdrawn', 'resigned', 'misconduct'] as const)[v % 3] },
+    PLACE_LEGAL_HOLD: { matterRef: `matter-${v % 2}` },
+    RELEASE_LEGAL_HOLD: { matterRef: `matter-${v % 2}` },
   };
   const specific = payload[step.type] ?? {};
   return { type: step.type, ...withDocs, ...specific } as Command;
