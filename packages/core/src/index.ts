@@ -17,11 +17,13 @@ export {
   PipNotFoundError,
   PolicyNotFoundError,
   PolicyValidationError,
+  isPipkitError,
   StoreError,
+  StoreErrorReasons,
   ValidationError,
   VersionConflictError,
 } from './errors/pipkitError.js';
-export type { ErrorCode, PipkitIssue } from './errors/pipkitError.js';
+export type { ErrorCode, PipkitIssue, StoreErrorReason } from './errors/pipkitError.js';
 
 // calendar
 export { createCalendar, isValidTimeZone } from './calendar/calendar.js';
@@ -73,9 +75,20 @@ export { GENESIS_HASH, hashEvent, verifyHistory } from './audit/hashChain.js';
 export type { HistoryBreak, HistoryVerification, StoredEvent } from './audit/hashChain.js';
 
 // store
-export { LIST_LIMITS, NO_PIP_YET } from './store/pipStore.js';
+export {
+  DEADLINE_PARKED_MESSAGE,
+  LIST_LIMITS,
+  NO_PIP_YET,
+  parkedMessage,
+} from './store/pipStore.js';
 export type {
   CommitRequest,
+  EnvelopeColumns,
+  PipRows,
+  StoredOutboxRow,
+  StoredTimerRow,
+  TimerFault,
+  TimerFaultOutcome,
   IdempotencyRecord,
   ListQuery,
   OutboxMessage,
@@ -86,6 +99,8 @@ export type {
 export { memoryStore } from './store/memoryStore.js';
 export type { MemoryStoreOptions } from './store/memoryStore.js';
 export { assertCommitShape } from './store/commitShape.js';
+export { commitPreconditionError } from './store/commitPreconditions.js';
+export type { CommitFacts } from './store/commitPreconditions.js';
 
 // engine
 export {

@@ -194,11 +194,91 @@ export class CalendarError extends PipkitError {
 }
 
 /**
+ * Why a store failed, as a stable code in {@link StoreError.reason} (and the first issue's `code`).
+ * Retry only when `retryable` is true: busy, timed out, unreachable, disk full.
+ */
+export const StoreErrorReasons = {
+  /** Another writer holds the lock; retry. */
+  BUSY: 'STORE_BUSY',
+  /** A lock or statement waited longer than its configured timeout; retry. */
+  TIMEOUT: 'STORE_TIMEOUT',
+  /** The database cannot be reached (refused, reset, terminated); retry. */
+  UNAVAILABLE: 'STORE_UNAVAILABLE',
+  /** The disk or database is full; retry once space is freed. */
+  DISK_FULL: 'STORE_DISK_FULL',
+  /** The device failed to read or write. */
+  IO_ERROR: 'STORE_IO_ERROR',
+  /** A stored row cannot be read back (invalid JSON, wrong shape). Only that PIP is affected. */
+  CORRUPT_ROW: 'STORE_CORRUPT_ROW',
+  /** The file is not a database, or not a pipkit database, or is damaged. */
+  NOT_A_PIPKIT_DATABASE: 'STORE_NOT_A_PIPKIT_DATABASE',
+  /** The database was written by a newer pipkit: upgrade before using it. */
+  SCHEMA_TOO_NEW: 'STORE_SCHEMA_TOO_NEW',
+  /** The database is opened read-only, or the file cannot be written. */
+  READ_ONLY: 'STORE_READ_ONLY',
+  /** The database refused the operation for a reason not listed above (permissions, missing database). */
+  REFUSED: 'STORE_REFUSED',
+  /** The store lacks an optional capability the operation needs. */
+  UNSUPPORTED: 'STORE_UNSUPPORTED',
+} as const;
+
+/** A stable store failure reason: one of {@link StoreErrorReasons}. */
+export type StoreErrorReason = (typeof StoreErrorReasons)[keyof typeof StoreErrorReasons];
+
+/**
  * A store adapter could not do its work: the database is busy or unreachable (`retryable`), or
- * the file is corrupt or not a database (not retryable). Nothing was written.
+ * the file is corrupt or not a database (not retryable). Nothing was written. Messages never
+ * carry stored personal data: at most a PIP id and the database's own error code.
  */
 export class StoreError extends PipkitError {
-  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
-    super(ErrorCodes.STORE_ERROR, message, [], options);
+  /** Why, as a stable code (the first issue's `code` too). */
+  readonly reason: StoreErrorReason;
+  constructor(
+    message: string,
+    options: { retryable: boolean; cause?: unknown; reason?: StoreErrorReason },
+  ) {
+    const reason =
+      options.reason ??
+      (options.retryable ? StoreErrorReasons.UNAVAILABLE : StoreErrorReasons.REFUSED);
+    super(ErrorCodes.STORE_ERROR, message, [{ code: reason, path: [], message }], options);
+    this.reason = reason;
   }
+}
+
+const ERROR_CODE_SET: ReadonlySet<string> = new Set(Object.values(ErrorCodes));
+
+/**
+ * True when `error` is a pipkit error (optionally with this `code`). Recognises errors by their
+ * stable code, not by class identity, so it holds when two copies of `@pipkit/core` (its ESM and
+ * CJS builds, or two versions) meet in one process, where `instanceof` silently fails.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await engine.dispatch(pipId, command, { actor, expectedVersion });
+ * } catch (error) {
+ *   if (isPipkitError(error, 'VERSION_CONFLICT')) return reloadAndAskAgain();
+ *   throw error;
+ * }
+ * ```
+ */
+export function isPipkitError<C extends ErrorCode>(
+  error: unknown,
+  code?: C,
+): error is PipkitError & { readonly code: C } {
+  if (typeof error !== 'object' || error === null) return false;
+  const candidate = error as { code?: unknown; issues?: unknown };
+  if (typeof candidate.code !== 'string' || !ERROR_CODE_SET.has(candidate.code)) return false;
+  if (!Array.isArray(candidate.issues)) return false;
+  return code === undefined || candidate.code === code;
+}
+
+/**
+ * The store failure reason of `error` when it is a {@link StoreError} from any copy of core.
+ * @internal
+ */
+export function storeErrorReason(error: unknown): StoreErrorReason | undefined {
+  if (!isPipkitError(error, 'STORE_ERROR')) return undefined;
+  const reason = (error as { reason?: unknown }).reason;
+  return typeof reason === 'string' ? (reason as StoreErrorReason) : undefined;
 }

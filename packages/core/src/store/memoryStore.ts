@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../audit/hashChain.js';
-import { IdempotencyKeyReusedError, VersionConflictError } from '../errors/pipkitError.js';
+import { VersionConflictError } from '../errors/pipkitError.js';
+import { commitPreconditionError } from './commitPreconditions.js';
 import type {
   CommitRequest,
   IdempotencyRecord,
@@ -9,7 +10,7 @@ import type {
   PipStore,
   TimerRow,
 } from './pipStore.js';
-import { LIST_LIMITS } from './pipStore.js';
+import { LIST_LIMITS, type PipRows, parkedMessage } from './pipStore.js';
 import { assertCommitShape } from './commitShape.js';
 import { TimerIndex } from './timerIndex.js';
 
@@ -44,9 +45,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
   const timerOrder = new TimerIndex();
   const outbox = new Map<string, { message: string; delivered: boolean }>();
   const idempotency = new Map<string, string>();
+  // Failed fires per timer, and the parked ones (never returned as due).
+  const faults = new Map<string, { dueAt: string; attempts: number; parkedCode?: string }>();
 
   function removeTimer(timerId: string): void {
     leases.delete(timerId);
+    faults.delete(timerId);
     const existing = timers.get(timerId);
     if (!existing) return;
     timers.delete(timerId);
@@ -57,13 +61,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
   function apply(request: CommitRequest): void {
     assertCommitShape(request);
     const existing = pips.get(request.pipId);
-    const actual = existing?.version ?? 0;
-    if (actual !== request.expectedVersion) {
-      throw new VersionConflictError(request.pipId, request.expectedVersion, actual);
-    }
-    if (request.idempotency && idempotency.has(request.idempotency.key)) {
-      throw new IdempotencyKeyReusedError(request.idempotency.key);
-    }
+    const failure = commitPreconditionError(request, {
+      actualVersion: existing?.version ?? 0,
+      recordedKey:
+        request.idempotency && idempotency.has(request.idempotency.key)
+          ? { key: request.idempotency.key }
+          : undefined,
+    });
+    if (failure) throw failure;
     // As the SQL stores' unique keys do: an outbox id is never overwritten.
     for (const message of request.outbox) {
       if (outbox.has(message.id)) {
@@ -142,13 +147,19 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
       return Promise.resolve(result);
     },
     dueTimers(now, limit) {
-      return Promise.resolve(timerOrder.due(now, limit).map((timer) => ({ ...timer })));
+      const due: TimerRow[] = [];
+      for (const timer of timerOrder.dueInOrder(now)) {
+        if (due.length >= limit) break;
+        if (faults.get(timer.timerId)?.parkedCode === undefined) due.push({ ...timer });
+      }
+      return Promise.resolve(due);
     },
     claimDueTimers(now, limit, lease) {
       const claimed: TimerRow[] = [];
       const at = storeNow();
       for (const timer of timerOrder.dueInOrder(now)) {
         if (claimed.length >= limit) break;
+        if (faults.get(timer.timerId)?.parkedCode !== undefined) continue;
         const held = leases.get(timer.timerId);
         if (held && held.owner !== lease.owner && held.until > at) continue;
         leases.set(timer.timerId, { owner: lease.owner, until: at + lease.leaseMs });
@@ -170,6 +181,60 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
         if (entry) entry.delivered = true;
       }
       return Promise.resolve();
+    },
+    inspect(pipId) {
+      const entry = pips.get(pipId);
+      if (!entry) return Promise.resolve(undefined);
+      const record = JSON.parse(entry.record) as PipRecord;
+      const rows: PipRows = {
+        columns: {
+          employeeId: record.employeeId,
+          managerId: record.managerId,
+          policyId: record.policyId,
+          policyVersion: record.policyVersion,
+          state: record.state,
+          version: entry.version,
+        },
+        timers: [...timers.values()]
+          .filter((timer) => timer.pipId === pipId)
+          .map((timer) => {
+            const fault = faults.get(timer.timerId);
+            return {
+              ...timer,
+              attempts: fault?.attempts ?? 0,
+              ...(fault?.parkedCode === undefined ? {} : { parkedCode: fault.parkedCode }),
+            };
+          }),
+        outbox: [...outbox.values()]
+          .map((row) => ({
+            ...(JSON.parse(row.message) as OutboxMessage),
+            delivered: row.delivered,
+          }))
+          .filter((message) => message.pipId === pipId),
+      };
+      return Promise.resolve(rows);
+    },
+    recordTimerFault(fault, options) {
+      const timer = timers.get(fault.timerId);
+      if (!timer || timer.dueAt !== fault.dueAt) {
+        return Promise.resolve({ attempts: 0, parked: false });
+      }
+      const previous = faults.get(fault.timerId);
+      if (previous?.parkedCode !== undefined) {
+        return Promise.resolve({ attempts: previous.attempts, parked: false });
+      }
+      const attempts = (previous?.dueAt === fault.dueAt ? previous.attempts : 0) + 1;
+      const parked = attempts >= options.parkAfter;
+      faults.set(fault.timerId, {
+        dueAt: fault.dueAt,
+        attempts,
+        ...(parked ? { parkedCode: fault.code } : {}),
+      });
+      if (parked) {
+        const message: OutboxMessage = parkedMessage(timer, fault, attempts);
+        outbox.set(message.id, { message: JSON.stringify(message), delivered: false });
+      }
+      return Promise.resolve({ attempts, parked });
     },
     purge(pipId, expectedVersion) {
       const actual = pips.get(pipId)?.version ?? 0;

@@ -60,6 +60,84 @@ export interface IdempotencyRecord {
   readonly seqs: readonly number[];
 }
 
+/** The envelope columns a store indexes and authorization reads, as the store holds them. */
+export interface EnvelopeColumns {
+  readonly employeeId: string;
+  readonly managerId: string;
+  readonly policyId: string;
+  readonly policyVersion: number;
+  readonly state: string;
+  readonly version: number;
+  /** The tenant the row belongs to, for stores with tenants. */
+  readonly tenantId?: string;
+}
+
+/** One pending timer row as stored, with its fault count (see {@link PipStore.recordTimerFault}). */
+export interface StoredTimerRow extends TimerRow {
+  /** Fires that failed for a reason other than a refusal. */
+  readonly attempts: number;
+  /** Set once the timer is parked: the last failure's code. A parked timer is not swept. */
+  readonly parkedCode?: string;
+}
+
+/** One outbox row as stored. */
+export interface StoredOutboxRow extends OutboxMessage {
+  readonly delivered: boolean;
+}
+
+/**
+ * Everything a store holds about one PIP besides its events, raw, for `engine.verify` to compare
+ * with what the events imply: the envelope columns, the timer index and the outbox.
+ */
+export interface PipRows {
+  readonly columns: EnvelopeColumns;
+  readonly timers: readonly StoredTimerRow[];
+  readonly outbox: readonly StoredOutboxRow[];
+}
+
+/** A deadline fire that failed for a reason other than a refusal (unreadable row, unknown policy). */
+export interface TimerFault {
+  readonly timerId: string;
+  readonly pipId: string;
+  /** The due time the sweep tried to fire; a fault for a timer since moved is ignored. */
+  readonly dueAt: string;
+  /** A stable code (a `StoreError` reason or a pipkit error code); never personal data. */
+  readonly code: string;
+  /** When the sweep failed (the sweep's `now`). */
+  readonly at: string;
+}
+
+/** What {@link PipStore.recordTimerFault} did. */
+export interface TimerFaultOutcome {
+  /** Failed fires of this timer at this due time, including this one (0: the timer was gone or moved). */
+  readonly attempts: number;
+  /** True when this fault parked the timer (and wrote the operators' outbox message). */
+  readonly parked: boolean;
+}
+
+/** The outbox message type a store writes when it parks a timer: for operators, not employees. */
+export const DEADLINE_PARKED_MESSAGE = 'pipkit.deadlineParked';
+
+/**
+ * The operators' message for a parked timer, exactly as every store writes it (adapters call
+ * this so the id and payload never differ between stores).
+ */
+export function parkedMessage(timer: TimerRow, fault: TimerFault, attempts: number): OutboxMessage {
+  return {
+    id: `${timer.pipId}:parked:${timer.timerId}@${timer.dueAt}`,
+    pipId: timer.pipId,
+    type: DEADLINE_PARKED_MESSAGE,
+    payload: {
+      timerId: timer.timerId,
+      deadlineId: timer.deadlineId,
+      dueAt: timer.dueAt,
+      code: fault.code,
+      attempts,
+    },
+    createdAt: fault.at,
+  };
+}
+
 /** Everything one accepted command writes, atomically. */
 export interface CommitRequest {
   readonly pipId: string;
@@ -155,6 +233,25 @@ export interface PipStore {
    * retention and legal holds.
    */
   purge?(pipId: string, expectedVersion: number): Promise<void>;
+  /**
+   * Optional capability: the raw rows of one PIP besides its events (envelope columns, pending
+   * timers, outbox rows), or `undefined` when it does not exist. `engine.verify` compares them
+   * with what the verified events imply; without it, verify checks the chain and replay only.
+   */
+  inspect?(pipId: string): Promise<PipRows | undefined>;
+  /**
+   * Optional capability: counts a failed fire of a timer at `fault.dueAt` (ignored, returning
+   * `attempts: 0`, when the timer is gone or due at another time). When the count reaches
+   * `parkAfter`, parks the timer in the same transaction: `dueTimers` and `claimDueTimers` stop
+   * returning it, and an outbox message of type {@link DEADLINE_PARKED_MESSAGE} with id
+   * `pipId:parked:timerId@dueAt` and payload `{ timerId, deadlineId, dueAt, code, attempts }`
+   * tells operators. Any later commit that sets the timer again clears the count and the park.
+   * `engine.tick` calls it so one PIP that cannot be fired is never retried forever.
+   */
+  recordTimerFault?(
+    fault: TimerFault,
+    options: { readonly parkAfter: number },
+  ): Promise<TimerFaultOutcome>;
   /** Releases connections or handles. Optional: the memory store has none. */
   close?(): Promise<void>;
 }
