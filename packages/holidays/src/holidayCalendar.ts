@@ -2,80 +2,16 @@ import { type CalendarDefinition, CalendarError, type Weekday } from '@pipkit/co
 import Holidays from 'date-holidays';
 import { data as holidayData } from 'date-holidays/data';
 import { createRequire } from 'node:module';
+import { checkExclusions } from './holidayExclusions.js';
+import {
+  checkDates,
+  checkTypes,
+  checkWeekend,
+  checkYears,
+  type HolidayCalendarOptions,
+} from './holidayOptions.js';
 import { resolveRegion } from './regions.js';
-
-/**
- * What kind of day a holiday is, in date-holidays' words:
- * - `public`: a statutory day off for everyone;
- * - `bank`: banks and most offices close (a UK bank holiday, a US federal observed day);
- * - `optional`: employees may choose to take it;
- * - `school`: schools close;
- * - `observance`: marked, but nobody gets the day off (Mother's Day, Halloween).
- */
-export type HolidayType = 'public' | 'bank' | 'optional' | 'school' | 'observance';
-
-/**
- * Every {@link HolidayType}, from days off for everyone to days nobody gets off.
- *
- * @example
- * ```ts
- * holidayCalendar('DE-BY', { years: { from: 2026, to: 2026 }, types: HOLIDAY_TYPES });
- * ```
- */
-export const HOLIDAY_TYPES: readonly HolidayType[] = Object.freeze([
-  'public',
-  'bank',
-  'optional',
-  'school',
-  'observance',
-]);
-
-/**
- * The days off for everyone: what {@link holidayCalendar} uses unless `types` says otherwise.
- *
- * @example
- * ```ts
- * // Public and bank holidays plus the optional ones (Christmas Eve in the US data)
- * holidayCalendar('US', {
- *   years: { from: 2026, to: 2026 },
- *   types: [...DEFAULT_HOLIDAY_TYPES, 'optional'],
- * });
- * ```
- */
-export const DEFAULT_HOLIDAY_TYPES: readonly HolidayType[] = Object.freeze(['public', 'bank']);
-
-/** The years a calendar may cover: 1970 to 2200, at most 50 years at a time. */
-const HOLIDAY_YEAR_LIMITS = Object.freeze({ min: 1970, max: 2200, maxSpan: 50 });
-
-/** What {@link holidayCalendar} reads. */
-export interface HolidayCalendarOptions {
-  /**
-   * The years to cover, both included: `{ from: 2026, to: 2028 }`. Whole numbers between 1970 and
-   * 2200, `from` not after `to`, at most 50 years. A policy stays valid only for these years.
-   */
-  readonly years: { readonly from: number; readonly to: number };
-  /** Which kinds of holiday are days off. Defaults to `['public', 'bank']`. */
-  readonly types?: readonly HolidayType[];
-  /**
-   * Corrections to the data, applied after it is read: each entry is either a `YYYY-MM-DD` date
-   * inside `years`, or a holiday's name as date-holidays spells it in any of its languages (case
-   * does not matter; `'Juneteenth'`, `'Columbus Day'`), which removes that holiday in every year
-   * together with its substitute days. An unknown name throws, so a typo never goes unnoticed; a
-   * date that is not a holiday is ignored, so a correction keeps working once the data is fixed.
-   */
-  readonly exclude?: readonly string[];
-  /**
-   * Extra days off as `YYYY-MM-DD` dates inside `years`: a governor-declared day, a company
-   * shutdown, a part-day holiday your policy treats as a whole day.
-   */
-  readonly include?: readonly string[];
-  /**
-   * ISO weekdays that are not working days (1 is Monday, 7 is Sunday). Defaults to the weekend
-   * date-holidays records for the region (only a few countries have one, such as Bangladesh's
-   * Friday and Saturday), otherwise Saturday and Sunday.
-   */
-  readonly weekend?: readonly Weekday[];
-}
+import { wholeDaysOff } from './wholeDaysOff.js';
 
 /**
  * A jurisdiction's working calendar as plain data: a {@link CalendarDefinition} (weekend and
@@ -93,12 +29,6 @@ export interface HolidayCalendar extends CalendarDefinition {
   readonly source: string;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// date-holidays' `date`: the holiday's local start, with an offset when it begins the evening
-// before (days that follow the Islamic calendar): "2026-03-20 00:00:00 -0600".
-const LOCAL_START = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})(?::\d{2})?(?: [+-]\d{4})?$/;
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 const WEEKDAY_NAMES: Readonly<Record<string, Weekday>> = {
   monday: 1,
   tuesday: 2,
@@ -210,91 +140,6 @@ function dateHolidaysVersion(): string {
   return installedVersion;
 }
 
-function checkYears(years: unknown): { from: number; to: number } {
-  const { min, max, maxSpan } = HOLIDAY_YEAR_LIMITS;
-  const example = 'for example { years: { from: 2026, to: 2027 } }';
-  if (typeof years !== 'object' || years === null) {
-    throw new CalendarError(`options.years is required, ${example}.`, ['years']);
-  }
-  const { from, to } = years as { from?: unknown; to?: unknown };
-  for (const [key, value] of [
-    ['from', from],
-    ['to', to],
-  ] as const) {
-    if (typeof value !== 'number' || !Number.isInteger(value)) {
-      throw new CalendarError(
-        `years.${key} must be a whole year such as 2026, not ${JSON.stringify(value) ?? String(value)}.`,
-        ['years', key],
-      );
-    }
-    if (value < min || value > max) {
-      throw new CalendarError(
-        `years.${key} is ${value}; holiday calendars cover ${min} to ${max}.`,
-        ['years', key],
-      );
-    }
-  }
-  const first = from as number;
-  const last = to as number;
-  if (first > last) {
-    throw new CalendarError(
-      `years.from (${first}) is after years.to (${last}). Swap them: { from: ${last}, to: ${first} }.`,
-      ['years'],
-    );
-  }
-  if (last - first + 1 > maxSpan) {
-    throw new CalendarError(
-      `years ${first} to ${last} is ${last - first + 1} years; a calendar covers at most ${maxSpan}. Build one per policy version instead.`,
-      ['years'],
-    );
-  }
-  return { from: first, to: last };
-}
-
-function checkTypes(types: readonly HolidayType[] | undefined): readonly HolidayType[] {
-  if (types === undefined) return DEFAULT_HOLIDAY_TYPES;
-  const list = `${HOLIDAY_TYPES.map((type) => `'${type}'`).join(', ')}`;
-  if (!isList(types) || types.length === 0) {
-    throw new CalendarError(
-      `types must list at least one of ${list}; leave it out for ['public', 'bank'].`,
-      ['types'],
-    );
-  }
-  types.forEach((type: unknown, index) => {
-    if (!HOLIDAY_TYPES.includes(type as HolidayType)) {
-      throw new CalendarError(`Unknown holiday type ${JSON.stringify(type)}. Use ${list}.`, [
-        'types',
-        index,
-      ]);
-    }
-  });
-  return [...new Set(types)];
-}
-
-function checkWeekend(weekend: readonly Weekday[] | undefined): readonly Weekday[] | undefined {
-  if (weekend === undefined) return undefined;
-  if (!isList(weekend)) {
-    throw new CalendarError('weekend must be a list of ISO weekdays, for example [5, 6].', [
-      'weekend',
-    ]);
-  }
-  weekend.forEach((day: unknown, index) => {
-    if (typeof day !== 'number' || !Number.isInteger(day) || day < 1 || day > 7) {
-      throw new CalendarError(
-        `Weekend day ${JSON.stringify(day)} is not an ISO weekday: use 1 (Monday) to 7 (Sunday).`,
-        ['weekend', index],
-      );
-    }
-  });
-  const days = [...new Set(weekend)].sort((a, b) => a - b);
-  if (days.length >= 7) {
-    throw new CalendarError('weekend leaves no working day; a calendar needs at least one.', [
-      'weekend',
-    ]);
-  }
-  return days;
-}
-
 /** The weekend date-holidays records for the subdivision or else its country, if any. */
 function recordedWeekend(region: {
   country: string;
@@ -310,138 +155,4 @@ function recordedWeekend(region: {
   const days = names.map((name) => WEEKDAY_NAMES[name.toLowerCase()]);
   if (days.some((day) => day === undefined) || days.length >= 7) return undefined;
   return [...new Set(days as Weekday[])].sort((a, b) => a - b);
-}
-
-function checkDates(
-  dates: readonly string[] | undefined,
-  option: 'include' | 'exclude',
-  years: { from: number; to: number },
-): Set<string> {
-  if (dates === undefined) return new Set();
-  if (!isList(dates)) {
-    throw new CalendarError(`${option} must be a list of YYYY-MM-DD dates.`, [option]);
-  }
-  dates.forEach((date: unknown, index) => {
-    if (typeof date !== 'string' || !isRealDate(date)) {
-      throw new CalendarError(
-        `${option}[${index}] ${JSON.stringify(date)} is not a real YYYY-MM-DD date.`,
-        [option, index],
-      );
-    }
-    const year = Number(date.slice(0, 4));
-    if (year < years.from || year > years.to) {
-      throw new CalendarError(
-        `${option}[${index}] ${date} is outside years ${years.from} to ${years.to}. Widen years or remove it.`,
-        [option, index],
-      );
-    }
-  });
-  return new Set(dates);
-}
-
-function checkExclusions(
-  exclude: readonly string[] | undefined,
-  holidays: Holidays,
-  regionId: string,
-  types: readonly HolidayType[],
-  years: { from: number; to: number },
-): { dates: Set<string>; rules: Set<string> } {
-  if (exclude === undefined) return { dates: new Set(), rules: new Set() };
-  if (!isList(exclude)) {
-    throw new CalendarError(
-      'exclude must be a list of YYYY-MM-DD dates or holiday names, for example ["Juneteenth"].',
-      ['exclude'],
-    );
-  }
-  const dateEntries: string[] = [];
-  const nameEntries: { name: string; index: number }[] = [];
-  exclude.forEach((entry: unknown, index) => {
-    if (typeof entry !== 'string' || entry.trim() === '') {
-      throw new CalendarError(
-        `exclude[${index}] must be a YYYY-MM-DD date or a holiday name, not ${JSON.stringify(entry)}.`,
-        ['exclude', index],
-      );
-    }
-    if (ISO_DATE.test(entry)) dateEntries.push(entry);
-    else nameEntries.push({ name: entry, index });
-  });
-  const dates = checkDates(dateEntries, 'exclude', years);
-
-  // Each rule (and each substitute rule) carries the holiday's names in every language it has.
-  const rulesByName = new Map<string, Set<string>>();
-  const englishNames = new Set<string>();
-  for (const rule of holidays.getRules() as unknown as readonly RawRule[]) {
-    const names = typeof rule.name === 'string' ? [rule.name] : Object.values(rule.name ?? {});
-    for (const name of names) {
-      const key = name.trim().toLowerCase();
-      if (!rulesByName.has(key)) rulesByName.set(key, new Set());
-      rulesByName.get(key)?.add(rule.rule);
-    }
-    const english = typeof rule.name === 'string' ? rule.name : rule.name?.en;
-    if (english !== undefined) englishNames.add(english);
-  }
-  const rules = new Set<string>();
-  for (const { name, index } of nameEntries) {
-    const matched = rulesByName.get(name.trim().toLowerCase());
-    if (matched === undefined) {
-      const known = [...englishNames].sort();
-      throw new CalendarError(
-        `exclude[${index}] "${name}" is not a ${types.join('/')} holiday of ${regionId} in date-holidays. Known names: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}.`,
-        ['exclude', index],
-      );
-    }
-    for (const rule of matched) rules.add(rule);
-  }
-  return { dates, rules };
-}
-
-/** The slice of a date-holidays rule that names a holiday. */
-interface RawRule {
-  readonly rule: string;
-  readonly name?: string | Readonly<Record<string, string>>;
-}
-
-/**
- * The local days a holiday takes off entirely. `date` is its local start; start and end give its
- * length. A holiday that starts during a day leaves that day a working day; a multi-day holiday
- * gives every whole day it covers. One hour of slack absorbs a daylight-saving change.
- */
-function wholeDaysOff(holiday: { date: string; start: Date; end: Date }): string[] {
-  const match = LOCAL_START.exec(holiday.date);
-  if (!match) {
-    throw new CalendarError(
-      `date-holidays returned a holiday date in an unexpected format ("${holiday.date}"). Pin date-holidays to a version this package supports and report it.`,
-    );
-  }
-  const [, startDay = '', hours = '0', minutes = '0'] = match;
-  const startMinutes = Number(hours) * 60 + Number(minutes);
-  let covered = (holiday.end.getTime() - holiday.start.getTime()) / HOUR_MS;
-  let first = Date.parse(`${startDay}T00:00:00Z`);
-  if (startMinutes > 0) {
-    covered -= (24 * 60 - startMinutes) / 60;
-    first += DAY_MS;
-  }
-  const wholeDays = Math.floor((covered + 1) / 24);
-  const days: string[] = [];
-  for (let index = 0; index < wholeDays; index += 1) {
-    days.push(new Date(first + index * DAY_MS).toISOString().slice(0, 10));
-  }
-  return days;
-}
-
-function isRealDate(date: string): boolean {
-  const match = ISO_DATE.exec(date);
-  if (!match) return false;
-  const [, year, month, day] = match.map(Number) as [number, number, number, number];
-  const parsed = new Date(Date.UTC(year, month - 1, day));
-  return (
-    parsed.getUTCFullYear() === year &&
-    parsed.getUTCMonth() === month - 1 &&
-    parsed.getUTCDate() === day
-  );
-}
-
-/** Whether an option is an array, without narrowing its declared element type to `any`. */
-function isList(value: unknown): boolean {
-  return Array.isArray(value);
 }

@@ -6,7 +6,9 @@
  * @packageDocumentation
  */
 
-export { DEFAULT_HOLIDAY_TYPES, HOLIDAY_TYPES, holidayCalendar } from './holidayCalendar.js';
-export type { HolidayCalendar, HolidayCalendarOptions, HolidayType } from './holidayCalendar.js';
+export { holidayCalendar } from './holidayCalendar.js';
+export type { HolidayCalendar } from './holidayCalendar.js';
+export { DEFAULT_HOLIDAY_TYPES, HOLIDAY_TYPES } from './holidayOptions.js';
+export type { HolidayCalendarOptions, HolidayType } from './holidayOptions.js';
 export { listRegions } from './regions.js';
 export type { Region } from './regions.js';
