@@ -47,13 +47,10 @@ export type {
   ScenarioInput,
   ScenarioStep,
 } from './scenario/scenarioSchema.js';
-export { shorthandDocument, simulateScenario } from './scenario/simulate.js';
-export type {
-  ScenarioReport,
-  SimulateOptions,
-  SimulationStore,
-  StepReport,
-} from './scenario/simulate.js';
+export { shorthandDocument } from './scenario/scenarioCommands.js';
+export { simulateScenario } from './scenario/simulate.js';
+export type { ScenarioReport, SimulateOptions, StepReport } from './scenario/simulate.js';
+export type { SimulationStore } from './scenario/simulationStore.js';
 export type { ExpectationFailure } from './scenario/expectations.js';
 export { renderScenarioFileError, renderScenarioReport } from './scenario/report.js';
 export { localLabel, toInstant } from './scenario/scenarioTime.js';

@@ -1,11 +1,8 @@
 import { ExitCode, resolvePath, UsageError } from '../io.js';
 import { loadScenarioFile, ScenarioFileError, scenarioFiles } from '../scenario/loadScenario.js';
 import { renderScenarioFileError, renderScenarioReport } from '../scenario/report.js';
-import {
-  type ScenarioReport,
-  type SimulationStore,
-  simulateScenario,
-} from '../scenario/simulate.js';
+import { type ScenarioReport, simulateScenario } from '../scenario/simulate.js';
+import type { SimulationStore } from '../scenario/simulationStore.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
 
 /** `pipkit simulate`: run scenario files and check their expectations. */

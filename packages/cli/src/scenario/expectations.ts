@@ -41,87 +41,84 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const show = (value: unknown): string =>
   value === undefined ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value);
 
-/**
- * Checks one step's expectations against what happened. Returns how many single checks were made
- * and the ones that failed. Pure. @internal
- */
-export function checkExpectations(
-  expect: Expectation,
-  facts: StepFacts,
-  base: readonly (string | number)[],
-): { checks: number; failures: ExpectationFailure[] } {
-  const failures: ExpectationFailure[] = [];
-  let checks = 0;
-  const { record, zone } = facts;
-  const at = (...parts: (string | number)[]) => formatPath([...base, ...parts]);
-  const instant = (value: string, ...parts: (string | number)[]): string =>
-    toInstant(value, zone, [...base, ...parts]);
-  const equal = (path: string, expected: unknown, actual: unknown, what: string) => {
-    checks += 1;
-    if (JSON.stringify(expected) !== JSON.stringify(actual)) {
-      failures.push({
-        path,
-        expected,
-        actual,
-        message: `${what}: expected ${show(expected)}, got ${show(actual)}`,
-      });
-    }
+/** The running tally of one step's checks, and how to make one. */
+interface Checker {
+  readonly tally: { checks: number; readonly failures: ExpectationFailure[] };
+  /** `steps[4].expect.<parts>` */
+  readonly at: (...parts: (string | number)[]) => string;
+  /** A scenario time under the expectation, as a UTC instant in the PIP's zone. */
+  readonly instant: (value: string, ...parts: (string | number)[]) => string;
+  /** One check: fails when the two differ as JSON. */
+  readonly equal: (path: string, expected: unknown, actual: unknown, what: string) => void;
+}
+
+function checker(facts: StepFacts, base: readonly (string | number)[]): Checker {
+  const tally = { checks: 0, failures: [] as ExpectationFailure[] };
+  return {
+    tally,
+    at: (...parts) => formatPath([...base, ...parts]),
+    instant: (value, ...parts) => toInstant(value, facts.zone, [...base, ...parts]),
+    equal: (path, expected, actual, what) => {
+      tally.checks += 1;
+      if (JSON.stringify(expected) !== JSON.stringify(actual)) {
+        tally.failures.push({
+          path,
+          expected,
+          actual,
+          message: `${what}: expected ${show(expected)}, got ${show(actual)}`,
+        });
+      }
+    },
   };
+}
 
-  if (facts.commandSent && facts.outcome) {
-    const outcome = facts.outcome;
-    checks += 1;
-    if (expect.refused === undefined) {
-      if (!outcome.accepted) {
-        failures.push({
-          path: at('refused'),
-          expected: 'accepted',
-          actual: outcome.code,
-          stops: true,
-          message: `the command was refused (${outcome.code}): ${outcome.issues.map((issue) => `${issue.code}: ${issue.message}`).join(' ')} If that is the point, write expect: { refused: ${outcome.issues[0]?.code ?? outcome.code} }.`,
-        });
-      }
-    } else {
-      const wanted = Array.isArray(expect.refused) ? expect.refused : [expect.refused];
-      if (outcome.accepted) {
-        failures.push({
-          path: at('refused'),
-          expected: wanted,
-          actual: 'accepted',
-          stops: true,
-          message: `expected a refusal with ${wanted.join(', ')}, but the command was accepted`,
-        });
-      } else {
-        const got = [outcome.code, ...outcome.issues.map((issue) => issue.code)];
-        const missing = wanted.filter((code) => !got.includes(code));
-        if (missing.length > 0) {
-          failures.push({
-            path: at('refused'),
-            expected: wanted,
-            actual: got,
-            stops: true,
-            message: `refused, but without ${missing.join(', ')}: got ${got.join(', ')} (${outcome.issues.map((issue) => issue.message).join(' ')})`,
-          });
-        }
-      }
-    }
-  }
-
-  if (!record) {
-    const { refused: _refused, ...rest } = expect;
-    if (Object.keys(rest).length > 0) {
-      checks += 1;
-      failures.push({
-        path: formatPath(base),
-        expected: 'an open PIP',
-        actual: 'not opened',
-        message: `PIP ${facts.pipId} is not open, so nothing about it can be checked (open it with an open step)`,
+/** Whether the command was accepted or refused as expected; a surprise stops the scenario. */
+function checkOutcome(
+  check: Checker,
+  expect: Expectation,
+  outcome: NonNullable<StepFacts['outcome']>,
+): void {
+  const { tally, at } = check;
+  tally.checks += 1;
+  if (expect.refused === undefined) {
+    if (!outcome.accepted) {
+      tally.failures.push({
+        path: at('refused'),
+        expected: 'accepted',
+        actual: outcome.code,
+        stops: true,
+        message: `the command was refused (${outcome.code}): ${outcome.issues.map((issue) => `${issue.code}: ${issue.message}`).join(' ')} If that is the point, write expect: { refused: ${outcome.issues[0]?.code ?? outcome.code} }.`,
       });
     }
-    return { checks, failures };
+    return;
   }
-  if (expect.state !== undefined) equal(at('state'), expect.state, record.state, 'state');
+  const wanted = Array.isArray(expect.refused) ? expect.refused : [expect.refused];
+  if (outcome.accepted) {
+    tally.failures.push({
+      path: at('refused'),
+      expected: wanted,
+      actual: 'accepted',
+      stops: true,
+      message: `expected a refusal with ${wanted.join(', ')}, but the command was accepted`,
+    });
+    return;
+  }
+  const got = [outcome.code, ...outcome.issues.map((issue) => issue.code)];
+  const missing = wanted.filter((code) => !got.includes(code));
+  if (missing.length > 0) {
+    tally.failures.push({
+      path: at('refused'),
+      expected: wanted,
+      actual: got,
+      stops: true,
+      message: `refused, but without ${missing.join(', ')}: got ${got.join(', ')} (${outcome.issues.map((issue) => issue.message).join(' ')})`,
+    });
+  }
+}
 
+/** Each expected deadline: pending or not, its local date, due instant and meeting time. */
+function checkDeadlines(check: Checker, expect: Expectation, record: PipRecord): void {
+  const { tally, at, instant, equal } = check;
   for (const [id, wanted] of Object.entries(expect.deadlines ?? {})) {
     const deadline = record.context.deadlines[id];
     const path = at('deadlines', id);
@@ -135,9 +132,9 @@ export function checkExpectations(
       continue;
     }
     if (!deadline) {
-      checks += 1;
+      tally.checks += 1;
       const pending = Object.keys(record.context.deadlines).join(', ') || 'none';
-      failures.push({
+      tally.failures.push({
         path,
         expected: wanted,
         actual: undefined,
@@ -168,7 +165,11 @@ export function checkExpectations(
         `deadline ${id} scheduledAt`,
       );
   }
+}
 
+/** The PIP's plan, termination, outcome, check-ins, extensions and paused days. */
+function checkRecordFields(check: Checker, expect: Expectation, record: PipRecord): void {
+  const { at, instant, equal } = check;
   const plan = record.context.plan;
   for (const [key, wanted] of Object.entries(expect.plan ?? {})) {
     equal(at('plan', key), wanted, plan?.[key as keyof typeof plan], `plan ${key}`);
@@ -214,6 +215,11 @@ export function checkExpectations(
   }
   if (expect.pausedDays !== undefined)
     equal(at('pausedDays'), expect.pausedDays, record.context.pausedDays, 'paused days');
+}
+
+/** What the step itself produced: events appended, escalations, outbox messages, timers fired. */
+function checkStepEffects(check: Checker, expect: Expectation, facts: StepFacts): void {
+  const { at, equal } = check;
   if (expect.events !== undefined)
     equal(
       at('events'),
@@ -244,5 +250,38 @@ export function checkExpectations(
     const wanted = expect.fired.map((id) => (id.includes('/') ? id : `${facts.pipId}/${id}`));
     equal(at('fired'), wanted, facts.fired, 'deadlines fired');
   }
-  return { checks, failures };
+}
+
+/**
+ * Checks one step's expectations against what happened. Returns how many single checks were made
+ * and the ones that failed. Pure. @internal
+ */
+export function checkExpectations(
+  expect: Expectation,
+  facts: StepFacts,
+  base: readonly (string | number)[],
+): { checks: number; failures: ExpectationFailure[] } {
+  const check = checker(facts, base);
+  const { tally } = check;
+  const { record } = facts;
+  if (facts.commandSent && facts.outcome) checkOutcome(check, expect, facts.outcome);
+  if (!record) {
+    const { refused: _refused, ...rest } = expect;
+    if (Object.keys(rest).length > 0) {
+      tally.checks += 1;
+      tally.failures.push({
+        path: formatPath(base),
+        expected: 'an open PIP',
+        actual: 'not opened',
+        message: `PIP ${facts.pipId} is not open, so nothing about it can be checked (open it with an open step)`,
+      });
+    }
+    return { checks: tally.checks, failures: tally.failures };
+  }
+  if (expect.state !== undefined)
+    check.equal(check.at('state'), expect.state, record.state, 'state');
+  checkDeadlines(check, expect, record);
+  checkRecordFields(check, expect, record);
+  checkStepEffects(check, expect, facts);
+  return { checks: tally.checks, failures: tally.failures };
 }

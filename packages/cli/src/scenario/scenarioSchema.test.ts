@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { formatPath, parseScenario, ScenarioFileError } from './loadScenario.js';
 import { scenarioJsonSchema, scenarioSchema } from './scenarioSchema.js';
 import { toInstant } from './scenarioTime.js';
-import { shorthandDocument, simulateScenario } from './simulate.js';
+import { shorthandDocument } from './scenarioCommands.js';
+import { simulateScenario } from './simulate.js';
 
 const minimal = {
   name: 'minimal',

@@ -1,43 +1,33 @@
 import {
   type Actor,
-  type Engine,
-  type CalendarDefinition,
-  type Command,
   createEngine,
-  definePolicy,
-  type DocumentRef,
+  type Engine,
   type FiredDeadline,
-  type Goal,
   type OutboxMessage,
-  type PipRecord,
-  type PipStore,
   PipkitError,
+  type PipStore,
   type Policy,
-  PolicyValidationError,
-  presets,
-  type PipkitIssue,
-  type StoredEvent,
-  memoryStore,
   SYSTEM_ACTOR,
 } from '@pipkit/core';
-import { holidayCalendar } from '@pipkit/holidays';
-import { sqliteStore } from '@pipkit/sqlite';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { checkExpectations, type ExpectationFailure, type StepFacts } from './expectations.js';
 import {
   type LoadedScenario,
   ScenarioFileError,
   type ScenarioProblem,
   ScenarioProblems,
 } from './loadScenario.js';
+import { calendarsFor } from './scenarioCalendars.js';
+import {
+  actorFor,
+  openPip,
+  type PipSpec,
+  type StepOutcome,
+  toCommand,
+} from './scenarioCommands.js';
+import { resolvePolicy } from './scenarioPolicy.js';
+import type { Scenario, ScenarioCommand, ScenarioStep } from './scenarioSchema.js';
 import { localLabel, toInstant } from './scenarioTime.js';
-import type { Scenario, ScenarioCommand } from './scenarioSchema.js';
-import { checkExpectations, type ExpectationFailure, type StepFacts } from './expectations.js';
-
-/** Where a simulation keeps its PIPs. */
-export type SimulationStore = 'memory' | 'sqlite';
+import { openStore, type SimulationStore } from './simulationStore.js';
 
 /** Options of {@link simulateScenario}. */
 export interface SimulateOptions {
@@ -59,9 +49,7 @@ export interface StepReport {
   readonly actor?: Actor;
   readonly command?: string;
   /** For a command: accepted, or refused with the error code and every issue. */
-  readonly outcome?:
-    | { readonly accepted: true }
-    | { readonly accepted: false; readonly code: string; readonly issues: readonly PipkitIssue[] };
+  readonly outcome?: StepOutcome;
   /** Deadlines the sweep fired in this step, as timer ids (`pipId/deadlineId`). */
   readonly fired: readonly string[];
   /** Event types the step appended to its PIP. */
@@ -95,249 +83,199 @@ export interface ScenarioReport {
   readonly failed: number;
 }
 
-const DEFAULT_GOALS: Goal[] = [
-  {
-    id: 'standard',
-    description: 'Meet the performance standard written in the plan',
-    measure: 'As measured in the plan document',
-  },
-];
-
-const HEX_SHA256 = /^[0-9a-f]{64}$/;
-
-/**
- * The document a shorthand (`planDocument`, `planDocument:v2`) stands for; stable across runs.
- *
- * @example
- * ```ts
- * shorthandDocument('p-1', 'planDocument:v2');
- * // { kind: 'planDocument', ref: 'scenario://p-1/planDocument/v2', sha256: 'ac6570…' }
- * ```
- */
-export function shorthandDocument(pipId: string, shorthand: string): DocumentRef {
-  const [kind = shorthand, label = 'v1'] = shorthand.split(':');
-  const ref = `scenario://${pipId}/${kind}/${label}`;
-  return { kind, ref, sha256: createHash('sha256').update(ref).digest('hex') };
+/** One running simulation: the scenario, its engine on a fresh store, and the simulated time. */
+interface Simulation {
+  readonly scenario: Scenario;
+  readonly policy: Policy;
+  readonly store: PipStore;
+  readonly engine: Engine;
+  /** The calendar id of each PIP whose employee names one. */
+  readonly calendarIds: ReadonlyMap<string, string>;
+  readonly pipsById: ReadonlyMap<string, PipSpec>;
+  /** The PIP a step acts on when it names none. */
+  readonly first: PipSpec;
+  /** The simulated now; the engine's clock reads it. */
+  readonly clock: { now: string };
+  /** Throws the problems as a {@link ScenarioFileError} with their lines in the file. */
+  readonly fail: (problems: readonly ScenarioProblem[]) => never;
+  /** Runs `run`, turning {@link ScenarioProblems} it throws into {@link Simulation.fail}. */
+  readonly guard: <T>(run: () => T) => T;
 }
 
-type PipSpec = Scenario['pips'][number];
-
-function problem(path: readonly (string | number)[], message: string): ScenarioProblem {
-  return { path, message };
-}
-
-function resolvePolicy(scenario: Scenario): Policy {
-  if (typeof scenario.policy === 'string') {
-    const name = scenario.policy;
-    const registry: Readonly<Record<string, Policy>> = presets;
-    const preset = Object.hasOwn(registry, name) ? registry[name] : undefined;
-    if (!preset) {
-      throw new ScenarioProblems([
-        problem(
-          ['policy'],
-          `Unknown preset "${name}". Presets: ${Object.keys(registry).join(', ')}; or write the policy inline as policy: { document: {...} }.`,
-        ),
-      ]);
-    }
-    return preset;
-  }
-  try {
-    return definePolicy(scenario.policy.document);
-  } catch (error) {
-    if (error instanceof PolicyValidationError) {
-      throw new ScenarioProblems(
-        error.issues.map((issue) => problem(['policy', 'document', ...issue.path], issue.message)),
-      );
-    }
-    throw error;
-  }
-}
-
-function calendarsFor(scenario: Scenario): {
-  calendars: Record<string, CalendarDefinition>;
-  ids: Map<string, string>;
-} {
-  const calendars: Record<string, CalendarDefinition> = {};
-  const ids = new Map<string, string>();
-  const signatures = new Map<string, string>();
-  scenario.pips.forEach((pip, index) => {
-    const spec = pip.employee.calendar;
-    if (!spec) return;
-    const path = ['pips', index, 'employee', 'calendar'];
-    const firstStep = scenario.steps[0];
-    const openedYear = Number((firstStep?.at ?? firstStep?.advanceTo ?? '2026').slice(0, 4));
-    const years = spec.years ?? { from: openedYear, to: openedYear + 1 };
-    const signature = JSON.stringify({ ...spec, years });
-    let id = spec.region.toUpperCase();
-    for (let n = 2; signatures.has(id) && signatures.get(id) !== signature; n += 1)
-      id = `${spec.region.toUpperCase()}#${n}`;
+function problemReporting(loaded: LoadedScenario): Pick<Simulation, 'fail' | 'guard'> {
+  const { file } = loaded;
+  const fail = (problems: readonly ScenarioProblem[]): never => {
+    throw new ScenarioFileError(
+      file,
+      problems.map((entry) => {
+        const line = loaded.lineOf(entry.path);
+        return line === undefined ? entry : { ...entry, line };
+      }),
+    );
+  };
+  const guard = <T>(run: () => T): T => {
     try {
-      const built = holidayCalendar(spec.region, {
-        years,
-        ...(spec.exclude ? { exclude: spec.exclude } : {}),
-        ...(spec.include ? { include: spec.include } : {}),
-        ...(spec.weekend ? { weekend: spec.weekend as (1 | 2 | 3 | 4 | 5 | 6 | 7)[] } : {}),
-      });
-      calendars[id] = { weekend: built.weekend, holidays: built.holidays };
+      return run();
     } catch (error) {
-      if (error instanceof PipkitError) {
-        throw new ScenarioProblems(
-          error.issues.map((issue) => problem([...path, ...issue.path], issue.message)),
-        );
-      }
+      if (error instanceof ScenarioProblems) return fail(error.problems);
       throw error;
     }
-    signatures.set(id, signature);
-    ids.set(pip.id, id);
-  });
-  return { calendars, ids };
-}
-
-interface Simulation {
-  readonly store: PipStore;
-  readonly close: () => Promise<void>;
-  now: string;
-}
-
-function openStore(kind: SimulationStore): { store: PipStore; close: () => Promise<void> } {
-  if (kind === 'memory') return { store: memoryStore(), close: async () => {} };
-  const folder = mkdtempSync(join(tmpdir(), 'pipkit-simulate-'));
-  const store = sqliteStore({ path: join(folder, 'scenario.db'), synchronous: 'NORMAL' });
-  return {
-    store,
-    close: async () => {
-      await store.close();
-      rmSync(folder, { recursive: true, force: true });
-    },
   };
+  return { fail, guard };
 }
 
-function actorFor(
-  scenario: Scenario,
-  pip: PipSpec,
-  reference: string | Actor,
+/** The instant of the first step, in the zone of the PIP it acts on. */
+function startInstant(scenario: Scenario, first: PipSpec): string {
+  const firstStep = scenario.steps[0];
+  const firstPip =
+    (firstStep?.open ?? firstStep?.pip) === undefined
+      ? first
+      : (scenario.pips.find((pip) => pip.id === (firstStep?.open ?? firstStep?.pip)) ?? first);
+  return toInstant(firstStep?.at ?? firstStep?.advanceTo ?? '', firstPip.employee.timeZone, [
+    'steps',
+    0,
+    firstStep?.at === undefined ? 'advanceTo' : 'at',
+  ]);
+}
+
+/** Moves the clock to the step's `at` or `advanceTo`; time never runs backwards. */
+function advanceClock(
+  simulation: Simulation,
+  step: ScenarioStep,
   path: readonly (string | number)[],
-): Actor {
-  if (typeof reference !== 'string') return reference;
-  const named = scenario.actors?.[reference];
-  if (named) return named;
-  switch (reference) {
-    case 'manager':
-      return { id: pip.managerId, role: 'manager' };
-    case 'employee':
-      return { id: pip.employee.id, role: 'employee' };
-    case 'hr':
-      return { id: 'hr', role: 'hr' };
-    case 'system':
-      return SYSTEM_ACTOR;
-    default:
-      throw new ScenarioProblems([
-        problem(
-          path,
-          `Unknown actor "${reference}". Use manager, employee, hr, system, a name from actors (${Object.keys(scenario.actors ?? {}).join(', ') || 'none defined'}), or { id, role }.`,
-        ),
-      ]);
-  }
-}
-
-function toCommand(
-  step: ScenarioCommand,
-  pip: PipSpec,
-  record: PipRecord | undefined,
-  path: readonly (string | number)[],
-): Command {
-  const zone = pip.employee.timeZone;
-  const { documents, ...rest } = step as ScenarioCommand & { documents?: unknown[] };
-  const expanded = documents?.map((document) =>
-    typeof document === 'string' ? shorthandDocument(pip.id, document) : document,
-  );
-  const command: Record<string, unknown> = {
-    ...rest,
-    ...(expanded ? { documents: expanded } : {}),
-  };
-  const time = (field: string) => {
-    const value = command[field];
-    if (typeof value === 'string') command[field] = toInstant(value, zone, [...path, field]);
-  };
-  switch (step.type) {
-    case 'ACKNOWLEDGE':
-    case 'RECORD_REFUSAL': {
-      const given = command.documentSha256;
-      if (typeof given === 'string' && !HEX_SHA256.test(given)) {
-        command.documentSha256 = shorthandDocument(pip.id, given).sha256;
-      } else if (given === undefined) {
-        const amended = record?.context.amendment?.documentSha256;
-        const plans = [...(record?.context.documents ?? []), ...(expanded ?? [])].filter(
-          (document) => document.kind === 'planDocument',
-        );
-        const newest = amended ?? plans.at(-1)?.sha256;
-        if (newest === undefined) {
-          throw new ScenarioProblems([
-            problem(
-              [...path, 'documentSha256'],
-              'No planDocument is attached to acknowledge: attach one first, or give documentSha256.',
-            ),
-          ]);
-        }
-        command.documentSha256 = newest;
-      }
-      break;
-    }
-    case 'PAUSE':
-      time('from');
-      time('until');
-      break;
-    case 'RESUME':
-      time('at');
-      break;
-    case 'DEADLINE_REACHED':
-      time('dueAt');
-      break;
-    default:
-      break;
-  }
-  return command as Command;
-}
-
-async function openPip(
-  engine: Engine,
-  policy: Policy,
-  pip: PipSpec,
-  calendar: string | undefined,
-  actor: Actor,
-): Promise<StepReport['outcome']> {
-  try {
-    await engine.open(
-      {
-        pipId: pip.id,
-        employee: {
-          id: pip.employee.id,
-          timeZone: pip.employee.timeZone,
-          ...(calendar ? { calendar } : {}),
+  zone: string,
+): void {
+  const { clock, fail, guard } = simulation;
+  const target = step.advanceTo ?? step.at;
+  if (target !== undefined) {
+    const field = step.advanceTo !== undefined ? 'advanceTo' : 'at';
+    const instant = guard(() => toInstant(target, zone, [...path, field]));
+    if (instant < clock.now) {
+      fail([
+        {
+          path: [...path, field],
+          message: `${target} is before the previous step (${localLabel(clock.now, zone)}): steps run forward in time.`,
         },
-        managerId: pip.managerId,
-        policy: { id: policy.id, version: policy.version },
-        goals: pip.goals ?? DEFAULT_GOALS,
-        ...(pip.planDuration ? { planDuration: pip.planDuration } : {}),
-        ...(pip.documents
-          ? {
-              documents: pip.documents.map((document) =>
-                typeof document === 'string' ? shorthandDocument(pip.id, document) : document,
-              ),
-            }
-          : {}),
-      },
-      { actor },
-    );
-    return { accepted: true };
-  } catch (error) {
-    if (!(error instanceof PipkitError)) throw error;
-    return { accepted: false, code: error.code, issues: error.issues };
+      ]);
+    }
+    clock.now = instant;
   }
 }
 
-async function newEvents(store: PipStore, pipId: string, afterSeq: number): Promise<StoredEvent[]> {
-  return store.readEvents(pipId, { afterSeq });
+/** Opens the PIP or sends the step's command; a refusal is the step's outcome. */
+async function sendStepCommand(
+  simulation: Simulation,
+  step: ScenarioStep,
+  pip: PipSpec,
+  path: readonly (string | number)[],
+): Promise<{ outcome?: StepOutcome; actor?: Actor }> {
+  const { scenario, policy, store, engine, calendarIds, guard } = simulation;
+  let outcome: StepOutcome | undefined;
+  let actor: Actor | undefined;
+  if (step.open !== undefined) {
+    actor = guard(() => actorFor(scenario, pip, step.as as string | Actor, [...path, 'as']));
+    outcome = await openPip(engine, policy, pip, calendarIds.get(pip.id), actor);
+  }
+  if (step.command) {
+    actor = guard(() => actorFor(scenario, pip, step.as as string | Actor, [...path, 'as']));
+    const current = await store.load(pip.id);
+    const command = guard(() =>
+      toCommand(step.command as ScenarioCommand, pip, current, [...path, 'command']),
+    );
+    try {
+      await engine.dispatch(pip.id, command, { actor });
+      outcome = { accepted: true };
+    } catch (error) {
+      if (!(error instanceof PipkitError)) throw error;
+      outcome = { accepted: false, code: error.code, issues: error.issues };
+    }
+  }
+  return { ...(outcome ? { outcome } : {}), ...(actor ? { actor } : {}) };
+}
+
+function stepKind(step: ScenarioStep): StepReport['kind'] {
+  return step.open !== undefined
+    ? 'open'
+    : step.command
+      ? 'command'
+      : step.advanceTo !== undefined
+        ? 'advance'
+        : 'check';
+}
+
+/** Runs one step: time, the sweep, the command, then the step's expectations. */
+async function runStep(
+  simulation: Simulation,
+  index: number,
+  step: ScenarioStep,
+): Promise<StepReport> {
+  const { scenario, store, engine, first, pipsById, clock, guard } = simulation;
+  const path = ['steps', index];
+  const pipId = step.open ?? step.pip;
+  const pip = (pipId === undefined ? first : pipsById.get(pipId)) as PipSpec;
+  const zone = pip.employee.timeZone;
+  advanceClock(simulation, step, path, zone);
+  const before = await store.load(pip.id);
+  const beforeVersion = before?.version ?? 0;
+  const outboxBefore = new Set((await store.pendingOutbox(100_000)).map((message) => message.id));
+  let fired: FiredDeadline[] = [];
+  if (step.advanceTo !== undefined || scenario.sweep === 'auto') {
+    fired = [...(await engine.tick(clock.now)).fired];
+  }
+  const { outcome, actor } = await sendStepCommand(simulation, step, pip, path);
+  const record = await store.load(pip.id);
+  const events = record ? await store.readEvents(pip.id, { afterSeq: beforeVersion }) : [];
+  const outbox: OutboxMessage[] = (await store.pendingOutbox(100_000)).filter(
+    (message) => !outboxBefore.has(message.id) && message.pipId === pip.id,
+  );
+  const facts: StepFacts = {
+    pipId: pip.id,
+    zone,
+    record,
+    events: events.map((stored) => stored.event),
+    outbox,
+    fired: fired.map((entry) => entry.timerId),
+    ...(outcome ? { outcome } : {}),
+    commandSent: step.command !== undefined || step.open !== undefined,
+  };
+  const { checks, failures } = guard(() =>
+    checkExpectations(step.expect ?? {}, facts, [...path, 'expect']),
+  );
+  return {
+    index,
+    kind: stepKind(step),
+    ...(step.note === undefined ? {} : { note: step.note }),
+    pipId: pip.id,
+    at: clock.now,
+    local: localLabel(clock.now, zone),
+    ...(actor ? { actor } : {}),
+    ...(step.command ? { command: step.command.type } : {}),
+    ...(step.open === undefined ? {} : { command: 'OPEN' }),
+    ...(outcome ? { outcome } : {}),
+    fired: facts.fired,
+    events: facts.events.map((event) => event.type),
+    state: record?.state ?? 'not opened',
+    checks,
+    failures,
+  };
+}
+
+/** Each PIP at the end, with its audit check. */
+async function finalPips(simulation: Simulation): Promise<ScenarioReport['pips']> {
+  const { scenario, store, engine } = simulation;
+  const pips = [];
+  for (const pip of scenario.pips) {
+    const record = await store.load(pip.id);
+    if (!record) continue;
+    const verification = await engine.verify(pip.id, { actor: SYSTEM_ACTOR });
+    pips.push({
+      pipId: pip.id,
+      state: record.state,
+      version: record.version,
+      verified: verification.ok,
+    });
+  }
+  return pips;
 }
 
 /**
@@ -358,164 +296,43 @@ export async function simulateScenario(
   options: SimulateOptions = {},
 ): Promise<ScenarioReport> {
   const { scenario, file } = loaded;
-  const fail = (problems: readonly ScenarioProblem[]): never => {
-    throw new ScenarioFileError(
-      file,
-      problems.map((entry) => {
-        const line = loaded.lineOf(entry.path);
-        return line === undefined ? entry : { ...entry, line };
-      }),
-    );
-  };
-  const guard = <T>(run: () => T): T => {
-    try {
-      return run();
-    } catch (error) {
-      if (error instanceof ScenarioProblems) return fail(error.problems);
-      throw error;
-    }
-  };
-
+  const { fail, guard } = problemReporting(loaded);
   const policy = guard(() => resolvePolicy(scenario));
   const { calendars, ids: calendarIds } = guard(() => calendarsFor(scenario));
   const storeKind = options.store ?? 'memory';
   const first = scenario.pips[0] as PipSpec;
-  const firstStep = scenario.steps[0];
-  const firstPip =
-    (firstStep?.open ?? firstStep?.pip) === undefined
-      ? first
-      : (scenario.pips.find((pip) => pip.id === (firstStep?.open ?? firstStep?.pip)) ?? first);
-  const startAt = guard(() =>
-    toInstant(firstStep?.at ?? firstStep?.advanceTo ?? '', firstPip.employee.timeZone, [
-      'steps',
-      0,
-      firstStep?.at === undefined ? 'advanceTo' : 'at',
-    ]),
-  );
+  const clock = { now: guard(() => startInstant(scenario, first)) };
   const opened = openStore(storeKind);
-  const simulation: Simulation = {
-    store: opened.store,
-    close: opened.close,
-    now: startAt,
-  };
   const engine = createEngine({
     store: opened.store,
     policies: [policy],
-    clock: { now: () => new Date(simulation.now) },
+    clock: { now: () => new Date(clock.now) },
     ...(Object.keys(calendars).length > 0 ? { calendars } : {}),
   });
-  const pipsById = new Map(scenario.pips.map((pip) => [pip.id, pip]));
+  const simulation: Simulation = {
+    scenario,
+    policy,
+    store: opened.store,
+    engine,
+    calendarIds,
+    pipsById: new Map(scenario.pips.map((pip) => [pip.id, pip])),
+    first,
+    clock,
+    fail,
+    guard,
+  };
   const steps: StepReport[] = [];
   let stoppedAt: number | undefined;
   try {
     for (const [index, step] of scenario.steps.entries()) {
-      const path = ['steps', index];
-      const pipId = step.open ?? step.pip;
-      const pip = (pipId === undefined ? first : pipsById.get(pipId)) as PipSpec;
-      const zone = pip.employee.timeZone;
-      const target = step.advanceTo ?? step.at;
-      if (target !== undefined) {
-        const field = step.advanceTo !== undefined ? 'advanceTo' : 'at';
-        const instant = guard(() => toInstant(target, zone, [...path, field]));
-        if (instant < simulation.now) {
-          fail([
-            problem(
-              [...path, field],
-              `${target} is before the previous step (${localLabel(simulation.now, zone)}): steps run forward in time.`,
-            ),
-          ]);
-        }
-        simulation.now = instant;
-      }
-      const before = await simulation.store.load(pip.id);
-      const beforeVersion = before?.version ?? 0;
-      const outboxBefore = new Set(
-        (await simulation.store.pendingOutbox(100_000)).map((message) => message.id),
-      );
-      let fired: FiredDeadline[] = [];
-      if (step.advanceTo !== undefined || scenario.sweep === 'auto') {
-        fired = [...(await engine.tick(simulation.now)).fired];
-      }
-      let outcome: StepReport['outcome'];
-      let actor: Actor | undefined;
-      if (step.open !== undefined) {
-        actor = guard(() => actorFor(scenario, pip, step.as as string | Actor, [...path, 'as']));
-        outcome = await openPip(engine, policy, pip, calendarIds.get(pip.id), actor);
-      }
-      if (step.command) {
-        actor = guard(() => actorFor(scenario, pip, step.as as string | Actor, [...path, 'as']));
-        const current = await simulation.store.load(pip.id);
-        const command = guard(() =>
-          toCommand(step.command as ScenarioCommand, pip, current, [...path, 'command']),
-        );
-        try {
-          await engine.dispatch(pip.id, command, { actor });
-          outcome = { accepted: true };
-        } catch (error) {
-          if (!(error instanceof PipkitError)) throw error;
-          outcome = { accepted: false, code: error.code, issues: error.issues };
-        }
-      }
-      const record = await simulation.store.load(pip.id);
-      const events = record ? await newEvents(simulation.store, pip.id, beforeVersion) : [];
-      const outbox: OutboxMessage[] = (await simulation.store.pendingOutbox(100_000)).filter(
-        (message) => !outboxBefore.has(message.id) && message.pipId === pip.id,
-      );
-      const facts: StepFacts = {
-        pipId: pip.id,
-        zone,
-        record,
-        events: events.map((stored) => stored.event),
-        outbox,
-        fired: fired.map((entry) => entry.timerId),
-        ...(outcome ? { outcome } : {}),
-        commandSent: step.command !== undefined || step.open !== undefined,
-      };
-      const { checks, failures } = guard(() =>
-        checkExpectations(step.expect ?? {}, facts, [...path, 'expect']),
-      );
-      steps.push({
-        index,
-        kind:
-          step.open !== undefined
-            ? 'open'
-            : step.command
-              ? 'command'
-              : step.advanceTo !== undefined
-                ? 'advance'
-                : 'check',
-        ...(step.note === undefined ? {} : { note: step.note }),
-        pipId: pip.id,
-        at: simulation.now,
-        local: localLabel(simulation.now, zone),
-        ...(actor ? { actor } : {}),
-        ...(step.command ? { command: step.command.type } : {}),
-        ...(step.open === undefined ? {} : { command: 'OPEN' }),
-        ...(outcome ? { outcome } : {}),
-        fired: facts.fired,
-        events: facts.events.map((event) => event.type),
-        state: record?.state ?? 'not opened',
-        checks,
-        failures,
-      });
-      if (failures.some((failure) => failure.stops === true)) {
+      const report = await runStep(simulation, index, step);
+      steps.push(report);
+      if (report.failures.some((failure) => failure.stops === true)) {
         stoppedAt = index;
         break;
       }
     }
-
-    const pips = [];
-    for (const pip of scenario.pips) {
-      const record = await simulation.store.load(pip.id);
-      if (!record) continue;
-      const verification = await engine.verify(pip.id, { actor: SYSTEM_ACTOR });
-      pips.push({
-        pipId: pip.id,
-        state: record.state,
-        version: record.version,
-        verified: verification.ok,
-      });
-    }
+    const pips = await finalPips(simulation);
     const checks = steps.reduce((sum, step) => sum + step.checks, 0) + pips.length;
     const failed =
       steps.reduce((sum, step) => sum + step.failures.length, 0) +
@@ -533,6 +350,6 @@ export async function simulateScenario(
       failed,
     };
   } finally {
-    await simulation.close();
+    await opened.close();
   }
 }
