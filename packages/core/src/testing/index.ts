@@ -1,10 +1,18 @@
 /**
  * @pipkit/core/testing: what adapter authors and host test suites need. The store conformance
- * suite (registers vitest `describe` blocks) and a clock that tests move by hand.
+ * suite (registers its `describe` blocks with vitest, Jest, or a test API you pass; importing
+ * this entry loads no test runner) and a clock that tests move by hand.
  * @packageDocumentation
  */
-export { describeStoreConformance, storeSelected } from './storeConformance.js';
+export { describeStoreConformance } from './storeConformance.js';
 export type { StoreConformanceOptions, StoreFactory } from './storeConformance.js';
+export { storeSelected } from './storeSelected.js';
+export type {
+  ConformanceAssertion,
+  ConformanceMatchers,
+  ConformanceRejectsMatchers,
+  ConformanceTestApi,
+} from './conformanceTestApi.js';
 export { createTestClock } from './testClock.js';
 export {
   REFERENCE_PIP_ID,

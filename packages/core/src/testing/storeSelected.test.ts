@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { storeSelected } from './storeConformance.js';
+import { storeSelected } from './storeSelected.js';
 
 describe('storeSelected (the PIPKIT_STORES matrix filter)', () => {
   it('selects every adapter when the variable is empty', () => {

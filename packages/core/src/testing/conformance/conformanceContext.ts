@@ -1,0 +1,22 @@
+import type { CommitRequest, PipStore } from '@pipkit/core';
+import type { ConformanceTestApi } from '../conformanceTestApi.js';
+import type { StoreConformanceOptions } from '../storeConformance.js';
+import type { FixtureCommitExtras, FixturePip } from './fixturePip.js';
+
+/**
+ * What every feature file of the conformance suite registers its tests with: the runner's API,
+ * the adapter's options, and the fresh store of the test that is running.
+ */
+export interface ConformanceContext {
+  /** The test runner's `describe`, `it`, `expect`, `beforeEach`, `afterEach`. */
+  readonly test: ConformanceTestApi;
+  /** The adapter's differences, as {@link describeStoreConformance} received them. */
+  readonly options: StoreConformanceOptions;
+  /**
+   * The running test's store (a fresh one per test). A getter: read it inside a test or a hook,
+   * never while registering.
+   */
+  readonly store: PipStore;
+  /** Commits `pip`'s next commit of `count` events and records it as accepted. */
+  create(pip: FixturePip, count?: number, extra?: FixtureCommitExtras): Promise<CommitRequest>;
+}
