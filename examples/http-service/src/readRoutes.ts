@@ -1,0 +1,103 @@
+import type { Engine, ListQuery } from '@pipkit/core';
+import { actorFromHeaders, authenticate } from './authentication.js';
+import { etag } from './etags.js';
+import { pipProblems, problems, security } from './openApi.js';
+import type { PipkitApi } from './pipkitApi.js';
+import {
+  listQuerySchema,
+  pipListSchema,
+  pipParamsSchema,
+  pipRecordSchema,
+  timelineSchema,
+  verificationSchema,
+} from './schemas.js';
+
+/** The routes that read: a PIP, its timeline, its verification, the list. */
+export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
+  api.get(
+    '/pips/:id',
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: 'Read a PIP; the ETag is its version',
+        security,
+        params: pipParamsSchema,
+        response: { 200: pipRecordSchema, ...pipProblems },
+      },
+    },
+    async (request, reply) => {
+      const pip = await engine.get(request.params.id, { actor: actorFromHeaders(request) });
+      void reply.header('etag', etag(pip.version));
+      return pip;
+    },
+  );
+
+  api.get(
+    '/pips/:id/timeline',
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: "A PIP's events, oldest first, with their hash chain",
+        security,
+        params: pipParamsSchema,
+        response: { 200: timelineSchema, ...pipProblems },
+      },
+    },
+    async (request) => ({
+      pipId: request.params.id,
+      events: await engine.history(request.params.id, { actor: actorFromHeaders(request) }),
+    }),
+  );
+
+  api.get(
+    '/pips/:id/verify',
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: 'Verify the hash chain and that replaying the events reproduces the PIP',
+        security,
+        params: pipParamsSchema,
+        response: { 200: verificationSchema, ...pipProblems },
+      },
+    },
+    async (request) => engine.verify(request.params.id, { actor: actorFromHeaders(request) }),
+  );
+
+  api.get(
+    '/pips',
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: 'List the PIPs the actor may read, ordered by id',
+        description:
+          'Managers see the PIPs they manage and employees their own (the filter is applied for ' +
+          'them). Page with `after` = the previous `nextAfter`.',
+        security,
+        querystring: listQuerySchema,
+        response: { 200: pipListSchema, ...problems },
+      },
+    },
+    async (request) => {
+      const actor = actorFromHeaders(request);
+      const { after, limit, ...filters } = request.query;
+      const query: ListQuery = {
+        ...(actor.role === 'manager' ? { managerId: actor.id } : {}),
+        ...(actor.role === 'employee' ? { employeeId: actor.id } : {}),
+        ...definedOnly(filters),
+        ...(after === undefined ? {} : { afterPipId: after }),
+        limit: limit + 1,
+      };
+      const page = await engine.list(query, { actor });
+      const items = page.slice(0, limit);
+      const last = items[items.length - 1];
+      return page.length > limit && last ? { items, nextAfter: last.pipId } : { items };
+    },
+  );
+}
+
+/** Drops undefined values, for `exactOptionalPropertyTypes`. */
+function definedOnly<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
