@@ -1,0 +1,207 @@
+import {
+  assertCommitShape,
+  type CommitRequest,
+  IdempotencyKeyReusedError,
+  NO_PIP_YET,
+  VersionConflictError,
+} from '@pipkit/core';
+import type { SqliteDatabase } from './sqliteDatabase.js';
+import type { Statements } from './statements.js';
+import { isUniqueViolation, storeError } from './storeErrors.js';
+
+/** The store's writes, synchronous: the caller turns throws into rejections. */
+export interface CommitPath {
+  /** Writes one command in one `BEGIN IMMEDIATE` transaction, or throws and writes nothing. */
+  commit(request: CommitRequest): void;
+  /** Writes several commands in one transaction, each all or nothing; one slot per request. */
+  commitMany(requests: readonly CommitRequest[]): (Error | undefined)[];
+  /** Deletes everything about one PIP if it is still at `expectedVersion`. */
+  purge(pipId: string, expectedVersion: number): void;
+}
+
+/** The columns of the current row a commit needs to choose its update. */
+type CurrentRow = { version: number; employee_id: string; manager_id: string } | undefined;
+
+/** Builds the commit, batch and purge transactions on one connection. */
+export function createCommitPath(database: SqliteDatabase, statements: Statements): CommitPath {
+  /**
+   * The refusals a commit can meet, found by reads alone before anything is written: the
+   * idempotency key and the version. Returns the current row for {@link writeCommit}.
+   */
+  const checkCommit = (request: CommitRequest): CurrentRow => {
+    const { pipId, expectedVersion } = request;
+    const key = request.idempotency?.key;
+    // Idempotency first: a repeat of a request that already won should replay, not conflict.
+    if (key !== undefined && statements.idempotencyExists.get(key) !== undefined) {
+      throw new IdempotencyKeyReusedError(key);
+    }
+    const current = statements.pipVersion.get(pipId) as CurrentRow;
+    const actual = current?.version ?? NO_PIP_YET;
+    if (actual !== expectedVersion) throw new VersionConflictError(pipId, expectedVersion, actual);
+    return current;
+  };
+
+  /** Every write of a checked commit. A failure here is a bug or a race the keys caught. */
+  const writeCommit = (request: CommitRequest, current: CurrentRow): void => {
+    const { pipId, expectedVersion } = request;
+    try {
+      writeEnvelope(statements, request, current);
+      for (const event of request.events) {
+        statements.insertEvent.run(
+          pipId,
+          event.seq,
+          JSON.stringify(event.event),
+          event.prevHash,
+          event.hash,
+        );
+      }
+    } catch (error) {
+      // The keys on pipkit_pips and (pip_id, seq) are the real guard: a clash is a lost race.
+      if (isUniqueViolation(error)) throw new VersionConflictError(pipId, expectedVersion);
+      throw error;
+    }
+    for (const timerId of request.timers.clear) statements.deleteTimer.run(timerId);
+    for (const timer of request.timers.set) {
+      statements.upsertTimer.run(
+        timer.timerId,
+        timer.pipId,
+        timer.deadlineId,
+        timer.kind,
+        timer.dueAt,
+      );
+    }
+    for (const message of request.outbox) {
+      statements.insertOutbox.run(
+        message.id,
+        message.pipId,
+        message.type,
+        JSON.stringify(message.payload),
+        message.createdAt,
+      );
+    }
+    writeIdempotency(statements, request);
+  };
+
+  const commitTransaction = database.transaction((request: CommitRequest): void => {
+    writeCommit(request, checkCommit(request));
+  });
+
+  // A batch is one BEGIN IMMEDIATE ... COMMIT, one disk flush. The fast path writes each
+  // request straight after its checks: a refusal found by the checks has written nothing, so the
+  // batch goes on. A write that fails after that (a request repeating an outbox id, a broken
+  // key) aborts the whole batch, which is then redone with a savepoint per request
+  // (better-sqlite3 nests transactions as savepoints), so that only that request fails.
+  const commitBatchFast = database.transaction(
+    (requests: readonly CommitRequest[]): (Error | undefined)[] =>
+      requests.map((request) => {
+        let current: CurrentRow;
+        try {
+          assertCommitShape(request);
+          current = checkCommit(request);
+        } catch (error) {
+          return storeError(error, 'SQLite store');
+        }
+        writeCommit(request, current);
+        return undefined;
+      }),
+  );
+  const commitBatch = database.transaction(
+    (requests: readonly CommitRequest[]): (Error | undefined)[] =>
+      requests.map((request) => {
+        try {
+          assertCommitShape(request);
+          commitTransaction(request);
+          return undefined;
+        } catch (error) {
+          return storeError(error, 'SQLite store');
+        }
+      }),
+  );
+
+  // Children first: events, timers, outbox rows and idempotency keys reference the envelope.
+  const purgePip = database.transaction((pipId: string, expectedVersion: number): void => {
+    const current = statements.pipVersion.get(pipId) as { version: number } | undefined;
+    const actual = current?.version ?? NO_PIP_YET;
+    if (actual === NO_PIP_YET || actual !== expectedVersion) {
+      throw new VersionConflictError(pipId, expectedVersion, actual);
+    }
+    for (const statement of statements.purge) statement.run(pipId);
+  });
+
+  return {
+    commit(request) {
+      // A malformed commit (a gap, a record that does not match its events) is a caller bug:
+      // refuse it before touching the database.
+      assertCommitShape(request);
+      commitTransaction.immediate(request);
+    },
+    commitMany(requests) {
+      try {
+        return commitBatchFast.immediate(requests);
+      } catch {
+        return commitBatch.immediate(requests);
+      }
+    },
+    purge(pipId, expectedVersion) {
+      purgePip.immediate(pipId, expectedVersion);
+    },
+  };
+}
+
+/** Inserts or updates the envelope row at the expected version. */
+function writeEnvelope(statements: Statements, request: CommitRequest, current: CurrentRow): void {
+  const { pipId, expectedVersion, record } = request;
+  const text = JSON.stringify(record);
+  if (expectedVersion === NO_PIP_YET) {
+    statements.insertPip.run(
+      pipId,
+      record.employeeId,
+      record.managerId,
+      record.state,
+      record.version,
+      text,
+      record.updatedAt,
+    );
+    return;
+  }
+  const samePeople =
+    current?.employee_id === record.employeeId && current.manager_id === record.managerId;
+  const changes = samePeople
+    ? statements.updatePipState.run(
+        record.state,
+        record.version,
+        text,
+        record.updatedAt,
+        pipId,
+        expectedVersion,
+      ).changes
+    : statements.updatePip.run(
+        record.employeeId,
+        record.managerId,
+        record.state,
+        record.version,
+        text,
+        record.updatedAt,
+        pipId,
+        expectedVersion,
+      ).changes;
+  if (changes !== 1) throw new VersionConflictError(pipId, expectedVersion);
+}
+
+/** Records the idempotency key; its primary key is the last guard against a second winner. */
+function writeIdempotency(statements: Statements, request: CommitRequest): void {
+  const idempotency = request.idempotency;
+  if (!idempotency) return;
+  try {
+    statements.insertIdempotency.run(
+      idempotency.key,
+      idempotency.pipId,
+      idempotency.requestHash,
+      idempotency.version,
+      JSON.stringify(idempotency.seqs),
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new IdempotencyKeyReusedError(idempotency.key);
+    throw error;
+  }
+}
