@@ -136,3 +136,5 @@ export type {
   RelayResult,
   TickResult,
 } from './engine/createEngine.js';
+export { signCheckpoint, verifyCheckpoint, verifyAgainstCheckpoint } from './audit/checkpoint.js';
+export type { Checkpoint, ChainHead, CheckpointVerification } from './audit/checkpoint.js';
