@@ -1,6 +1,7 @@
 import {
   assertCommitShape,
   type CommitRequest,
+  commitPreconditionError,
   IdempotencyKeyReusedError,
   NO_PIP_YET,
   VersionConflictError,
@@ -25,19 +26,21 @@ type CurrentRow = { version: number; employee_id: string; manager_id: string } |
 /** Builds the commit, batch and purge transactions on one connection. */
 export function createCommitPath(database: SqliteDatabase, statements: Statements): CommitPath {
   /**
-   * The refusals a commit can meet, found by reads alone before anything is written: the
-   * idempotency key and the version. Returns the current row for {@link writeCommit}.
+   * The refusals a commit can meet, found by reads alone before anything is written, by core's
+   * one rule (the idempotency key first, then the version). Returns the current row for
+   * {@link writeCommit}.
    */
   const checkCommit = (request: CommitRequest): CurrentRow => {
-    const { pipId, expectedVersion } = request;
+    const current = statements.pipVersion.get(request.pipId) as CurrentRow;
     const key = request.idempotency?.key;
-    // Idempotency first: a repeat of a request that already won should replay, not conflict.
-    if (key !== undefined && statements.idempotencyExists.get(key) !== undefined) {
-      throw new IdempotencyKeyReusedError(key);
-    }
-    const current = statements.pipVersion.get(pipId) as CurrentRow;
-    const actual = current?.version ?? NO_PIP_YET;
-    if (actual !== expectedVersion) throw new VersionConflictError(pipId, expectedVersion, actual);
+    const failure = commitPreconditionError(request, {
+      actualVersion: current?.version ?? NO_PIP_YET,
+      recordedKey:
+        key !== undefined && statements.idempotencyExists.get(key) !== undefined
+          ? { key }
+          : undefined,
+    });
+    if (failure) throw failure;
     return current;
   };
 

@@ -1,4 +1,4 @@
-import { PipkitError, StoreError } from '@pipkit/core';
+import { isPipkitError, StoreError } from '@pipkit/core';
 
 /** better-sqlite3 runs synchronously; the port is async. A throw becomes a rejection. */
 export function settle<T>(work: () => T): Promise<T> {
@@ -14,7 +14,8 @@ export function settle<T>(work: () => T): Promise<T> {
  * database or corrupt: not retryable, with what to do). pipkit errors and others pass through.
  */
 export function storeError(error: unknown, context: string): Error {
-  if (error instanceof PipkitError) return error;
+  // By code, not class: a second copy of @pipkit/core in the process would defeat instanceof.
+  if (isPipkitError(error)) return error;
   const raw = (error as { code?: unknown } | null)?.code;
   const code = typeof raw === 'string' ? raw : '';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
