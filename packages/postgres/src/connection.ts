@@ -1,0 +1,113 @@
+/**
+ * The store's way to the database: a pool (its own or the host's) or the host's client, the lazy
+ * migration, and one call of one of the schema's functions.
+ * @module
+ */
+import { migrate, quoteIdentifier } from './migrations.js';
+import type { PgPool, PgQueryable } from './pgDriver.js';
+import { toStoreError } from './storeErrors.js';
+import { ownPool, type PostgresStoreOptions } from './storeOptions.js';
+import { createMutex, type TransactionMode } from './transaction.js';
+
+/** What {@link openConnection} gives a store. */
+export interface StoreConnection {
+  /** A function's qualified name: `"schema".pipkit_<name>`. */
+  readonly fn: (name: string) => string;
+  /** The pool, unless the store runs on a host client. */
+  readonly pool: PgPool | undefined;
+  /** The host's client inside its own transaction, when given. */
+  readonly client: PgQueryable | undefined;
+  /** Serialises work on the host client (one connection). */
+  readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Applies pending migrations once; a failed attempt is retried by the next call. */
+  readonly ready: () => Promise<readonly number[]>;
+  /** Calls `pipkit_<name>(tenant, ...args)` and returns its rows (see {@link openConnection}). */
+  readonly call: (
+    name: string,
+    args: readonly unknown[],
+    doing: string,
+    shape?: 'rows' | 'value',
+  ) => Promise<unknown[]>;
+  /** Waits for a migration in flight, then ends the pool when the store created it. */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Opens the store's connection from checked options: each store call is one statement calling one
+ * of the schema's functions, with the tenant as its first argument, on the pool (one round trip,
+ * its own transaction) or, one at a time, on the host client.
+ */
+export function openConnection(
+  options: PostgresStoreOptions,
+  schema: string,
+  tenantId: string,
+): StoreConnection {
+  const s = quoteIdentifier(schema);
+  const fn = (name: string) => `${s}.pipkit_${name}`;
+  const owned = options.connectionString !== undefined;
+  const pool: PgPool | undefined = options.pool ?? ownPool(options.connectionString);
+  const client = options.client;
+  const exclusive = createMutex();
+
+  const withConnection = async <T>(
+    work: (connection: PgQueryable, broken: (error: Error) => void) => Promise<T>,
+  ): Promise<T> => {
+    const connection = await (pool as PgPool).connect();
+    let brokenBy: Error | undefined;
+    try {
+      return await work(connection, (error) => (brokenBy = error));
+    } finally {
+      // A connection whose rollback failed is in an unknown state: destroy it, never reuse it.
+      connection.release(brokenBy ?? false);
+    }
+  };
+
+  const migrationMode: TransactionMode = client ? 'savepoint' : 'transaction';
+  let migrated: Promise<readonly number[]> | undefined;
+  const ready = (): Promise<readonly number[]> => {
+    migrated ??= (
+      client
+        ? exclusive(() => migrate(client, { schema, mode: migrationMode }))
+        : withConnection((connection) => migrate(connection, { schema }))
+    ).catch((error: unknown) => {
+      // A failed migration (database down, no privilege) is retried by the next call.
+      migrated = undefined;
+      throw toStoreError(error, 'migrating the schema');
+    });
+    return migrated;
+  };
+
+  /**
+   * One call of one of the schema's functions, with the tenant as its first argument: on the
+   * pool (one round trip, its own transaction), or, one at a time, on the host client.
+   */
+  const call = async (
+    name: string,
+    args: readonly unknown[],
+    doing: string,
+    shape: 'rows' | 'value' = 'rows',
+  ): Promise<unknown[]> => {
+    await ready();
+    const placeholders = args.map((_, index) => `$${index + 2}`).join(', ');
+    const text =
+      shape === 'rows'
+        ? `SELECT * FROM ${fn(name)}($1${placeholders ? `, ${placeholders}` : ''})`
+        : `SELECT ${fn(name)}($1${placeholders ? `, ${placeholders}` : ''})`;
+    const values = [tenantId, ...args];
+    try {
+      const result = client
+        ? await exclusive(() => client.query(text, values))
+        : await (pool as PgPool).query(text, values);
+      return result.rows;
+    } catch (error) {
+      throw toStoreError(error, doing);
+    }
+  };
+
+  const close = async (): Promise<void> => {
+    // Let a migration in flight finish before its connection goes away.
+    await migrated?.catch(() => undefined);
+    if (owned) await (pool as PgPool).end();
+  };
+  return { fn, pool, client, exclusive, ready, call, close };
+}

@@ -1,0 +1,75 @@
+/**
+ * The rows the schema's functions return, and how they become the port's values.
+ * @module
+ */
+import type { OutboxMessage, TimerRow } from '@pipkit/core';
+
+/** What the store's functions return for a timer. */
+export interface TimerDbRow {
+  timer_id: string;
+  pip_id: string;
+  deadline_id: string;
+  kind: TimerRow['kind'];
+  due_at: string;
+}
+/** What `pipkit_read_events` returns for an event. */
+export interface EventRow {
+  seq: number;
+  event: string;
+  prev_hash: string;
+  hash: string;
+}
+/** What the outbox functions return for a message. */
+export interface OutboxRow {
+  id: string;
+  pip_id: string;
+  type: string;
+  payload: string;
+  created_at: string;
+}
+/** What `pipkit_get_idempotency` returns. */
+export interface IdempotencyRow {
+  pip_id: string;
+  request_hash: string;
+  version: number;
+  seqs: string;
+}
+
+/** A timer row as the port returns it. */
+export function toTimer(row: TimerDbRow): TimerRow {
+  return {
+    timerId: row.timer_id,
+    pipId: row.pip_id,
+    deadlineId: row.deadline_id,
+    kind: row.kind,
+    dueAt: row.due_at,
+  };
+}
+
+/** An outbox row as the port returns it. */
+export function toOutbox(row: OutboxRow): OutboxMessage {
+  return {
+    id: row.id,
+    pipId: row.pip_id,
+    type: row.type,
+    payload: JSON.parse(row.payload) as OutboxMessage['payload'],
+    createdAt: row.created_at,
+  };
+}
+
+/** Orders timers as the sweep does: by due time, then by id. */
+export function byDueThenId(a: TimerRow, b: TimerRow): number {
+  return a.dueAt === b.dueAt ? compareText(a.timerId, b.timerId) : compareText(a.dueAt, b.dueAt);
+}
+
+/** Bytewise order, as `COLLATE "C"` sorts. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A non-negative whole LIMIT; `null` (no limit) for an infinite one. */
+export function clampLimit(limit: number, max = Number.POSITIVE_INFINITY): number | null {
+  if (Number.isNaN(limit)) return 0;
+  const bounded = Math.max(0, Math.min(Math.trunc(limit), max));
+  return Number.isFinite(bounded) ? bounded : null;
+}

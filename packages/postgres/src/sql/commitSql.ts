@@ -1,0 +1,132 @@
+/**
+ * The commit family: `pipkit_commit` and `pipkit_commit_many`, as each migration defines them. Each export is a function of the
+ * quoted schema name returning DDL; a released one never changes (see `MIGRATIONS`).
+ * @module
+ */
+import { SET_TENANT } from './shared.js';
+
+/** Version 1 of `pipkit_commit`: one command's writes from 28 positional arguments (replaced in version 2). */
+export const commitV1 = (s: string): string => `
+      CREATE FUNCTION ${s}.pipkit_commit(
+        p_tenant text, p_pip_id text, p_expected integer,
+        p_employee_id text, p_manager_id text, p_state text, p_version integer,
+        p_record text, p_updated_at text,
+        p_seqs integer[], p_events text[], p_prev_hashes text[], p_hashes text[],
+        p_timer_clear text[],
+        p_timer_ids text[], p_timer_pips text[], p_timer_deadlines text[], p_timer_kinds text[],
+        p_timer_due timestamptz[],
+        p_outbox_ids text[], p_outbox_pips text[], p_outbox_types text[],
+        p_outbox_payloads text[], p_outbox_created text[],
+        p_idem_key text, p_idem_pip text, p_idem_hash text, p_idem_version integer,
+        p_idem_seqs text
+      ) RETURNS integer LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_actual integer;
+      BEGIN
+        ${SET_TENANT}
+        -- The key first: a concurrent duplicate waits for the first and then finds it taken.
+        IF p_idem_key IS NOT NULL THEN
+          INSERT INTO ${s}.pipkit_idempotency (tenant_id, key, pip_id, request_hash, version, seqs)
+          VALUES (p_tenant, p_idem_key, p_idem_pip, p_idem_hash, p_idem_version, p_idem_seqs)
+          ON CONFLICT (tenant_id, key) DO NOTHING;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION 'idempotency key % is already recorded', p_idem_key
+              USING ERRCODE = 'PK422';
+          END IF;
+        END IF;
+        IF p_expected = 0 THEN
+          -- A racing creator makes this a unique violation, which the store reports as a conflict.
+          INSERT INTO ${s}.pipkit_pips
+            (tenant_id, pip_id, employee_id, manager_id, state, version, record, updated_at)
+          VALUES (p_tenant, p_pip_id, p_employee_id, p_manager_id, p_state, p_version, p_record,
+                  p_updated_at);
+        ELSE
+          -- READ COMMITTED: a row a concurrent writer changed is re-checked against the version,
+          -- so the loser updates nothing.
+          UPDATE ${s}.pipkit_pips
+             SET employee_id = p_employee_id, manager_id = p_manager_id, state = p_state,
+                 version = p_version, record = p_record, updated_at = p_updated_at
+           WHERE tenant_id = p_tenant AND pip_id = p_pip_id AND version = p_expected;
+          IF NOT FOUND THEN
+            SELECT version INTO v_actual FROM ${s}.pipkit_pips
+             WHERE tenant_id = p_tenant AND pip_id = p_pip_id;
+            RAISE EXCEPTION 'PIP % is not at version %', p_pip_id, p_expected
+              USING ERRCODE = 'PK409', DETAIL = coalesce(v_actual, 0)::text;
+          END IF;
+        END IF;
+        INSERT INTO ${s}.pipkit_events (tenant_id, pip_id, seq, event, prev_hash, hash)
+        SELECT p_tenant, p_pip_id, e.seq, e.event, e.prev_hash, e.hash
+          FROM unnest(p_seqs, p_events, p_prev_hashes, p_hashes) AS e (seq, event, prev_hash, hash);
+        IF cardinality(p_timer_clear) > 0 THEN
+          DELETE FROM ${s}.pipkit_timers
+           WHERE tenant_id = p_tenant AND timer_id = ANY (p_timer_clear);
+        END IF;
+        IF cardinality(p_timer_ids) > 0 THEN
+          INSERT INTO ${s}.pipkit_timers (tenant_id, timer_id, pip_id, deadline_id, kind, due_at)
+          SELECT p_tenant, t.timer_id, t.pip_id, t.deadline_id, t.kind, t.due_at
+            FROM unnest(p_timer_ids, p_timer_pips, p_timer_deadlines, p_timer_kinds, p_timer_due)
+                 AS t (timer_id, pip_id, deadline_id, kind, due_at)
+          ON CONFLICT (tenant_id, timer_id) DO UPDATE
+            SET pip_id = excluded.pip_id, deadline_id = excluded.deadline_id,
+                kind = excluded.kind, due_at = excluded.due_at,
+                leased_by = NULL, leased_until = NULL;
+        END IF;
+        IF cardinality(p_outbox_ids) > 0 THEN
+          INSERT INTO ${s}.pipkit_outbox (tenant_id, id, pip_id, type, payload, created_at)
+          SELECT p_tenant, m.id, m.pip_id, m.type, m.payload, m.created_at
+            FROM unnest(p_outbox_ids, p_outbox_pips, p_outbox_types, p_outbox_payloads,
+                        p_outbox_created) WITH ORDINALITY AS m (id, pip_id, type, payload, created_at, n)
+           ORDER BY m.n;
+        END IF;
+        RETURN p_version;
+      END
+      $fn$;
+`;
+
+/** Version 1 of `pipkit_commit_many`: a JSON array of `pipkit_commit` argument lists (replaced in version 2). */
+export const commitManyV1 = (s: string): string => `
+      -- Several commits in one statement, one transaction, one WAL flush: each request runs in its
+      -- own subtransaction (a BEGIN ... EXCEPTION block), so a refused one leaves nothing and the
+      -- others go on. p_requests is a JSON array of pipkit_commit's arguments after the tenant,
+      -- in order. Returns one row per refused request: its position and the error's fields.
+      CREATE FUNCTION ${s}.pipkit_commit_many(p_tenant text, p_requests json)
+      RETURNS TABLE (request_index integer, sql_state text, error_detail text, error_message text,
+                     error_constraint text)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        r json;
+        i integer := 0;
+      BEGIN
+        FOR r IN SELECT value FROM json_array_elements(p_requests) LOOP
+          BEGIN
+            PERFORM ${s}.pipkit_commit(
+              p_tenant, r->>0, (r->>1)::integer, r->>2, r->>3, r->>4, (r->>5)::integer, r->>6,
+              r->>7,
+              ARRAY(SELECT json_array_elements_text(r->8))::integer[],
+              ARRAY(SELECT json_array_elements_text(r->9)),
+              ARRAY(SELECT json_array_elements_text(r->10)),
+              ARRAY(SELECT json_array_elements_text(r->11)),
+              ARRAY(SELECT json_array_elements_text(r->12)),
+              ARRAY(SELECT json_array_elements_text(r->13)),
+              ARRAY(SELECT json_array_elements_text(r->14)),
+              ARRAY(SELECT json_array_elements_text(r->15)),
+              ARRAY(SELECT json_array_elements_text(r->16)),
+              ARRAY(SELECT json_array_elements_text(r->17))::timestamptz[],
+              ARRAY(SELECT json_array_elements_text(r->18)),
+              ARRAY(SELECT json_array_elements_text(r->19)),
+              ARRAY(SELECT json_array_elements_text(r->20)),
+              ARRAY(SELECT json_array_elements_text(r->21)),
+              ARRAY(SELECT json_array_elements_text(r->22)),
+              r->>23, r->>24, r->>25, (r->>26)::integer, r->>27);
+          EXCEPTION WHEN OTHERS THEN
+            request_index := i;
+            GET STACKED DIAGNOSTICS sql_state = RETURNED_SQLSTATE,
+              error_detail = PG_EXCEPTION_DETAIL, error_message = MESSAGE_TEXT,
+              error_constraint = CONSTRAINT_NAME;
+            RETURN NEXT;
+          END;
+          i := i + 1;
+        END LOOP;
+      END
+      $fn$;
+`;

@@ -1,0 +1,73 @@
+/**
+ * The outbox family: `pipkit_pending_outbox`, `pipkit_claim_outbox`, `pipkit_mark_delivered`. Each export is a function of the
+ * quoted schema name returning DDL; a released one never changes (see `MIGRATIONS`).
+ * @module
+ */
+import { SET_TENANT } from './shared.js';
+
+/** Version 1 of `pipkit_pending_outbox`: undelivered messages, oldest first. */
+export const pendingOutboxV1 = (s: string): string => `
+      CREATE FUNCTION ${s}.pipkit_pending_outbox(p_tenant text, p_limit integer)
+      RETURNS TABLE (id text, pip_id text, type text, payload text, created_at text)
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        RETURN QUERY SELECT o.id::text, o.pip_id::text, o.type, o.payload, o.created_at
+                       FROM ${s}.pipkit_outbox o
+                      WHERE o.tenant_id = p_tenant AND o.delivered_at IS NULL
+                      ORDER BY o.position
+                      LIMIT p_limit;
+      END
+      $fn$;
+`;
+
+/** Version 1 of `pipkit_claim_outbox`: leases whole PIPs' undelivered messages. */
+export const claimOutboxV1 = (s: string): string => `
+      -- Like pipkit_claim_timers for the outbox, a PIP at a time so that its messages stay in
+      -- order: picks PIPs whose oldest undelivered message is free (no live lease of another
+      -- relay) and not being claimed right now, and leases all of their undelivered messages. A
+      -- relay that locks a PIP's oldest message holds the PIP; its later messages are never a
+      -- candidate while an earlier one is undelivered.
+      CREATE FUNCTION ${s}.pipkit_claim_outbox(
+        p_tenant text, p_owner text, p_lease_ms double precision, p_limit integer
+      ) RETURNS TABLE (id text, pip_id text, type text, payload text, created_at text)
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        RETURN QUERY
+          WITH heads AS (
+            SELECT h.pip_id FROM ${s}.pipkit_outbox h
+             WHERE h.tenant_id = p_tenant AND h.delivered_at IS NULL
+               AND (h.leased_until IS NULL OR h.leased_until <= now() OR h.leased_by = p_owner)
+               AND NOT EXISTS (
+                   SELECT 1 FROM ${s}.pipkit_outbox e
+                    WHERE e.tenant_id = p_tenant AND e.pip_id = h.pip_id
+                      AND e.delivered_at IS NULL AND e.position < h.position)
+             ORDER BY h.position
+             LIMIT p_limit
+               FOR UPDATE SKIP LOCKED),
+          claimed AS (
+            UPDATE ${s}.pipkit_outbox o
+               SET leased_by = p_owner,
+                   leased_until = now() + p_lease_ms * interval '1 millisecond'
+             WHERE o.tenant_id = p_tenant AND o.delivered_at IS NULL
+               AND o.pip_id IN (SELECT heads.pip_id FROM heads)
+            RETURNING o.position, o.id, o.pip_id, o.type, o.payload, o.created_at)
+          SELECT c.id::text, c.pip_id::text, c.type, c.payload, c.created_at
+            FROM claimed c ORDER BY c.position;
+      END
+      $fn$;
+`;
+
+/** Version 1 of `pipkit_mark_delivered`. */
+export const markDeliveredV1 = (s: string): string => `
+      CREATE FUNCTION ${s}.pipkit_mark_delivered(p_tenant text, p_ids text[])
+      RETURNS void LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        UPDATE ${s}.pipkit_outbox o
+           SET delivered_at = now(), leased_by = NULL, leased_until = NULL
+         WHERE o.tenant_id = p_tenant AND o.id = ANY (p_ids) AND o.delivered_at IS NULL;
+      END
+      $fn$;
+`;

@@ -1,0 +1,118 @@
+/**
+ * The tables of schema version 1 and their row-level security: DDL as a function of the quoted
+ * schema name. Released: never changes (later migrations alter what they need).
+ * @module
+ */
+
+/** The tables that hold tenant rows, each under the same row-level security policy. */
+export const TENANT_TABLES = [
+  'pipkit_pips',
+  'pipkit_events',
+  'pipkit_timers',
+  'pipkit_outbox',
+  'pipkit_idempotency',
+] as const;
+
+/** Version 1's tables, indexes and tenant policies (everything but its functions). */
+export const tablesV1 = (s: string): string => `
+      -- Every row belongs to a tenant. Ids are unique within a tenant and sort bytewise
+      -- (COLLATE "C"), as in the memory and SQLite stores, whatever the database's collation:
+      -- list() pages by id and the sweep orders by (due_at, timer_id).
+
+      -- The current envelope of each PIP. record is the exact JSON text the engine wrote (text,
+      -- not jsonb: byte-exact round trips, no reordered keys, no rejected \\u0000); the other
+      -- columns are copies of its fields, for filters and the version guard.
+      CREATE TABLE ${s}.pipkit_pips (
+        tenant_id   text COLLATE "C" NOT NULL,
+        pip_id      text COLLATE "C" NOT NULL,
+        employee_id text NOT NULL,
+        manager_id  text NOT NULL,
+        state       text NOT NULL,
+        version     integer NOT NULL CHECK (version >= 1),
+        record      text NOT NULL,
+        updated_at  text NOT NULL,
+        PRIMARY KEY (tenant_id, pip_id)
+      );
+      -- list() filters one column and pages by id.
+      CREATE INDEX pipkit_pips_state    ON ${s}.pipkit_pips (tenant_id, state, pip_id);
+      CREATE INDEX pipkit_pips_employee ON ${s}.pipkit_pips (tenant_id, employee_id, pip_id);
+      CREATE INDEX pipkit_pips_manager  ON ${s}.pipkit_pips (tenant_id, manager_id, pip_id);
+
+      -- The append-only, hash-chained log. The primary key on (tenant_id, pip_id, seq) is the
+      -- real concurrency guard: two writers can never both append the same seq.
+      CREATE TABLE ${s}.pipkit_events (
+        tenant_id text COLLATE "C" NOT NULL,
+        pip_id    text COLLATE "C" NOT NULL,
+        seq       integer NOT NULL CHECK (seq >= 1),
+        event     text NOT NULL,
+        prev_hash text NOT NULL,
+        hash      text NOT NULL,
+        PRIMARY KEY (tenant_id, pip_id, seq),
+        FOREIGN KEY (tenant_id, pip_id) REFERENCES ${s}.pipkit_pips (tenant_id, pip_id)
+      );
+
+      -- Pending deadlines only: a cleared or replaced timer is deleted or overwritten (which also
+      -- drops its lease). A lease is compared with the database clock, never an engine's.
+      CREATE TABLE ${s}.pipkit_timers (
+        tenant_id    text COLLATE "C" NOT NULL,
+        timer_id     text COLLATE "C" NOT NULL,
+        pip_id       text COLLATE "C" NOT NULL,
+        deadline_id  text NOT NULL,
+        kind         text NOT NULL,
+        due_at       timestamptz NOT NULL,
+        leased_by    text,
+        leased_until timestamptz,
+        PRIMARY KEY (tenant_id, timer_id),
+        FOREIGN KEY (tenant_id, pip_id) REFERENCES ${s}.pipkit_pips (tenant_id, pip_id)
+      );
+      -- dueTimers() and claimDueTimers() read this index in order and stop at the limit.
+      CREATE INDEX pipkit_timers_due ON ${s}.pipkit_timers (tenant_id, due_at, timer_id);
+
+      -- Side effects written with the command; position gives a stable oldest-first order. A
+      -- relay leases rows (leased_by, leased_until) so that two relays do not deliver together.
+      CREATE TABLE ${s}.pipkit_outbox (
+        position     bigserial PRIMARY KEY,
+        tenant_id    text COLLATE "C" NOT NULL,
+        id           text COLLATE "C" NOT NULL,
+        pip_id       text COLLATE "C" NOT NULL,
+        type         text NOT NULL,
+        payload      text NOT NULL,
+        created_at   text NOT NULL,
+        delivered_at timestamptz,
+        leased_by    text,
+        leased_until timestamptz,
+        UNIQUE (tenant_id, id),
+        FOREIGN KEY (tenant_id, pip_id) REFERENCES ${s}.pipkit_pips (tenant_id, pip_id)
+      );
+      -- Only undelivered rows, so the relay's scan stays small as history grows.
+      CREATE INDEX pipkit_outbox_pending ON ${s}.pipkit_outbox (tenant_id, position)
+        WHERE delivered_at IS NULL;
+
+      -- The first outcome recorded under each idempotency key. A commit inserts its key before
+      -- the PIP row exists, so the reference is checked at commit time.
+      CREATE TABLE ${s}.pipkit_idempotency (
+        tenant_id    text COLLATE "C" NOT NULL,
+        key          text COLLATE "C" NOT NULL,
+        pip_id       text COLLATE "C" NOT NULL,
+        request_hash text NOT NULL,
+        version      integer NOT NULL,
+        seqs         text NOT NULL,
+        PRIMARY KEY (tenant_id, key),
+        FOREIGN KEY (tenant_id, pip_id) REFERENCES ${s}.pipkit_pips (tenant_id, pip_id)
+          DEFERRABLE INITIALLY DEFERRED
+      );
+
+      -- Row-level security, forced even for the tables' owner: a session sees and writes only the
+      -- rows of the tenant in its pipkit.tenant_id setting, and nothing when it has none. The
+      -- store's functions below set it (transaction-local) from their first argument. This is a
+      -- guard against a query that forgets its tenant, not against a role that may set the
+      -- setting itself; superusers and BYPASSRLS roles are never subject to it.
+      ${TENANT_TABLES.map(
+        (table) => `
+      ALTER TABLE ${s}.${table} ENABLE ROW LEVEL SECURITY;
+      ALTER TABLE ${s}.${table} FORCE ROW LEVEL SECURITY;
+      CREATE POLICY pipkit_tenant ON ${s}.${table}
+        USING (tenant_id = current_setting('pipkit.tenant_id', true))
+        WITH CHECK (tenant_id = current_setting('pipkit.tenant_id', true));`,
+      ).join('')}
+`;

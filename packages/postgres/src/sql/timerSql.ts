@@ -1,0 +1,52 @@
+/**
+ * The timer family: `pipkit_due_timers` and `pipkit_claim_timers`. Each export is a function of the
+ * quoted schema name returning DDL; a released one never changes (see `MIGRATIONS`).
+ * @module
+ */
+import { isoOf, SET_TENANT } from './shared.js';
+
+/** Version 1 of `pipkit_due_timers`: due timers, earliest first. */
+export const dueTimersV1 = (s: string): string => `
+      CREATE FUNCTION ${s}.pipkit_due_timers(p_tenant text, p_now timestamptz, p_limit integer)
+      RETURNS TABLE (timer_id text, pip_id text, deadline_id text, kind text, due_at text)
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        RETURN QUERY SELECT t.timer_id::text, t.pip_id::text, t.deadline_id, t.kind,
+                            ${isoOf('t.due_at')}
+                       FROM ${s}.pipkit_timers t
+                      WHERE t.tenant_id = p_tenant AND t.due_at <= p_now
+                      ORDER BY t.due_at, t.timer_id
+                      LIMIT p_limit;
+      END
+      $fn$;
+`;
+
+/** Version 1 of `pipkit_claim_timers`: leases due timers with `FOR UPDATE SKIP LOCKED`. */
+export const claimTimersV1 = (s: string): string => `
+      -- Picks due timers that are free (no lease, an ended lease, or the caller's own), skipping
+      -- rows another sweeper is claiming right now, and leases them. Due-ness uses the engine's
+      -- now; leases use the database clock, the one clock every instance shares.
+      CREATE FUNCTION ${s}.pipkit_claim_timers(
+        p_tenant text, p_owner text, p_lease_ms double precision, p_now timestamptz,
+        p_limit integer
+      ) RETURNS TABLE (timer_id text, pip_id text, deadline_id text, kind text, due_at text)
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        RETURN QUERY
+          UPDATE ${s}.pipkit_timers t
+             SET leased_by = p_owner,
+                 leased_until = now() + p_lease_ms * interval '1 millisecond'
+           WHERE t.tenant_id = p_tenant
+             AND t.timer_id IN (
+                 SELECT c.timer_id FROM ${s}.pipkit_timers c
+                  WHERE c.tenant_id = p_tenant AND c.due_at <= p_now
+                    AND (c.leased_until IS NULL OR c.leased_until <= now() OR c.leased_by = p_owner)
+                  ORDER BY c.due_at, c.timer_id
+                  LIMIT p_limit
+                    FOR UPDATE SKIP LOCKED)
+          RETURNING t.timer_id::text, t.pip_id::text, t.deadline_id, t.kind, ${isoOf('t.due_at')};
+      END
+      $fn$;
+`;

@@ -1,0 +1,130 @@
+/**
+ * The options of `postgresStore` and their checks.
+ * @module
+ */
+import { type PipkitIssue, ValidationError } from '@pipkit/core';
+import pg from 'pg';
+import { isPlainIdentifier } from './migrations.js';
+import type { PgPool, PgQueryable } from './pgDriver.js';
+
+/** Settings shared by every way of connecting a `postgresStore`. */
+export interface PostgresStoreSettings {
+  /**
+   * The schema holding pipkit's tables (created on first use when missing). A plain lowercase
+   * identifier (`[a-z_][a-z0-9_]*`, at most 63 characters); always quoted in SQL. Default
+   * `'pipkit'`.
+   */
+  readonly schema?: string;
+  /**
+   * The tenant every row this store reads and writes belongs to (default `'default'`). PIP ids,
+   * timer ids and idempotency keys are unique within a tenant. Row-level security hides other
+   * tenants' rows from every query, so one database serves many employers. Any non-empty string
+   * up to 200 characters without control characters.
+   */
+  readonly tenantId?: string;
+}
+
+/**
+ * Options of `postgresStore`: exactly one of a connection string (the store creates and
+ * owns a `pg.Pool`), a host-owned `Pool` (never closed by the store), or a host client inside the
+ * host's own open transaction (writes then join it through savepoints).
+ */
+export type PostgresStoreOptions = PostgresStoreSettings &
+  (
+    | {
+        /** A libpq connection URI; the store opens a `pg.Pool` on it and closes it on `close()`. */
+        readonly connectionString: string;
+        readonly pool?: never;
+        readonly client?: never;
+      }
+    | {
+        /** A `pg.Pool` (pg 8) the host owns; each commit checks out one connection. */
+        readonly pool: PgPool;
+        readonly connectionString?: never;
+        readonly client?: never;
+      }
+    | {
+        /**
+         * A `pg.Client` or checked-out `PoolClient` on which the host has already run `BEGIN`:
+         * every store call runs on it, one at a time, and each commit is a `SAVEPOINT`, so the
+         * PIP's events commit or roll back with the host's own writes. The host commits.
+         */
+        readonly client: PgQueryable;
+        readonly connectionString?: never;
+        readonly pool?: never;
+      }
+  );
+
+/** The tenant of a store created without `tenantId`. */
+export const DEFAULT_TENANT = 'default';
+
+/**
+ * The pool a store opens from a connection string. An idle connection the server ends (a
+ * restart, a failover) makes pg emit `error` on the pool, which would crash the process with no
+ * listener: the store listens and drops it, and the next query connects afresh.
+ */
+export function ownPool(connectionString: string | undefined): PgPool | undefined {
+  if (connectionString === undefined) return undefined;
+  const pool = new pg.Pool({ connectionString });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Refuses invalid options with one `ValidationError` listing every problem. */
+export function checkOptions(
+  options: PostgresStoreOptions,
+  schema: string,
+  tenantId: string,
+): void {
+  const issues: PipkitIssue[] = [];
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (typeof tenantId !== 'string' || !/^[^\u0000-\u001f\u007f]{1,200}$/.test(tenantId)) {
+    issues.push({
+      code: 'INVALID_TENANT',
+      path: ['tenantId'],
+      message: `tenantId must be a non-empty string of at most 200 characters without control characters, not ${JSON.stringify(tenantId)}.`,
+    });
+  }
+  const given = [options.connectionString, options.pool, options.client].filter(
+    (target) => target !== undefined,
+  );
+  if (given.length !== 1) {
+    issues.push({
+      code: 'INVALID_STORE_TARGET',
+      path: [],
+      message:
+        'Give exactly one of `connectionString`, `pool` (a pg.Pool) or `client` (a connection in an open transaction).',
+    });
+  }
+  if (typeof options.connectionString === 'string' && options.connectionString.length === 0) {
+    issues.push({
+      code: 'INVALID_CONNECTION_STRING',
+      path: ['connectionString'],
+      message: 'connectionString is empty.',
+    });
+  }
+  if (typeof schema !== 'string' || !isPlainIdentifier(schema)) {
+    issues.push({
+      code: 'INVALID_SCHEMA',
+      path: ['schema'],
+      message: `schema must be a plain lowercase identifier ([a-z_][a-z0-9_]*, at most 63 characters), not ${JSON.stringify(schema)}.`,
+    });
+  }
+  if (issues.length > 0) throw new ValidationError('Invalid postgresStore options.', issues);
+}
+
+/** Refuses an empty lease owner or a negative or infinite lease duration. */
+export function checkLease(lease: { readonly owner: string; readonly leaseMs: number }): void {
+  const issues: PipkitIssue[] = [];
+  if (typeof lease.owner !== 'string' || lease.owner.length === 0) {
+    issues.push({ code: 'INVALID_LEASE_OWNER', path: ['owner'], message: 'owner is empty.' });
+  }
+  if (!Number.isFinite(lease.leaseMs) || lease.leaseMs < 0) {
+    issues.push({
+      code: 'INVALID_LEASE_DURATION',
+      path: ['leaseMs'],
+      message: `leaseMs must be a finite number of milliseconds >= 0, not ${String(lease.leaseMs)}.`,
+    });
+  }
+  if (issues.length > 0) throw new ValidationError('Invalid timer lease.', issues);
+}
