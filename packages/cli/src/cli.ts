@@ -1,17 +1,15 @@
 import { PipkitError } from '@pipkit/core';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './commands/command.js';
-import {
-  exportCommand,
-  listCommand,
-  showCommand,
-  tickCommand,
-  timelineCommand,
-  verifyCommand,
-} from './commands/databaseCommands.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { diagramCommand } from './commands/diagramCommand.js';
+import { exportCommand } from './commands/exportCommand.js';
+import { listCommand } from './commands/listCommand.js';
+import { showCommand } from './commands/showCommand.js';
 import { simulateCommand } from './commands/simulateCommand.js';
+import { tickCommand } from './commands/tickCommand.js';
+import { timelineCommand } from './commands/timelineCommand.js';
+import { verifyCommand } from './commands/verifyCommand.js';
 import { type CliIo, ExitCode, UsageError } from './io.js';
 // Bundled into the build; read from the file when running from source.
 import cliPackage from '../package.json' with { type: 'json' };

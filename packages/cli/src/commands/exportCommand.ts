@@ -1,0 +1,53 @@
+import type { StoredEvent } from '@pipkit/core';
+import { writeFileSync } from 'node:fs';
+import { evidenceBundle } from '../evidence.js';
+import { ExitCode, parseInstantFlag, resolvePath } from '../io.js';
+import { loadPip, openDatabase, verifyStoredPip } from '../storeAccess.js';
+import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
+import { dbFlag, READS_NOTE } from './databaseFlag.js';
+
+/** `pipkit export`: the evidence bundle of one PIP. */
+export const exportCommand: CliCommand = {
+  name: 'export',
+  summary: 'write the evidence bundle of one PIP: events, hashes, verification, how to re-verify',
+  usage: 'pipkit export <pipId> --db <file> [--out <file>] [--now <instant>]',
+  help: [
+    'Writes one JSON document: the PIP record, every event with its sequence number, prevHash and',
+    'hash, the verification made while exporting, how each hash is computed, and the steps to',
+    're-verify it without pipkit (or with `pipkit verify --bundle <file>`). Prints it on stdout, or',
+    'writes it to --out and prints a summary. --now sets exportedAt (default: the current time).',
+    '',
+    READS_NOTE,
+    '',
+    'Example: pipkit export pip-2026-0042 --db pips.db --out pip-2026-0042.evidence.json',
+  ].join('\n'),
+  options: { db: dbFlag, out: { type: 'string' }, now: { type: 'string' } },
+  positionals: [1, 1],
+  async run({ flags, positionals, io, json }) {
+    const nowFlag = stringFlag(flags, 'now');
+    const now = nowFlag === undefined ? io.now() : parseInstantFlag(nowFlag, '--now');
+    const store = openDatabase(io, stringFlag(flags, 'db'), 'export');
+    try {
+      const record = await loadPip(store, positionals[0] as string);
+      const events: StoredEvent[] = await store.readEvents(record.pipId);
+      const verification = verifyStoredPip(record, events);
+      const bundle = evidenceBundle(record, events, verification, now.toISOString());
+      const text = `${JSON.stringify(bundle, null, 2)}\n`;
+      const out = stringFlag(flags, 'out');
+      if (out === undefined) {
+        io.stdout(text);
+      } else {
+        const path = resolvePath(io, out);
+        writeFileSync(path, text);
+        if (json) printJson(io, { file: path, events: events.length, ok: verification.ok });
+        else
+          printLines(io, [
+            `Wrote ${path}: ${events.length} events of ${record.pipId}, ${verification.ok ? 'verified' : 'verification FAILED'}.`,
+          ]);
+      }
+      return verification.ok ? ExitCode.ok : ExitCode.failed;
+    } finally {
+      await store.close();
+    }
+  },
+};

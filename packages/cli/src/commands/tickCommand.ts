@@ -1,0 +1,58 @@
+import { createEngine, PolicyNotFoundError } from '@pipkit/core';
+import { ExitCode, parseInstantFlag, UsageError } from '../io.js';
+import { knownPolicies, openDatabase } from '../storeAccess.js';
+import { type CliCommand, listFlag, printJson, printLines, stringFlag } from './command.js';
+import { dbFlag } from './databaseFlag.js';
+
+/** `pipkit tick`: one timer sweep. */
+export const tickCommand: CliCommand = {
+  name: 'tick',
+  summary: 'run the timer sweep once: fire every deadline due (as the system actor)',
+  usage: 'pipkit tick --db <file> [--now <instant>] [--policy <file>]... [--json]',
+  help: [
+    'Fires every deadline due at --now (default: the current time) through the engine, acting as',
+    "the system actor `pipkit:timer`, exactly as a host's scheduled sweep does: missed check-ins,",
+    'overdue acknowledgements and reviews, plan ends, watch windows. Each firing is idempotent.',
+    'The engine knows the presets of @pipkit/core; add your own policies with --policy <file>',
+    '(YAML or JSON policy documents), repeatable.',
+    '',
+    'Example: pipkit tick --db pips.db --now 2026-06-01T12:00:00Z',
+  ].join('\n'),
+  options: { db: dbFlag, now: { type: 'string' }, policy: { type: 'string', multiple: true } },
+  positionals: [0, 0],
+  async run({ flags, io, json }) {
+    const nowFlag = stringFlag(flags, 'now');
+    const now = nowFlag === undefined ? io.now() : parseInstantFlag(nowFlag, '--now');
+    const policies = knownPolicies(io, listFlag(flags, 'policy'));
+    const store = openDatabase(io, stringFlag(flags, 'db'), 'tick');
+    try {
+      const engine = createEngine({ store, policies, clock: { now: () => now } });
+      let result;
+      try {
+        result = await engine.tick(now);
+      } catch (error) {
+        if (error instanceof PolicyNotFoundError) {
+          throw new UsageError(
+            `A due PIP runs on a policy the CLI does not know: ${error.message}`,
+            'Pass its policy document with --policy <file>.',
+          );
+        }
+        throw error;
+      }
+      if (json) {
+        printJson(io, result);
+        return ExitCode.ok;
+      }
+      printLines(io, [
+        `Sweep at ${result.now}: ${result.fired.length} deadline(s) fired, ${result.skipped.length} skipped.`,
+        ...result.fired.map(
+          (fired) => `  fired    ${fired.timerId} (due ${fired.dueAt}): ${fired.events.join(', ')}`,
+        ),
+        ...result.skipped.map((skipped) => `  skipped  ${skipped.timerId}: ${skipped.code}`),
+      ]);
+      return ExitCode.ok;
+    } finally {
+      await store.close();
+    }
+  },
+};
