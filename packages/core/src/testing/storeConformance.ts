@@ -4,12 +4,14 @@ import {
   registerConcurrencyFeatures,
   registerParallelWriterFeatures,
 } from './conformance/commits.features.js';
+import { registerCommitPreconditionFeatures } from './conformance/commitPreconditions.features.js';
 import type { ConformanceContext } from './conformance/conformanceContext.js';
 import type { FixtureCommitExtras, FixturePip } from './conformance/fixturePip.js';
 import {
   registerAtomicityFeatures,
   registerIdempotencyFeatures,
 } from './conformance/idempotency.features.js';
+import { registerInspectFeatures } from './conformance/inspect.features.js';
 import { registerLifecycleFeatures } from './conformance/lifecycle.features.js';
 import { registerLimitFeatures, registerListingFeatures } from './conformance/listing.features.js';
 import { registerLoadingFeatures } from './conformance/loading.features.js';
@@ -18,6 +20,7 @@ import {
   registerOutboxLeaseFeatures,
 } from './conformance/outbox.features.js';
 import { registerPurgeFeatures } from './conformance/purge.features.js';
+import { registerTimerFaultFeatures } from './conformance/timerFaults.features.js';
 import {
   registerTimerFeatures,
   registerTimerLeaseFeatures,
@@ -69,8 +72,12 @@ export type StoreFactory = () => PipStore | Promise<PipStore>;
 
 /**
  * Registers the conformance suite every {@link PipStore} adapter must pass: loading, optimistic
- * concurrency, idempotency, atomicity, timers, outbox and listing, and each optional capability
- * the options name. Call it from a test file; nothing runs until the runner runs the tests.
+ * concurrency, idempotency, atomicity, the order of commit preconditions (a recorded key before
+ * the version, for `commit` and each `commitMany` slot), timers, outbox and listing; and each
+ * optional capability the options name. `inspect` and `recordTimerFault` (with `commitMany` for
+ * the preconditions) need no option: each of their tests checks that the store has the method
+ * and holds it to the contract whenever it does.
+ * Call it from a test file; nothing runs until the runner runs the tests.
  *
  * The runner's API is looked up when this is called, never when `@pipkit/core/testing` is
  * imported: under vitest (globals or not) and Jest nothing needs passing; under `node:test`,
@@ -97,8 +104,11 @@ export function describeStoreConformance(
     registerConcurrencyFeatures(context);
     registerIdempotencyFeatures(context);
     registerAtomicityFeatures(context);
+    registerCommitPreconditionFeatures(context);
     registerTimerFeatures(context);
+    registerTimerFaultFeatures(context);
     registerOutboxFeatures(context);
+    registerInspectFeatures(context);
     registerListingFeatures(context);
     registerLimitFeatures(context);
     registerLifecycleFeatures(context);

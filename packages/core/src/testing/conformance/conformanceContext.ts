@@ -20,3 +20,13 @@ export interface ConformanceContext {
   /** Commits `pip`'s next commit of `count` events and records it as accepted. */
   create(pip: FixturePip, count?: number, extra?: FixtureCommitExtras): Promise<CommitRequest>;
 }
+
+/**
+ * The error's stable `code`, read without trusting its class: two copies of `@pipkit/core` (ESM
+ * and CJS) may be loaded at once, and their classes differ.
+ */
+export function codeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null
+    ? (error as { readonly code?: unknown }).code
+    : undefined;
+}
