@@ -1,3 +1,4 @@
+import { StoreError, StoreErrorReasons } from '@pipkit/core';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
 import type { ResolvedSettings, SqliteStoreOptions } from './options.js';
@@ -46,8 +47,9 @@ function configure(database: SqliteDatabase, settings: ResolvedSettings): void {
   // WAL: readers never block the writer, and a commit is one append to the log.
   const journal = String(database.pragma('journal_mode = WAL', { simple: true })).toLowerCase();
   if (!database.memory && journal !== 'wal') {
-    throw new Error(
+    throw new StoreError(
       `SQLite refused WAL mode (journal_mode is "${journal}"); @pipkit/sqlite needs a local, writable file.`,
+      { retryable: false, reason: StoreErrorReasons.REFUSED },
     );
   }
   database.pragma(`synchronous = ${settings.synchronous}`);

@@ -1,3 +1,4 @@
+import { StoreError, StoreErrorReasons } from '@pipkit/core';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 
 /** One schema step. Applied once, in `version` order, and never edited after release. */
@@ -111,9 +112,10 @@ export function migrate(
       .get() as { version: number };
     const latest = migrations[migrations.length - 1]?.version ?? 0;
     if (row.version > latest) {
-      throw new Error(
+      throw new StoreError(
         `This database has pipkit schema version ${row.version}; this @pipkit/sqlite knows ` +
           `versions up to ${latest}. Upgrade @pipkit/sqlite to open it.`,
+        { retryable: false, reason: StoreErrorReasons.SCHEMA_TOO_NEW },
       );
     }
     const record = database.prepare(

@@ -12,6 +12,7 @@ import {
   type Statements,
   statementCache,
 } from './statements.js';
+import { parseStored } from './storeErrors.js';
 
 /** The store's reads of envelopes, events and idempotency records, synchronous. */
 export interface Reads {
@@ -27,13 +28,16 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
   return {
     load(pipId) {
       const row = statements.loadPip.get(pipId) as { record: string } | undefined;
-      return row ? (JSON.parse(row.record) as PipRecord) : undefined;
+      return row ? parseStored<PipRecord>(row.record, { pipId, table: 'pipkit_pips' }) : undefined;
     },
     readEvents(pipId, afterSeq) {
       return (statements.readEvents.all(pipId, afterSeq) as EventRow[]).map((row): StoredEvent => ({
         pipId: row.pip_id,
         seq: row.seq,
-        event: JSON.parse(row.event) as StoredEvent['event'],
+        event: parseStored<StoredEvent['event']>(row.event, {
+          pipId,
+          table: 'pipkit_events',
+        }),
         prevHash: row.prev_hash,
         hash: row.hash,
       }));
@@ -46,7 +50,11 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
             pipId: row.pip_id,
             requestHash: row.request_hash,
             version: row.version,
-            seqs: JSON.parse(row.seqs) as number[],
+            seqs: parseStored<number[]>(
+              row.seqs,
+              { pipId: row.pip_id, table: 'pipkit_idempotency' },
+              'array',
+            ),
           }
         : undefined;
     },
@@ -74,10 +82,10 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
       // One statement per filter combination (at most 16), prepared on first use.
       const shape = conditions.join(' AND ');
       const statement = prepared(
-        `SELECT record FROM pipkit_pips ${shape ? `WHERE ${shape}` : ''} ORDER BY pip_id LIMIT @limit`,
+        `SELECT pip_id, record FROM pipkit_pips ${shape ? `WHERE ${shape}` : ''} ORDER BY pip_id LIMIT @limit`,
       );
-      return (statement.all(parameters) as { record: string }[]).map(
-        (row) => JSON.parse(row.record) as PipRecord,
+      return (statement.all(parameters) as { pip_id: string; record: string }[]).map((row) =>
+        parseStored<PipRecord>(row.record, { pipId: row.pip_id, table: 'pipkit_pips' }),
       );
     },
   };

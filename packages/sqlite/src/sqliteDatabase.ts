@@ -30,6 +30,8 @@ export interface SqliteDatabase {
   readonly open: boolean;
   /** True for an in-memory database (no WAL, nothing survives the process). */
   readonly memory: boolean;
+  /** True when the connection was opened read-only (better-sqlite3 always says; optional here). */
+  readonly readonly?: boolean;
   /** Compiles a statement once; run it many times. */
   prepare(source: string): SqliteStatement;
   /** Runs one or more statements without results (DDL). */

@@ -85,7 +85,7 @@ describe('sqliteStore', () => {
       migrate(database);
       database.prepare("INSERT INTO pipkit_migrations VALUES (999, 'from the future', 'x')").run();
       database.close();
-      expect(() => sqliteStore({ path })).toThrow(/schema version 999/);
+      expect(() => sqliteStore({ path })).toThrow(/schema version 999.*Upgrade/);
       const check = new Database(path);
       expect(check.prepare('SELECT count(*) AS n FROM pipkit_migrations').get()).toEqual({
         n: SCHEMA_VERSION + 1,
@@ -379,7 +379,10 @@ describe('sqliteStore', () => {
       expect(twice.pip.version).toBe(once.pip.version);
       expect((await store.readEvents(PIP_ID)).length).toBe(once.pip.version);
       // The store itself refuses a second write under the key.
-      const recorded = await store.getIdempotency('attach-1');
+      // (The engine may scope a caller's key to the PIP: `pip:<pipId>:<key>`.)
+      const recorded =
+        (await store.getIdempotency('attach-1')) ??
+        (await store.getIdempotency(`pip:${PIP_ID}:attach-1`));
       expect(recorded).toMatchObject({ pipId: PIP_ID, version: once.pip.version });
       await expect(
         engine.dispatch(
@@ -406,7 +409,11 @@ describe('typed store errors', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(StoreError);
-    expect(caught).toMatchObject({ code: 'STORE_ERROR', retryable: false });
+    expect(caught).toMatchObject({
+      code: 'STORE_ERROR',
+      reason: 'STORE_NOT_A_PIPKIT_DATABASE',
+      retryable: false,
+    });
     expect((caught as Error).message).toMatch(/not a SQLite database, or it is corrupt/);
     expect(readFileSync(path).equals(before)).toBe(true);
   });
@@ -443,7 +450,7 @@ describe('typed store errors', () => {
         })
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(StoreError);
-      expect(error).toMatchObject({ code: 'STORE_ERROR', retryable: true });
+      expect(error).toMatchObject({ code: 'STORE_ERROR', reason: 'STORE_BUSY', retryable: true });
     } finally {
       other.exec('ROLLBACK');
       other.close();

@@ -2,6 +2,7 @@ import type { OutboxMessage, TimerRow } from '@pipkit/core';
 import { clampLimit } from './reads.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import type { OutboxRow, Statements, TimerDbRow } from './statements.js';
+import { parseStored } from './storeErrors.js';
 
 /** The timer sweep's and the outbox relay's side of the store, synchronous. */
 export interface TimersAndOutbox {
@@ -36,7 +37,10 @@ export function createTimersAndOutbox(
           id: row.id,
           pipId: row.pip_id,
           type: row.type,
-          payload: JSON.parse(row.payload) as OutboxMessage['payload'],
+          payload: parseStored<OutboxMessage['payload']>(row.payload, {
+            pipId: row.pip_id,
+            table: 'pipkit_outbox',
+          }),
           createdAt: row.created_at,
         }),
       );

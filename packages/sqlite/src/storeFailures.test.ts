@@ -1,0 +1,181 @@
+import { isPipkitError, StoreErrorReasons } from '@pipkit/core';
+import { REFERENCE_PIP_ID, referenceContents, runReferenceLifecycle } from '@pipkit/core/testing';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Fault, faultyDatabase } from './__fixtures__/faultyDatabase.js';
+import { nextCommit } from './__fixtures__/nextCommit.js';
+import { SCHEMA_VERSION } from './migrations.js';
+import { sqliteStore } from './sqliteStore.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'pipkit-sqlite-failures-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+let files = 0;
+const newFile = () => join(directory, `store-${(files += 1)}.db`);
+const PIP_ID = REFERENCE_PIP_ID;
+/** Personal data planted in a row: no error message may repeat it. */
+const SECRET = 'Jane Q. Employee, on sick leave for depression';
+
+const caught = async (work: () => Promise<unknown>): Promise<unknown> => {
+  try {
+    await work();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+};
+
+/** A store over a wrapped connection whose statements can be made to fail, with a PIP in it. */
+async function storeWithFault() {
+  const real = new Database(':memory:');
+  const fault: Fault = {};
+  const store = sqliteStore({ database: faultyDatabase(real, fault) });
+  await runReferenceLifecycle(store);
+  return { store, fault, real };
+}
+
+describe('typed store failures', () => {
+  it('reports a full disk as a retryable DISK_FULL and writes nothing', async () => {
+    const store = sqliteStore({ path: newFile() });
+    await runReferenceLifecycle(store);
+    const before = await referenceContents(store);
+    const pages = Number(store.database.pragma('page_count', { simple: true }));
+    store.database.pragma(`max_page_count = ${pages}`);
+    const big = await nextCommit(store, PIP_ID, 'x'.repeat(200_000));
+    const error = await caught(() => store.commit(big));
+    expect(error).toMatchObject({
+      code: 'STORE_ERROR',
+      reason: StoreErrorReasons.DISK_FULL,
+      retryable: true,
+    });
+    expect((error as Error).message).toMatch(/full/);
+    expect(await referenceContents(store)).toEqual(before);
+    await store.close();
+  });
+
+  it('reports SQLITE_IOERR_WRITE as a non-retryable IO_ERROR and rolls the commit back', async () => {
+    const { store, fault, real } = await storeWithFault();
+    const before = await referenceContents(store);
+    const request = await nextCommit(store, PIP_ID, 'io');
+    Object.assign(fault, { code: 'SQLITE_IOERR_WRITE', statement: /INSERT INTO pipkit_events/ });
+    const error = await caught(() => store.commit(request));
+    expect(error).toMatchObject({ reason: StoreErrorReasons.IO_ERROR, retryable: false });
+    expect((error as Error).message).toContain('SQLITE_IOERR_WRITE');
+    fault.code = undefined;
+    expect(await referenceContents(store)).toEqual(before);
+    // The same request succeeds once the device recovers: nothing half-written stood in its way.
+    await store.commit(request);
+    await store.close();
+    real.close();
+  });
+
+  it('reports SQLITE_LOCKED as retryable BUSY and SQLITE_READONLY_DBMOVED as READ_ONLY', async () => {
+    const { store, fault, real } = await storeWithFault();
+    Object.assign(fault, { code: 'SQLITE_LOCKED_SHAREDCACHE', statement: /FROM pipkit_pips/ });
+    expect(await caught(() => store.load(PIP_ID))).toMatchObject({
+      reason: StoreErrorReasons.BUSY,
+      retryable: true,
+    });
+    const request = await (async () => {
+      fault.code = undefined;
+      return nextCommit(store, PIP_ID, 'moved');
+    })();
+    Object.assign(fault, { code: 'SQLITE_READONLY_DBMOVED', statement: /^\s*(INSERT|UPDATE)/ });
+    expect(await caught(() => store.commit(request))).toMatchObject({
+      reason: StoreErrorReasons.READ_ONLY,
+      retryable: false,
+    });
+    const [slot] = (await store.commitMany?.([request])) ?? [];
+    expect(slot).toMatchObject({ reason: StoreErrorReasons.READ_ONLY });
+    await store.close();
+    real.close();
+  });
+
+  it('wraps any other failure as a non-retryable REFUSED StoreError naming only the code', async () => {
+    const { store, fault, real } = await storeWithFault();
+    Object.assign(fault, { code: 'SQLITE_CONSTRAINT_CHECK', statement: /pipkit_outbox/ });
+    const error = await caught(() => store.pendingOutbox(10));
+    expect(isPipkitError(error, 'STORE_ERROR')).toBe(true);
+    expect(error).toMatchObject({ reason: StoreErrorReasons.REFUSED, retryable: false });
+    expect((error as Error).message).toContain('SQLITE_CONSTRAINT_CHECK');
+    await store.close();
+    real.close();
+  });
+
+  it('refuses a database from a newer @pipkit/sqlite with SCHEMA_TOO_NEW, saying to upgrade', async () => {
+    const path = newFile();
+    await sqliteStore({ path }).close();
+    const database = new Database(path);
+    database
+      .prepare("INSERT INTO pipkit_migrations VALUES (?, 'from the future', 'x')")
+      .run(SCHEMA_VERSION + 1);
+    database.close();
+    const error = await caught(() => Promise.resolve().then(() => sqliteStore({ path })));
+    expect(error).toMatchObject({
+      code: 'STORE_ERROR',
+      reason: StoreErrorReasons.SCHEMA_TOO_NEW,
+      retryable: false,
+    });
+    expect((error as Error).message).toMatch(/Upgrade @pipkit\/sqlite/);
+  });
+
+  describe('a row that cannot be parsed', () => {
+    const corrupt = async (sql: string) => {
+      const path = newFile();
+      const store = sqliteStore({ path });
+      await runReferenceLifecycle(store);
+      const other = new Database(path);
+      other.prepare(sql).run(`{"name": "${SECRET}"`, PIP_ID);
+      other.close();
+      return store;
+    };
+    const expectCorrupt = (error: unknown, table: string) => {
+      expect(error).toMatchObject({
+        code: 'STORE_ERROR',
+        reason: StoreErrorReasons.CORRUPT_ROW,
+        retryable: false,
+      });
+      const { message, cause } = error as Error;
+      expect(message).toContain(PIP_ID);
+      expect(message).toContain(table);
+      expect(message).not.toContain('Jane');
+      expect(message).not.toContain('name');
+      expect(JSON.stringify(error)).not.toContain('Jane');
+      expect(cause).toBeUndefined();
+    };
+
+    it('names only the PIP and pipkit_pips for a corrupt record, in load and list', async () => {
+      const store = await corrupt('UPDATE pipkit_pips SET record = ? WHERE pip_id = ?');
+      expectCorrupt(await caught(() => store.load(PIP_ID)), 'pipkit_pips');
+      expectCorrupt(await caught(() => store.list()), 'pipkit_pips');
+      await store.close();
+    });
+
+    it('names only the PIP and pipkit_events for a corrupt event', async () => {
+      const store = await corrupt(
+        'UPDATE pipkit_events SET event = ? WHERE pip_id = ? AND seq = 2',
+      );
+      expectCorrupt(await caught(() => store.readEvents(PIP_ID)), 'pipkit_events');
+      expect(await store.readEvents(PIP_ID, { afterSeq: 2 })).not.toHaveLength(0);
+      await store.close();
+    });
+
+    it('names only the PIP and pipkit_outbox for a corrupt payload', async () => {
+      const store = await corrupt(
+        'UPDATE pipkit_outbox SET payload = ?, delivered_at = NULL WHERE pip_id = ?',
+      );
+      expectCorrupt(await caught(() => store.pendingOutbox(10)), 'pipkit_outbox');
+      await store.close();
+    });
+
+    it('treats valid JSON of the wrong shape as corrupt too', async () => {
+      const store = sqliteStore({ path: ':memory:' });
+      await runReferenceLifecycle(store);
+      store.database.prepare("UPDATE pipkit_pips SET record = 'null'").run();
+      expectCorrupt(await caught(() => store.load(PIP_ID)), 'pipkit_pips');
+      await store.close();
+    });
+  });
+});
