@@ -1,4 +1,3 @@
-import { PipkitError } from '@pipkit/core';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './commands/command.js';
 import { demoCommand } from './commands/demoCommand.js';
@@ -11,6 +10,7 @@ import { tickCommand } from './commands/tickCommand.js';
 import { timelineCommand } from './commands/timelineCommand.js';
 import { verifyCommand } from './commands/verifyCommand.js';
 import { type CliIo, ExitCode, UsageError } from './io.js';
+import { errorCode, isTypedPipkitError, UnreadablePipError } from './pipReads.js';
 // Bundled into the build; read from the file when running from source.
 import cliPackage from '../package.json' with { type: 'json' };
 
@@ -41,7 +41,8 @@ function mainHelp(): string {
     ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
     'Every command takes --help, and --json for output machines read.',
-    'Exit codes: 0 ok, 1 an expectation or a verification failed, 2 a usage or input error.',
+    'Exit codes: 0 ok, 1 an expectation or a verification failed or a PIP could not be read,',
+    '2 a usage or input error.',
     'The CLI reads databases directly (full read access) and fires deadlines as the system',
     'actor pipkit:timer; see docs/cli.md.',
   ].join('\n');
@@ -136,13 +137,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`${label}: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
       return ExitCode.usage;
     }
-    if (error instanceof PipkitError) {
-      // A typed pipkit error is data, not a crash: its code and every issue, no stack trace.
+    if (error instanceof UnreadablePipError) {
+      // A stored PIP that cannot be read: its code and id on one line, never the stored text.
+      io.stderr(`${label}: ${error.message}\n`);
+      return ExitCode.failed;
+    }
+    if (isTypedPipkitError(error)) {
+      // A typed pipkit error (from any copy of core) is data, not a crash: its code and every
+      // issue, no stack trace.
       io.stderr(
         `${label}: ${error.code}: ${error.message}\n${error.issues.map((issue) => `  ${issue.code} at ${issue.path.join('.') || '(root)'}: ${issue.message}\n`).join('')}`,
       );
       return ExitCode.usage;
     }
-    throw error;
+    // Anything else is unexpected. Its message and stack are not printed: a store's raw error
+    // (a JSON parser's, for one) can quote a stored row, and rows hold personal data.
+    const name = error instanceof Error ? error.name : typeof error;
+    io.stderr(
+      `${label}: ${errorCode(error) ?? 'UNEXPECTED_ERROR'}: unexpected ${name}; its message is not printed, as it may quote stored personal data.\n`,
+    );
+    return ExitCode.failed;
   }
 }

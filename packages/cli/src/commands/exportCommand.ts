@@ -2,7 +2,8 @@ import type { StoredEvent } from '@pipkit/core';
 import { writeFileSync } from 'node:fs';
 import { evidenceBundle } from '../evidence.js';
 import { ExitCode, parseInstantFlag, resolvePath } from '../io.js';
-import { loadPip, openDatabase, verifyStoredPip } from '../storeAccess.js';
+import { readPip, readPipEvents } from '../pipReads.js';
+import { openDatabase, verifyStoredPip } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
 import { dbFlag, READS_NOTE } from './databaseFlag.js';
 
@@ -28,8 +29,8 @@ export const exportCommand: CliCommand = {
     const now = nowFlag === undefined ? io.now() : parseInstantFlag(nowFlag, '--now');
     const store = openDatabase(io, stringFlag(flags, 'db'), 'export');
     try {
-      const record = await loadPip(store, positionals[0] as string);
-      const events: StoredEvent[] = await store.readEvents(record.pipId);
+      const record = await readPip(store, positionals[0] as string);
+      const events: StoredEvent[] = await readPipEvents(store, record.pipId);
       const verification = verifyStoredPip(record, events);
       const bundle = evidenceBundle(record, events, verification, now.toISOString());
       const text = `${JSON.stringify(bundle, null, 2)}\n`;

@@ -1,5 +1,6 @@
 import { ExitCode, table } from '../io.js';
-import { allPips, openDatabase, parseState } from '../storeAccess.js';
+import { readAllPips, reportUnreadable } from '../pipReads.js';
+import { openDatabase, parseState } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
 import { dbFlag, READS_NOTE } from './databaseFlag.js';
 
@@ -13,6 +14,8 @@ export const listCommand: CliCommand = {
     '--state keeps one state: draft, pendingApproval, opened, active, paused, extended,',
     'amending.editing, amending.awaitingAcknowledgement, review, passed.watching,',
     'passed.completed, terminationProposed, terminated, closed.',
+    'A PIP that cannot be read (a corrupt row) is named on stderr with its error code, never its',
+    'content; the others are listed, and the exit code is 1.',
     '',
     READS_NOTE,
     '',
@@ -24,7 +27,9 @@ export const listCommand: CliCommand = {
     const state = parseState(stringFlag(flags, 'state'));
     const store = openDatabase(io, stringFlag(flags, 'db'), 'list');
     try {
-      const pips = await allPips(store, state);
+      const { records: pips, unreadable } = await readAllPips(store, state);
+      const exitCode = unreadable.length === 0 ? ExitCode.ok : ExitCode.failed;
+      reportUnreadable(io, 'list', unreadable);
       if (json) {
         printJson(
           io,
@@ -38,9 +43,9 @@ export const listCommand: CliCommand = {
             updatedAt: pip.updatedAt,
           })),
         );
-        return ExitCode.ok;
+        return exitCode;
       }
-      if (pips.length === 0) {
+      if (pips.length === 0 && unreadable.length === 0) {
         printLines(io, [state ? `No PIP is ${state}.` : 'The database holds no PIP.']);
         return ExitCode.ok;
       }
@@ -56,9 +61,9 @@ export const listCommand: CliCommand = {
             pip.updatedAt,
           ]),
         ]),
-        `${pips.length} PIP(s)`,
+        `${pips.length} PIP(s)${unreadable.length === 0 ? '' : `; ${unreadable.length} could not be read (named on stderr)`}`,
       ]);
-      return ExitCode.ok;
+      return exitCode;
     } finally {
       await store.close();
     }

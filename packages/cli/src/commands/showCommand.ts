@@ -1,7 +1,8 @@
 import type { Deadline, PipRecord } from '@pipkit/core';
 import { localDate, localTime } from '../demo/timeline.js';
 import { ExitCode, table } from '../io.js';
-import { loadPip, openDatabase } from '../storeAccess.js';
+import { readPip } from '../pipReads.js';
+import { openDatabase } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
 import { dbFlag, READS_NOTE } from './databaseFlag.js';
 
@@ -37,7 +38,7 @@ export const showCommand: CliCommand = {
   async run({ flags, positionals, io, json }) {
     const store = openDatabase(io, stringFlag(flags, 'db'), 'show');
     try {
-      const record = await loadPip(store, positionals[0] as string);
+      const record = await readPip(store, positionals[0] as string);
       if (json) {
         printJson(io, record);
         return ExitCode.ok;

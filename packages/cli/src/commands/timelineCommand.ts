@@ -1,6 +1,7 @@
 import { renderTimeline } from '../demo/timeline.js';
 import { ExitCode } from '../io.js';
-import { loadPip, openDatabase } from '../storeAccess.js';
+import { readPip, readPipEvents } from '../pipReads.js';
+import { openDatabase } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
 import { dbFlag, READS_NOTE } from './databaseFlag.js';
 
@@ -23,8 +24,8 @@ export const timelineCommand: CliCommand = {
   async run({ flags, positionals, io, json }) {
     const store = openDatabase(io, stringFlag(flags, 'db'), 'timeline');
     try {
-      const record = await loadPip(store, positionals[0] as string);
-      const events = await store.readEvents(record.pipId);
+      const record = await readPip(store, positionals[0] as string);
+      const events = await readPipEvents(store, record.pipId);
       if (json) printJson(io, events);
       else
         printLines(io, [

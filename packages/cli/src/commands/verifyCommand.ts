@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { EvidenceBundle } from '../evidence.js';
-import { ExitCode, resolvePath, UsageError } from '../io.js';
+import type { SqliteStore } from '@pipkit/sqlite';
+import { type CliIo, ExitCode, resolvePath, UsageError } from '../io.js';
 import {
-  allPips,
-  loadPip,
-  openDatabase,
-  type StoredPipVerification,
-  verifyStoredPip,
-} from '../storeAccess.js';
+  readAllPips,
+  readPip,
+  readPipEvents,
+  reportUnreadable,
+  UnreadablePipError,
+} from '../pipReads.js';
+import { openDatabase, type StoredPipVerification, verifyStoredPip } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
 import { dbFlag } from './databaseFlag.js';
 
@@ -34,7 +36,8 @@ export const verifyCommand: CliCommand = {
     'must reproduce the stored snapshot exactly. Names the first broken event. Without a pipId',
     'it checks every PIP in the database, with a progress count on stderr when it is a terminal.',
     '--bundle checks an evidence bundle written by `pipkit export` instead of a database.',
-    'Exit code 1 when anything fails to verify.',
+    'A PIP that cannot be read (a corrupt row) is named on stderr with its error code, never its',
+    'content, and the others are still checked. Exit code 1 when anything fails to verify.',
     '',
     'Example: pipkit verify --db pips.db',
   ].join('\n'),
@@ -53,34 +56,55 @@ export const verifyCommand: CliCommand = {
     }
     const store = openDatabase(io, stringFlag(flags, 'db'), 'verify');
     try {
-      const pipId = positionals[0];
-      const records = pipId === undefined ? await allPips(store) : [await loadPip(store, pipId)];
-      const results: StoredPipVerification[] = [];
-      const progress = io.stderrIsTty && records.length > 1;
-      for (const [index, record] of records.entries()) {
-        results.push(verifyStoredPip(record, await store.readEvents(record.pipId)));
-        if (progress && (index % 25 === 0 || index === records.length - 1))
-          io.stderr(`\rverifying ${index + 1}/${records.length}`);
-      }
-      if (progress) io.stderr('\n');
-      const failed = results.filter((result) => !result.ok);
-      if (json) {
-        printJson(io, { ok: failed.length === 0, pips: results });
-      } else {
-        const shown = records.length <= 20 ? results : failed;
-        printLines(io, [
-          ...shown.map(verificationLine),
-          failed.length === 0
-            ? `All ${results.length} PIP(s) verified: ${results.reduce((sum, result) => sum + result.events, 0)} events. OK`
-            : `${failed.length} of ${results.length} PIP(s) FAILED verification.`,
-        ]);
-      }
-      return failed.length === 0 ? ExitCode.ok : ExitCode.failed;
+      return await verifyDatabase(store, positionals[0], io, json);
     } finally {
       await store.close();
     }
   },
 };
+
+/** Verifies one PIP or every PIP; one that cannot be read is reported and the others still run. */
+async function verifyDatabase(
+  store: SqliteStore,
+  pipId: string | undefined,
+  io: CliIo,
+  json: boolean,
+): Promise<number> {
+  const { records, unreadable } =
+    pipId === undefined
+      ? await readAllPips(store)
+      : { records: [await readPip(store, pipId)], unreadable: [] as UnreadablePipError[] };
+  const results: StoredPipVerification[] = [];
+  const progress = io.stderrIsTty && records.length > 1;
+  for (const [index, record] of records.entries()) {
+    try {
+      results.push(verifyStoredPip(record, await readPipEvents(store, record.pipId)));
+    } catch (error) {
+      if (!(error instanceof UnreadablePipError)) throw error;
+      unreadable.push(error);
+    }
+    if (progress && (index % 25 === 0 || index === records.length - 1))
+      io.stderr(`\rverifying ${index + 1}/${records.length}`);
+  }
+  if (progress) io.stderr('\n');
+  reportUnreadable(io, 'verify', unreadable);
+  const failed = results.filter((result) => !result.ok);
+  const ok = failed.length === 0 && unreadable.length === 0;
+  if (json) {
+    printJson(io, { ok, pips: results, ...(unreadable.length === 0 ? {} : { unreadable }) });
+  } else {
+    const shown = records.length <= 20 ? results : failed;
+    const total = results.length + unreadable.length;
+    const notRead = unreadable.length === 0 ? '' : `; ${unreadable.length} could not be read`;
+    printLines(io, [
+      ...shown.map(verificationLine),
+      ok
+        ? `All ${results.length} PIP(s) verified: ${results.reduce((sum, result) => sum + result.events, 0)} events. OK`
+        : `${failed.length + unreadable.length} of ${total} PIP(s) FAILED verification${notRead}.`,
+    ]);
+  }
+  return ok ? ExitCode.ok : ExitCode.failed;
+}
 
 function readBundle(path: string): EvidenceBundle {
   let bundle: Partial<EvidenceBundle>;
