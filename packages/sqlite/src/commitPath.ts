@@ -4,6 +4,8 @@ import {
   commitPreconditionError,
   IdempotencyKeyReusedError,
   NO_PIP_YET,
+  StoreError,
+  StoreErrorReasons,
   VersionConflictError,
 } from '@pipkit/core';
 import type { SqliteDatabase } from './sqliteDatabase.js';
@@ -160,6 +162,8 @@ function writeEnvelope(statements: Statements, request: CommitRequest, current: 
       pipId,
       record.employeeId,
       record.managerId,
+      record.policyId,
+      record.policyVersion,
       record.state,
       record.version,
       text,
@@ -171,6 +175,8 @@ function writeEnvelope(statements: Statements, request: CommitRequest, current: 
     current?.employee_id === record.employeeId && current.manager_id === record.managerId;
   const changes = samePeople
     ? statements.updatePipState.run(
+        record.policyId,
+        record.policyVersion,
         record.state,
         record.version,
         text,
@@ -181,6 +187,8 @@ function writeEnvelope(statements: Statements, request: CommitRequest, current: 
     : statements.updatePip.run(
         record.employeeId,
         record.managerId,
+        record.policyId,
+        record.policyVersion,
         record.state,
         record.version,
         text,
@@ -207,4 +215,20 @@ function writeIdempotency(statements: Statements, request: CommitRequest): void 
     if (isUniqueViolation(error)) throw new IdempotencyKeyReusedError(idempotency.key);
     throw error;
   }
+}
+
+/** The error every write of a read-only store throws, before it touches the database. */
+export function readOnlyRefusal(): StoreError {
+  return new StoreError(
+    'SQLite store: this store was opened read-only (readOnly: true); nothing was written. Open it without readOnly to write.',
+    { retryable: false, reason: StoreErrorReasons.READ_ONLY },
+  );
+}
+
+/** The commit path of a read-only store: every write is refused with `STORE_READ_ONLY`. */
+export function readOnlyCommitPath(): CommitPath {
+  const refuse = (): never => {
+    throw readOnlyRefusal();
+  };
+  return { commit: refuse, commitMany: refuse, purge: refuse };
 }

@@ -82,6 +82,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'envelope policy columns, timer fault counts and parks',
+    sql: `
+      -- The envelope's policy, in its own columns beside the record JSON, so that inspect (and
+      -- engine.verify through it) compares what the store holds with what the events imply.
+      -- Filled from the record where it parses; a row that does not stays NULL (only that PIP
+      -- is affected, and verify reports it).
+      ALTER TABLE pipkit_pips ADD COLUMN policy_id TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN policy_version INTEGER;
+      UPDATE pipkit_pips
+         SET policy_id      = CASE WHEN json_valid(record) THEN json_extract(record, '$.policyId') END,
+             policy_version = CASE WHEN json_valid(record) THEN json_extract(record, '$.policyVersion') END;
+
+      -- Failed fires of a timer at its current due time, and the park: a parked timer
+      -- (parked_code set) is never swept. Setting the timer again resets both.
+      ALTER TABLE pipkit_timers ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE pipkit_timers ADD COLUMN parked_code TEXT;
+      -- The sweep reads only unparked timers, in due order.
+      DROP INDEX pipkit_timers_due;
+      CREATE INDEX pipkit_timers_due ON pipkit_timers (due_at, timer_id) WHERE parked_code IS NULL;
+
+      -- One PIP's timers and outbox rows (inspect, purge): child keys indexed, as
+      -- https://www.sqlite.org/foreignkeys.html advises.
+      CREATE INDEX pipkit_timers_pip ON pipkit_timers (pip_id);
+      CREATE INDEX pipkit_outbox_pip ON pipkit_outbox (pip_id, position);
+    `,
+  },
 ];
 
 /** The schema version this build of `@pipkit/sqlite` writes. */
@@ -111,13 +139,7 @@ export function migrate(
       .prepare('SELECT coalesce(max(version), 0) AS version FROM pipkit_migrations')
       .get() as { version: number };
     const latest = migrations[migrations.length - 1]?.version ?? 0;
-    if (row.version > latest) {
-      throw new StoreError(
-        `This database has pipkit schema version ${row.version}; this @pipkit/sqlite knows ` +
-          `versions up to ${latest}. Upgrade @pipkit/sqlite to open it.`,
-        { retryable: false, reason: StoreErrorReasons.SCHEMA_TOO_NEW },
-      );
-    }
+    if (row.version > latest) throw schemaTooNew(row.version, latest);
     const record = database.prepare(
       "INSERT INTO pipkit_migrations (version, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
     );
@@ -131,4 +153,46 @@ export function migrate(
     return applied;
   });
   return apply.immediate();
+}
+
+/** The error for a database written by a newer `@pipkit/sqlite`: upgrade to open it. */
+function schemaTooNew(found: number, latest: number): StoreError {
+  return new StoreError(
+    `This database has pipkit schema version ${found}; this @pipkit/sqlite knows ` +
+      `versions up to ${latest}. Upgrade @pipkit/sqlite to open it.`,
+    { retryable: false, reason: StoreErrorReasons.SCHEMA_TOO_NEW },
+  );
+}
+
+/**
+ * The schema version of a database this store may read without writing anything: refuses a
+ * file with no pipkit schema (`NOT_A_PIPKIT_DATABASE`) and one from a newer `@pipkit/sqlite`
+ * (`SCHEMA_TOO_NEW`). Only reads (`sqlite_master`, `pipkit_migrations`), so it runs on a
+ * read-only connection.
+ */
+export function readableSchemaVersion(database: SqliteDatabase): number {
+  const tables = new Set(
+    (
+      database
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('pipkit_migrations', 'pipkit_pips')",
+        )
+        .all() as { name: string }[]
+    ).map((row) => row.name),
+  );
+  const version = tables.has('pipkit_migrations')
+    ? (
+        database
+          .prepare('SELECT coalesce(max(version), 0) AS version FROM pipkit_migrations')
+          .get() as { version: number }
+      ).version
+    : 0;
+  if (version < 1 || !tables.has('pipkit_pips')) {
+    throw new StoreError(
+      'This file is a SQLite database but not a pipkit database (it has no pipkit schema). Point the store at a file written by pipkit.',
+      { retryable: false, reason: StoreErrorReasons.NOT_A_PIPKIT_DATABASE },
+    );
+  }
+  if (version > SCHEMA_VERSION) throw schemaTooNew(version, SCHEMA_VERSION);
+  return version;
 }

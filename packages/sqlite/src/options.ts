@@ -14,6 +14,15 @@ export interface SqliteStoreSettings {
   readonly synchronous?: SqliteSynchronous;
   /** How long a writer waits for another connection's write lock before failing. Default 5000. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Opens for reading only: a file is opened with better-sqlite3's `{ readonly: true,
+   * fileMustExist: true }`, no table is created, no migration runs and the journal mode is left
+   * as it is, so the file is never changed. A file that is not a pipkit database is refused with
+   * `STORE_NOT_A_PIPKIT_DATABASE`, and every write (`commit`, `commitMany`, `purge`,
+   * `markOutboxDelivered`, `recordTimerFault`) with `STORE_READ_ONLY`. Default: false, or true for
+   * an injected `Database` opened read-only. Not for `':memory:'` (it would be empty).
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -38,6 +47,7 @@ export type SqliteStoreOptions = SqliteStoreSettings &
 export interface ResolvedSettings {
   readonly synchronous: SqliteSynchronous;
   readonly busyTimeoutMs: number;
+  readonly readOnly: boolean;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -74,6 +84,20 @@ export function resolveSettings(options: SqliteStoreOptions): ResolvedSettings {
       message: `busyTimeoutMs must be a whole number of milliseconds >= 0, not ${String(busyTimeoutMs)}.`,
     });
   }
+  const readOnly = options.readOnly ?? options.database?.readonly === true;
+  if (typeof readOnly !== 'boolean') {
+    issues.push({
+      code: 'INVALID_READ_ONLY',
+      path: ['readOnly'],
+      message: `readOnly must be true or false, not ${JSON.stringify(readOnly)}.`,
+    });
+  } else if (readOnly && options.path === ':memory:') {
+    issues.push({
+      code: 'INVALID_READ_ONLY',
+      path: ['readOnly'],
+      message: 'A read-only store needs an existing database file; ":memory:" would be empty.',
+    });
+  }
   if (issues.length > 0) throw new ValidationError('Invalid sqliteStore options.', issues);
-  return { synchronous, busyTimeoutMs };
+  return { synchronous, busyTimeoutMs, readOnly };
 }

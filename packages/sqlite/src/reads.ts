@@ -1,5 +1,7 @@
 import {
   type IdempotencyRecord,
+  type PipRows,
+  type StoredOutboxRow,
   LIST_LIMITS,
   type ListQuery,
   type PipRecord,
@@ -7,11 +9,16 @@ import {
 } from '@pipkit/core';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import {
+  type EnvelopeDbRow,
   type EventRow,
   type IdempotencyRow,
+  type OutboxRow,
   type Statements,
   statementCache,
+  clampLimit,
+  type TimerDbRow,
 } from './statements.js';
+import { storedTimer } from './timersOutbox.js';
 import { parseStored } from './storeErrors.js';
 
 /** The store's reads of envelopes, events and idempotency records, synchronous. */
@@ -20,12 +27,43 @@ export interface Reads {
   readEvents(pipId: string, afterSeq: number): StoredEvent[];
   getIdempotency(key: string): IdempotencyRecord | undefined;
   list(query: ListQuery): PipRecord[];
+  /** The raw rows of one PIP besides its events, read in one snapshot. */
+  inspect(pipId: string): PipRows | undefined;
 }
 
 /** Builds the reads on one connection. */
 export function createReads(database: SqliteDatabase, statements: Statements): Reads {
   const prepared = statementCache(database);
+  // One read transaction: the envelope, timers and outbox rows come from one snapshot.
+  const inspect = database.transaction((pipId: string): PipRows | undefined => {
+    const row = statements.inspectPip.get(pipId) as EnvelopeDbRow | undefined;
+    if (!row) return undefined;
+    return {
+      // As the columns hold them (not from the record JSON): verify compares the two. A
+      // column migration 2 could not fill from an unreadable record reads as empty.
+      columns: {
+        employeeId: row.employee_id,
+        managerId: row.manager_id,
+        policyId: row.policy_id ?? '',
+        policyVersion: row.policy_version ?? 0,
+        state: row.state,
+        version: row.version,
+      },
+      timers: (statements.inspectTimers.all(pipId) as TimerDbRow[]).map(storedTimer),
+      outbox: (statements.inspectOutbox.all(pipId) as (OutboxRow & { delivered: number })[]).map(
+        (message): StoredOutboxRow => ({
+          id: message.id,
+          pipId: message.pip_id,
+          type: message.type,
+          payload: parseStored(message.payload, { pipId, table: 'pipkit_outbox' }),
+          createdAt: message.created_at,
+          delivered: message.delivered === 1,
+        }),
+      ),
+    };
+  });
   return {
+    inspect: (pipId) => inspect(pipId),
     load(pipId) {
       const row = statements.loadPip.get(pipId) as { record: string } | undefined;
       return row ? parseStored<PipRecord>(row.record, { pipId, table: 'pipkit_pips' }) : undefined;
@@ -89,11 +127,4 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
       );
     },
   };
-}
-
-/** A non-negative whole LIMIT; SQLite reads a negative LIMIT as "no limit", the port does not. */
-export function clampLimit(limit: number, max = Number.POSITIVE_INFINITY): number {
-  if (Number.isNaN(limit)) return 0;
-  const bounded = Math.max(0, Math.min(Math.trunc(limit), max));
-  return Number.isFinite(bounded) ? bounded : -1;
 }

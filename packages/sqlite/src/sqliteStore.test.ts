@@ -97,7 +97,11 @@ describe('sqliteStore', () => {
       const database = new Database(':memory:');
       const broken = [
         ...MIGRATIONS,
-        { version: 2, name: 'broken', sql: 'CREATE TABLE half (a); SELECT * FROM missing_table;' },
+        {
+          version: MIGRATIONS.length + 1,
+          name: 'broken',
+          sql: 'CREATE TABLE half (a); SELECT * FROM missing_table;',
+        },
       ];
       expect(() => migrate(database, broken)).toThrow(/missing_table/);
       expect(

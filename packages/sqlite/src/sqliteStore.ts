@@ -1,11 +1,11 @@
 import type { PipStore } from '@pipkit/core';
-import { createCommitPath } from './commitPath.js';
+import { createCommitPath, readOnlyCommitPath } from './commitPath.js';
 import { openConnection } from './connection.js';
 import { resolveSettings, type SqliteStoreOptions } from './options.js';
 import { createReads } from './reads.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
-import { prepareStatements } from './statements.js';
-import { settle } from './storeErrors.js';
+import { prepareStatements, type Statements } from './statements.js';
+import { settle, storeError } from './storeErrors.js';
 import { createTimersAndOutbox } from './timersOutbox.js';
 
 export type { SqliteStoreOptions, SqliteStoreSettings, SqliteSynchronous } from './options.js';
@@ -43,11 +43,17 @@ export type SqliteStore = PipStore & {
  */
 export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const settings = resolveSettings(options);
-  const { database, owned } = openConnection(options, settings);
-  const statements = prepareStatements(database);
-  const writes = createCommitPath(database, statements);
+  const { database, owned, readOnly, schemaVersion } = openConnection(options, settings);
+  let statements: Statements;
+  try {
+    statements = prepareStatements(database, { version: schemaVersion, lazy: readOnly });
+  } catch (error) {
+    if (owned) database.close();
+    throw storeError(error, 'Cannot open the SQLite database');
+  }
+  const writes = readOnly ? readOnlyCommitPath() : createCommitPath(database, statements);
   const reads = createReads(database, statements);
-  const timers = createTimersAndOutbox(database, statements);
+  const timers = createTimersAndOutbox(database, statements, readOnly);
   let closed = false;
 
   return {
@@ -62,6 +68,9 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     dueTimers: (now, limit) => settle(() => timers.dueTimers(now, limit)),
     pendingOutbox: (limit) => settle(() => timers.pendingOutbox(limit)),
     markOutboxDelivered: (ids) => settle(() => timers.markOutboxDelivered(ids)),
+    inspect: (pipId) => settle(() => reads.inspect(pipId)),
+    recordTimerFault: (fault, faultOptions) =>
+      settle(() => timers.recordTimerFault(fault, faultOptions)),
     purge: (pipId, expectedVersion) => settle(() => writes.purge(pipId, expectedVersion)),
     backup: (path) => settle(() => database.backup(path)).then(() => undefined),
     close: () =>

@@ -12,13 +12,24 @@ export interface EventRow {
   prev_hash: string;
   hash: string;
 }
-/** A row of `pipkit_timers`. */
+/** A row of `pipkit_timers`, with its fault count and park (schema 2). */
 export interface TimerDbRow {
   timer_id: string;
   pip_id: string;
   deadline_id: string;
   kind: TimerRow['kind'];
   due_at: string;
+  attempts: number;
+  parked_code: string | null;
+}
+/** The envelope columns of a row of `pipkit_pips`. */
+export interface EnvelopeDbRow {
+  employee_id: string;
+  manager_id: string;
+  policy_id: string | null;
+  policy_version: number | null;
+  state: string;
+  version: number;
 }
 /** A row of `pipkit_outbox`. */
 export interface OutboxRow {
@@ -40,75 +51,135 @@ export interface IdempotencyRow {
 /** Every fixed statement the store runs, compiled once when it opens. */
 export type Statements = ReturnType<typeof prepareStatements>;
 
-/** Compiles the store's statements. Positional parameters: faster to bind than named ones. */
-export function prepareStatements(database: SqliteDatabase) {
+const TIMER_COLUMNS = 'timer_id, pip_id, deadline_id, kind, due_at, attempts, parked_code';
+
+/**
+ * Compiles the store's statements for the schema the tables have. Read-write stores always have
+ * the newest schema and compile every statement at once; a read-only store may read an older one
+ * (it cannot migrate), so its statements compile on first use, and the reads fill the columns
+ * that schema lacks. Positional parameters: faster to bind than named ones.
+ */
+export function prepareStatements(
+  database: SqliteDatabase,
+  schema: { readonly version: number; readonly lazy: boolean },
+) {
+  const prepare = schema.lazy
+    ? (sql: string) => lazyStatement(database, sql)
+    : database.prepare.bind(database);
+  // Schema 1 has no policy columns and no fault columns (migration 2 adds them).
+  const current = schema.version >= 2;
+  const policyColumns = current
+    ? 'policy_id, policy_version'
+    : `CASE WHEN json_valid(record) THEN json_extract(record, '$.policyId') END AS policy_id,
+       CASE WHEN json_valid(record) THEN json_extract(record, '$.policyVersion') END AS policy_version`;
+  const timerColumns = current
+    ? TIMER_COLUMNS
+    : 'timer_id, pip_id, deadline_id, kind, due_at, 0 AS attempts, NULL AS parked_code';
   return {
-    loadPip: database.prepare('SELECT record FROM pipkit_pips WHERE pip_id = ?'),
-    pipVersion: database.prepare(
+    loadPip: prepare('SELECT record FROM pipkit_pips WHERE pip_id = ?'),
+    pipVersion: prepare(
       'SELECT version, employee_id, manager_id FROM pipkit_pips WHERE pip_id = ?',
     ),
-    insertPip: database.prepare(
-      `INSERT INTO pipkit_pips (pip_id, employee_id, manager_id, state, version, record, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    insertPip: prepare(
+      `INSERT INTO pipkit_pips (pip_id, employee_id, manager_id, policy_id, policy_version, state,
+         version, record, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    updatePip: database.prepare(
+    updatePip: prepare(
       `UPDATE pipkit_pips
-          SET employee_id = ?, manager_id = ?, state = ?, version = ?, record = ?, updated_at = ?
+          SET employee_id = ?, manager_id = ?, policy_id = ?, policy_version = ?, state = ?,
+              version = ?, record = ?, updated_at = ?
         WHERE pip_id = ? AND version = ?`,
     ),
     // The common case: the people are unchanged, so their indexes need not be rewritten
-    // (SQLite rewrites an index whenever a SET names one of its columns).
-    updatePipState: database.prepare(
+    // (SQLite rewrites an index whenever a SET names one of its columns; the policy columns
+    // have no index).
+    updatePipState: prepare(
       `UPDATE pipkit_pips
-          SET state = ?, version = ?, record = ?, updated_at = ?
+          SET policy_id = ?, policy_version = ?, state = ?, version = ?, record = ?, updated_at = ?
         WHERE pip_id = ? AND version = ?`,
     ),
-    readEvents: database.prepare(
+    readEvents: prepare(
       `SELECT pip_id, seq, event, prev_hash, hash FROM pipkit_events
         WHERE pip_id = ? AND seq > ? ORDER BY seq`,
     ),
-    insertEvent: database.prepare(
+    insertEvent: prepare(
       'INSERT INTO pipkit_events (pip_id, seq, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?)',
     ),
-    deleteTimer: database.prepare('DELETE FROM pipkit_timers WHERE timer_id = ?'),
-    upsertTimer: database.prepare(
+    deleteTimer: prepare('DELETE FROM pipkit_timers WHERE timer_id = ?'),
+    // Setting a timer (again) clears its fault count and its park.
+    upsertTimer: prepare(
       `INSERT INTO pipkit_timers (timer_id, pip_id, deadline_id, kind, due_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (timer_id) DO UPDATE SET pip_id = excluded.pip_id,
-         deadline_id = excluded.deadline_id, kind = excluded.kind, due_at = excluded.due_at`,
+         deadline_id = excluded.deadline_id, kind = excluded.kind, due_at = excluded.due_at,
+         attempts = 0, parked_code = NULL`,
     ),
-    dueTimers: database.prepare(
-      `SELECT timer_id, pip_id, deadline_id, kind, due_at FROM pipkit_timers
-        WHERE due_at <= ? ORDER BY due_at, timer_id LIMIT ?`,
+    dueTimers: prepare(
+      `SELECT ${timerColumns} FROM pipkit_timers
+        WHERE due_at <= ? ${current ? 'AND parked_code IS NULL' : ''}
+        ORDER BY due_at, timer_id LIMIT ?`,
     ),
-    insertOutbox: database.prepare(
+    timer: prepare(`SELECT ${TIMER_COLUMNS} FROM pipkit_timers WHERE timer_id = ?`),
+    recordFault: prepare(
+      'UPDATE pipkit_timers SET attempts = ?, parked_code = ? WHERE timer_id = ?',
+    ),
+    insertOutbox: prepare(
       'INSERT INTO pipkit_outbox (id, pip_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
-    pendingOutbox: database.prepare(
+    // The operators' message for a parked timer: parked again after a reset, it is pending again.
+    upsertParkedMessage: prepare(
+      `INSERT INTO pipkit_outbox (id, pip_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET type = excluded.type, payload = excluded.payload,
+         created_at = excluded.created_at, delivered_at = NULL`,
+    ),
+    pendingOutbox: prepare(
       `SELECT id, pip_id, type, payload, created_at FROM pipkit_outbox
         WHERE delivered_at IS NULL ORDER BY position LIMIT ?`,
     ),
-    markDelivered: database.prepare(
+    markDelivered: prepare(
       `UPDATE pipkit_outbox SET delivered_at = ${NOW_SQL} WHERE id = ? AND delivered_at IS NULL`,
     ),
-    idempotencyExists: database.prepare('SELECT 1 FROM pipkit_idempotency WHERE key = ?'),
+    idempotencyExists: prepare('SELECT 1 FROM pipkit_idempotency WHERE key = ?'),
     purge: [
       'pipkit_idempotency',
       'pipkit_outbox',
       'pipkit_timers',
       'pipkit_events',
       'pipkit_pips',
-    ].map((table) => database.prepare(`DELETE FROM ${table} WHERE pip_id = ?`)),
-    getIdempotency: database.prepare(
+    ].map((table) => prepare(`DELETE FROM ${table} WHERE pip_id = ?`)),
+    getIdempotency: prepare(
       'SELECT key, pip_id, request_hash, version, seqs FROM pipkit_idempotency WHERE key = ?',
     ),
-    insertIdempotency: database.prepare(
+    insertIdempotency: prepare(
       `INSERT INTO pipkit_idempotency (key, pip_id, request_hash, version, seqs)
        VALUES (?, ?, ?, ?, ?)`,
+    ),
+    inspectPip: prepare(
+      `SELECT employee_id, manager_id, ${policyColumns}, state, version
+         FROM pipkit_pips WHERE pip_id = ?`,
+    ),
+    inspectTimers: prepare(
+      `SELECT ${timerColumns} FROM pipkit_timers WHERE pip_id = ? ORDER BY due_at, timer_id`,
+    ),
+    inspectOutbox: prepare(
+      `SELECT id, pip_id, type, payload, created_at, delivered_at IS NOT NULL AS delivered
+         FROM pipkit_outbox WHERE pip_id = ? ORDER BY position`,
     ),
   };
 }
 
-/** Prepares a statement on first use and keeps it, keyed by its shape. */
+/** A statement compiled the first time it runs. */
+function lazyStatement(database: SqliteDatabase, sql: string): SqliteStatement {
+  let statement: SqliteStatement | undefined;
+  const compiled = () => (statement ??= database.prepare(sql));
+  return {
+    run: (...parameters) => compiled().run(...parameters),
+    get: (...parameters) => compiled().get(...parameters),
+    all: (...parameters) => compiled().all(...parameters),
+  };
+}
+
+/** Prepares a statement on first use and keeps it, keyed by its SQL. */
 export function statementCache(database: SqliteDatabase): (sql: string) => SqliteStatement {
   const cache = new Map<string, SqliteStatement>();
   return (sql) => {
@@ -119,4 +190,11 @@ export function statementCache(database: SqliteDatabase): (sql: string) => Sqlit
     }
     return statement;
   };
+}
+
+/** A non-negative whole LIMIT; SQLite reads a negative LIMIT as "no limit", the port does not. */
+export function clampLimit(limit: number, max = Number.POSITIVE_INFINITY): number {
+  if (Number.isNaN(limit)) return 0;
+  const bounded = Math.max(0, Math.min(Math.trunc(limit), max));
+  return Number.isFinite(bounded) ? bounded : -1;
 }

@@ -1,7 +1,14 @@
-import type { OutboxMessage, TimerRow } from '@pipkit/core';
-import { clampLimit } from './reads.js';
+import {
+  type OutboxMessage,
+  parkedMessage,
+  type StoredTimerRow,
+  type TimerFault,
+  type TimerFaultOutcome,
+  type TimerRow,
+} from '@pipkit/core';
+import { readOnlyRefusal } from './commitPath.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
-import type { OutboxRow, Statements, TimerDbRow } from './statements.js';
+import { clampLimit, type OutboxRow, type Statements, type TimerDbRow } from './statements.js';
 import { parseStored } from './storeErrors.js';
 
 /** The timer sweep's and the outbox relay's side of the store, synchronous. */
@@ -9,27 +16,67 @@ export interface TimersAndOutbox {
   dueTimers(now: string, limit: number): TimerRow[];
   pendingOutbox(limit: number): OutboxMessage[];
   markOutboxDelivered(ids: readonly string[]): void;
+  recordTimerFault(fault: TimerFault, options: { readonly parkAfter: number }): TimerFaultOutcome;
 }
 
-/** Builds the timer and outbox operations on one connection. */
+/** A timer row as the port returns it. */
+function timerRow(row: TimerDbRow): TimerRow {
+  return {
+    timerId: row.timer_id,
+    pipId: row.pip_id,
+    deadlineId: row.deadline_id,
+    kind: row.kind,
+    dueAt: row.due_at,
+  };
+}
+
+/** A timer row with its fault count and park, as `inspect` returns it. */
+export function storedTimer(row: TimerDbRow): StoredTimerRow {
+  return {
+    ...timerRow(row),
+    attempts: row.attempts,
+    ...(row.parked_code === null ? {} : { parkedCode: row.parked_code }),
+  };
+}
+
+/** Builds the timer and outbox operations on one connection; writes refused when read-only. */
 export function createTimersAndOutbox(
   database: SqliteDatabase,
   statements: Statements,
+  readOnly: boolean,
 ): TimersAndOutbox {
   const markDelivered = database.transaction((ids: readonly string[]): void => {
     for (const id of ids) statements.markDelivered.run(id);
   });
+
+  // Counts the fault against the timer as it is now; parks it, with the operators' message, in
+  // the same transaction when the count reaches parkAfter.
+  const recordFault = database.transaction(
+    (fault: TimerFault, parkAfter: number): TimerFaultOutcome => {
+      const row = statements.timer.get(fault.timerId) as TimerDbRow | undefined;
+      // Gone, or moved since the sweep read it: the fault is for a fire that is not pending.
+      if (!row || row.due_at !== fault.dueAt) return { attempts: 0, parked: false };
+      if (row.parked_code !== null) return { attempts: row.attempts, parked: false };
+      const attempts = row.attempts + 1;
+      const parked = attempts >= parkAfter;
+      statements.recordFault.run(attempts, parked ? fault.code : null, fault.timerId);
+      if (parked) {
+        const message = parkedMessage(timerRow(row), fault, attempts);
+        statements.upsertParkedMessage.run(
+          message.id,
+          message.pipId,
+          message.type,
+          JSON.stringify(message.payload),
+          message.createdAt,
+        );
+      }
+      return { attempts, parked };
+    },
+  );
+
   return {
     dueTimers(now, limit) {
-      return (statements.dueTimers.all(now, clampLimit(limit)) as TimerDbRow[]).map(
-        (row): TimerRow => ({
-          timerId: row.timer_id,
-          pipId: row.pip_id,
-          deadlineId: row.deadline_id,
-          kind: row.kind,
-          dueAt: row.due_at,
-        }),
-      );
+      return (statements.dueTimers.all(now, clampLimit(limit)) as TimerDbRow[]).map(timerRow);
     },
     pendingOutbox(limit) {
       return (statements.pendingOutbox.all(clampLimit(limit)) as OutboxRow[]).map(
@@ -46,7 +93,12 @@ export function createTimersAndOutbox(
       );
     },
     markOutboxDelivered(ids) {
+      if (readOnly) throw readOnlyRefusal();
       if (ids.length > 0) markDelivered.immediate(ids);
+    },
+    recordTimerFault(fault, options) {
+      if (readOnly) throw readOnlyRefusal();
+      return recordFault.immediate(fault, options.parkAfter);
     },
   };
 }
