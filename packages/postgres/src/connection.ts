@@ -7,7 +7,15 @@ import { migrate, quoteIdentifier } from './migrations.js';
 import type { PgPool, PgQueryable } from './pgDriver.js';
 import { toStoreError } from './storeErrors.js';
 import { ownPool, type PostgresStoreOptions } from './storeOptions.js';
-import { createMutex, type TransactionMode } from './transaction.js';
+import { createMutex, inTransaction, type TransactionMode } from './transaction.js';
+import {
+  boundedOnHost,
+  lastRows,
+  type SqlValue,
+  sqlValue,
+  type Timeouts,
+  timeoutPrefix,
+} from './boundedSql.js';
 
 /** What {@link openConnection} gives a store. */
 export interface StoreConnection {
@@ -28,6 +36,17 @@ export interface StoreConnection {
     doing: string,
     shape?: 'rows' | 'value',
   ) => Promise<unknown[]>;
+  /**
+   * Like `call`, for work that takes row locks (commits, sweeps, purges): one round trip on the
+   * pool under `SET LOCAL lock_timeout` and `statement_timeout`; on the host client, inside a
+   * savepoint, with the host's settings restored afterwards.
+   */
+  readonly bounded: (
+    name: string,
+    args: readonly SqlValue[],
+    doing: string,
+    shape?: 'rows' | 'value',
+  ) => Promise<unknown[]>;
   /** Waits for a migration in flight, then ends the pool when the store created it. */
   readonly close: () => Promise<void>;
 }
@@ -41,6 +60,7 @@ export function openConnection(
   options: PostgresStoreOptions,
   schema: string,
   tenantId: string,
+  timeouts: Timeouts,
 ): StoreConnection {
   const s = quoteIdentifier(schema);
   const fn = (name: string) => `${s}.pipkit_${name}`;
@@ -104,10 +124,31 @@ export function openConnection(
     }
   };
 
+  const bounded = async (
+    name: string,
+    args: readonly SqlValue[],
+    doing: string,
+    shape: 'rows' | 'value' = 'rows',
+  ): Promise<unknown[]> => {
+    await ready();
+    const list = [tenantId, ...args].map(sqlValue).join(', ');
+    const callText = `${shape === 'rows' ? 'SELECT * FROM' : 'SELECT'} ${fn(name)}(${list})`;
+    try {
+      if (client) {
+        return await exclusive(() =>
+          inTransaction(client, 'savepoint', (db) => boundedOnHost(db, timeouts, callText)),
+        );
+      }
+      return lastRows(await (pool as PgPool).query(timeoutPrefix(timeouts) + callText));
+    } catch (error) {
+      throw toStoreError(error, doing);
+    }
+  };
+
   const close = async (): Promise<void> => {
     // Let a migration in flight finish before its connection goes away.
     await migrated?.catch(() => undefined);
     if (owned) await (pool as PgPool).end();
   };
-  return { fn, pool, client, exclusive, ready, call, close };
+  return { fn, pool, client, exclusive, ready, call, bounded, close };
 }

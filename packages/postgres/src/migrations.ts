@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
 import { StoreError } from '@pipkit/core';
 import type { PgQueryable } from './pgDriver.js';
-import { commitManyV1, commitV1 } from './sql/commitSql.js';
+import {
+  commitFunction,
+  commitManyV1,
+  commitManyV2,
+  commitV1,
+  dropCommitV1,
+} from './sql/commitSql.js';
 import { claimOutboxV1, markDeliveredV1, pendingOutboxV1 } from './sql/outboxSql.js';
 import { purgeV1 } from './sql/purgeSql.js';
-import { getIdempotencyV1, listV1, loadV1, readEventsV1 } from './sql/readSql.js';
+import { getIdempotencyV1, listV1, listV2, loadV1, readEventsV1 } from './sql/readSql.js';
 import { tablesV1 } from './sql/tablesSql.js';
 import { claimTimersV1, dueTimersV1 } from './sql/timerSql.js';
 import { inTransaction, type TransactionMode } from './transaction.js';
@@ -30,6 +36,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'pips, events, timers and outbox with leases, idempotency; tenant row security; functions',
     sql: (s) => `${tablesV1(s)}\n      ${functionsV1(s)}\n    `,
+  },
+  {
+    version: 2,
+    name: 'pipkit_commit and pipkit_commit_many take jsonb documents; pipkit_list returns pip ids',
+    sql: (s) => [dropCommitV1(s), commitFunction(s), commitManyV2(s), listV2(s)].join(''),
   },
 ];
 

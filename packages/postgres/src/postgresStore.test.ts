@@ -1,8 +1,6 @@
 import {
   createEngine,
   defaultPolicy,
-  GENESIS_HASH,
-  hashEvent,
   memoryStore,
   type StoredEvent,
   ValidationError,
@@ -12,6 +10,7 @@ import { describeStoreConformance } from '@pipkit/core/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PG_URL, testDatabase } from './__fixtures__/database.js';
+import { appendRequest } from './__fixtures__/append.js';
 import { contents, hr, PIP_ID, runLifecycle, sha } from './__fixtures__/lifecycle.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { postgresStore, type PostgresStore } from './postgresStore.js';
@@ -233,44 +232,7 @@ describe('postgresStore', () => {
   });
 
   describe('conflicts', () => {
-    /** A commit appending one document event to the lifecycle's PIP at `expectedVersion`. */
-    const appendAt = async (store: PostgresStore, expectedVersion: number, ref: string) => {
-      const record = await store.load(PIP_ID);
-      if (!record) throw new Error('no PIP');
-      const [previous] = await store.readEvents(PIP_ID, { afterSeq: expectedVersion - 1 });
-      const event = {
-        type: 'DOCUMENTS_ATTACHED' as const,
-        at: '2026-07-03T00:00:00.000Z',
-        actor: hr,
-        documents: [{ kind: 'note', ref, sha256: sha(ref) }],
-      };
-      const seq = expectedVersion + 1;
-      const prevHash = previous?.hash ?? GENESIS_HASH;
-      const hash = hashEvent(PIP_ID, seq, event, prevHash);
-      return {
-        pipId: PIP_ID,
-        expectedVersion,
-        record: { ...record, version: seq, lastHash: hash },
-        events: [{ pipId: PIP_ID, seq, event, prevHash, hash }],
-        timers: { set: [], clear: [] },
-        outbox: [
-          {
-            id: `${PIP_ID}:${seq}:0`,
-            pipId: PIP_ID,
-            type: 'notification',
-            payload: {},
-            createdAt: event.at,
-          },
-        ],
-        idempotency: {
-          key: `append-${ref}`,
-          pipId: PIP_ID,
-          requestHash: 'c'.repeat(64),
-          version: seq,
-          seqs: [seq],
-        },
-      };
-    };
+    const appendAt = appendRequest;
 
     it("sees another store's commits and refuses its stale writes with the actual version", async () => {
       const schema = db.newSchema();

@@ -3,6 +3,7 @@
  * @module
  */
 import type { OutboxMessage, TimerRow } from '@pipkit/core';
+import { parseStored } from './storeErrors.js';
 
 /** What the store's functions return for a timer. */
 export interface TimerDbRow {
@@ -52,7 +53,7 @@ export function toOutbox(row: OutboxRow): OutboxMessage {
     id: row.id,
     pipId: row.pip_id,
     type: row.type,
-    payload: JSON.parse(row.payload) as OutboxMessage['payload'],
+    payload: parseStored<OutboxMessage['payload']>(row.payload, row.pip_id, 'pipkit_outbox'),
     createdAt: row.created_at,
   };
 }

@@ -22,7 +22,27 @@ export interface PostgresStoreSettings {
    * up to 200 characters without control characters.
    */
   readonly tenantId?: string;
+  /**
+   * How long a commit, purge or sweep waits for a row lock another transaction holds before it
+   * gives up with a retryable `StoreError` of reason `STORE_TIMEOUT` (PostgreSQL's
+   * `lock_timeout`, set for that transaction only). Whole milliseconds; 0 waits without limit.
+   * Default {@link DEFAULT_TIMEOUTS}`.lockTimeoutMs` (5000).
+   */
+  readonly lockTimeoutMs?: number;
+  /**
+   * How long one commit, purge or sweep statement may run before the server cancels it, with
+   * the same retryable `STORE_TIMEOUT` (PostgreSQL's `statement_timeout`, for that transaction
+   * only). Whole milliseconds; 0 means no limit. Default {@link DEFAULT_TIMEOUTS}`.statementTimeoutMs`
+   * (30000).
+   */
+  readonly statementTimeoutMs?: number;
 }
+
+/** The timeouts of a store created without `lockTimeoutMs` or `statementTimeoutMs`. */
+export const DEFAULT_TIMEOUTS = Object.freeze({ lockTimeoutMs: 5000, statementTimeoutMs: 30_000 });
+
+/** The largest timeout PostgreSQL accepts, in milliseconds (`INT_MAX`). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /**
  * Options of `postgresStore`: exactly one of a connection string (the store creates and
@@ -109,6 +129,19 @@ export function checkOptions(
       path: ['schema'],
       message: `schema must be a plain lowercase identifier ([a-z_][a-z0-9_]*, at most 63 characters), not ${JSON.stringify(schema)}.`,
     });
+  }
+  for (const key of ['lockTimeoutMs', 'statementTimeoutMs'] as const) {
+    const value = options[key];
+    if (
+      value !== undefined &&
+      !(Number.isInteger(value) && value >= 0 && value <= MAX_TIMEOUT_MS)
+    ) {
+      issues.push({
+        code: 'INVALID_TIMEOUT',
+        path: [key],
+        message: `${key} must be a whole number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, not ${String(value)}.`,
+      });
+    }
   }
   if (issues.length > 0) throw new ValidationError('Invalid postgresStore options.', issues);
 }

@@ -35,7 +35,7 @@ export const commitV1 = (s: string): string => `
           END IF;
         END IF;
         IF p_expected = 0 THEN
-          -- A racing creator makes this a unique violation, which the store reports as a conflict.
+          -- A racing creator waits for the first one's outcome, then finds the PIP there.
           INSERT INTO ${s}.pipkit_pips
             (tenant_id, pip_id, employee_id, manager_id, state, version, record, updated_at)
           VALUES (p_tenant, p_pip_id, p_employee_id, p_manager_id, p_state, p_version, p_record,
@@ -118,6 +118,135 @@ export const commitManyV1 = (s: string): string => `
               ARRAY(SELECT json_array_elements_text(r->21)),
               ARRAY(SELECT json_array_elements_text(r->22)),
               r->>23, r->>24, r->>25, (r->>26)::integer, r->>27);
+          EXCEPTION WHEN OTHERS THEN
+            request_index := i;
+            GET STACKED DIAGNOSTICS sql_state = RETURNED_SQLSTATE,
+              error_detail = PG_EXCEPTION_DETAIL, error_message = MESSAGE_TEXT,
+              error_constraint = CONSTRAINT_NAME;
+            RETURN NEXT;
+          END;
+          i := i + 1;
+        END LOOP;
+      END
+      $fn$;
+`;
+
+/** Version 1's `pipkit_commit` and `pipkit_commit_many` signatures, dropped by version 2. */
+export const dropCommitV1 = (s: string): string => `
+      DROP FUNCTION ${s}.pipkit_commit_many(text, json);
+      DROP FUNCTION ${s}.pipkit_commit(
+        text, text, integer, text, text, text, integer, text, text,
+        integer[], text[], text[], text[], text[], text[], text[], text[], text[], timestamptz[],
+        text[], text[], text[], text[], text[], text, text, text, integer, text);
+`;
+
+/**
+ * `pipkit_commit(tenant, request jsonb)`: one command's writes from one jsonb document (see
+ * `commitDocument` in the store). Text that must round-trip byte-exact (the record, each event,
+ * each payload, the idempotency seqs) travels as JSON strings and is read with `->>`, so jsonb
+ * never reorders its keys. Preconditions in core's order, key first, then version: a failure
+ * raises `PK412` with DETAIL `{"actualVersion": n, "recordedKey": bool}`, the facts core's
+ * `commitPreconditionError` turns into the error every store throws. `timerReset` lists extra
+ * assignments for a timer row that is set again (a later migration adds its fault columns).
+ */
+export const commitFunction = (s: string, timerReset = ''): string => `
+      CREATE OR REPLACE FUNCTION ${s}.pipkit_commit(p_tenant text, p_request jsonb)
+      RETURNS integer LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_pip text := p_request->>'pip_id';
+        v_expected integer := (p_request->>'expected')::integer;
+        v_version integer := (p_request->>'version')::integer;
+        v_idem jsonb := p_request->'idempotency';
+        v_key_taken boolean := false;
+        v_stale boolean := false;
+        v_actual integer;
+      BEGIN
+        ${SET_TENANT}
+        -- The key first: a concurrent duplicate waits for the first and then finds it taken.
+        IF jsonb_typeof(v_idem) = 'object' THEN
+          INSERT INTO ${s}.pipkit_idempotency (tenant_id, key, pip_id, request_hash, version, seqs)
+          VALUES (p_tenant, v_idem->>'key', v_idem->>'pip_id', v_idem->>'request_hash',
+                  (v_idem->>'version')::integer, v_idem->>'seqs')
+          ON CONFLICT (tenant_id, key) DO NOTHING;
+          v_key_taken := NOT FOUND;
+        END IF;
+        IF NOT v_key_taken AND v_expected = 0 THEN
+          -- A racing creator waits for the first one's outcome, then finds the PIP there.
+          INSERT INTO ${s}.pipkit_pips
+            (tenant_id, pip_id, employee_id, manager_id, state, version, record, updated_at)
+          VALUES (p_tenant, v_pip, p_request->>'employee_id', p_request->>'manager_id',
+                  p_request->>'state', v_version, p_request->>'record', p_request->>'updated_at')
+          ON CONFLICT (tenant_id, pip_id) DO NOTHING;
+          v_stale := NOT FOUND;
+        ELSIF NOT v_key_taken THEN
+          -- READ COMMITTED: a row a concurrent writer changed is re-checked against the version,
+          -- so the loser updates nothing.
+          UPDATE ${s}.pipkit_pips
+             SET employee_id = p_request->>'employee_id', manager_id = p_request->>'manager_id',
+                 state = p_request->>'state', version = v_version,
+                 record = p_request->>'record', updated_at = p_request->>'updated_at'
+           WHERE tenant_id = p_tenant AND pip_id = v_pip AND version = v_expected;
+          v_stale := NOT FOUND;
+        END IF;
+        IF v_key_taken OR v_stale THEN
+          SELECT version INTO v_actual FROM ${s}.pipkit_pips
+           WHERE tenant_id = p_tenant AND pip_id = v_pip;
+          RAISE EXCEPTION 'a commit precondition failed for PIP %', v_pip
+            USING ERRCODE = 'PK412',
+                  DETAIL = jsonb_build_object('actualVersion', coalesce(v_actual, 0),
+                                              'recordedKey', v_key_taken)::text;
+        END IF;
+        INSERT INTO ${s}.pipkit_events (tenant_id, pip_id, seq, event, prev_hash, hash)
+        SELECT p_tenant, v_pip, e.seq, e.event, e.prev_hash, e.hash
+          FROM jsonb_to_recordset(p_request->'events')
+               AS e (seq integer, event text, prev_hash text, hash text);
+        IF jsonb_array_length(p_request->'clear') > 0 THEN
+          DELETE FROM ${s}.pipkit_timers
+           WHERE tenant_id = p_tenant
+             AND timer_id = ANY (ARRAY(SELECT jsonb_array_elements_text(p_request->'clear')));
+        END IF;
+        IF jsonb_array_length(p_request->'timers') > 0 THEN
+          INSERT INTO ${s}.pipkit_timers (tenant_id, timer_id, pip_id, deadline_id, kind, due_at)
+          SELECT p_tenant, t.timer_id, t.pip_id, t.deadline_id, t.kind, t.due_at
+            FROM jsonb_to_recordset(p_request->'timers')
+                 AS t (timer_id text, pip_id text, deadline_id text, kind text, due_at timestamptz)
+          ON CONFLICT (tenant_id, timer_id) DO UPDATE
+            SET pip_id = excluded.pip_id, deadline_id = excluded.deadline_id,
+                kind = excluded.kind, due_at = excluded.due_at,
+                leased_by = NULL, leased_until = NULL${timerReset};
+        END IF;
+        IF jsonb_array_length(p_request->'outbox') > 0 THEN
+          INSERT INTO ${s}.pipkit_outbox (tenant_id, id, pip_id, type, payload, created_at)
+          SELECT p_tenant, m.value->>'id', m.value->>'pip_id', m.value->>'type',
+                 m.value->>'payload', m.value->>'created_at'
+            FROM jsonb_array_elements(p_request->'outbox') WITH ORDINALITY AS m (value, n)
+           ORDER BY m.n;
+        END IF;
+        RETURN v_version;
+      END
+      $fn$;
+`;
+
+/**
+ * `pipkit_commit_many(tenant, requests jsonb)`: a jsonb array of `pipkit_commit` documents in one
+ * statement, one transaction, one WAL flush. Each runs in its own subtransaction (a
+ * `BEGIN ... EXCEPTION` block: PostgreSQL docs, "43.6.8. Trapping Errors"), so a refused one
+ * leaves nothing and the others go on. `OTHERS` does not trap `query_canceled`, so a statement
+ * timeout ends the whole batch. Returns one row per refused request: its position and the
+ * error's fields.
+ */
+export const commitManyV2 = (s: string): string => `
+      CREATE OR REPLACE FUNCTION ${s}.pipkit_commit_many(p_tenant text, p_requests jsonb)
+      RETURNS TABLE (request_index integer, sql_state text, error_detail text, error_message text,
+                     error_constraint text)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        r jsonb;
+        i integer := 0;
+      BEGIN
+        FOR r IN SELECT value FROM jsonb_array_elements(p_requests) LOOP
+          BEGIN
+            PERFORM ${s}.pipkit_commit(p_tenant, r);
           EXCEPTION WHEN OTHERS THEN
             request_index := i;
             GET STACKED DIAGNOSTICS sql_state = RETURNED_SQLSTATE,

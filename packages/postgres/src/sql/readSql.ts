@@ -64,3 +64,27 @@ export const listV1 = (s: string): string => `
       END
       $fn$;
 `;
+
+/**
+ * Version 2 of `pipkit_list`: also returns each row's `pip_id`, so a row that cannot be read is
+ * reported by its PIP id alone. Dropped and created again: its result columns change.
+ */
+export const listV2 = (s: string): string => `
+      DROP FUNCTION ${s}.pipkit_list(text, text, text, text, text, integer);
+      CREATE FUNCTION ${s}.pipkit_list(
+        p_tenant text, p_state text, p_employee_id text, p_manager_id text, p_after text,
+        p_limit integer
+      ) RETURNS TABLE (pip_id text, record text) LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        RETURN QUERY SELECT p.pip_id::text, p.record FROM ${s}.pipkit_pips p
+                      WHERE p.tenant_id = p_tenant
+                        AND (p_state IS NULL OR p.state = p_state)
+                        AND (p_employee_id IS NULL OR p.employee_id = p_employee_id)
+                        AND (p_manager_id IS NULL OR p.manager_id = p_manager_id)
+                        AND (p_after IS NULL OR p.pip_id > p_after)
+                      ORDER BY p.pip_id
+                      LIMIT p_limit;
+      END
+      $fn$;
+`;

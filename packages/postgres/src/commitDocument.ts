@@ -1,0 +1,67 @@
+/**
+ * A commit request as the one jsonb document `pipkit_commit` reads (schema version 2 on).
+ * @module
+ */
+import type { CommitRequest } from '@pipkit/core';
+
+/**
+ * The request as `pipkit_commit`'s jsonb document, as JSON text. Snake-case keys, read with
+ * `->>` and `jsonb_to_recordset`. The record, each event, each payload and the idempotency seqs
+ * are JSON text inside JSON strings, so they are stored byte-exact: jsonb would reorder an
+ * object's keys (PostgreSQL docs, "8.14. JSON Types"). When a timer id repeats, the last row
+ * wins (one statement may not upsert a row twice).
+ */
+export function commitDocument(request: CommitRequest): string {
+  const { record, idempotency } = request;
+  const timers = [...new Map(request.timers.set.map((timer) => [timer.timerId, timer])).values()];
+  return JSON.stringify({
+    pip_id: request.pipId,
+    expected: request.expectedVersion,
+    employee_id: record.employeeId,
+    manager_id: record.managerId,
+    state: record.state,
+    version: record.version,
+    record: JSON.stringify(record),
+    updated_at: record.updatedAt,
+    events: request.events.map((event) => ({
+      seq: event.seq,
+      event: JSON.stringify(event.event),
+      prev_hash: event.prevHash,
+      hash: event.hash,
+    })),
+    clear: request.timers.clear,
+    timers: timers.map((timer) => ({
+      timer_id: timer.timerId,
+      pip_id: timer.pipId,
+      deadline_id: timer.deadlineId,
+      kind: timer.kind,
+      due_at: timer.dueAt,
+    })),
+    outbox: request.outbox.map((message) => ({
+      id: message.id,
+      pip_id: message.pipId,
+      type: message.type,
+      payload: JSON.stringify(message.payload),
+      created_at: message.createdAt,
+    })),
+    idempotency: idempotency
+      ? {
+          key: idempotency.key,
+          pip_id: idempotency.pipId,
+          request_hash: idempotency.requestHash,
+          version: idempotency.version,
+          seqs: JSON.stringify(idempotency.seqs),
+        }
+      : null,
+  });
+}
+
+/**
+ * True when the document holds a NUL character in one of its plain strings (an id, a state):
+ * jsonb refuses `\u0000` (docs, "8.14. JSON Types"), and PostgreSQL text cannot hold it. Such a
+ * request is refused on its own rather than sinking a whole batch. A `\u0000` inside the record
+ * or an event is fine: there it is escaped text inside a string (`\\u0000`).
+ */
+export function holdsNul(document: string): boolean {
+  return /(?<!\\)(?:\\\\)*\\u0000/.test(document);
+}
