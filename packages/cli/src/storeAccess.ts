@@ -7,7 +7,7 @@ import {
   type PipState,
   type StoredEvent,
   definePolicy,
-  PipkitError,
+  isPipkitError,
   presets,
   replayEvents,
   verifyHistory,
@@ -17,16 +17,52 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { type CliIo, existingDatabase, resolvePath, UsageError } from './io.js';
 
-/** Opens an existing pipkit SQLite database, or throws a usage error that says what is wrong. */
-export function openDatabase(io: CliIo, db: string | undefined, command: string): SqliteStore {
+/** How {@link openDatabase} opens the file. */
+export interface OpenDatabaseOptions {
+  /**
+   * Open for reading only (`sqliteStore({ path, readOnly: true })`): nothing in the file changes,
+   * no migration runs, no WAL switch, and any write is refused. Commands that only read
+   * (list, show, timeline, verify, export) should pass true. Default: false (read-write, which
+   * also migrates an older database forward).
+   */
+  readonly readOnly?: boolean;
+}
+
+/** What to suggest for each way opening a database can fail. */
+const OPEN_HINTS: Readonly<Record<string, string>> = {
+  STORE_SCHEMA_TOO_NEW: 'The file was written by a newer pipkit: upgrade @pipkit/cli to read it.',
+  STORE_BUSY: 'Another process is writing the file: try again in a moment.',
+  STORE_READ_ONLY:
+    'The file (or its folder) cannot be written: check its permissions, or use a command that only reads.',
+};
+const DEFAULT_OPEN_HINT =
+  'Point --db at a file written by pipkit (`pipkit demo --db pips.db` makes one).';
+
+/**
+ * Opens an existing pipkit SQLite database, or throws a usage error that says what is wrong.
+ * Read-write unless `options.readOnly` is true.
+ *
+ * @example
+ * ```ts
+ * const store = openDatabase(io, stringFlag(flags, 'db'), 'list', { readOnly: true });
+ * ```
+ */
+export function openDatabase(
+  io: CliIo,
+  db: string | undefined,
+  command: string,
+  options: OpenDatabaseOptions = {},
+): SqliteStore {
   const path = existingDatabase(io, db, command);
   try {
-    return sqliteStore({ path });
+    return sqliteStore({ path, readOnly: options.readOnly ?? false });
   } catch (error) {
-    if (error instanceof PipkitError) {
+    // By code, not class: the CLI and @pipkit/sqlite may load different copies of core.
+    if (isPipkitError(error)) {
+      const reason = (error as { reason?: unknown }).reason;
       throw new UsageError(
         `${path} is not a readable pipkit database: ${error.message}`,
-        'Point --db at a file written by pipkit (`pipkit demo --db pips.db` makes one).',
+        (typeof reason === 'string' ? OPEN_HINTS[reason] : undefined) ?? DEFAULT_OPEN_HINT,
       );
     }
     throw error;
@@ -53,7 +89,7 @@ export function knownPolicies(io: CliIo, files: readonly string[] = []): Policy[
       const policy = definePolicy(document as Parameters<typeof definePolicy>[0]);
       byKey.set(`${policy.id}@${policy.version}`, policy);
     } catch (error) {
-      if (error instanceof PipkitError) {
+      if (isPipkitError(error)) {
         throw new UsageError(
           `${path} is not a valid policy document: ${error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`,
           'Fix the fields named above (docs/policies.md lists every field).',
