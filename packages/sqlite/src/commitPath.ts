@@ -30,7 +30,7 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
   /**
    * The refusals a commit can meet, found by reads alone before anything is written, by core's
    * one rule (the idempotency key first, then the version). Returns the current row for
-   * {@link writeCommit}.
+   * `writeCommit`.
    */
   const checkCommit = (request: CommitRequest): CurrentRow => {
     const current = statements.pipVersion.get(request.pipId) as CurrentRow;

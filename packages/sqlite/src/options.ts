@@ -4,7 +4,7 @@ import type { SqliteDatabase } from './sqliteDatabase.js';
 /** How hard SQLite flushes to disk at each commit. */
 export type SqliteSynchronous = 'FULL' | 'NORMAL';
 
-/** Settings shared by both ways of opening a {@link sqliteStore}. */
+/** Settings shared by both ways of opening a `sqliteStore`. */
 export interface SqliteStoreSettings {
   /**
    * `FULL` (default): every acknowledged commit survives a power loss. `NORMAL`: in WAL mode the
@@ -26,7 +26,7 @@ export interface SqliteStoreSettings {
 }
 
 /**
- * Options of {@link sqliteStore}: a file path (or `':memory:'`) the store opens and owns, or an
+ * Options of `sqliteStore`: a file path (or `':memory:'`) the store opens and owns, or an
  * open better-sqlite3 `Database` the host owns (the store configures it but never closes it).
  */
 export type SqliteStoreOptions = SqliteStoreSettings &

@@ -119,7 +119,7 @@ export function prepareStatements(
         WHERE due_at <= ? ${current ? 'AND parked_code IS NULL' : ''}
         ORDER BY due_at, timer_id LIMIT ?`,
     ),
-    timer: prepare(`SELECT ${TIMER_COLUMNS} FROM pipkit_timers WHERE timer_id = ?`),
+    timerById: prepare(`SELECT ${TIMER_COLUMNS} FROM pipkit_timers WHERE timer_id = ?`),
     recordFault: prepare(
       'UPDATE pipkit_timers SET attempts = ?, parked_code = ? WHERE timer_id = ?',
     ),

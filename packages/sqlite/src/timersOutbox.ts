@@ -53,7 +53,7 @@ export function createTimersAndOutbox(
   // the same transaction when the count reaches parkAfter.
   const recordFault = database.transaction(
     (fault: TimerFault, parkAfter: number): TimerFaultOutcome => {
-      const row = statements.timer.get(fault.timerId) as TimerDbRow | undefined;
+      const row = statements.timerById.get(fault.timerId) as TimerDbRow | undefined;
       // Gone, or moved since the sweep read it: the fault is for a fire that is not pending.
       if (!row || row.due_at !== fault.dueAt) return { attempts: 0, parked: false };
       if (row.parked_code !== null) return { attempts: row.attempts, parked: false };
