@@ -22,7 +22,11 @@ await engine.dispatch(
 const approved = await engine.dispatch(pip.pipId, { type: 'APPROVE' }, { actor: hr });
 console.log(approved.pip.state, approved.pip.context.deadlines.acknowledgement?.date);
 
-const why = await engine.explain(pip.pipId, { type: 'EXTEND', amount: 10, reason: 'x' }, manager);
+const why = await engine.explain(
+  pip.pipId,
+  { type: 'EXTEND', amount: 10, reason: 'x' },
+  { actor: manager },
+);
 console.log(
   why.accepted,
   why.issues.map((issue) => issue.code),

@@ -125,6 +125,7 @@ export function registerCommandRoutes(api: PipkitApi, engine: Engine): void {
         response: { 200: explanationSchema, ...pipProblems },
       },
     },
-    async (request) => engine.explain(request.params.id, request.body, actorFromHeaders(request)),
+    async (request) =>
+      engine.explain(request.params.id, request.body, { actor: actorFromHeaders(request) }),
   );
 }

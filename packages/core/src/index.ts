@@ -44,10 +44,10 @@ export type {
   PolicyDocument,
   PolicyDocumentInput,
 } from './policy/policySchema.js';
-export { actorSchema, hostIdSchema, roleSchema } from './policy/roles.js';
-export type { Actor, Role } from './policy/roles.js';
-export { allowedRoles, DEFAULT_PERMISSIONS, defaultAuthorizer } from './policy/authorize.js';
-export type { AuthorizationAction, AuthorizationRequest, Authorizer } from './policy/authorize.js';
+export { actorSchema, hostIdSchema, roleSchema } from './model/actor.js';
+export type { Actor, Role } from './model/actor.js';
+export { allowedRoles, DEFAULT_PERMISSIONS, defaultAuthorizer } from './decide/authorize.js';
+export type { AuthorizationAction, AuthorizationRequest, Authorizer } from './decide/authorize.js';
 
 // machine
 export { FINAL_STATES, MACHINE_VERSION, PIP_STATES, pipMachine } from './machine/pipMachine.js';
@@ -112,7 +112,7 @@ export {
   goalSchema,
   openPipSchema,
   pauseCategorySchema,
-} from './engine/commands.js';
+} from './model/commands.js';
 export type {
   Command,
   CommandOf,
@@ -120,9 +120,11 @@ export type {
   DocumentRef,
   Goal,
   OpenPipInput,
-} from './engine/commands.js';
-export { createEngine, SYSTEM_ACTOR, systemClock } from './engine/createEngine.js';
-export type { MigrationChange, MigrationPlanEntry } from './engine/migration.js';
+} from './model/commands.js';
+export { createEngine } from './engine/createEngine.js';
+export { systemClock } from './engine/engineApi.js';
+export { SYSTEM_ACTOR } from './engine/sweep.js';
+export type { MigrationChange, MigrationPlanEntry } from './decide/migration.js';
 export type {
   Clock,
   DispatchOptions,
@@ -134,7 +136,8 @@ export type {
   PipVerification,
   PurgeReceipt,
   RelayResult,
+  SweepFault,
   TickResult,
-} from './engine/createEngine.js';
+} from './engine/engineApi.js';
 export { signCheckpoint, verifyCheckpoint, verifyAgainstCheckpoint } from './audit/checkpoint.js';
 export type { Checkpoint, ChainHead, CheckpointVerification } from './audit/checkpoint.js';

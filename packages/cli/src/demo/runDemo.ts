@@ -143,7 +143,7 @@ async function runDemoLifecycle(
       type: 'PROPOSE_TERMINATION',
       documents: [document('proposalNotice', 'proposal drafted early')],
     },
-    people.manager,
+    { actor: people.manager },
   );
   await engine.tick('2026-05-23T12:00:00Z');
   at('2026-05-26T20:00:00Z');

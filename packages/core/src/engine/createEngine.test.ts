@@ -732,7 +732,7 @@ describe('review and outcomes', () => {
     const explained = await h.engine.explain(
       PIP,
       { type: 'DECIDE', decision: 'remove', documents: letter },
-      hr,
+      { actor: hr },
     );
     expect(explained.issues.map((entry) => entry.code)).toEqual([
       'SEPARATION_OF_DUTIES',
@@ -949,7 +949,11 @@ describe('refusals and consistency', () => {
     await toActive(h);
     await h.engine.tick('2026-05-02T12:00:00Z');
     h.clock.set('2026-05-08T15:00:00Z');
-    const explanation = await h.engine.explain(PIP, { type: 'PROPOSE_TERMINATION' }, manager);
+    const explanation = await h.engine.explain(
+      PIP,
+      { type: 'PROPOSE_TERMINATION' },
+      { actor: manager },
+    );
     expect(explanation.accepted).toBe(false);
     expect(explanation.issues.map((issue) => issue.code)).toEqual([
       'DOCUMENT_MISSING',
@@ -967,13 +971,13 @@ describe('refusals and consistency', () => {
       { actor: manager },
     );
     const before = await h.store.readEvents(PIP);
-    const refused = await h.engine.explain(PIP, { type: 'APPROVE' }, manager);
+    const refused = await h.engine.explain(PIP, { type: 'APPROVE' }, { actor: manager });
     expect(refused).toMatchObject({ accepted: false, state: 'pendingApproval', events: [] });
     expect(refused.issues.map((issue) => issue.code)).toEqual([
       'ROLE_NOT_ALLOWED',
       'SEPARATION_OF_DUTIES',
     ]);
-    const accepted = await h.engine.explain(PIP, { type: 'APPROVE' }, hr);
+    const accepted = await h.engine.explain(PIP, { type: 'APPROVE' }, { actor: hr });
     expect(accepted).toEqual({
       accepted: true,
       state: 'pendingApproval',
@@ -1368,7 +1372,8 @@ describe('amendments: an edit pause that keeps the clock running', () => {
       { actor: manager },
     );
     await h.engine.dispatch(PIP, { type: 'START_AMENDMENT' }, { actor: hr });
-    const tick = await h.engine.tick('2026-03-18T12:00:00Z');
+    h.clock.set('2026-03-18T12:00:00Z');
+    const tick = await h.engine.tick();
     expect(tick.fired.map((fired) => fired.events[0])).toEqual(['CHECK_IN_MISSED']);
     const { pip } = await h.engine.dispatch(PIP, { type: 'CANCEL_AMENDMENT' }, { actor: hr });
     expect(pip.state).toBe('extended');

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  isPipkitError,
   type Actor,
   type Command,
   type CommandType,
@@ -429,7 +430,19 @@ class DispatchCommand implements fc.AsyncCommand<Model, Real> {
     const { command, actor } = resolveIntent(this.intent, before.record);
     this.sent = describeSent(command, actor);
     const key = this.withKey ? `key-${(model.keys += 1)}` : undefined;
-    const explanation = await real.engine.explain(PIP_ID, command, actor);
+    // explain needs read permission: a caller who may not read the PIP learns nothing from it,
+    // and may not act on it either.
+    let explanation: Awaited<ReturnType<Engine['explain']>>;
+    try {
+      explanation = await real.engine.explain(PIP_ID, command, { actor });
+    } catch (denied) {
+      expect(isPipkitError(denied, 'FORBIDDEN'), String(denied)).toBe(true);
+      await expect(
+        real.engine.dispatch(PIP_ID, command, { actor, ...(key ? { idempotencyKey: key } : {}) }),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      expectUnchanged(before, await observe(real));
+      return;
+    }
     expect(explanation.state).toBe(before.record.state);
     let error: unknown;
     let result: Awaited<ReturnType<Engine['dispatch']>> | undefined;

@@ -39,7 +39,7 @@ describe('public types', () => {
     void engine.dispatch('p', { type: 'FIRE' }, { actor });
     // @ts-expect-error: not a role
     void engine.dispatch('p', { type: 'APPROVE' }, { actor: { id: 'x', role: 'ceo' } });
-    expectTypeOf(engine.explain('p', { type: 'APPROVE' }, actor)).toEqualTypeOf<
+    expectTypeOf(engine.explain('p', { type: 'APPROVE' }, { actor: actor })).toEqualTypeOf<
       Promise<Explanation>
     >();
   });

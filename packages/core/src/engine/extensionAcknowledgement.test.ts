@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PipkitError } from '../errors/pipkitError.js';
 import { defaultPolicyDocument } from '../policy/defaultPolicy.js';
 import { definePolicy } from '../policy/definePolicy.js';
-import type { Actor } from '../policy/roles.js';
+import type { Actor } from '../model/actor.js';
 import { memoryStore } from '../store/memoryStore.js';
 import { createTestClock } from '../testing/testClock.js';
 import { createEngine } from './createEngine.js';

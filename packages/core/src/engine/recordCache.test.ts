@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { VersionConflictError } from '../errors/pipkitError.js';
 import { defaultPolicy } from '../policy/defaultPolicy.js';
-import type { Actor } from '../policy/roles.js';
+import type { Actor } from '../model/actor.js';
 import { memoryStore } from '../store/memoryStore.js';
 import type { PipStore } from '../store/pipStore.js';
 import { createTestClock } from '../testing/testClock.js';
-import { createEngine, type EngineOptions } from './createEngine.js';
+import { createEngine } from './createEngine.js';
+import type { EngineOptions } from './engineApi.js';
 
 const manager: Actor = { id: 'mgr-1', role: 'manager' };
 const hr: Actor = { id: 'hr-1', role: 'hr' };

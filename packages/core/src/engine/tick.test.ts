@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../policy/defaultPolicy.js';
-import type { Actor } from '../policy/roles.js';
+import type { Actor } from '../model/actor.js';
 import { memoryStore } from '../store/memoryStore.js';
 import type { PipStore, TimerRow } from '../store/pipStore.js';
 import { createTestClock } from '../testing/testClock.js';

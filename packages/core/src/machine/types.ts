@@ -1,5 +1,5 @@
-import type { Actor } from '../policy/roles.js';
-import type { DocumentRef, Goal } from '../engine/commands.js';
+import type { Actor } from '../model/actor.js';
+import type { DocumentRef, Goal } from '../model/commands.js';
 import type { Duration } from '../calendar/duration.js';
 
 /** What a deadline is for. Each kind has one meaning when it fires (see `docs/concepts.md`). */

@@ -3,7 +3,7 @@ import { parseCivilDay } from '../calendar/civilDay.js';
 import { type Duration, lastDayOf } from '../calendar/duration.js';
 import type { PipkitIssue } from '../errors/pipkitError.js';
 import type { PolicyDocument } from './policySchema.js';
-import { roleSchema } from './roles.js';
+import { roleSchema } from '../model/actor.js';
 
 /** Plan starts the length checks try: the 1st and 15th of every month of a year with holidays. */
 const REFERENCE_STARTS: readonly number[] = Array.from({ length: 24 }, (_, index) => {

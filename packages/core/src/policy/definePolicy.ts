@@ -2,10 +2,10 @@ import type { PipkitIssue } from '../errors/pipkitError.js';
 import { PolicyValidationError } from '../errors/pipkitError.js';
 import { fromZodIssues } from '../errors/zodIssues.js';
 import { policyContradictions } from './contradictions.js';
-import type { Command } from '../engine/commands.js';
+import type { Command } from '../model/commands.js';
 import type { PipState } from '../machine/pipMachine.js';
 import type { PipContext } from '../machine/types.js';
-import type { Actor } from './roles.js';
+import type { Actor } from '../model/actor.js';
 import {
   type PolicyDocument,
   type PolicyDocumentInput,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../calendar/duration.js';
-import { COMMAND_TYPES } from '../engine/commands.js';
-import { roleSchema } from './roles.js';
+import { COMMAND_TYPES } from '../model/commands.js';
+import { roleSchema } from '../model/actor.js';
 
 const weekdaySchema = z.union([
   z.literal(1),

@@ -73,7 +73,7 @@ describe('Wyoming: no more than two plans within a year', () => {
     await h.send(second.pipId, { type: 'ISSUE', documents: [doc('planDocument')] }, manager);
 
     const issueThird = { type: 'ISSUE' as const, documents: [doc('planDocument')] };
-    const explained = await h.engine.explain(third.pipId, issueThird, manager);
+    const explained = await h.engine.explain(third.pipId, issueThird, { actor: manager });
     expect(explained.accepted).toBe(false);
     expect(explained.issues.map((issue) => issue.code)).toEqual(['PLAN_LIMIT_REACHED']);
     expect(explained.issues[0]?.message).toContain('pip-1, pip-2');
@@ -88,9 +88,13 @@ describe('Wyoming: no more than two plans within a year', () => {
 
     // The first plan (issued 2 Mar 2026) counts through 2 Mar 2027, then no longer.
     h.at('2027-03-02T20:00:00Z');
-    expect((await h.engine.explain(third.pipId, issueThird, manager)).accepted).toBe(false);
+    expect((await h.engine.explain(third.pipId, issueThird, { actor: manager })).accepted).toBe(
+      false,
+    );
     h.at('2027-03-03T08:00:00Z');
-    expect((await h.engine.explain(third.pipId, issueThird, manager)).accepted).toBe(true);
+    expect((await h.engine.explain(third.pipId, issueThird, { actor: manager })).accepted).toBe(
+      true,
+    );
     await h.send(third.pipId, issueThird, manager);
   });
 });

@@ -189,7 +189,7 @@ async function run(policy: Policy, steps: readonly Step[]): Promise<number> {
     const command = commandFor({ ...step, type }, policy);
     let explained;
     try {
-      explained = await h.engine.explain(pipId, command, actor);
+      explained = await h.engine.explain(pipId, command, { actor: actor });
     } catch (error) {
       // Only input the schema refuses may fail to explain; dispatch must refuse it the same way.
       expectTyped(error);

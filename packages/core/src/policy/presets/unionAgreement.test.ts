@@ -114,7 +114,7 @@ describe('preset unionAgreement (US public-sector CBA)', () => {
     const fourth = await h.engine.explain(
       pipId,
       { type: 'EXTEND', amount: 40, reason: 'leave' },
-      manager,
+      { actor: manager },
     );
     expect(fourth.issues.map((issue) => issue.code)).toEqual([
       'EXTENSION_LIMIT_REACHED',

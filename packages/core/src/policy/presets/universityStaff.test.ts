@@ -52,7 +52,7 @@ describe('preset universityStaff (University of Louisville model)', () => {
     await h.send(pipId, { type: 'ATTACH_DOCUMENT', documents: [doc('rebuttal')] }, employee);
     h.at('2026-03-18T04:00:00Z'); // 00:00 on 18 Mar: one day late
     const late = { type: 'ATTACH_DOCUMENT' as const, documents: [doc('rebuttal', 2)] };
-    const explained = await h.engine.explain(pipId, late, employee);
+    const explained = await h.engine.explain(pipId, late, { actor: employee });
     expect(explained.accepted).toBe(false);
     expect(explained.issues.map((issue) => issue.code)).toEqual(['REBUTTAL_WINDOW_CLOSED']);
     const lateRefusal = await refusal(h.engine.dispatch(pipId, late, { actor: employee }));
@@ -73,7 +73,7 @@ describe('preset universityStaff (University of Louisville model)', () => {
     const extension = await h.engine.explain(
       pipId,
       { type: 'EXTEND', amount: 10, reason: 'moreTime' },
-      manager,
+      { actor: manager },
     );
     expect(extension.issues.map((issue) => issue.code)).toEqual([
       'EXTENSION_LIMIT_REACHED',

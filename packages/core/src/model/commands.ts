@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../calendar/calendar.js';
 import { durationSchema } from '../calendar/duration.js';
-import { hostIdSchema } from '../policy/roles.js';
+import { hostIdSchema } from './actor.js';
 
 /** Every command a person or the system can send to a PIP. */
 export const COMMAND_TYPES = [
@@ -138,7 +138,12 @@ export const commandSchema = z.discriminatedUnion('type', [
   command('CANCEL_AMENDMENT', {}),
   command('START_INVESTIGATION', { hostRef: z.string().min(1).max(200) }),
   command('CLOSE_INVESTIGATION', { finding: investigationFindingSchema }),
-  command('EXTEND', { amount: z.number().int().positive(), reason: z.string().min(1).max(100) }),
+  command('EXTEND', {
+    // No policy extends a plan by more than a few years in any unit; the bound keeps date
+    // arithmetic finite before the policy's own limits are checked.
+    amount: z.number().int().positive().max(1000),
+    reason: z.string().min(1).max(100),
+  }),
   command('CONCLUDE_EARLY', {}),
   command('PASS', {}),
   command('PROPOSE_TERMINATION', {}),
@@ -207,3 +212,6 @@ export const openPipSchema = z
 
 /** What `engine.open` needs. */
 export type OpenPipInput = z.input<typeof openPipSchema>;
+
+/** An open request after validation (defaults applied). */
+export type OpenPipRequest = z.output<typeof openPipSchema>;

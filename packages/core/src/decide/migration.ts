@@ -3,6 +3,11 @@ import type { PipState } from '../machine/pipMachine.js';
 import type { Deadline, PipContext, PlanDates } from '../machine/types.js';
 import type { Policy } from '../policy/definePolicy.js';
 import type { Schedule } from './schedule.js';
+import { applyEvents, isFinalState, restoreSnapshot } from '../machine/snapshot.js';
+import type { PipEvent } from '../machine/types.js';
+import type { Actor } from '../model/actor.js';
+import { clockIssues, type DecidedPip, type Evaluation } from './decideCommand.js';
+import { withReminders } from './reminders.js';
 
 /** One deadline whose date moves when a PIP changes policy version. */
 export interface MigrationChange {
@@ -176,4 +181,57 @@ export function mapToPolicy(
     }
   }
   return { problems, changes, plan, set, clear };
+}
+
+/**
+ * The migration decider: moving one running PIP from `from` to `to` (two versions of its policy).
+ * Refuses a final PIP, the same version, anything the mapping cannot carry over; otherwise one
+ * `POLICY_MIGRATED` event with the re-dated deadlines (and reminders), and the snapshot after it.
+ * @internal
+ */
+export function decideMigration(
+  pip: DecidedPip,
+  request: {
+    readonly from: Policy;
+    readonly to: Policy;
+    readonly schedule: Schedule;
+    readonly actor: Actor;
+    readonly now: string;
+  },
+): Evaluation {
+  const { from, to, schedule, actor, now } = request;
+  const refuse = (refused: PipkitIssue[]): Evaluation => ({ refused, events: [], next: undefined });
+  if (isFinalState(pip.state)) {
+    return refuse([problem('PIP_CLOSED', `The PIP is ${pip.state}.`, [])]);
+  }
+  if (to.version === from.version) {
+    return refuse([
+      problem('SAME_POLICY_VERSION', `The PIP already runs on version ${to.version}.`, [
+        'toVersion',
+      ]),
+    ]);
+  }
+  const backwards = clockIssues(pip.updatedAt, now);
+  if (backwards.length > 0) return refuse(backwards);
+  const mapping = mapToPolicy(pip.state, pip.context, to, schedule, now);
+  if (mapping.problems.length > 0) return refuse(mapping.problems);
+  const event: PipEvent = {
+    type: 'POLICY_MIGRATED',
+    at: now,
+    actor,
+    from: { id: from.id, version: from.version },
+    to: { id: to.id, version: to.version },
+    ...(mapping.plan && pip.context.plan ? { plan: mapping.plan } : {}),
+    ...(mapping.set.length > 0 || mapping.clear.length > 0
+      ? { deadlines: { set: mapping.set, clear: mapping.clear } }
+      : {}),
+  };
+  const events = withReminders([event], pip.context, to.document, schedule.calendar, now);
+  const next = applyEvents(restoreSnapshot(pip.state, pip.context), events);
+  if (!next) {
+    return refuse([
+      problem('NOT_ALLOWED_IN_STATE', `A PIP in ${pip.state} cannot be migrated.`, []),
+    ]);
+  }
+  return { refused: [], events, next };
 }

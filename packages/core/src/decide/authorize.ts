@@ -1,11 +1,28 @@
 import type { PipkitIssue } from '../errors/pipkitError.js';
-import type { Command, CommandType } from '../engine/commands.js';
+import { type Command, type CommandType, COMMAND_TYPES } from '../model/commands.js';
 import type { PipContext } from '../machine/types.js';
-import type { PolicyDocument } from './policySchema.js';
-import type { Actor, Role } from './roles.js';
+import type { PolicyDocument } from '../policy/policySchema.js';
+import type { Actor, Role } from '../model/actor.js';
+import { COMMAND_SPECS } from './commandSpecs.js';
 
 /** What is being attempted: a command, opening a PIP, or reading one. */
-export type AuthorizationAction = CommandType | 'OPEN' | 'READ' | 'PURGE';
+export type AuthorizationAction =
+  | CommandType
+  | 'OPEN'
+  | 'READ'
+  | 'PURGE'
+  /** Moving a running PIP to another version of its policy. */
+  | 'MIGRATE'
+  /** The dry run of a migration: what moving it would change. */
+  | 'PLAN_MIGRATION';
+
+/** Roles that may run each record-level capability under the default authorizer. */
+const CAPABILITY_ROLES: Readonly<Record<'PURGE' | 'MIGRATE' | 'PLAN_MIGRATION', readonly Role[]>> =
+  {
+    PURGE: ['hr', 'legal'],
+    MIGRATE: ['hr', 'system'],
+    PLAN_MIGRATION: ['hr', 'legal', 'system'],
+  };
 
 /** Everything an authorizer may look at. */
 export interface AuthorizationRequest {
@@ -30,37 +47,11 @@ export interface AuthorizationRequest {
 export type Authorizer = (request: AuthorizationRequest) => readonly PipkitIssue[];
 
 /** Roles allowed per command when a policy does not say. `APPROVE`/`REJECT`/`DECIDE` come from the policy. */
-export const DEFAULT_PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>> = {
-  UPDATE_PLAN: ['manager', 'hr'],
-  ATTACH_DOCUMENT: ['employee', 'manager', 'hr', 'legal'],
-  SUBMIT_FOR_APPROVAL: ['manager', 'hr'],
-  APPROVE: ['hr'],
-  REJECT: ['hr'],
-  ISSUE: ['manager', 'hr'],
-  ACKNOWLEDGE: ['employee'],
-  RECORD_REFUSAL: ['manager', 'hr'],
-  RECORD_CHECK_IN: ['manager', 'hr'],
-  PAUSE: ['hr'],
-  RESUME: ['hr'],
-  START_AMENDMENT: ['manager', 'hr'],
-  ISSUE_AMENDMENT: ['manager', 'hr'],
-  CANCEL_AMENDMENT: ['manager', 'hr'],
-  START_INVESTIGATION: ['hr', 'legal'],
-  CLOSE_INVESTIGATION: ['hr', 'legal'],
-  EXTEND: ['manager', 'hr'],
-  CONCLUDE_EARLY: ['manager', 'hr'],
-  PASS: ['manager', 'hr'],
-  PROPOSE_TERMINATION: ['manager', 'hr'],
-  SUBMIT_REPLY: ['employee'],
-  DECIDE: ['hr'],
-  CLOSE: ['hr'],
-  EXTEND_NOTICE: ['hr'],
-  FULFIL_OBLIGATION: ['manager', 'hr'],
-  RECORD_RELAPSE: ['manager', 'hr'],
-  PLACE_LEGAL_HOLD: ['hr', 'legal'],
-  RELEASE_LEGAL_HOLD: ['hr', 'legal'],
-  DEADLINE_REACHED: ['system'],
-};
+export const DEFAULT_PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>> = Object.freeze(
+  Object.fromEntries(
+    COMMAND_TYPES.map((type): [CommandType, readonly Role[]] => [type, COMMAND_SPECS[type].roles]),
+  ) as Record<CommandType, readonly Role[]>,
+);
 
 const READ_ROLES: readonly Role[] = ['hr', 'legal', 'seniorManager', 'system'];
 
@@ -105,10 +96,14 @@ export const defaultAuthorizer: Authorizer = ({ actor, action, command, pip, pol
     }
     return issues;
   }
-  if (action === 'PURGE') {
-    if (actor.role !== 'hr' && actor.role !== 'legal') {
+  if (action === 'PURGE' || action === 'MIGRATE' || action === 'PLAN_MIGRATION') {
+    const roles = CAPABILITY_ROLES[action];
+    if (!roles.includes(actor.role)) {
       issues.push(
-        deny('ROLE_NOT_ALLOWED', `Role "${actor.role}" may not purge a record; HR and legal may.`),
+        deny(
+          'ROLE_NOT_ALLOWED',
+          `Role "${actor.role}" may not ${action}; allowed: ${roles.join(', ')}.`,
+        ),
       );
     }
     return issues;

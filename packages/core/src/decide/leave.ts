@@ -1,0 +1,190 @@
+/**
+ * Leave and holds: pauses for protected leave and investigation holds, which stop the plan's clock.
+ */
+import {
+  type DecisionInput,
+  type DecisionDraft,
+  issue,
+  planDeadlineIds,
+  base,
+} from './decision.js';
+import type { PipkitIssue } from '../errors/pipkitError.js';
+import type { Deadline, PipEvent, PlanDates } from '../machine/types.js';
+
+/** The plan moved by the span the clock stood still (from `since` to `until`), and its new deadlines. */
+function movedPlan(
+  input: DecisionInput,
+  since: string,
+  until: string,
+): { span: number; plan: PlanDates; set: Deadline[] } {
+  const { context, schedule } = input;
+  const plan = context.plan as PlanDates;
+  const span = schedule.pausedSpan(since, until);
+  const moved: PlanDates = {
+    ...plan,
+    endDate: schedule.shiftDate(plan.endDate, span),
+    anchorDate: schedule.shiftDate(plan.anchorDate, span),
+  };
+  return {
+    span,
+    plan: moved,
+    set: [schedule.planEnd(moved), ...schedule.nextCheckIn(context, moved, context.checkIns.next)],
+  };
+}
+
+/** Restarts the clock as of `at`: the plan end and check-in grid move by the paused span. */
+export function resumeEvent(
+  input: DecisionInput,
+  at: string,
+): { event: PipEvent } | { issue: PipkitIssue } {
+  const { context } = input;
+  const pause = context.pause;
+  if (!pause || !context.plan) return { issue: issue('NOT_PAUSED', 'The plan is not paused.') };
+  const { span, plan, set } = movedPlan(input, pause.since, at);
+  const clear = 'pauseEnd' in context.deadlines ? ['pauseEnd'] : [];
+  return {
+    event: { ...base(input, 'RESUMED', { set, clear }), pausedDays: span, plan, resumedAt: at },
+  };
+}
+
+/** Leave and holds: pauses for protected leave and investigation holds, which stop the plan's clock. Adds its events and refusals to `draft`. */
+export function decideLeave(input: DecisionInput, draft: DecisionDraft): void {
+  const { command, context, policy, schedule } = input;
+  const doc = input.policy.document;
+  const { issues, events } = draft;
+  switch (command.type) {
+    case 'PAUSE': {
+      const since = command.from ?? input.now;
+      if (Date.parse(since) > Date.parse(input.now)) {
+        issues.push(
+          issue(
+            'PAUSE_IN_FUTURE',
+            'A pause cannot start in the future; send it when the leave begins.',
+            ['from'],
+          ),
+        );
+      }
+      if (Date.parse(since) < Date.parse(input.lastChangedAt)) {
+        issues.push(
+          issue(
+            'PAUSE_BEFORE_LAST_EVENT',
+            `A pause cannot start before the plan's last recorded change (${input.lastChangedAt}).`,
+            ['from'],
+          ),
+        );
+      }
+      const overdue = Object.values(context.deadlines).filter(
+        (deadline) =>
+          (deadline.kind === 'checkIn' || deadline.kind === 'planEnd') &&
+          Date.parse(deadline.dueAt) <= Date.parse(since),
+      );
+      for (const deadline of overdue) {
+        issues.push(
+          issue(
+            'DEADLINE_DUE_BEFORE_PAUSE',
+            `Deadline "${deadline.id}" (${deadline.date}) fell due before the pause begins: run the timer sweep first, so it is recorded before the clock stops.`,
+            ['from'],
+          ),
+        );
+      }
+      if (command.until !== undefined && Date.parse(command.until) <= Date.parse(since)) {
+        issues.push(
+          issue('PAUSE_ENDS_BEFORE_START', 'The pause would end before it starts.', ['until']),
+        );
+      }
+      const resumeBy: Deadline[] =
+        command.until === undefined
+          ? []
+          : [
+              {
+                id: 'pauseEnd',
+                kind: 'pauseEnd',
+                dueAt: new Date(command.until).toISOString(),
+                date: schedule.calendar.localDate(command.until),
+              },
+            ];
+      events.push({
+        ...base(input, 'PAUSED', { clear: planDeadlineIds(context), set: resumeBy }),
+        category: command.category,
+        hostRef: command.hostRef,
+        since: new Date(since).toISOString(),
+      });
+      break;
+    }
+    case 'RESUME': {
+      const at = command.at === undefined ? input.now : new Date(command.at).toISOString();
+      if (Date.parse(at) > Date.parse(input.now)) {
+        issues.push(issue('RESUME_IN_FUTURE', 'A resume cannot be in the future.', ['at']));
+      }
+      if (context.pause && Date.parse(at) < Date.parse(context.pause.since)) {
+        issues.push(
+          issue(
+            'RESUME_BEFORE_PAUSE',
+            `The pause began ${context.pause.since}; it cannot end before that.`,
+            ['at'],
+          ),
+        );
+      }
+      const resumed = resumeEvent(input, at);
+      if ('issue' in resumed) issues.push(resumed.issue);
+      else events.push(resumed.event);
+      break;
+    }
+    case 'START_INVESTIGATION': {
+      if (context.investigation) {
+        issues.push(
+          issue(
+            'INVESTIGATION_ALREADY_OPEN',
+            'An investigation hold is already open on this plan.',
+          ),
+        );
+      }
+      const running = planDeadlineIds(context);
+      // A hold stops the clock only when the policy says so and the clock is running (not on leave).
+      const stoppedClock =
+        doc.investigation.stopsClock && running.length > 0 && context.pause === undefined;
+      const due = doc.investigation.due
+        ? [
+            schedule.after(
+              'investigation',
+              'investigation',
+              schedule.day(input.now),
+              doc.investigation.due,
+            ),
+          ]
+        : [];
+      events.push({
+        ...base(input, 'INVESTIGATION_STARTED', { clear: stoppedClock ? running : [], set: due }),
+        hostRef: command.hostRef,
+        stoppedClock,
+      });
+      break;
+    }
+    case 'CLOSE_INVESTIGATION': {
+      const hold = context.investigation;
+      if (!hold) {
+        issues.push(issue('NO_INVESTIGATION', 'No investigation hold is open on this plan.'));
+        break;
+      }
+      const clear = 'investigation' in context.deadlines ? ['investigation'] : [];
+      if (!hold.stoppedClock || !context.plan) {
+        events.push({
+          ...base(input, 'INVESTIGATION_CLOSED', { clear }),
+          finding: command.finding,
+          heldDays: 0,
+        });
+        break;
+      }
+      const moved = movedPlan(input, hold.since, input.now);
+      events.push({
+        ...base(input, 'INVESTIGATION_CLOSED', { clear, set: moved.set }),
+        finding: command.finding,
+        heldDays: moved.span,
+        plan: moved.plan,
+      });
+      break;
+    }
+    default:
+      break;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Turns a decision into the one transaction a store writes: chained events, the new envelope,
+ * the timer index changes, the outbox rows and the idempotency record.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../audit/canonicalJson.js';
+import { type StoredEvent, chainEvents, GENESIS_HASH } from '../audit/hashChain.js';
+import { type PipMachineSnapshot, flattenState } from '../machine/snapshot.js';
+import type { Deadline, PipEvent } from '../machine/types.js';
+import {
+  type CommitRequest,
+  NO_PIP_YET,
+  type PipRecord,
+  type TimerRow,
+} from '../store/pipStore.js';
+import { outboxFor } from './outbox.js';
+
+/** The parts of an envelope a commit keeps: who, which policy, since when. @internal */
+export type PipIdentity = Omit<
+  PipRecord,
+  'state' | 'context' | 'version' | 'lastHash' | 'updatedAt'
+>;
+
+/** The identity of an existing envelope. @internal */
+export function identityOf({
+  state: _s,
+  context: _c,
+  version: _v,
+  lastHash: _h,
+  updatedAt: _u,
+  ...identity
+}: PipRecord): PipIdentity {
+  return identity;
+}
+
+/** SHA-256 of the canonical request, so a key reused for another request is recognised. @internal */
+export function requestHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+/** The timer rows a change of pending deadlines implies. @internal */
+export function timerChanges(
+  pipId: string,
+  before: Readonly<Record<string, Deadline>>,
+  after: Readonly<Record<string, Deadline>>,
+): { set: TimerRow[]; clear: string[] } {
+  const set: TimerRow[] = [];
+  const clear: string[] = [];
+  for (const id of Object.keys(before)) if (!Object.hasOwn(after, id)) clear.push(`${pipId}/${id}`);
+  for (const [id, deadline] of Object.entries(after)) {
+    if (!Object.hasOwn(before, id) || before[id]?.dueAt !== deadline.dueAt) {
+      set.push({
+        timerId: `${pipId}/${id}`,
+        pipId,
+        deadlineId: id,
+        kind: deadline.kind,
+        dueAt: deadline.dueAt,
+      });
+    }
+  }
+  return { set, clear };
+}
+
+/** The commit that writes `events` (leading to `next`) after `record` (none: a new PIP). @internal */
+export function buildCommit(
+  record: PipRecord | undefined,
+  identity: PipIdentity,
+  events: readonly PipEvent[],
+  next: PipMachineSnapshot,
+  now: string,
+  idempotency?: { readonly key: string; readonly requestHash: string },
+): CommitRequest {
+  const version = record?.version ?? NO_PIP_YET;
+  const stored = chainEvents(identity.pipId, version, record?.lastHash ?? GENESIS_HASH, events);
+  const last = stored[stored.length - 1] as StoredEvent;
+  const context = next.context;
+  const newRecord: PipRecord = {
+    ...identity,
+    state: flattenState(next.value),
+    context,
+    version: last.seq,
+    lastHash: last.hash,
+    updatedAt: now,
+  };
+  return {
+    pipId: identity.pipId,
+    expectedVersion: version,
+    record: newRecord,
+    events: stored,
+    timers: timerChanges(identity.pipId, record?.context.deadlines ?? {}, context.deadlines),
+    outbox: outboxFor(context, stored, last.seq),
+    ...(idempotency
+      ? {
+          idempotency: {
+            ...idempotency,
+            pipId: identity.pipId,
+            version: last.seq,
+            seqs: stored.map((event) => event.seq),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * The engine's public surface: the `Engine` interface and the types its methods take and return.
+ */
+import type { HistoryVerification, StoredEvent } from '../audit/hashChain.js';
+import type { CalendarDefinition } from '../calendar/calendar.js';
+import type { Authorizer } from '../decide/authorize.js';
+import type { MigrationPlanEntry } from '../decide/migration.js';
+import type { PipkitIssue } from '../errors/pipkitError.js';
+import type { PipState } from '../machine/pipMachine.js';
+import type { PipEventType } from '../machine/types.js';
+import type { Actor } from '../model/actor.js';
+import type { Command, OpenPipInput } from '../model/commands.js';
+import type { Policy } from '../policy/definePolicy.js';
+import type { ListQuery, OutboxMessage, PipRecord, PipStore, TimerRow } from '../store/pipStore.js';
+
+/** The engine's source of "now". Inject a test clock to run time forward without sleeping. */
+export interface Clock {
+  /** The current instant. */
+  now(): Date;
+}
+
+/** The wall clock. */
+export const systemClock: Clock = { now: () => new Date() };
+
+/** How to build an engine. */
+export interface EngineOptions {
+  /** Where PIPs live: `memoryStore()`, `@pipkit/sqlite` or `@pipkit/postgres`. */
+  readonly store: PipStore;
+  /** Every policy version PIPs may run on. A PIP stays on the version it opened under. */
+  readonly policies: readonly Policy[];
+  /** Defaults to the system clock. */
+  readonly clock?: Clock;
+  /** Generates PIP ids when `open` is not given one. Defaults to `crypto.randomUUID`. */
+  readonly ids?: () => string;
+  /** Authorization port; defaults to {@link defaultAuthorizer}. Deny by returning issues. */
+  readonly authorize?: Authorizer;
+  /**
+   * Working calendars by id (for example from `@pipkit/holidays`), chosen per employee at open
+   * with `employee.calendar`. A PIP without one uses its policy's calendar.
+   */
+  readonly calendars?: Readonly<Record<string, CalendarDefinition>>;
+  /**
+   * How many PIP envelopes `dispatch` keeps from its own commits (default 1000; 0 turns it off).
+   * A command on a remembered PIP is decided without reading it first, and its commit still
+   * names the version it decided from, so the store refuses it if another engine has moved the
+   * PIP on: the engine then reads the PIP and decides again. A refusal decided from a remembered
+   * envelope is always re-checked against the store before it is reported. Reads (`get`,
+   * `explain`, `history`, `list`) always go to the store.
+   */
+  readonly recordCache?: number;
+}
+
+/** Options of {@link Engine.dispatch}. */
+export interface DispatchOptions {
+  /** Who is acting, and in which role. */
+  readonly actor: Actor;
+  /** Refuse with `VERSION_CONFLICT` unless the PIP is still at this version (what the caller read). */
+  readonly expectedVersion?: number;
+  /** A repeated key returns the first result instead of acting twice. */
+  readonly idempotencyKey?: string;
+  /**
+   * Re-decide up to this many times when another writer wins the race (default 0). Only used
+   * without `expectedVersion`: a command pinned to a version is never silently re-evaluated.
+   */
+  readonly retries?: number;
+}
+
+/** What an accepted command returns. */
+export interface DispatchResult {
+  /** The PIP after the command (for a replayed idempotent request: as it is now). */
+  readonly pip: PipRecord;
+  /** The events the command appended. */
+  readonly events: readonly StoredEvent[];
+  /** True when an idempotency key matched an earlier request and nothing new was written. */
+  readonly replayed: boolean;
+}
+
+/** What {@link Engine.explain} says about a command, without writing anything. */
+export interface Explanation {
+  /** True when `dispatch` would accept the command now. */
+  readonly accepted: boolean;
+  readonly state: PipState;
+  /** The state the PIP would move to, when accepted. */
+  readonly nextState?: PipState;
+  /** The events it would append, when accepted. */
+  readonly events: readonly PipEventType[];
+  /** Every reason it would be refused: authorization, state, documents, limits and code rules. */
+  readonly issues: readonly PipkitIssue[];
+}
+
+/** One fired deadline in a {@link TickResult}. */
+export interface FiredDeadline {
+  readonly timerId: string;
+  readonly pipId: string;
+  readonly deadlineId: string;
+  readonly kind: TimerRow['kind'];
+  readonly dueAt: string;
+  readonly events: readonly PipEventType[];
+}
+
+/** What one timer sweep did. */
+export interface TickResult {
+  readonly now: string;
+  readonly fired: readonly FiredDeadline[];
+  /** Timers found but not fired (moved, met or cancelled meanwhile), with the reason. */
+  readonly skipped: readonly { readonly timerId: string; readonly code: string }[];
+  /**
+   * Fires that failed for a reason other than a refusal, one entry per timer: the PIP could not
+   * be read, its policy version is not registered, or the store failed. Codes only, never
+   * personal data. The sweep went on with every other PIP.
+   */
+  readonly faults: readonly SweepFault[];
+}
+
+/** One deadline the sweep could not fire. */
+export interface SweepFault {
+  readonly timerId: string;
+  readonly pipId: string;
+  readonly dueAt: string;
+  /** A pipkit error code, a store failure reason (`STORE_CORRUPT_ROW`, ...), or `UNEXPECTED_ERROR`. */
+  readonly code: string;
+  /** Failed sweeps of this deadline so far (0 when the store does not count them). */
+  readonly attempts: number;
+  /** True when this sweep parked the deadline: it will not be swept again until it is set anew. */
+  readonly parked: boolean;
+}
+
+/** Integrity of one PIP: the hash chain, the replay of its events, and the rows derived from them. */
+export interface PipVerification {
+  readonly pipId: string;
+  readonly chain: HistoryVerification;
+  /** True when replaying the events through the machine reproduces the stored snapshot exactly. */
+  readonly replayMatches: boolean;
+  /**
+   * Every stored row that differs from what the verified events imply: the envelope (its
+   * columns and its record), the timer index and the outbox. Empty when they all agree.
+   */
+  readonly derived: readonly PipkitIssue[];
+  /** Whether the store let verify compare its raw rows (`inspect`); the record is always compared. */
+  readonly rowsChecked: boolean;
+  readonly ok: boolean;
+}
+
+/** The pipkit engine: commands in; events, snapshot, timers and outbox out, atomically. */
+export interface Engine {
+  /** Creates a PIP in `draft`, pinned to a policy version. */
+  open(
+    input: OpenPipInput,
+    options: { readonly actor: Actor; readonly idempotencyKey?: string },
+  ): Promise<DispatchResult>;
+  /** Sends a command. Throws a typed {@link PipkitError} when refused; nothing is written then. */
+  dispatch(pipId: string, command: Command, options: DispatchOptions): Promise<DispatchResult>;
+  /**
+   * Says whether a command would be accepted now and lists every reason it would not. Writes
+   * nothing. Needs read permission on the PIP, like {@link Engine.get}: a caller who may not read
+   * it learns nothing about it (`FORBIDDEN`), not even its state.
+   */
+  explain(
+    pipId: string,
+    command: Command,
+    options: { readonly actor: Actor },
+  ): Promise<Explanation>;
+  /** The PIP's current record. */
+  get(pipId: string, options: { readonly actor: Actor }): Promise<PipRecord>;
+  /** The PIP's events, oldest first. */
+  history(pipId: string, options: { readonly actor: Actor }): Promise<StoredEvent[]>;
+  /** PIPs the actor may read, matching the query, ordered by id. */
+  list(query: ListQuery, options: { readonly actor: Actor }): Promise<PipRecord[]>;
+  /** Verifies the hash chain and that replaying the events reproduces the snapshot. */
+  verify(pipId: string, options: { readonly actor: Actor }): Promise<PipVerification>;
+  /**
+   * Deletes a PIP's whole record (events, envelope, timers, outbox rows, idempotency keys) once
+   * its outcome's retention date (`retainUntil`, from the policy's `retention`) has passed in the
+   * employee's zone and no legal hold is in force. Refused with `COMMAND_REFUSED` otherwise,
+   * listing every reason (`PIP_NOT_FINAL`, `NO_RETENTION_PERIOD`, `RETENTION_NOT_OVER`,
+   * `LEGAL_HOLD`); HR and legal may purge (`PURGE` for a custom authorizer). The store deletes
+   * only at the version read, so a hold placed meanwhile wins (`VERSION_CONFLICT`). Returns a
+   * receipt to keep as the record of destruction. Needs a store with `purge`.
+   */
+  purge(pipId: string, options: { readonly actor: Actor }): Promise<PurgeReceipt>;
+  /**
+   * Delivers pending outbox messages (notifications) through `handler`, oldest first, and marks
+   * each delivered once its handler returns. At least once: a crash after delivery and before the
+   * mark redelivers the same message with the same id, so handlers deduplicate by `message.id`.
+   * A PIP's later messages wait while an earlier one of the same PIP fails, so order is kept.
+   * With a store that leases the outbox (Postgres), relays in several processes split the PIPs
+   * between them and never deliver one PIP's messages concurrently.
+   */
+  relay(
+    handler: (message: OutboxMessage) => void | Promise<void>,
+    options?: {
+      /** Messages per round (default 100); with a leasing store, PIPs per round. */
+      readonly limit?: number;
+      /** With a store that leases the outbox: how long this relay holds a claimed PIP (default 60 s). */
+      readonly leaseMs?: number;
+    },
+  ): Promise<RelayResult>;
+  /**
+   * Dry run: what moving every running PIP on `policyId@fromVersion` to `toVersion` would change,
+   * and, per PIP, what cannot be mapped (deadlines already past under the new numbers, extensions
+   * over the new limits, a plan beyond the new cap). Writes nothing. HR, legal and system only.
+   */
+  planMigration(
+    input: {
+      readonly policyId: string;
+      readonly fromVersion: number;
+      readonly toVersion: number;
+    },
+    options: { readonly actor: Actor },
+  ): Promise<MigrationPlanEntry[]>;
+  /**
+   * Moves one running PIP to another version of its policy, recording a hash-chained
+   * `POLICY_MIGRATED` event with the re-dated deadlines. Refused (`COMMAND_REFUSED`, with the
+   * dry run's problems as issues) when anything cannot be mapped. HR and system only.
+   */
+  migrate(
+    pipId: string,
+    input: { readonly toVersion: number },
+    options: {
+      readonly actor: Actor;
+      readonly expectedVersion?: number;
+      /** A repeated key returns the first result instead of migrating twice. */
+      readonly idempotencyKey?: string;
+    },
+  ): Promise<DispatchResult>;
+  /** Fires every deadline due at `now` (default: the clock), each exactly once in effect.
+   * A PIP whose fire fails for a reason other than a refusal (an unreadable row, an unregistered
+   * policy version, a store error) is reported in `faults` and skipped; every other PIP's
+   * deadlines still fire. After `parkAfter` failed sweeps of the same deadline (default 5), a store
+   * with `recordTimerFault` parks it and tells operators through the outbox. */
+  tick(
+    now?: Date | string,
+    options?: {
+      /** Timers per batch (default 500). */
+      readonly limit?: number;
+      /** With a store that leases timers: how long this sweeper holds a claimed timer (default 60 s). */
+      readonly leaseMs?: number;
+      /** Failed sweeps of one deadline before it is parked (default 5). */
+      readonly parkAfter?: number;
+    },
+  ): Promise<TickResult>;
+}
+
+/** What {@link Engine.purge} deleted: enough to prove later that a record existed and was destroyed. */
+export interface PurgeReceipt {
+  readonly pipId: string;
+  readonly employeeId: string;
+  readonly policy: { readonly id: string; readonly version: number };
+  /** The state the record ended in. */
+  readonly state: PipState;
+  /** Events deleted, and the hash of the last one: the head of the chain that was destroyed. */
+  readonly version: number;
+  readonly lastHash: string;
+  /** The retention date that had passed. */
+  readonly retainUntil: string;
+  readonly purgedAt: string;
+  readonly purgedBy: Actor;
+}
+
+/** What one outbox relay round did. */
+export interface RelayResult {
+  /** Ids delivered and marked, in delivery order. */
+  readonly delivered: readonly string[];
+  /** Messages whose handler threw; they stay pending and are offered again next round. */
+  readonly failed: readonly { readonly id: string; readonly error: unknown }[];
+}

@@ -1,0 +1,169 @@
+/**
+ * What every engine operation shares, built once by `createEngine`: the store, the clock, the
+ * registered policies, the schedules per employee, the authorizer, the record cache.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Calendar, type CalendarDefinition, createCalendar } from '../calendar/calendar.js';
+import {
+  type AuthorizationAction,
+  type AuthorizationRequest,
+  type Authorizer,
+  defaultAuthorizer,
+} from '../decide/authorize.js';
+import type { PriorPlan } from '../decide/decision.js';
+import { Schedule } from '../decide/schedule.js';
+import {
+  CalendarError,
+  ForbiddenError,
+  PipNotFoundError,
+  type PipkitIssue,
+  PolicyNotFoundError,
+} from '../errors/pipkitError.js';
+import type { PipEmployee } from '../machine/types.js';
+import type { Actor } from '../model/actor.js';
+import type { Command } from '../model/commands.js';
+import type { Policy } from '../policy/definePolicy.js';
+import { LIST_LIMITS, type PipRecord, type PipStore } from '../store/pipStore.js';
+import { type Clock, type EngineOptions, systemClock } from './engineApi.js';
+import { type RecordCache, recordCache } from './recordCache.js';
+
+/** The engine's shared services. @internal */
+export interface EngineContext {
+  readonly store: PipStore;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  readonly records: RecordCache;
+  /** Names this engine instance when it leases timers or outbox rows from a shared store. */
+  readonly owner: string;
+  /** `now` from the clock, as UTC ISO. */
+  now(): string;
+  /** The registered policy (the latest version when `version` is omitted), or `POLICY_NOT_FOUND`. */
+  policyOf(id: string, version?: number): Policy;
+  /** The schedule (policy + calendar in the employee's zone) a PIP's dates are computed with. */
+  scheduleFor(policy: Policy, employee: PipEmployee): Schedule;
+  /** Runs the authorizer; returns every reason to deny. */
+  authorize(
+    record: Pick<PipRecord, 'pipId' | 'employeeId' | 'managerId'> & {
+      readonly context?: PipRecord['context'];
+    },
+    policy: Policy,
+    actor: Actor,
+    action: AuthorizationAction,
+    command?: Command,
+  ): readonly PipkitIssue[];
+  /** Loads a PIP the actor may read, or throws `PIP_NOT_FOUND` / `FORBIDDEN`. */
+  loadReadable(pipId: string, actor: Actor): Promise<PipRecord>;
+  /** The employee's other plans that reached them, for the across-plans limit. */
+  priorPlansOf(employeeId: string, exceptPipId: string): Promise<PriorPlan[]>;
+}
+
+/** Builds the shared services from the engine's options. @internal */
+export function createEngineContext(options: EngineOptions): EngineContext {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const authorizer: Authorizer = options.authorize ?? defaultAuthorizer;
+  const byVersion = new Map<string, Policy>();
+  const latest = new Map<string, Policy>();
+  for (const policy of options.policies) {
+    const key = `${policy.id}@${policy.version}`;
+    if (byVersion.has(key)) throw new Error(`Policy ${key} is registered twice.`);
+    byVersion.set(key, policy);
+    const current = latest.get(policy.id);
+    if (!current || current.version < policy.version) latest.set(policy.id, policy);
+  }
+  // Own properties only: an id such as "__proto__" or "toString" is not a calendar.
+  const calendars = new Map<string, CalendarDefinition>(Object.entries(options.calendars ?? {}));
+  const schedules = new Map<string, Schedule>();
+
+  const policyOf = (id: string, version?: number): Policy => {
+    const policy = version === undefined ? latest.get(id) : byVersion.get(`${id}@${version}`);
+    if (!policy) throw new PolicyNotFoundError(id, version);
+    return policy;
+  };
+
+  const scheduleFor = (policy: Policy, employee: PipEmployee): Schedule => {
+    const { timeZone, calendar: calendarId } = employee;
+    const key = `${policy.id}@${policy.version}|${timeZone}|${calendarId ?? ''}`;
+    let schedule = schedules.get(key);
+    if (!schedule) {
+      const definition =
+        calendarId === undefined ? policy.document.calendar : calendars.get(calendarId);
+      if (!definition) {
+        const known = [...calendars.keys()].sort().join(', ') || 'none';
+        throw new CalendarError(
+          `No calendar "${calendarId}" is registered with the engine (registered: ${known}); pass it in the calendars option.`,
+          ['employee', 'calendar'],
+        );
+      }
+      const calendar: Calendar = createCalendar({ ...definition, timeZone });
+      schedule = new Schedule(policy.document, calendar);
+      schedules.set(key, schedule);
+    }
+    return schedule;
+  };
+
+  const authorize: EngineContext['authorize'] = (record, policy, actor, action, command) => {
+    const request: AuthorizationRequest = {
+      actor,
+      action,
+      ...(command ? { command } : {}),
+      pip: {
+        pipId: record.pipId,
+        employeeId: record.employeeId,
+        managerId: record.managerId,
+        ...(record.context ? { context: record.context } : {}),
+      },
+      policy: policy.document,
+    };
+    return authorizer(request);
+  };
+
+  const loadReadable = async (pipId: string, actor: Actor): Promise<PipRecord> => {
+    const record = await store.load(pipId);
+    if (!record) throw new PipNotFoundError(pipId);
+    const denied = authorize(
+      record,
+      policyOf(record.policyId, record.policyVersion),
+      actor,
+      'READ',
+    );
+    if (denied.length > 0)
+      throw new ForbiddenError(`Actor "${actor.id}" may not read PIP "${pipId}".`, denied);
+    return record;
+  };
+
+  /** Pages through `store.list({ employeeId })`: the port has no narrower query (yet). */
+  const priorPlansOf = async (employeeId: string, exceptPipId: string): Promise<PriorPlan[]> => {
+    const plans: PriorPlan[] = [];
+    let afterPipId: string | undefined;
+    for (;;) {
+      const page = await store.list({
+        employeeId,
+        limit: LIST_LIMITS.max,
+        ...(afterPipId === undefined ? {} : { afterPipId }),
+      });
+      for (const other of page) {
+        const issuedAt = other.context.issuedAt;
+        if (other.pipId === exceptPipId || issuedAt === undefined) continue;
+        if (other.context.outcome?.reason === 'withdrawn') continue;
+        plans.push({ pipId: other.pipId, issuedAt });
+      }
+      if (page.length < LIST_LIMITS.max) return plans;
+      afterPipId = page[page.length - 1]?.pipId;
+    }
+  };
+
+  return {
+    store,
+    clock,
+    newId: options.ids ?? randomUUID,
+    records: recordCache(options.recordCache ?? 1000),
+    owner: `pipkit-engine:${randomUUID()}`,
+    now: () => clock.now().toISOString(),
+    policyOf,
+    scheduleFor,
+    authorize,
+    loadReadable,
+    priorPlansOf,
+  };
+}

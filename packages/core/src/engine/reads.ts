@@ -1,0 +1,106 @@
+/**
+ * Reads: listing, explaining a command without writing it, and the dry run of a migration. Every
+ * read is authorized per PIP, like a write.
+ */
+import { mapToPolicy, type MigrationPlanEntry } from '../decide/migration.js';
+import { ForbiddenError } from '../errors/pipkitError.js';
+import { flattenState, isFinalState } from '../machine/snapshot.js';
+import type { Actor } from '../model/actor.js';
+import type { Command } from '../model/commands.js';
+import { LIST_LIMITS, type ListQuery, type PipRecord } from '../store/pipStore.js';
+import type { Explanation } from './engineApi.js';
+import type { EngineContext } from './engineContext.js';
+import { decideWrite } from './execute.js';
+
+/** PIPs matching the query that the actor may read. @internal */
+export async function list(
+  ctx: EngineContext,
+  query: ListQuery,
+  actor: Actor,
+): Promise<PipRecord[]> {
+  const records = await ctx.store.list(query);
+  return records.filter((record) => {
+    try {
+      const policy = ctx.policyOf(record.policyId, record.policyVersion);
+      return ctx.authorize(record, policy, actor, 'READ').length === 0;
+    } catch {
+      // A PIP on a policy this engine does not register cannot be authorized: not shown.
+      return false;
+    }
+  });
+}
+
+/** Whether `dispatch` would accept the command now, and every reason it would not. @internal */
+export async function explain(
+  ctx: EngineContext,
+  pipId: string,
+  command: Command,
+  actor: Actor,
+): Promise<Explanation> {
+  const record = await ctx.loadReadable(pipId, actor);
+  const decided = await decideWrite(
+    ctx,
+    { kind: 'command', pipId, command },
+    record,
+    actor,
+    ctx.now(),
+  );
+  const issues = [...decided.forbidden, ...decided.evaluation.refused];
+  const next = decided.evaluation.next;
+  const accepted = issues.length === 0 && next !== undefined;
+  return {
+    accepted,
+    state: record.state,
+    ...(accepted && next ? { nextState: flattenState(next.value) } : {}),
+    events: accepted ? decided.evaluation.events.map((event) => event.type) : [],
+    issues,
+  };
+}
+
+/** The dry run of moving every running PIP on `policyId@fromVersion` to `toVersion`. @internal */
+export async function planMigration(
+  ctx: EngineContext,
+  input: { readonly policyId: string; readonly fromVersion: number; readonly toVersion: number },
+  actor: Actor,
+): Promise<MigrationPlanEntry[]> {
+  const from = ctx.policyOf(input.policyId, input.fromVersion);
+  const to = ctx.policyOf(input.policyId, input.toVersion);
+  const now = ctx.now();
+  const entries: MigrationPlanEntry[] = [];
+  let afterPipId: string | undefined;
+  for (;;) {
+    const page = await ctx.store.list({
+      limit: LIST_LIMITS.max,
+      ...(afterPipId === undefined ? {} : { afterPipId }),
+    });
+    for (const record of page) {
+      if (record.policyId !== from.id || record.policyVersion !== from.version) continue;
+      if (isFinalState(record.state)) continue;
+      const denied = ctx.authorize(record, from, actor, 'PLAN_MIGRATION');
+      if (denied.length > 0) {
+        throw new ForbiddenError(
+          `Actor "${actor.id}" (${actor.role}) may not plan migrations.`,
+          denied,
+        );
+      }
+      const mapping = mapToPolicy(
+        record.state,
+        record.context,
+        to,
+        ctx.scheduleFor(to, record.context.employee),
+        now,
+      );
+      entries.push({
+        pipId: record.pipId,
+        state: record.state,
+        from: { id: from.id, version: from.version },
+        to: { id: to.id, version: to.version },
+        ok: mapping.problems.length === 0,
+        changes: mapping.changes,
+        problems: mapping.problems,
+      });
+    }
+    if (page.length < LIST_LIMITS.max) return entries;
+    afterPipId = page[page.length - 1]?.pipId;
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The timer sweep: turns due deadlines into `DEADLINE_REACHED` commands through the one write
+ * pipeline. One PIP's trouble stays its own: a fire that fails for any reason other than a
+ * refusal is recorded as a fault (codes only, no personal data) and the sweep goes on; a
+ * deadline that keeps failing is parked by the store and reported to operators.
+ */
+import {
+  isPipkitError,
+  type PipkitError,
+  storeErrorReason,
+  ValidationError,
+} from '../errors/pipkitError.js';
+import type { Actor } from '../model/actor.js';
+import type { Command } from '../model/commands.js';
+import type { CommitRequest, PipStore, TimerRow } from '../store/pipStore.js';
+import { requestHash } from './commitBuilder.js';
+import type { FiredDeadline, SweepFault, TickResult } from './engineApi.js';
+import type { EngineContext } from './engineContext.js';
+import { decideWrite, execute } from './execute.js';
+import { fireKey } from './idempotency.js';
+
+/** The actor the timer sweep acts as. */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ id: 'pipkit:timer', role: 'system' });
+
+/** Options of one sweep. @internal */
+export interface SweepOptions {
+  readonly limit?: number | undefined;
+  readonly leaseMs?: number | undefined;
+  readonly parkAfter?: number | undefined;
+}
+
+interface Round {
+  readonly now: string;
+  readonly parkAfter: number;
+  readonly fired: FiredDeadline[];
+  readonly skipped: { timerId: string; code: string }[];
+  readonly faults: SweepFault[];
+}
+
+const fireCommand = (timer: TimerRow): Command => ({
+  type: 'DEADLINE_REACHED',
+  deadlineId: timer.deadlineId,
+  dueAt: timer.dueAt,
+});
+
+/** Codes that mean "not fired, and rightly so": the deadline moved, was met, or the PIP is gone. */
+function isRefusal(error: unknown): error is PipkitError {
+  return isPipkitError(error, 'COMMAND_REFUSED') || isPipkitError(error, 'PIP_NOT_FOUND');
+}
+
+/** Records a fire that failed for a reason other than a refusal; never throws. */
+async function fault(ctx: EngineContext, round: Round, timer: TimerRow, error: unknown) {
+  const reason = storeErrorReason(error);
+  const code = reason ?? (isPipkitError(error) ? error.code : 'UNEXPECTED_ERROR');
+  // A retryable store failure (busy, unreachable) is the store's, not this deadline's: it is
+  // reported but never counts towards parking.
+  const transient = isPipkitError(error) && error.retryable;
+  let outcome = { attempts: 0, parked: false };
+  if (!transient && ctx.store.recordTimerFault) {
+    try {
+      outcome = await ctx.store.recordTimerFault(
+        { timerId: timer.timerId, pipId: timer.pipId, dueAt: timer.dueAt, code, at: round.now },
+        { parkAfter: round.parkAfter },
+      );
+    } catch {
+      // The store cannot count it now; the fault is still reported below.
+    }
+  }
+  round.faults.push({
+    timerId: timer.timerId,
+    pipId: timer.pipId,
+    dueAt: timer.dueAt,
+    code,
+    ...outcome,
+  });
+}
+
+/**
+ * Decides a round of fires (one per PIP) and commits them with one `commitMany`. Returns the
+ * timers left for the one-by-one path; records the ones it fired and the ones that failed.
+ */
+async function fireTogether(
+  ctx: EngineContext,
+  commitMany: NonNullable<PipStore['commitMany']>,
+  timers: readonly TimerRow[],
+  round: Round,
+): Promise<TimerRow[]> {
+  const left: TimerRow[] = [];
+  const batch: { timer: TimerRow; commit: CommitRequest }[] = [];
+  for (const timer of timers) {
+    try {
+      const record = ctx.records.get(timer.pipId) ?? (await ctx.store.load(timer.pipId));
+      const command = fireCommand(timer);
+      const decided = record
+        ? await decideWrite(
+            ctx,
+            { kind: 'command', pipId: timer.pipId, command, at: round.now },
+            record,
+            SYSTEM_ACTOR,
+            round.now,
+            {
+              key: fireKey(timer),
+              requestHash: requestHash({ pipId: timer.pipId, command, actor: SYSTEM_ACTOR }),
+            },
+          )
+        : undefined;
+      if (decided?.commit) batch.push({ timer, commit: decided.commit });
+      else left.push(timer);
+    } catch (error) {
+      await fault(ctx, round, timer, error);
+    }
+  }
+  if (batch.length === 0) return left;
+  let outcomes: readonly (Error | undefined)[];
+  try {
+    outcomes = await commitMany(batch.map((entry) => entry.commit));
+  } catch {
+    // The batch as a whole failed: each fire takes the one-by-one path, where a failure is its own.
+    return [...left, ...batch.map((entry) => entry.timer)];
+  }
+  for (const [index, { timer, commit }] of batch.entries()) {
+    if (outcomes[index] === undefined) {
+      ctx.records.remember(commit.record);
+      round.fired.push({ ...timer, events: commit.events.map((event) => event.event.type) });
+    } else {
+      ctx.records.forget(timer.pipId);
+      left.push(timer);
+    }
+  }
+  return left;
+}
+
+/** Fires one deadline through the full pipeline, recording what happened. */
+async function fireAlone(ctx: EngineContext, timer: TimerRow, round: Round): Promise<void> {
+  try {
+    const result = await execute(
+      ctx,
+      { kind: 'command', pipId: timer.pipId, command: fireCommand(timer), at: round.now },
+      {
+        actor: SYSTEM_ACTOR,
+        idempotency: { stored: fireKey(timer), shown: fireKey(timer) },
+        retries: 5,
+      },
+    );
+    round.fired.push({ ...timer, events: result.events.map((event) => event.event.type) });
+  } catch (error) {
+    if (isRefusal(error)) {
+      round.skipped.push({ timerId: timer.timerId, code: error.issues[0]?.code ?? error.code });
+    } else {
+      await fault(ctx, round, timer, error);
+    }
+  }
+}
+
+/** The sweep's instant: the given one, or the clock's. @internal */
+export function sweepInstant(value: Date | string): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) {
+    throw new ValidationError('Invalid instant.', [
+      { code: 'INVALID_INSTANT', path: ['now'], message: `"${String(value)}" is not an instant.` },
+    ]);
+  }
+  return date.toISOString();
+}
+
+/** Fires every deadline due at `now`, each exactly once in effect. @internal */
+export async function sweep(
+  ctx: EngineContext,
+  now: string,
+  options: SweepOptions = {},
+): Promise<TickResult> {
+  const limit = options.limit ?? 500;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const round: Round = {
+    now,
+    parkAfter: options.parkAfter ?? 5,
+    fired: [],
+    skipped: [],
+    faults: [],
+  };
+  const { store } = ctx;
+  const seen = new Set<string>();
+  // Firing a deadline can schedule another that is already due (a long-idle engine catching
+  // up), so sweep until nothing due is left. Timers this tick already handled but still pending
+  // (a refused or failed fire) come back at the head of each read; `extra` asks for that many
+  // more rows, so a read costs `limit` plus what is still in the way, not everything swept so far.
+  let extra = 0;
+  for (;;) {
+    const size = limit + extra;
+    const batch = store.claimDueTimers
+      ? await store.claimDueTimers(now, size, { owner: ctx.owner, leaseMs })
+      : await store.dueTimers(now, size);
+    const due = batch.filter((timer) => !seen.has(`${timer.timerId}@${timer.dueAt}`));
+    if (due.length === 0) {
+      if (batch.length < size) break;
+      extra = extra * 2 + limit;
+      continue;
+    }
+    extra = batch.length - due.length;
+    // One deadline per PIP per round: firing it may schedule an earlier one (the next check-in)
+    // that must fire before that PIP's later deadlines, so they are re-read next round.
+    const touched = new Set<string>();
+    const timers: TimerRow[] = [];
+    for (const timer of due.slice(0, limit)) {
+      if (touched.has(timer.pipId)) continue;
+      touched.add(timer.pipId);
+      seen.add(`${timer.timerId}@${timer.dueAt}`);
+      timers.push(timer);
+    }
+    // With a store that commits many requests in one transaction (one disk flush), the round's
+    // fires are decided first and committed together. Any fire the batch does not settle takes
+    // the one-by-one path, which decides it again from the store and reports it exactly.
+    const alone = store.commitMany
+      ? await fireTogether(ctx, store.commitMany.bind(store), timers, round)
+      : timers;
+    for (const timer of alone) await fireAlone(ctx, timer, round);
+  }
+  return { now, fired: round.fired, skipped: round.skipped, faults: round.faults };
+}
