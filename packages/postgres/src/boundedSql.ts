@@ -80,3 +80,21 @@ export async function boundedOnHost(
   );
   return lastRows(results);
 }
+
+/**
+ * Sets both timeouts locally on a host client inside the caller's savepoint, and returns how to
+ * give the host its own values back (a released savepoint keeps `SET LOCAL`; a rolled-back one
+ * undoes it).
+ */
+export async function boundHost(db: PgQueryable, timeouts: Timeouts): Promise<() => Promise<void>> {
+  const results = (await db.query(
+    `SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement; ${timeoutPrefix(timeouts)}`,
+  )) as unknown as readonly PgQueryResult[];
+  const before = (results[0] as PgQueryResult).rows[0] as { lock: string; statement: string };
+  return async () => {
+    await db.query(
+      "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)",
+      [before.lock, before.statement],
+    );
+  };
+}

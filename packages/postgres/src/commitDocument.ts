@@ -19,6 +19,8 @@ export function commitDocument(request: CommitRequest): string {
     expected: request.expectedVersion,
     employee_id: record.employeeId,
     manager_id: record.managerId,
+    policy_id: record.policyId,
+    policy_version: record.policyVersion,
     state: record.state,
     version: record.version,
     record: JSON.stringify(record),

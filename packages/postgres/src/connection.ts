@@ -10,6 +10,7 @@ import { ownPool, type PostgresStoreOptions } from './storeOptions.js';
 import { createMutex, inTransaction, type TransactionMode } from './transaction.js';
 import {
   boundedOnHost,
+  boundHost,
   lastRows,
   type SqlValue,
   sqlValue,
@@ -47,6 +48,11 @@ export interface StoreConnection {
     doing: string,
     shape?: 'rows' | 'value',
   ) => Promise<unknown[]>;
+  /**
+   * Runs `work` in one transaction under the store's timeouts: its own on a pooled connection,
+   * a savepoint on the host client. Statements in `work` pass the tenant themselves.
+   */
+  readonly transaction: <T>(work: (db: PgQueryable) => Promise<T>, doing: string) => Promise<T>;
   /** Waits for a migration in flight, then ends the pool when the store created it. */
   readonly close: () => Promise<void>;
 }
@@ -145,10 +151,42 @@ export function openConnection(
     }
   };
 
+  const transaction = async <T>(
+    work: (db: PgQueryable) => Promise<T>,
+    doing: string,
+  ): Promise<T> => {
+    await ready();
+    try {
+      if (client) {
+        return await exclusive(() =>
+          inTransaction(client, 'savepoint', async (db) => {
+            const restore = await boundHost(db, timeouts);
+            const result = await work(db);
+            await restore();
+            return result;
+          }),
+        );
+      }
+      return await withConnection((db, broken) =>
+        inTransaction(
+          db,
+          'transaction',
+          async () => {
+            await db.query(timeoutPrefix(timeouts));
+            return work(db);
+          },
+          broken,
+        ),
+      );
+    } catch (error) {
+      throw toStoreError(error, doing);
+    }
+  };
+
   const close = async (): Promise<void> => {
     // Let a migration in flight finish before its connection goes away.
     await migrated?.catch(() => undefined);
     if (owned) await (pool as PgPool).end();
   };
-  return { fn, pool, client, exclusive, ready, call, bounded, close };
+  return { fn, pool, client, exclusive, ready, call, bounded, transaction, close };
 }

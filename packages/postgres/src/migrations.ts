@@ -8,11 +8,24 @@ import {
   commitV1,
   dropCommitV1,
 } from './sql/commitSql.js';
-import { claimOutboxV1, markDeliveredV1, pendingOutboxV1 } from './sql/outboxSql.js';
+import { claimOutboxV1, markDeliveredV1, pendingOutboxV1, writeOutboxV3 } from './sql/outboxSql.js';
 import { purgeV1 } from './sql/purgeSql.js';
-import { getIdempotencyV1, listV1, listV2, loadV1, readEventsV1 } from './sql/readSql.js';
-import { tablesV1 } from './sql/tablesSql.js';
-import { claimTimersV1, dueTimersV1 } from './sql/timerSql.js';
+import {
+  getIdempotencyV1,
+  inspectV3,
+  listV1,
+  listV2,
+  loadV1,
+  readEventsV1,
+} from './sql/readSql.js';
+import { tablesV1, tablesV3 } from './sql/tablesSql.js';
+import {
+  claimTimersV1,
+  claimTimersV3,
+  countTimerFaultV3,
+  dueTimersV1,
+  dueTimersV3,
+} from './sql/timerSql.js';
 import { inTransaction, type TransactionMode } from './transaction.js';
 
 export { TENANT_TABLES } from './sql/tablesSql.js';
@@ -41,6 +54,23 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'pipkit_commit and pipkit_commit_many take jsonb documents; pipkit_list returns pip ids',
     sql: (s) => [dropCommitV1(s), commitFunction(s), commitManyV2(s), listV2(s)].join(''),
+  },
+  {
+    version: 3,
+    name: 'envelope policy columns; timer fault counts and parks; inspect; indexes by PIP',
+    sql: (s) =>
+      [
+        tablesV3(s),
+        commitFunction(s, {
+          timerReset: ', attempts = 0, parked_code = NULL',
+          policyColumns: true,
+        }),
+        dueTimersV3(s),
+        claimTimersV3(s),
+        countTimerFaultV3(s),
+        writeOutboxV3(s),
+        inspectV3(s),
+      ].join(''),
   },
 ];
 

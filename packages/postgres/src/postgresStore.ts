@@ -9,6 +9,7 @@ import {
 } from '@pipkit/core';
 import { createCommits } from './commits.js';
 import { openConnection } from './connection.js';
+import { createInspection } from './inspection.js';
 import { DEFAULT_SCHEMA } from './migrations.js';
 import {
   byDueThenId,
@@ -39,6 +40,8 @@ export type PostgresStore = PipStore & {
   claimOutbox: NonNullable<PipStore['claimOutbox']>;
   commitMany: NonNullable<PipStore['commitMany']>;
   purge: NonNullable<PipStore['purge']>;
+  inspect: NonNullable<PipStore['inspect']>;
+  recordTimerFault: NonNullable<PipStore['recordTimerFault']>;
   /**
    * Applies pending schema migrations (done lazily before the first query; call it at startup to
    * fail fast). Resolves to the versions this store applied: empty when another instance did.
@@ -89,6 +92,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   });
   const { ready, call, bounded } = connection;
   const { commit, commitMany } = createCommits(connection);
+  const { inspect, recordTimerFault } = createInspection(connection, tenantId);
 
   /** A read of one PIP: an unreadable stored value is that PIP's `STORE_CORRUPT_ROW`. */
   const readPip = async (
@@ -113,6 +117,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     ready,
     commit,
     commitMany,
+    inspect,
+    recordTimerFault,
 
     async load(pipId) {
       const rows = (await readPip(pipId, 'pipkit_pips', 'load', [pipId], 'loading a PIP')) as {

@@ -4,16 +4,16 @@ import {
   type Command,
   createEngine,
   defaultPolicy,
-  PipAlreadyExistsError,
-  PipkitError,
-  PipNotFoundError,
+  isPipkitError,
+  parkedMessage,
 } from '@pipkit/core';
 import { createTestClock, referenceDocument } from '@pipkit/core/testing';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_URL } from './__fixtures__/database.js';
-import { TENANT_TABLES } from './migrations.js';
+import { copyRows } from './__fixtures__/copyRows.js';
+import { migrate, MIGRATIONS, SCHEMA_VERSION, TENANT_TABLES } from './migrations.js';
 import { postgresStore, type PostgresStore } from './postgresStore.js';
 
 /**
@@ -165,6 +165,92 @@ describe('tenant isolation on real Postgres, as roles that are not superusers', 
     }
   });
 
+  it('inspects and parks timers as the application role, within its own tenant only', async () => {
+    const a = tenantEngine(`fa-${suffix}`);
+    const b = tenantEngine(`fb-${suffix}`);
+    for (const tenant of [a, b]) {
+      await tenant.open('pip-f');
+      await tenant.engine.dispatch(
+        'pip-f',
+        { type: 'SUBMIT_FOR_APPROVAL', documents: [plan] },
+        { actor: manager },
+      );
+      await tenant.engine.dispatch('pip-f', { type: 'APPROVE' }, { actor: hr });
+    }
+    const [timer] = await a.store.dueTimers('2100-01-01T00:00:00.000Z', 1);
+    if (!timer) throw new Error('no timer');
+    const fault = { ...timer, code: 'POLICY_NOT_FOUND', at: '2026-06-01T00:00:00.000Z' };
+    expect(await a.store.recordTimerFault(fault, { parkAfter: 1 })).toEqual({
+      attempts: 1,
+      parked: true,
+    });
+    const mine = await a.store.inspect('pip-f');
+    const theirs = await b.store.inspect('pip-f');
+    expect(mine?.columns.tenantId).toBe(`fa-${suffix}`);
+    expect(theirs?.columns.tenantId).toBe(`fb-${suffix}`);
+    expect(mine?.timers.find((row) => row.timerId === timer.timerId)).toMatchObject({
+      attempts: 1,
+      parkedCode: 'POLICY_NOT_FOUND',
+    });
+    expect(theirs?.timers.every((row) => row.attempts === 0 && !row.parkedCode)).toBe(true);
+    expect(mine?.outbox.filter((row) => row.type === 'pipkit.deadlineParked')).toEqual([
+      { ...parkedMessage(timer, fault, 1), delivered: false },
+    ]);
+    expect(theirs?.outbox.some((row) => row.type === 'pipkit.deadlineParked')).toBe(false);
+    const due = (store: PostgresStore) => store.dueTimers('2100-01-01T00:00:00.000Z', 100);
+    expect((await due(a.store)).map((row) => row.timerId)).not.toContain(timer.timerId);
+    expect((await due(b.store)).map((row) => row.timerId)).toContain(timer.timerId);
+  });
+
+  it("fills the new policy columns of every tenant's rows when the owner upgrades a schema, and forces row security again", async () => {
+    const source = `pipkit_test_tenancy_src_${suffix}`;
+    const upgraded = `pipkit_test_tenancy_old_${suffix}`;
+    try {
+      for (const tenantId of ['ua', 'ub']) {
+        const store = postgresStore({ pool: admin, schema: source, tenantId });
+        const engine = createEngine({ store, policies: [defaultPolicy], ids: () => 'pip-u' });
+        await engine.open(
+          {
+            employee: { id: 'emp-u', timeZone: 'Europe/London' },
+            managerId: manager.id,
+            policy: { id: defaultPolicy.id },
+            goals: [{ id: 'g', description: 'Goal', measure: 'Measure' }],
+          },
+          { actor: manager },
+        );
+      }
+      const connection = await ownerPool.connect();
+      try {
+        await migrate(connection, {
+          schema: upgraded,
+          migrations: MIGRATIONS.slice(0, SCHEMA_VERSION - 1),
+        });
+      } finally {
+        connection.release();
+      }
+      await copyRows(admin, source, upgraded);
+      await postgresStore({ pool: ownerPool, schema: upgraded }).ready();
+      const { rows } = await admin.query(
+        `SELECT tenant_id, policy_id, policy_version FROM "${upgraded}".pipkit_pips ORDER BY tenant_id`,
+      );
+      expect(rows).toEqual(
+        ['ua', 'ub'].map((tenant) => ({
+          tenant_id: tenant,
+          policy_id: defaultPolicy.id,
+          policy_version: defaultPolicy.version,
+        })),
+      );
+      const forced = await admin.query(
+        `SELECT relforcerowsecurity AS forced FROM pg_class WHERE oid = $1::regclass`,
+        [`"${upgraded}".pipkit_pips`],
+      );
+      expect(forced.rows).toEqual([{ forced: true }]);
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS "${source}" CASCADE`);
+      await admin.query(`DROP SCHEMA IF EXISTS "${upgraded}" CASCADE`);
+    }
+  });
+
   it(`shows 0 rows across tenants over ${SEQUENCES} random multi-tenant operation sequences`, async () => {
     type Op =
       | { kind: 'open' | 'issue' | 'attach'; tenant: number; pip: number }
@@ -233,9 +319,9 @@ describe('tenant isolation on real Postgres, as roles that are not superusers', 
           } catch (error) {
             // Refusals are expected (a PIP opened twice, a command in the wrong state); which one
             // must agree with this tenant's model, never with another tenant's.
-            if (!(error instanceof PipkitError)) throw error;
-            if (error instanceof PipAlreadyExistsError) expect(mine.has(pipId)).toBe(true);
-            if (error instanceof PipNotFoundError) expect(mine.has(pipId)).toBe(false);
+            if (!isPipkitError(error)) throw error;
+            if (isPipkitError(error, 'PIP_ALREADY_EXISTS')) expect(mine.has(pipId)).toBe(true);
+            if (isPipkitError(error, 'PIP_NOT_FOUND')) expect(mine.has(pipId)).toBe(false);
             const current = await tenants[step.tenant]?.store.load(pipId);
             if (current) remember(step.tenant, current);
           }

@@ -147,9 +147,22 @@ export const dropCommitV1 = (s: string): string => `
  * never reorders its keys. Preconditions in core's order, key first, then version: a failure
  * raises `PK412` with DETAIL `{"actualVersion": n, "recordedKey": bool}`, the facts core's
  * `commitPreconditionError` turns into the error every store throws. `timerReset` lists extra
- * assignments for a timer row that is set again (a later migration adds its fault columns).
+ * assignments for a timer row that is set again, and `policyColumns` writes the envelope's policy
+ * columns (version 3 adds both).
  */
-export const commitFunction = (s: string, timerReset = ''): string => `
+export const commitFunction = (
+  s: string,
+  options: { readonly timerReset?: string; readonly policyColumns?: boolean } = {},
+): string => {
+  const timerReset = options.timerReset ?? '';
+  const [policyColumns, policyValues, policySet] = options.policyColumns
+    ? [
+        ', policy_id, policy_version',
+        `,\n                  p_request->>'policy_id', (p_request->>'policy_version')::integer`,
+        `,\n                 policy_id = p_request->>'policy_id',\n                 policy_version = (p_request->>'policy_version')::integer`,
+      ]
+    : ['', '', ''];
+  return `
       CREATE OR REPLACE FUNCTION ${s}.pipkit_commit(p_tenant text, p_request jsonb)
       RETURNS integer LANGUAGE plpgsql AS $fn$
       DECLARE
@@ -173,9 +186,9 @@ export const commitFunction = (s: string, timerReset = ''): string => `
         IF NOT v_key_taken AND v_expected = 0 THEN
           -- A racing creator waits for the first one's outcome, then finds the PIP there.
           INSERT INTO ${s}.pipkit_pips
-            (tenant_id, pip_id, employee_id, manager_id, state, version, record, updated_at)
+            (tenant_id, pip_id, employee_id, manager_id, state, version, record, updated_at${policyColumns})
           VALUES (p_tenant, v_pip, p_request->>'employee_id', p_request->>'manager_id',
-                  p_request->>'state', v_version, p_request->>'record', p_request->>'updated_at')
+                  p_request->>'state', v_version, p_request->>'record', p_request->>'updated_at'${policyValues})
           ON CONFLICT (tenant_id, pip_id) DO NOTHING;
           v_stale := NOT FOUND;
         ELSIF NOT v_key_taken THEN
@@ -184,7 +197,7 @@ export const commitFunction = (s: string, timerReset = ''): string => `
           UPDATE ${s}.pipkit_pips
              SET employee_id = p_request->>'employee_id', manager_id = p_request->>'manager_id',
                  state = p_request->>'state', version = v_version,
-                 record = p_request->>'record', updated_at = p_request->>'updated_at'
+                 record = p_request->>'record', updated_at = p_request->>'updated_at'${policySet}
            WHERE tenant_id = p_tenant AND pip_id = v_pip AND version = v_expected;
           v_stale := NOT FOUND;
         END IF;
@@ -226,6 +239,7 @@ export const commitFunction = (s: string, timerReset = ''): string => `
       END
       $fn$;
 `;
+};
 
 /**
  * `pipkit_commit_many(tenant, requests jsonb)`: a jsonb array of `pipkit_commit` documents in one

@@ -71,3 +71,24 @@ export const markDeliveredV1 = (s: string): string => `
       END
       $fn$;
 `;
+
+/**
+ * `pipkit_write_outbox`: one outbox message from a jsonb document (`id`, `pip_id`, `type`,
+ * `payload` as JSON text, `created_at`). A message with the same id is replaced and pending
+ * again, as the memory store's map does: a timer parked again at the same due time.
+ */
+export const writeOutboxV3 = (s: string): string => `
+      CREATE FUNCTION ${s}.pipkit_write_outbox(p_tenant text, p_message jsonb)
+      RETURNS void LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        INSERT INTO ${s}.pipkit_outbox (tenant_id, id, pip_id, type, payload, created_at)
+        VALUES (p_tenant, p_message->>'id', p_message->>'pip_id', p_message->>'type',
+                p_message->>'payload', p_message->>'created_at')
+        ON CONFLICT (tenant_id, id) DO UPDATE
+          SET pip_id = excluded.pip_id, type = excluded.type, payload = excluded.payload,
+              created_at = excluded.created_at, delivered_at = NULL, leased_by = NULL,
+              leased_until = NULL;
+      END
+      $fn$;
+`;

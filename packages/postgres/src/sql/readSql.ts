@@ -3,7 +3,7 @@
  * quoted schema name returning DDL; a released one never changes (see `MIGRATIONS`).
  * @module
  */
-import { SET_TENANT } from './shared.js';
+import { isoOf, SET_TENANT } from './shared.js';
 
 /** Version 1 of `pipkit_load`: the envelope text of one PIP. */
 export const loadV1 = (s: string): string => `
@@ -85,6 +85,44 @@ export const listV2 = (s: string): string => `
                         AND (p_after IS NULL OR p.pip_id > p_after)
                       ORDER BY p.pip_id
                       LIMIT p_limit;
+      END
+      $fn$;
+`;
+
+/**
+ * `pipkit_inspect`: one PIP's rows besides its events, as JSON text, in one statement (one
+ * snapshot): the envelope columns as stored (tenant included, not from the record), its pending
+ * timers with their fault counts, and its outbox rows with whether they were delivered. No row
+ * when the PIP does not exist.
+ */
+export const inspectV3 = (s: string): string => `
+      CREATE FUNCTION ${s}.pipkit_inspect(p_tenant text, p_pip_id text)
+      RETURNS TABLE (document text) LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        RETURN QUERY
+          SELECT jsonb_build_object(
+                   'tenant_id', p.tenant_id, 'employee_id', p.employee_id,
+                   'manager_id', p.manager_id, 'policy_id', p.policy_id,
+                   'policy_version', p.policy_version, 'state', p.state, 'version', p.version,
+                   'timers', coalesce((
+                     SELECT jsonb_agg(jsonb_build_object(
+                              'timer_id', t.timer_id, 'pip_id', t.pip_id,
+                              'deadline_id', t.deadline_id, 'kind', t.kind,
+                              'due_at', ${isoOf('t.due_at')}, 'attempts', t.attempts,
+                              'parked_code', t.parked_code) ORDER BY t.timer_id)
+                       FROM ${s}.pipkit_timers t
+                      WHERE t.tenant_id = p_tenant AND t.pip_id = p_pip_id), '[]'::jsonb),
+                   'outbox', coalesce((
+                     SELECT jsonb_agg(jsonb_build_object(
+                              'id', o.id, 'pip_id', o.pip_id, 'type', o.type,
+                              'payload', o.payload, 'created_at', o.created_at,
+                              'delivered', o.delivered_at IS NOT NULL) ORDER BY o.position)
+                       FROM ${s}.pipkit_outbox o
+                      WHERE o.tenant_id = p_tenant AND o.pip_id = p_pip_id), '[]'::jsonb)
+                 )::text
+            FROM ${s}.pipkit_pips p
+           WHERE p.tenant_id = p_tenant AND p.pip_id = p_pip_id;
       END
       $fn$;
 `;

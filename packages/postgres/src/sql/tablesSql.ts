@@ -116,3 +116,44 @@ export const tablesV1 = (s: string): string => `
         WITH CHECK (tenant_id = current_setting('pipkit.tenant_id', true));`,
       ).join('')}
 `;
+
+/**
+ * Version 3's table changes. The envelope's policy gets columns of its own beside the record
+ * JSON, so `inspect` (and `engine.verify` through it) compares what the store holds with what the
+ * events imply; they are filled from each record that parses, and a record that does not leaves
+ * them NULL (only that PIP is affected, and verify reports it). Timers get their failed-fire
+ * count and park: a parked timer (`parked_code` set) is never swept, and setting it again
+ * clears both. Indexes by PIP serve inspect and purge. `ADD COLUMN` with a constant default
+ * rewrites nothing (PostgreSQL docs, "ALTER TABLE", Notes).
+ *
+ * The backfill runs as the tables' owner, which forced row security would limit to one tenant's
+ * rows (none, with no tenant set): `NO FORCE` lifts it for the owner inside this transaction only,
+ * and `FORCE` puts it back before the migration commits (docs, "5.8. Row Security Policies").
+ */
+export const tablesV3 = (s: string): string => `
+      ALTER TABLE ${s}.pipkit_pips ADD COLUMN policy_id text, ADD COLUMN policy_version integer;
+      ALTER TABLE ${s}.pipkit_timers
+        ADD COLUMN attempts integer NOT NULL DEFAULT 0,
+        ADD COLUMN parked_code text;
+      CREATE INDEX pipkit_timers_pip ON ${s}.pipkit_timers (tenant_id, pip_id);
+      CREATE INDEX pipkit_outbox_pip ON ${s}.pipkit_outbox (tenant_id, pip_id, position);
+
+      CREATE FUNCTION ${s}.pipkit_try_jsonb(p_text text) RETURNS jsonb
+      LANGUAGE plpgsql IMMUTABLE AS $fn$
+      BEGIN
+        RETURN p_text::jsonb;
+      EXCEPTION WHEN OTHERS THEN
+        RETURN NULL;
+      END
+      $fn$;
+      ALTER TABLE ${s}.pipkit_pips NO FORCE ROW LEVEL SECURITY;
+      UPDATE ${s}.pipkit_pips p
+         SET policy_id = r.doc->>'policyId',
+             policy_version = CASE WHEN jsonb_typeof(r.doc->'policyVersion') = 'number'
+                                   THEN (r.doc->>'policyVersion')::numeric::integer END
+        FROM (SELECT tenant_id, pip_id, ${s}.pipkit_try_jsonb(record) AS doc
+                FROM ${s}.pipkit_pips) r
+       WHERE p.tenant_id = r.tenant_id AND p.pip_id = r.pip_id AND r.doc IS NOT NULL;
+      ALTER TABLE ${s}.pipkit_pips FORCE ROW LEVEL SECURITY;
+      DROP FUNCTION ${s}.pipkit_try_jsonb(text);
+`;

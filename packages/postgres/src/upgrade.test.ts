@@ -1,0 +1,94 @@
+import { createEngine, defaultPolicy, StoreErrorReasons } from '@pipkit/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPip } from './__fixtures__/append.js';
+import { copyRows } from './__fixtures__/copyRows.js';
+import { testDatabase } from './__fixtures__/database.js';
+import { document, hr, manager, PIP_ID, runLifecycle } from './__fixtures__/lifecycle.js';
+import { migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { postgresStore } from './postgresStore.js';
+
+const db = testDatabase('upgrade');
+afterAll(() => db.dropAll());
+
+const OTHER = 'pip-other';
+const CORRUPT = 'pip-corrupt';
+
+describe('postgres schema upgrades', () => {
+  for (const previous of [1, SCHEMA_VERSION - 1]) {
+    it(`moves a schema written at version ${previous} forward: its PIPs load, verify, inspect and take commands`, async () => {
+      // The rows as an earlier release wrote them: same tables, that version's columns.
+      const source = postgresStore({ pool: db.pool, schema: db.newSchema() });
+      await runLifecycle(source);
+      await openPip(source, OTHER);
+      const target = db.newSchema();
+      const connection = await db.pool.connect();
+      try {
+        await migrate(connection, { schema: target, migrations: MIGRATIONS.slice(0, previous) });
+      } finally {
+        connection.release();
+      }
+      await copyRows(db.pool, source.schema, target);
+      // One row no release could read: the upgrade must not stop on it.
+      await db.pool.query(
+        `INSERT INTO "${target}".pipkit_pips
+           (tenant_id, pip_id, employee_id, manager_id, state, version, record, updated_at)
+         VALUES ('default', $1, 'e', 'm', 'draft', 1, '{not json', 'now')`,
+        [CORRUPT],
+      );
+
+      const store = postgresStore({ pool: db.pool, schema: target });
+      expect(await store.ready()).toEqual(
+        MIGRATIONS.slice(previous).map((migration) => migration.version),
+      );
+      const engine = createEngine({ store, policies: [defaultPolicy] });
+      for (const pipId of [PIP_ID, OTHER]) {
+        expect(await store.load(pipId)).toEqual(await source.load(pipId));
+        expect(await store.readEvents(pipId)).toEqual(await source.readEvents(pipId));
+        const check = await engine.verify(pipId, { actor: hr });
+        expect(check.ok, JSON.stringify(check)).toBe(true);
+        const record = await store.load(pipId);
+        const rows = await store.inspect(pipId);
+        expect(rows?.columns).toEqual({
+          employeeId: record?.employeeId,
+          managerId: record?.managerId,
+          policyId: record?.policyId,
+          policyVersion: record?.policyVersion,
+          state: record?.state,
+          version: record?.version,
+          tenantId: 'default',
+        });
+        expect(rows?.timers.map(({ attempts, parkedCode, ...timer }) => timer)).toEqual(
+          (await source.inspect(pipId))?.timers.map(({ attempts, parkedCode, ...timer }) => timer),
+        );
+      }
+      expect(await store.dueTimers('2100-01-01T00:00:00.000Z', 100)).toEqual(
+        await source.dueTimers('2100-01-01T00:00:00.000Z', 100),
+      );
+      // The unreadable row: its policy columns stay empty and only it fails to load.
+      expect((await store.inspect(CORRUPT))?.columns).toMatchObject({
+        policyId: '',
+        policyVersion: 0,
+      });
+      await expect(store.load(CORRUPT)).rejects.toMatchObject({
+        reason: StoreErrorReasons.CORRUPT_ROW,
+      });
+      // A new command commits on the upgraded schema and writes the new columns.
+      const before = (await store.load(OTHER))?.version ?? 0;
+      await engine.dispatch(
+        OTHER,
+        { type: 'SUBMIT_FOR_APPROVAL', documents: [document('planDocument', 'plan')] },
+        { actor: manager },
+      );
+      expect((await engine.verify(OTHER, { actor: hr })).ok).toBe(true);
+      const after = (await store.load(OTHER))?.version ?? 0;
+      expect(after).toBeGreaterThan(before);
+      expect((await store.inspect(OTHER))?.columns).toMatchObject({
+        version: after,
+        state: 'pendingApproval',
+        policyId: defaultPolicy.id,
+      });
+      await source.close();
+      await store.close();
+    });
+  }
+});
