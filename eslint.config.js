@@ -3,6 +3,42 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// The layers of @pipkit/core, bottom first: a folder may import only the
+// folders listed for it, so nothing below the engine imports the engine and nothing below the
+// store port knows the engine's wiring. Tests and fixtures may reach across.
+const CORE_LAYERS = {
+  errors: [],
+  calendar: ['errors'],
+  model: ['calendar', 'errors'],
+  machine: ['model', 'calendar', 'errors'],
+  audit: ['machine', 'model', 'calendar', 'errors'],
+  policy: ['machine', 'model', 'calendar', 'errors'],
+  decide: ['policy', 'audit', 'machine', 'model', 'calendar', 'errors'],
+  store: ['audit', 'machine', 'model', 'calendar', 'errors'],
+  engine: ['store', 'decide', 'policy', 'audit', 'machine', 'model', 'calendar', 'errors'],
+};
+const CORE_FOLDERS = [...Object.keys(CORE_LAYERS), 'testing'];
+const layerRules = Object.entries(CORE_LAYERS).map(([folder, allowed]) => {
+  const forbidden = CORE_FOLDERS.filter((other) => other !== folder && !allowed.includes(other));
+  return {
+    files: [`packages/core/src/${folder}/**/*.ts`],
+    ignores: ['**/*.test.ts', '**/*.test-d.ts', '**/__fixtures__/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(${forbidden.join('|')}|index\\.js$)`,
+              message: `${folder}/ may import only ${allowed.join(', ') || 'nothing of ours'} (the layers of @pipkit/core).`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/coverage/**', '**/node_modules/**'] },
   js.configs.recommended,
@@ -20,6 +56,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerRules,
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

@@ -143,7 +143,12 @@ describe('reading a database', () => {
 
   it('tick sweeps as the system actor and finds nothing due on a finished plan', () => {
     expect(run('tick').code).toBe(0);
-    expect(json(run('tick'))).toEqual({ now: '2027-01-01T00:00:00.000Z', fired: [], skipped: [] });
+    expect(json(run('tick'))).toEqual({
+      now: '2027-01-01T00:00:00.000Z',
+      fired: [],
+      skipped: [],
+      faults: [],
+    });
   });
 });
 

@@ -27,7 +27,7 @@ export const exportCommand: CliCommand = {
   async run({ flags, positionals, io, json }) {
     const nowFlag = stringFlag(flags, 'now');
     const now = nowFlag === undefined ? io.now() : parseInstantFlag(nowFlag, '--now');
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'export');
+    const store = openDatabase(io, stringFlag(flags, 'db'), 'export', { readOnly: true });
     try {
       const record = await readPip(store, positionals[0] as string);
       const events: StoredEvent[] = await readPipEvents(store, record.pipId);

@@ -25,7 +25,7 @@ export const listCommand: CliCommand = {
   positionals: [0, 0],
   async run({ flags, io, json }) {
     const state = parseState(stringFlag(flags, 'state'));
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'list');
+    const store = openDatabase(io, stringFlag(flags, 'db'), 'list', { readOnly: true });
     try {
       const { records: pips, unreadable } = await readAllPips(store, state);
       const exitCode = unreadable.length === 0 ? ExitCode.ok : ExitCode.failed;

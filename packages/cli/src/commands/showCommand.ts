@@ -36,7 +36,7 @@ export const showCommand: CliCommand = {
   options: { db: dbFlag },
   positionals: [1, 1],
   async run({ flags, positionals, io, json }) {
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'show');
+    const store = openDatabase(io, stringFlag(flags, 'db'), 'show', { readOnly: true });
     try {
       const record = await readPip(store, positionals[0] as string);
       if (json) {

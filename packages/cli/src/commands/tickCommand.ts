@@ -41,16 +41,21 @@ export const tickCommand: CliCommand = {
       }
       if (json) {
         printJson(io, result);
-        return ExitCode.ok;
+        return result.faults.length > 0 ? ExitCode.failed : ExitCode.ok;
       }
       printLines(io, [
-        `Sweep at ${result.now}: ${result.fired.length} deadline(s) fired, ${result.skipped.length} skipped.`,
+        `Sweep at ${result.now}: ${result.fired.length} deadline(s) fired, ${result.skipped.length} skipped, ${result.faults.length} failed.`,
         ...result.fired.map(
           (fired) => `  fired    ${fired.timerId} (due ${fired.dueAt}): ${fired.events.join(', ')}`,
         ),
         ...result.skipped.map((skipped) => `  skipped  ${skipped.timerId}: ${skipped.code}`),
+        ...result.faults.map(
+          (fault) =>
+            `  failed   ${fault.timerId}: ${fault.code}${fault.parked ? " (parked; see the operators' outbox message)" : ''}`,
+        ),
       ]);
-      return ExitCode.ok;
+      // A deadline that could not be fired is an operator's problem: say so in the exit code.
+      return result.faults.length > 0 ? ExitCode.failed : ExitCode.ok;
     } finally {
       await store.close();
     }

@@ -22,7 +22,7 @@ export const timelineCommand: CliCommand = {
   options: { db: dbFlag },
   positionals: [1, 1],
   async run({ flags, positionals, io, json }) {
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'timeline');
+    const store = openDatabase(io, stringFlag(flags, 'db'), 'timeline', { readOnly: true });
     try {
       const record = await readPip(store, positionals[0] as string);
       const events = await readPipEvents(store, record.pipId);

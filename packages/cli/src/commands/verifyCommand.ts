@@ -54,7 +54,7 @@ export const verifyCommand: CliCommand = {
       else printLines(io, [verificationLine(verification)]);
       return verification.ok ? ExitCode.ok : ExitCode.failed;
     }
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'verify');
+    const store = openDatabase(io, stringFlag(flags, 'db'), 'verify', { readOnly: true });
     try {
       return await verifyDatabase(store, positionals[0], io, json);
     } finally {

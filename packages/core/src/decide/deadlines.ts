@@ -9,7 +9,7 @@ import {
   base,
   escalations,
 } from './decision.js';
-import type { Deadline, PlanDates } from '../machine/types.js';
+import type { PlanDates } from '../machine/types.js';
 import type { CommandOf } from '../model/commands.js';
 import { parseReminderId } from './reminders.js';
 import { resumeEvent } from './leave.js';

@@ -7,7 +7,7 @@ import type { DocumentRef } from '../model/commands.js';
 
 /** Extensions: lengthening the plan within the policy's limits, and the obligations they create. Adds its events and refusals to `draft`. */
 export function decideExtensions(input: DecisionInput, draft: DecisionDraft): void {
-  const { command, context, policy, schedule } = input;
+  const { command, context, schedule } = input;
   const doc = input.policy.document;
   const { issues, events } = draft;
   const attached: readonly DocumentRef[] = input.command.documents ?? [];

@@ -49,7 +49,7 @@ export function resumeEvent(
 
 /** Leave and holds: pauses for protected leave and investigation holds, which stop the plan's clock. Adds its events and refusals to `draft`. */
 export function decideLeave(input: DecisionInput, draft: DecisionDraft): void {
-  const { command, context, policy, schedule } = input;
+  const { command, context, schedule } = input;
   const doc = input.policy.document;
   const { issues, events } = draft;
   switch (command.type) {

@@ -65,7 +65,7 @@ function laterOf(a: string, b: string): string {
 
 /** Outcome: ending the period, passing, the termination proposal with notice and reply, the decision, early closure, relapse. Adds its events and refusals to `draft`. */
 export function decideOutcome(input: DecisionInput, draft: DecisionDraft): void {
-  const { command, context, policy, schedule } = input;
+  const { command, context, schedule } = input;
   const doc = input.policy.document;
   const { issues, events } = draft;
   switch (command.type) {
