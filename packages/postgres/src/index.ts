@@ -5,7 +5,7 @@
  * lock.
  * @packageDocumentation
  */
-export { postgresStore } from './postgresStore.js';
+export { DEFAULT_TIMEOUTS, postgresStore } from './postgresStore.js';
 export type {
   PostgresStore,
   PostgresStoreOptions,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { StoreError } from '@pipkit/core';
+import { StoreError, StoreErrorReasons } from '@pipkit/core';
 import type { PgQueryable } from './pgDriver.js';
 import {
   commitFunction,
@@ -171,7 +171,7 @@ export async function migrate(
       throw new StoreError(
         `Schema "${schema}" has pipkit schema version ${current}; this @pipkit/postgres knows ` +
           `versions up to ${latest}. Upgrade @pipkit/postgres to use it.`,
-        { retryable: false },
+        { retryable: false, reason: StoreErrorReasons.SCHEMA_TOO_NEW },
       );
     }
     const applied: number[] = [];

@@ -74,6 +74,7 @@ describe('postgresStore', () => {
       );
       const store = postgresStore({ pool: db.pool, schema });
       await expect(store.load('p1')).rejects.toThrow(/schema version 999/);
+      await expect(store.load('p1')).rejects.toMatchObject({ reason: 'STORE_SCHEMA_TOO_NEW' });
       const { rows } = await db.pool.query(
         `SELECT count(*)::int AS n FROM "${schema}".pipkit_migrations`,
       );
