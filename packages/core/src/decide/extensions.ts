@@ -3,156 +3,164 @@
  */
 import { type DecisionInput, type DecisionDraft, issue, base } from './decision.js';
 import type { PlanDates } from '../machine/types.js';
-import type { DocumentRef } from '../model/commands.js';
+import type { CommandOf, DocumentRef } from '../model/commands.js';
 
-/** Extensions: lengthening the plan within the policy's limits, and the obligations they create. Adds its events and refusals to `draft`. */
-export function decideExtensions(input: DecisionInput, draft: DecisionDraft): void {
-  const { command, context, schedule } = input;
+/** EXTEND. */
+function decideExtend(input: DecisionInput, draft: DecisionDraft): void {
+  const command = input.command as CommandOf<'EXTEND'>;
+  const { context, schedule } = input;
   const doc = input.policy.document;
   const { issues, events } = draft;
   const attached: readonly DocumentRef[] = input.command.documents ?? [];
-  switch (command.type) {
-    case 'EXTEND': {
-      const plan = context.plan;
-      const limits = doc.extensions;
-      if (!plan) {
-        issues.push(issue('NO_PLAN_PERIOD', 'The plan period has not started.'));
-        break;
-      }
-      if (context.extensions.count >= limits.maxCount) {
-        issues.push(
-          issue(
-            'EXTENSION_LIMIT_REACHED',
-            `The policy allows ${limits.maxCount} extension(s); ${context.extensions.count} granted.`,
-          ),
-        );
-      }
-      if (command.amount > limits.maxEach) {
-        issues.push(
-          issue(
-            'EXTENSION_TOO_LONG',
-            `One extension may be at most ${limits.maxEach} ${limits.unit}.`,
-            ['amount'],
-          ),
-        );
-      }
-      if (context.extensions.total + command.amount > limits.maxTotal) {
-        issues.push(
-          issue(
-            'EXTENSION_TOTAL_EXCEEDED',
-            `Extensions may total at most ${limits.maxTotal} ${limits.unit}; ${context.extensions.total} already granted.`,
-            ['amount'],
-          ),
-        );
-      }
-      if (limits.reasons && !limits.reasons.includes(command.reason)) {
-        issues.push(
-          issue('EXTENSION_REASON_NOT_ALLOWED', `Allowed reasons: ${limits.reasons.join(', ')}.`, [
-            'reason',
-          ]),
-        );
-      }
-      const endDate = schedule.extendedEnd(plan, command.amount);
-      const cap = schedule.planCap(plan);
-      if (cap !== undefined && endDate > cap) {
-        issues.push(
-          issue(
-            'PLAN_CAP_EXCEEDED',
-            `The plan would end ${endDate}; the policy caps it at ${cap}.`,
-            ['amount'],
-          ),
-        );
-      }
-      const extended: PlanDates = { ...plan, endDate };
-      const hasCheckIn = Object.values(context.deadlines).some(
-        (deadline) => deadline.kind === 'checkIn',
-      );
-      // An extension may oblige the employer to tell someone (a union) within a set time.
-      const obligationId = `extensionNotice${context.extensions.count + 1}`;
-      const obligation = limits.notify
-        ? schedule.after(
-            `obligation:${obligationId}`,
-            'obligation',
-            schedule.day(input.now),
-            limits.notify.within,
-          )
-        : undefined;
-      // The employee re-acknowledges the extended plan: a new version of the plan document.
-      const shown = limits.reacknowledge
-        ? [...context.documents, ...attached]
-            .filter((document) => document.kind === 'planDocument')
-            .at(-1)
-        : undefined;
-      if (
-        limits.reacknowledge &&
-        (!shown || shown.sha256 === context.acknowledgement?.documentSha256)
-      ) {
-        issues.push(
-          issue(
-            'EXTENSION_DOCUMENT_UNCHANGED',
-            'This policy has the employee re-acknowledge an extension: attach the extended planDocument.',
-            ['documents', 'planDocument'],
-          ),
-        );
-      }
-      const acknowledgement = limits.reacknowledge
-        ? schedule.after(
-            'acknowledgement',
-            'acknowledgement',
-            schedule.day(input.now),
-            doc.acknowledgement.due,
-          )
-        : undefined;
-      const set = [
-        schedule.planEnd(extended),
-        ...(hasCheckIn ? [] : schedule.nextCheckIn(context, extended, context.checkIns.next)),
-        ...(obligation ? [obligation] : []),
-        ...(acknowledgement ? [acknowledgement] : []),
-      ];
-      events.push({
-        ...base(input, 'EXTENDED', { set }),
-        ...(limits.reacknowledge ? { acknowledge: { documentSha256: shown?.sha256 ?? '' } } : {}),
-        amount: command.amount,
-        unit: limits.unit,
-        reason: command.reason,
-        plan: extended,
-        ...(obligation && limits.notify
-          ? {
-              obligation: {
-                id: obligationId,
-                recipients: limits.notify.recipients,
-                date: obligation.date,
-              },
-            }
-          : {}),
-      });
-      break;
-    }
-    case 'FULFIL_OBLIGATION': {
-      const obligation = context.obligations?.[command.obligationId];
-      if (!obligation) {
-        issues.push(
-          issue('NO_SUCH_OBLIGATION', `No obligation "${command.obligationId}" on this plan.`, [
-            'obligationId',
-          ]),
-        );
-      } else if (obligation.status === 'met') {
-        issues.push(
-          issue('OBLIGATION_ALREADY_MET', `Obligation "${command.obligationId}" is already met.`, [
-            'obligationId',
-          ]),
-        );
-      }
-      const deadlineId = `obligation:${command.obligationId}`;
-      events.push({
-        ...base(input, 'OBLIGATION_FULFILLED', {
-          clear: deadlineId in context.deadlines ? [deadlineId] : [],
-        }),
-        obligationId: command.obligationId,
-      });
-      break;
-    }
+  const plan = context.plan;
+  const limits = doc.extensions;
+  if (!plan) {
+    issues.push(issue('NO_PLAN_PERIOD', 'The plan period has not started.'));
+    return;
+  }
+  if (context.extensions.count >= limits.maxCount) {
+    issues.push(
+      issue(
+        'EXTENSION_LIMIT_REACHED',
+        `The policy allows ${limits.maxCount} extension(s); ${context.extensions.count} granted.`,
+      ),
+    );
+  }
+  if (command.amount > limits.maxEach) {
+    issues.push(
+      issue(
+        'EXTENSION_TOO_LONG',
+        `One extension may be at most ${limits.maxEach} ${limits.unit}.`,
+        ['amount'],
+      ),
+    );
+  }
+  if (context.extensions.total + command.amount > limits.maxTotal) {
+    issues.push(
+      issue(
+        'EXTENSION_TOTAL_EXCEEDED',
+        `Extensions may total at most ${limits.maxTotal} ${limits.unit}; ${context.extensions.total} already granted.`,
+        ['amount'],
+      ),
+    );
+  }
+  if (limits.reasons && !limits.reasons.includes(command.reason)) {
+    issues.push(
+      issue('EXTENSION_REASON_NOT_ALLOWED', `Allowed reasons: ${limits.reasons.join(', ')}.`, [
+        'reason',
+      ]),
+    );
+  }
+  const endDate = schedule.extendedEnd(plan, command.amount);
+  const cap = schedule.planCap(plan);
+  if (cap !== undefined && endDate > cap) {
+    issues.push(
+      issue('PLAN_CAP_EXCEEDED', `The plan would end ${endDate}; the policy caps it at ${cap}.`, [
+        'amount',
+      ]),
+    );
+  }
+  const extended: PlanDates = { ...plan, endDate };
+  const hasCheckIn = Object.values(context.deadlines).some(
+    (deadline) => deadline.kind === 'checkIn',
+  );
+  // An extension may oblige the employer to tell someone (a union) within a set time.
+  const obligationId = `extensionNotice${context.extensions.count + 1}`;
+  const obligation = limits.notify
+    ? schedule.after(
+        `obligation:${obligationId}`,
+        'obligation',
+        schedule.day(input.now),
+        limits.notify.within,
+      )
+    : undefined;
+  // The employee re-acknowledges the extended plan: a new version of the plan document.
+  const shown = limits.reacknowledge
+    ? [...context.documents, ...attached]
+        .filter((document) => document.kind === 'planDocument')
+        .at(-1)
+    : undefined;
+  if (
+    limits.reacknowledge &&
+    (!shown || shown.sha256 === context.acknowledgement?.documentSha256)
+  ) {
+    issues.push(
+      issue(
+        'EXTENSION_DOCUMENT_UNCHANGED',
+        'This policy has the employee re-acknowledge an extension: attach the extended planDocument.',
+        ['documents', 'planDocument'],
+      ),
+    );
+  }
+  const acknowledgement = limits.reacknowledge
+    ? schedule.after(
+        'acknowledgement',
+        'acknowledgement',
+        schedule.day(input.now),
+        doc.acknowledgement.due,
+      )
+    : undefined;
+  const set = [
+    schedule.planEnd(extended),
+    ...(hasCheckIn ? [] : schedule.nextCheckIn(context, extended, context.checkIns.next)),
+    ...(obligation ? [obligation] : []),
+    ...(acknowledgement ? [acknowledgement] : []),
+  ];
+  events.push({
+    ...base(input, 'EXTENDED', { set }),
+    ...(limits.reacknowledge ? { acknowledge: { documentSha256: shown?.sha256 ?? '' } } : {}),
+    amount: command.amount,
+    unit: limits.unit,
+    reason: command.reason,
+    plan: extended,
+    ...(obligation && limits.notify
+      ? {
+          obligation: {
+            id: obligationId,
+            recipients: limits.notify.recipients,
+            date: obligation.date,
+          },
+        }
+      : {}),
+  });
+}
+
+/** FULFIL_OBLIGATION. */
+function decideFulfilObligation(input: DecisionInput, draft: DecisionDraft): void {
+  const command = input.command as CommandOf<'FULFIL_OBLIGATION'>;
+  const { context } = input;
+  const { issues, events } = draft;
+  const obligation = context.obligations?.[command.obligationId];
+  if (!obligation) {
+    issues.push(
+      issue('NO_SUCH_OBLIGATION', `No obligation "${command.obligationId}" on this plan.`, [
+        'obligationId',
+      ]),
+    );
+  } else if (obligation.status === 'met') {
+    issues.push(
+      issue('OBLIGATION_ALREADY_MET', `Obligation "${command.obligationId}" is already met.`, [
+        'obligationId',
+      ]),
+    );
+  }
+  const deadlineId = `obligation:${command.obligationId}`;
+  events.push({
+    ...base(input, 'OBLIGATION_FULFILLED', {
+      clear: deadlineId in context.deadlines ? [deadlineId] : [],
+    }),
+    obligationId: command.obligationId,
+  });
+}
+
+/** Extensions: lengthening the plan within the policy's limits, and the obligations they create. Adds its events and refusals to `draft`. */
+export function decideExtensions(input: DecisionInput, draft: DecisionDraft): void {
+  switch (input.command.type) {
+    case 'EXTEND':
+      return decideExtend(input, draft);
+    case 'FULFIL_OBLIGATION':
+      return decideFulfilObligation(input, draft);
     default:
-      break;
+      return;
   }
 }

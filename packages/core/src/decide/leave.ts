@@ -1,6 +1,7 @@
 /**
  * Leave and holds: pauses for protected leave and investigation holds, which stop the plan's clock.
  */
+import type { CommandOf } from '../model/commands.js';
 import {
   type DecisionInput,
   type DecisionDraft,
@@ -47,144 +48,163 @@ export function resumeEvent(
   };
 }
 
-/** Leave and holds: pauses for protected leave and investigation holds, which stop the plan's clock. Adds its events and refusals to `draft`. */
-export function decideLeave(input: DecisionInput, draft: DecisionDraft): void {
-  const { command, context, schedule } = input;
+/** PAUSE. */
+function decidePause(input: DecisionInput, draft: DecisionDraft): void {
+  const command = input.command as CommandOf<'PAUSE'>;
+  const { context, schedule } = input;
+  const { issues, events } = draft;
+  const since = command.from ?? input.now;
+  if (Date.parse(since) > Date.parse(input.now)) {
+    issues.push(
+      issue(
+        'PAUSE_IN_FUTURE',
+        'A pause cannot start in the future; send it when the leave begins.',
+        ['from'],
+      ),
+    );
+  }
+  if (Date.parse(since) < Date.parse(input.lastChangedAt)) {
+    issues.push(
+      issue(
+        'PAUSE_BEFORE_LAST_EVENT',
+        `A pause cannot start before the plan's last recorded change (${input.lastChangedAt}).`,
+        ['from'],
+      ),
+    );
+  }
+  const overdue = Object.values(context.deadlines).filter(
+    (deadline) =>
+      (deadline.kind === 'checkIn' || deadline.kind === 'planEnd') &&
+      Date.parse(deadline.dueAt) <= Date.parse(since),
+  );
+  for (const deadline of overdue) {
+    issues.push(
+      issue(
+        'DEADLINE_DUE_BEFORE_PAUSE',
+        `Deadline "${deadline.id}" (${deadline.date}) fell due before the pause begins: run the timer sweep first, so it is recorded before the clock stops.`,
+        ['from'],
+      ),
+    );
+  }
+  if (command.until !== undefined && Date.parse(command.until) <= Date.parse(since)) {
+    issues.push(
+      issue('PAUSE_ENDS_BEFORE_START', 'The pause would end before it starts.', ['until']),
+    );
+  }
+  const resumeBy: Deadline[] =
+    command.until === undefined
+      ? []
+      : [
+          {
+            id: 'pauseEnd',
+            kind: 'pauseEnd',
+            dueAt: new Date(command.until).toISOString(),
+            date: schedule.calendar.localDate(command.until),
+          },
+        ];
+  events.push({
+    ...base(input, 'PAUSED', { clear: planDeadlineIds(context), set: resumeBy }),
+    category: command.category,
+    hostRef: command.hostRef,
+    since: new Date(since).toISOString(),
+  });
+}
+
+/** RESUME. */
+function decideResume(input: DecisionInput, draft: DecisionDraft): void {
+  const command = input.command as CommandOf<'RESUME'>;
+  const { context } = input;
+  const { issues, events } = draft;
+  const at = command.at === undefined ? input.now : new Date(command.at).toISOString();
+  if (Date.parse(at) > Date.parse(input.now)) {
+    issues.push(issue('RESUME_IN_FUTURE', 'A resume cannot be in the future.', ['at']));
+  }
+  if (context.pause && Date.parse(at) < Date.parse(context.pause.since)) {
+    issues.push(
+      issue(
+        'RESUME_BEFORE_PAUSE',
+        `The pause began ${context.pause.since}; it cannot end before that.`,
+        ['at'],
+      ),
+    );
+  }
+  const resumed = resumeEvent(input, at);
+  if ('issue' in resumed) issues.push(resumed.issue);
+  else events.push(resumed.event);
+}
+
+/** START_INVESTIGATION. */
+function decideStartInvestigation(input: DecisionInput, draft: DecisionDraft): void {
+  const command = input.command as CommandOf<'START_INVESTIGATION'>;
+  const { context, schedule } = input;
   const doc = input.policy.document;
   const { issues, events } = draft;
-  switch (command.type) {
-    case 'PAUSE': {
-      const since = command.from ?? input.now;
-      if (Date.parse(since) > Date.parse(input.now)) {
-        issues.push(
-          issue(
-            'PAUSE_IN_FUTURE',
-            'A pause cannot start in the future; send it when the leave begins.',
-            ['from'],
-          ),
-        );
-      }
-      if (Date.parse(since) < Date.parse(input.lastChangedAt)) {
-        issues.push(
-          issue(
-            'PAUSE_BEFORE_LAST_EVENT',
-            `A pause cannot start before the plan's last recorded change (${input.lastChangedAt}).`,
-            ['from'],
-          ),
-        );
-      }
-      const overdue = Object.values(context.deadlines).filter(
-        (deadline) =>
-          (deadline.kind === 'checkIn' || deadline.kind === 'planEnd') &&
-          Date.parse(deadline.dueAt) <= Date.parse(since),
-      );
-      for (const deadline of overdue) {
-        issues.push(
-          issue(
-            'DEADLINE_DUE_BEFORE_PAUSE',
-            `Deadline "${deadline.id}" (${deadline.date}) fell due before the pause begins: run the timer sweep first, so it is recorded before the clock stops.`,
-            ['from'],
-          ),
-        );
-      }
-      if (command.until !== undefined && Date.parse(command.until) <= Date.parse(since)) {
-        issues.push(
-          issue('PAUSE_ENDS_BEFORE_START', 'The pause would end before it starts.', ['until']),
-        );
-      }
-      const resumeBy: Deadline[] =
-        command.until === undefined
-          ? []
-          : [
-              {
-                id: 'pauseEnd',
-                kind: 'pauseEnd',
-                dueAt: new Date(command.until).toISOString(),
-                date: schedule.calendar.localDate(command.until),
-              },
-            ];
-      events.push({
-        ...base(input, 'PAUSED', { clear: planDeadlineIds(context), set: resumeBy }),
-        category: command.category,
-        hostRef: command.hostRef,
-        since: new Date(since).toISOString(),
-      });
-      break;
-    }
-    case 'RESUME': {
-      const at = command.at === undefined ? input.now : new Date(command.at).toISOString();
-      if (Date.parse(at) > Date.parse(input.now)) {
-        issues.push(issue('RESUME_IN_FUTURE', 'A resume cannot be in the future.', ['at']));
-      }
-      if (context.pause && Date.parse(at) < Date.parse(context.pause.since)) {
-        issues.push(
-          issue(
-            'RESUME_BEFORE_PAUSE',
-            `The pause began ${context.pause.since}; it cannot end before that.`,
-            ['at'],
-          ),
-        );
-      }
-      const resumed = resumeEvent(input, at);
-      if ('issue' in resumed) issues.push(resumed.issue);
-      else events.push(resumed.event);
-      break;
-    }
-    case 'START_INVESTIGATION': {
-      if (context.investigation) {
-        issues.push(
-          issue(
-            'INVESTIGATION_ALREADY_OPEN',
-            'An investigation hold is already open on this plan.',
-          ),
-        );
-      }
-      const running = planDeadlineIds(context);
-      // A hold stops the clock only when the policy says so and the clock is running (not on leave).
-      const stoppedClock =
-        doc.investigation.stopsClock && running.length > 0 && context.pause === undefined;
-      const due = doc.investigation.due
-        ? [
-            schedule.after(
-              'investigation',
-              'investigation',
-              schedule.day(input.now),
-              doc.investigation.due,
-            ),
-          ]
-        : [];
-      events.push({
-        ...base(input, 'INVESTIGATION_STARTED', { clear: stoppedClock ? running : [], set: due }),
-        hostRef: command.hostRef,
-        stoppedClock,
-      });
-      break;
-    }
-    case 'CLOSE_INVESTIGATION': {
-      const hold = context.investigation;
-      if (!hold) {
-        issues.push(issue('NO_INVESTIGATION', 'No investigation hold is open on this plan.'));
-        break;
-      }
-      const clear = 'investigation' in context.deadlines ? ['investigation'] : [];
-      if (!hold.stoppedClock || !context.plan) {
-        events.push({
-          ...base(input, 'INVESTIGATION_CLOSED', { clear }),
-          finding: command.finding,
-          heldDays: 0,
-        });
-        break;
-      }
-      const moved = movedPlan(input, hold.since, input.now);
-      events.push({
-        ...base(input, 'INVESTIGATION_CLOSED', { clear, set: moved.set }),
-        finding: command.finding,
-        heldDays: moved.span,
-        plan: moved.plan,
-      });
-      break;
-    }
+  if (context.investigation) {
+    issues.push(
+      issue('INVESTIGATION_ALREADY_OPEN', 'An investigation hold is already open on this plan.'),
+    );
+  }
+  const running = planDeadlineIds(context);
+  // A hold stops the clock only when the policy says so and the clock is running (not on leave).
+  const stoppedClock =
+    doc.investigation.stopsClock && running.length > 0 && context.pause === undefined;
+  const due = doc.investigation.due
+    ? [
+        schedule.after(
+          'investigation',
+          'investigation',
+          schedule.day(input.now),
+          doc.investigation.due,
+        ),
+      ]
+    : [];
+  events.push({
+    ...base(input, 'INVESTIGATION_STARTED', { clear: stoppedClock ? running : [], set: due }),
+    hostRef: command.hostRef,
+    stoppedClock,
+  });
+}
+
+/** CLOSE_INVESTIGATION. */
+function decideCloseInvestigation(input: DecisionInput, draft: DecisionDraft): void {
+  const command = input.command as CommandOf<'CLOSE_INVESTIGATION'>;
+  const { context } = input;
+  const { issues, events } = draft;
+  const hold = context.investigation;
+  if (!hold) {
+    issues.push(issue('NO_INVESTIGATION', 'No investigation hold is open on this plan.'));
+    return;
+  }
+  const clear = 'investigation' in context.deadlines ? ['investigation'] : [];
+  if (!hold.stoppedClock || !context.plan) {
+    events.push({
+      ...base(input, 'INVESTIGATION_CLOSED', { clear }),
+      finding: command.finding,
+      heldDays: 0,
+    });
+    return;
+  }
+  const moved = movedPlan(input, hold.since, input.now);
+  events.push({
+    ...base(input, 'INVESTIGATION_CLOSED', { clear, set: moved.set }),
+    finding: command.finding,
+    heldDays: moved.span,
+    plan: moved.plan,
+  });
+}
+
+/** Leave and holds: pauses for protected leave and investigation holds, which stop the plan's clock. Adds its events and refusals to `draft`. */
+export function decideLeave(input: DecisionInput, draft: DecisionDraft): void {
+  switch (input.command.type) {
+    case 'PAUSE':
+      return decidePause(input, draft);
+    case 'RESUME':
+      return decideResume(input, draft);
+    case 'START_INVESTIGATION':
+      return decideStartInvestigation(input, draft);
+    case 'CLOSE_INVESTIGATION':
+      return decideCloseInvestigation(input, draft);
     default:
-      break;
+      return;
   }
 }

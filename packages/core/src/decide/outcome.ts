@@ -1,6 +1,7 @@
 /**
  * Outcome: ending the period, passing, the termination proposal with notice and reply, the decision, early closure, relapse.
  */
+import type { CommandOf } from '../model/commands.js';
 import {
   type DecisionInput,
   type DecisionDraft,
@@ -63,164 +64,202 @@ function laterOf(a: string, b: string): string {
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }
 
-/** Outcome: ending the period, passing, the termination proposal with notice and reply, the decision, early closure, relapse. Adds its events and refusals to `draft`. */
-export function decideOutcome(input: DecisionInput, draft: DecisionDraft): void {
-  const { command, context, schedule } = input;
+/** CONCLUDE_EARLY. */
+function decideConcludeEarly(input: DecisionInput, draft: DecisionDraft): void {
   const doc = input.policy.document;
   const { issues, events } = draft;
-  switch (command.type) {
+  if (!doc.plan.allowEarlyConclusion) {
+    issues.push(
+      issue('EARLY_CONCLUSION_NOT_ALLOWED', 'This policy does not allow ending the period early.'),
+    );
+  }
+  events.push(periodEnded(input, true));
+}
+
+/** PASS. */
+function decidePass(input: DecisionInput, draft: DecisionDraft): void {
+  const { context, schedule } = input;
+  const doc = input.policy.document;
+  const { events } = draft;
+  const watchFrom =
+    doc.watchWindowFrom === 'planStart' && context.plan
+      ? schedule.dayOfDate(context.plan.startDate)
+      : schedule.day(input.now);
+  const window = doc.watchWindow
+    ? schedule.after('watch', 'watch', watchFrom, doc.watchWindow)
+    : undefined;
+  // A window counted from the plan's start may already be over when the plan passes.
+  const watch = window && window.dueAt > input.now ? window : undefined;
+  events.push({
+    ...base(input, 'PASSED', { clear: allDeadlineIds(context), set: watch ? [watch] : [] }),
+    ...(watch ? { watchUntil: watch.dueAt } : {}),
+    ...outcomeDates(input, input.now, false),
+    ...purgeDate(input, false),
+  });
+}
+
+/** PROPOSE_TERMINATION. */
+function decideProposeTermination(input: DecisionInput, draft: DecisionDraft): void {
+  const { context, schedule } = input;
+  const doc = input.policy.document;
+  const { events } = draft;
+  const today = schedule.day(input.now);
+  const t = doc.termination;
+  // The notice end is a date, not a timer: a removal cannot take effect before the day after it.
+  const notice = schedule.after('notice', 'decision', today, t.noticePeriod);
+  const reply = schedule.after('reply', 'reply', today, t.replyWindow);
+  const decisionDue = t.decisionDue
+    ? [schedule.after('decision', 'decision', schedule.day(notice.dueAt), t.decisionDue)]
+    : [];
+  events.push({
+    ...base(input, 'TERMINATION_PROPOSED', {
+      clear: allDeadlineIds(context),
+      set: [reply, ...decisionDue],
+    }),
+    noticeEndDate: notice.date,
+  });
+}
+
+/** SUBMIT_REPLY. */
+function decideSubmitReply(input: DecisionInput, draft: DecisionDraft): void {
+  const { context } = input;
+  const { issues, events } = draft;
+  if (context.termination && !('reply' in context.deadlines)) {
+    issues.push(issue('REPLY_WINDOW_CLOSED', 'The reply window has closed.'));
+  }
+  events.push(base(input, 'REPLY_SUBMITTED'));
+}
+
+/** DECIDE. */
+function decideDecide(input: DecisionInput, draft: DecisionDraft): void {
+  const command = input.command as CommandOf<'DECIDE'>;
+  const { context, schedule } = input;
+  const { issues, events } = draft;
+  const termination = context.termination;
+  if (termination && 'reply' in context.deadlines && termination.replies === 0) {
+    issues.push(
+      issue(
+        'REPLY_WINDOW_OPEN',
+        `The employee may still reply until ${context.deadlines.reply?.date ?? ''}; decide after the reply or the window.`,
+      ),
+    );
+  }
+  // A removal and a reduction in grade both wait for the end of the advance notice
+  // (5 USC 4303(b)(1)(A)): decided early, they take effect the day after it ends.
+  const adverse = command.decision === 'remove' || command.decision === 'demote';
+  const effectiveAt =
+    adverse && termination
+      ? laterOf(input.now, schedule.effectiveAfterNotice(termination.noticeEndDate))
+      : undefined;
+  events.push({
+    ...base(input, 'DECIDED', { clear: allDeadlineIds(context) }),
+    decision: command.decision,
+    ...(effectiveAt ? { effectiveAt } : {}),
+    ...outcomeDates(input, effectiveAt ?? input.now, adverse),
+    ...purgeDate(input, adverse),
+  });
+}
+
+/** CLOSE. */
+function decideClose(input: DecisionInput, draft: DecisionDraft): void {
+  const command = input.command as CommandOf<'CLOSE'>;
+  const { context } = input;
+  const { issues, events } = draft;
+  if (
+    command.reason === 'misconduct' &&
+    !(context.investigationFindings ?? []).includes('misconduct')
+  ) {
+    issues.push(
+      issue(
+        'INVESTIGATION_REQUIRED',
+        'Closing for misconduct needs a closed investigation that found misconduct.',
+        ['reason'],
+      ),
+    );
+  }
+  events.push({
+    ...base(input, 'CLOSED', { clear: allDeadlineIds(context) }),
+    reason: command.reason,
+    ...outcomeDates(input, input.now, false),
+    ...purgeDate(input, false),
+  });
+}
+
+/** EXTEND_NOTICE. */
+function decideExtendNotice(input: DecisionInput, draft: DecisionDraft): void {
+  const command = input.command as CommandOf<'EXTEND_NOTICE'>;
+  const { context, schedule } = input;
+  const doc = input.policy.document;
+  const { issues, events } = draft;
+  const rule = doc.termination.noticeExtension;
+  const termination = context.termination;
+  if (!rule) {
+    issues.push(
+      issue('NOTICE_EXTENSION_NOT_ALLOWED', 'This policy does not extend the notice period.'),
+    );
+  }
+  const before = context.noticeExtensions?.total ?? 0;
+  if (rule && before + command.amount > rule.maxDays && !rule.reasons.includes(command.reason)) {
+    issues.push(
+      issue(
+        'NOTICE_EXTENSION_REASON_REQUIRED',
+        `Beyond ${rule.maxDays} day(s) in all (${before} granted), the notice may be extended only for: ${rule.reasons.join(', ') || 'no reason'}.`,
+        ['reason'],
+      ),
+    );
+  }
+  if (!termination) return;
+  const noticeEnd = schedule.dayOfDate(termination.noticeEndDate) + command.amount;
+  const noticeEndDate = schedule.after('notice', 'decision', noticeEnd, {
+    amount: 0,
+    unit: 'calendarDays',
+    counting: 'dayAfter',
+    rollForward: 'none',
+    endOfDay: true,
+  });
+  const decisionDue = doc.termination.decisionDue
+    ? [schedule.after('decision', 'decision', noticeEnd, doc.termination.decisionDue)]
+    : [];
+  events.push({
+    ...base(input, 'NOTICE_EXTENDED', { set: decisionDue }),
+    amount: command.amount,
+    reason: command.reason,
+    noticeEndDate: noticeEndDate.date,
+  });
+}
+
+/** RECORD_RELAPSE. */
+function decideRecordRelapse(input: DecisionInput, draft: DecisionDraft): void {
+  const { context, schedule } = input;
+  const doc = input.policy.document;
+  const { issues, events } = draft;
+  if (!('watch' in context.deadlines)) {
+    issues.push(issue('WATCH_WINDOW_CLOSED', 'The watch window after the pass is over.'));
+  }
+  const review = schedule.after('review', 'review', schedule.day(input.now), doc.review.due);
+  events.push(base(input, 'RELAPSE_RECORDED', { clear: allDeadlineIds(context), set: [review] }));
+}
+
+/** Outcome: ending the period, passing, the termination proposal with notice and reply, the decision, early closure, relapse. Adds its events and refusals to `draft`. */
+export function decideOutcome(input: DecisionInput, draft: DecisionDraft): void {
+  switch (input.command.type) {
     case 'CONCLUDE_EARLY':
-      if (!doc.plan.allowEarlyConclusion) {
-        issues.push(
-          issue(
-            'EARLY_CONCLUSION_NOT_ALLOWED',
-            'This policy does not allow ending the period early.',
-          ),
-        );
-      }
-      events.push(periodEnded(input, true));
-      break;
-    case 'PASS': {
-      const watchFrom =
-        doc.watchWindowFrom === 'planStart' && context.plan
-          ? schedule.dayOfDate(context.plan.startDate)
-          : schedule.day(input.now);
-      const window = doc.watchWindow
-        ? schedule.after('watch', 'watch', watchFrom, doc.watchWindow)
-        : undefined;
-      // A window counted from the plan's start may already be over when the plan passes.
-      const watch = window && window.dueAt > input.now ? window : undefined;
-      events.push({
-        ...base(input, 'PASSED', { clear: allDeadlineIds(context), set: watch ? [watch] : [] }),
-        ...(watch ? { watchUntil: watch.dueAt } : {}),
-        ...outcomeDates(input, input.now, false),
-        ...purgeDate(input, false),
-      });
-      break;
-    }
-    case 'PROPOSE_TERMINATION': {
-      const today = schedule.day(input.now);
-      const t = doc.termination;
-      // The notice end is a date, not a timer: a removal cannot take effect before the day after it.
-      const notice = schedule.after('notice', 'decision', today, t.noticePeriod);
-      const reply = schedule.after('reply', 'reply', today, t.replyWindow);
-      const decisionDue = t.decisionDue
-        ? [schedule.after('decision', 'decision', schedule.day(notice.dueAt), t.decisionDue)]
-        : [];
-      events.push({
-        ...base(input, 'TERMINATION_PROPOSED', {
-          clear: allDeadlineIds(context),
-          set: [reply, ...decisionDue],
-        }),
-        noticeEndDate: notice.date,
-      });
-      break;
-    }
+      return decideConcludeEarly(input, draft);
+    case 'PASS':
+      return decidePass(input, draft);
+    case 'PROPOSE_TERMINATION':
+      return decideProposeTermination(input, draft);
     case 'SUBMIT_REPLY':
-      if (context.termination && !('reply' in context.deadlines)) {
-        issues.push(issue('REPLY_WINDOW_CLOSED', 'The reply window has closed.'));
-      }
-      events.push(base(input, 'REPLY_SUBMITTED'));
-      break;
-    case 'DECIDE': {
-      const termination = context.termination;
-      if (termination && 'reply' in context.deadlines && termination.replies === 0) {
-        issues.push(
-          issue(
-            'REPLY_WINDOW_OPEN',
-            `The employee may still reply until ${context.deadlines.reply?.date ?? ''}; decide after the reply or the window.`,
-          ),
-        );
-      }
-      // A removal and a reduction in grade both wait for the end of the advance notice
-      // (5 USC 4303(b)(1)(A)): decided early, they take effect the day after it ends.
-      const adverse = command.decision === 'remove' || command.decision === 'demote';
-      const effectiveAt =
-        adverse && termination
-          ? laterOf(input.now, schedule.effectiveAfterNotice(termination.noticeEndDate))
-          : undefined;
-      events.push({
-        ...base(input, 'DECIDED', { clear: allDeadlineIds(context) }),
-        decision: command.decision,
-        ...(effectiveAt ? { effectiveAt } : {}),
-        ...outcomeDates(input, effectiveAt ?? input.now, adverse),
-        ...purgeDate(input, adverse),
-      });
-      break;
-    }
+      return decideSubmitReply(input, draft);
+    case 'DECIDE':
+      return decideDecide(input, draft);
     case 'CLOSE':
-      if (
-        command.reason === 'misconduct' &&
-        !(context.investigationFindings ?? []).includes('misconduct')
-      ) {
-        issues.push(
-          issue(
-            'INVESTIGATION_REQUIRED',
-            'Closing for misconduct needs a closed investigation that found misconduct.',
-            ['reason'],
-          ),
-        );
-      }
-      events.push({
-        ...base(input, 'CLOSED', { clear: allDeadlineIds(context) }),
-        reason: command.reason,
-        ...outcomeDates(input, input.now, false),
-        ...purgeDate(input, false),
-      });
-      break;
-    case 'EXTEND_NOTICE': {
-      const rule = doc.termination.noticeExtension;
-      const termination = context.termination;
-      if (!rule) {
-        issues.push(
-          issue('NOTICE_EXTENSION_NOT_ALLOWED', 'This policy does not extend the notice period.'),
-        );
-      }
-      const before = context.noticeExtensions?.total ?? 0;
-      if (
-        rule &&
-        before + command.amount > rule.maxDays &&
-        !rule.reasons.includes(command.reason)
-      ) {
-        issues.push(
-          issue(
-            'NOTICE_EXTENSION_REASON_REQUIRED',
-            `Beyond ${rule.maxDays} day(s) in all (${before} granted), the notice may be extended only for: ${rule.reasons.join(', ') || 'no reason'}.`,
-            ['reason'],
-          ),
-        );
-      }
-      if (!termination) break;
-      const noticeEnd = schedule.dayOfDate(termination.noticeEndDate) + command.amount;
-      const noticeEndDate = schedule.after('notice', 'decision', noticeEnd, {
-        amount: 0,
-        unit: 'calendarDays',
-        counting: 'dayAfter',
-        rollForward: 'none',
-        endOfDay: true,
-      });
-      const decisionDue = doc.termination.decisionDue
-        ? [schedule.after('decision', 'decision', noticeEnd, doc.termination.decisionDue)]
-        : [];
-      events.push({
-        ...base(input, 'NOTICE_EXTENDED', { set: decisionDue }),
-        amount: command.amount,
-        reason: command.reason,
-        noticeEndDate: noticeEndDate.date,
-      });
-      break;
-    }
-    case 'RECORD_RELAPSE': {
-      if (!('watch' in context.deadlines)) {
-        issues.push(issue('WATCH_WINDOW_CLOSED', 'The watch window after the pass is over.'));
-      }
-      const review = schedule.after('review', 'review', schedule.day(input.now), doc.review.due);
-      events.push(
-        base(input, 'RELAPSE_RECORDED', { clear: allDeadlineIds(context), set: [review] }),
-      );
-      break;
-    }
+      return decideClose(input, draft);
+    case 'EXTEND_NOTICE':
+      return decideExtendNotice(input, draft);
+    case 'RECORD_RELAPSE':
+      return decideRecordRelapse(input, draft);
     default:
-      break;
+      return;
   }
 }

@@ -6,6 +6,17 @@ import type { Deadline, DeadlineChanges, OutcomeDates, PipContext, PipEvent } fr
  */
 export function evolve(context: PipContext, event: PipEvent): PipContext {
   const next = applyDeadlines(context, event.deadlines);
+  return (
+    evolvePlan(next, event) ??
+    evolveClock(next, event, context) ??
+    evolveOutcome(next, event) ??
+    evolveHolds(next, event, context) ??
+    next
+  );
+}
+
+/** Events of the plan being drafted, issued, acknowledged and checked on. */
+function evolvePlan(next: PipContext, event: PipEvent): PipContext | undefined {
   switch (event.type) {
     case 'PIP_CREATED':
       return next;
@@ -79,6 +90,18 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
     case 'ESCALATED':
       return { ...next, escalations: next.escalations + 1 };
     // The suspended deadlines are not kept: resuming recomputes them from the moved plan.
+    default:
+      return undefined;
+  }
+}
+
+/** Events of the plan's clock: pauses, extensions and obligations. */
+function evolveClock(
+  next: PipContext,
+  event: PipEvent,
+  context: PipContext,
+): PipContext | undefined {
+  switch (event.type) {
     case 'PAUSED':
       return {
         ...next,
@@ -137,6 +160,14 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
           : { ...obligation, status: 'overdue' as const };
       return { ...next, obligations: { ...next.obligations, [event.obligationId]: updated } };
     }
+    default:
+      return undefined;
+  }
+}
+
+/** Events of notice, the record and the outcome. */
+function evolveOutcome(next: PipContext, event: PipEvent): PipContext | undefined {
+  switch (event.type) {
     case 'NOTICE_EXTENDED':
       return {
         ...next,
@@ -213,6 +244,18 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
           ...outcomeDates(event),
         },
       };
+    default:
+      return undefined;
+  }
+}
+
+/** Events of amendments, investigations, and those that only move deadlines. */
+function evolveHolds(
+  next: PipContext,
+  event: PipEvent,
+  context: PipContext,
+): PipContext | undefined {
+  switch (event.type) {
     case 'AMENDMENT_STARTED':
       return {
         ...next,
@@ -252,6 +295,8 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
     case 'WATCH_ENDED':
     case 'REPLY_WINDOW_CLOSED':
     case 'DECISION_OVERDUE':
+      return next;
+    default:
       return next;
   }
 }
