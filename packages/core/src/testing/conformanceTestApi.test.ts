@@ -79,9 +79,9 @@ describe('the conformance suite test API', () => {
       beforeEach: () => undefined,
       afterEach: () => undefined,
     };
-    describeStoreConformance('recorded', () => memoryStore(), { testApi: recording });
+    describeStoreConformance('memory', () => memoryStore(), { testApi: recording });
     expect(names).toContain(
-      'recorded store conformance > loading > returns undefined and no events for a PIP that does not exist',
+      'memory store conformance > loading > returns undefined and no events for a PIP that does not exist',
     );
     expect(names.some((name) => name.includes('batched commits'))).toBe(false);
   });
