@@ -123,7 +123,7 @@ describe('the worker process', () => {
     // system event: no deadline took effect twice.
     const keys = (
       await db.pool.query(
-        `SELECT key, pip_id, seqs FROM "${schema}".pipkit_idempotency WHERE key LIKE 'timer:%'`,
+        `SELECT key, pip_id, seqs FROM "${schema}".pipkit_idempotency WHERE key LIKE 'pipkit:fire:%'`,
       )
     ).rows as { key: string; pip_id: string; seqs: string }[];
     const systemEvents = (

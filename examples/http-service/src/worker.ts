@@ -81,7 +81,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
         logger.info(
           {
             now: tick.now,
-            fired: tick.fired.map((entry) => `timer:${entry.timerId}@${entry.dueAt}`),
+            fired: tick.fired.map((entry) => `pipkit:fire:${entry.timerId}@${entry.dueAt}`),
             skipped: tick.skipped,
             delivered: relay.delivered,
             failed: relay.failed.map((entry) => entry.id),
