@@ -67,6 +67,19 @@ function hashedRequest(request: WriteRequest, actor: Actor): unknown {
 }
 
 /**
+ * The idempotency record a write carries under `storedKey`: the key and the hash of the request,
+ * computed one way for every path (a batch of fires and the one-by-one path must agree, or a
+ * retried fire would look like a reused key). @internal
+ */
+export function keyedRequest(
+  request: WriteRequest,
+  actor: Actor,
+  storedKey: string,
+): { readonly key: string; readonly requestHash: string } {
+  return { key: storedKey, requestHash: requestHash(hashedRequest(request, actor)) };
+}
+
+/**
  * Decides a write against the PIP's envelope (`undefined` when opening): authorization first,
  * then the decision, then the commit it would make. Pure but for the prior-plans lookup.
  * @internal
@@ -206,8 +219,8 @@ export async function execute(
   options: WriteOptions,
 ): Promise<DispatchResult> {
   const { actor, idempotency } = options;
-  const hash = idempotency ? requestHash(hashedRequest(request, actor)) : '';
-  const keyed = idempotency ? { key: idempotency.stored, requestHash: hash } : undefined;
+  const keyed = idempotency ? keyedRequest(request, actor, idempotency.stored) : undefined;
+  const hash = keyed?.requestHash ?? '';
   if (idempotency) {
     const prior = await ctx.store.getIdempotency(idempotency.stored);
     if (prior) return replayed(ctx, prior, hash, idempotency.shown);

@@ -13,10 +13,9 @@ import {
 import type { Actor } from '../model/actor.js';
 import type { Command } from '../model/commands.js';
 import type { CommitRequest, PipStore, TimerRow } from '../store/pipStore.js';
-import { requestHash } from './commitBuilder.js';
 import type { FiredDeadline, SweepFault, TickResult } from './engineApi.js';
 import type { EngineContext } from './engineContext.js';
-import { decideWrite, execute } from './execute.js';
+import { decideWrite, execute, keyedRequest } from './execute.js';
 import { fireKey } from './idempotency.js';
 
 /** The actor the timer sweep acts as. */
@@ -90,18 +89,20 @@ async function fireTogether(
   for (const timer of timers) {
     try {
       const record = ctx.records.get(timer.pipId) ?? (await ctx.store.load(timer.pipId));
-      const command = fireCommand(timer);
+      const request = {
+        kind: 'command',
+        pipId: timer.pipId,
+        command: fireCommand(timer),
+        at: round.now,
+      } as const;
       const decided = record
         ? await decideWrite(
             ctx,
-            { kind: 'command', pipId: timer.pipId, command, at: round.now },
+            request,
             record,
             SYSTEM_ACTOR,
             round.now,
-            {
-              key: fireKey(timer),
-              requestHash: requestHash({ pipId: timer.pipId, command, actor: SYSTEM_ACTOR }),
-            },
+            keyedRequest(request, SYSTEM_ACTOR, fireKey(timer)),
           )
         : undefined;
       if (decided?.commit) batch.push({ timer, commit: decided.commit });

@@ -45,7 +45,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
   const timerOrder = new TimerIndex();
   const outbox = new Map<string, { message: string; delivered: boolean }>();
   const idempotency = new Map<string, string>();
-  // Failed fires per timer, and the parked ones (never returned as due).
+  // Failed fires per timer, and the parked ones (kept out of the due index).
   const faults = new Map<string, { dueAt: string; attempts: number; parkedCode?: string }>();
 
   function removeTimer(timerId: string): void {
@@ -147,19 +147,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
       return Promise.resolve(result);
     },
     dueTimers(now, limit) {
-      const due: TimerRow[] = [];
-      for (const timer of timerOrder.dueInOrder(now)) {
-        if (due.length >= limit) break;
-        if (faults.get(timer.timerId)?.parkedCode === undefined) due.push({ ...timer });
-      }
-      return Promise.resolve(due);
+      return Promise.resolve(timerOrder.due(now, limit).map((timer) => ({ ...timer })));
     },
     claimDueTimers(now, limit, lease) {
       const claimed: TimerRow[] = [];
       const at = storeNow();
       for (const timer of timerOrder.dueInOrder(now)) {
         if (claimed.length >= limit) break;
-        if (faults.get(timer.timerId)?.parkedCode !== undefined) continue;
         const held = leases.get(timer.timerId);
         if (held && held.owner !== lease.owner && held.until > at) continue;
         leases.set(timer.timerId, { owner: lease.owner, until: at + lease.leaseMs });
@@ -231,6 +225,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
         ...(parked ? { parkedCode: fault.code } : {}),
       });
       if (parked) {
+        // A parked timer leaves the due index: no sweep reads it until a commit sets it again.
+        timerOrder.remove(timer);
         const message: OutboxMessage = parkedMessage(timer, fault, attempts);
         outbox.set(message.id, { message: JSON.stringify(message), delivered: false });
       }
