@@ -29,13 +29,28 @@ export type { ErrorCode, PipkitIssue, StoreErrorReason } from './errors/pipkitEr
 export { createCalendar, isValidTimeZone } from './calendar/calendar.js';
 export type { Calendar, CalendarDefinition, CalendarSpec, Weekday } from './calendar/calendar.js';
 export { computeDueDate, durationSchema, durations } from './calendar/duration.js';
+export { resolveLocalTime } from './calendar/wallTime.js';
+export type { AmbiguousTime, LocalTimeResolution, WallTimeKind } from './calendar/wallTime.js';
 export type { DueDate, Duration } from './calendar/duration.js';
+export {
+  easterSunday,
+  holidayObservanceSchema,
+  holidayRuleSchema,
+  namedHolidaySchema,
+} from './calendar/holidayRules.js';
+export type {
+  HolidayDate,
+  HolidayInfo,
+  HolidayObservance,
+  HolidayRule,
+} from './calendar/holidayRules.js';
 
 // policy
 export { definePolicy } from './policy/definePolicy.js';
 export type { Policy, PolicyRule, PolicyRuleInput } from './policy/definePolicy.js';
 export { defaultPolicy, defaultPolicyDocument } from './policy/defaultPolicy.js';
 export { presets } from './policy/presets/index.js';
+export { presetCalendars } from './policy/presets/holidays.js';
 export { FEDERAL_NOTICE_EXTENSION_REASONS } from './policy/presets/usFederal432.js';
 export type { PresetName } from './policy/presets/index.js';
 export { escalationTriggerSchema, policyDocumentSchema } from './policy/policySchema.js';
@@ -79,6 +94,7 @@ export {
   DEADLINE_PARKED_MESSAGE,
   LIST_LIMITS,
   NO_PIP_YET,
+  outboxMessageFromRow,
   parkedMessage,
 } from './store/pipStore.js';
 export type {

@@ -207,4 +207,29 @@ describe('postgres bounded waits', () => {
     expect(reasonOf(listed)).toBe(StoreErrorReasons.CORRUPT_ROW);
     expect((listed as Error).message).toContain(PIP_ID);
   });
+
+  it('hands back an unreadable outbox payload marked, so the relay holds only its PIP', async () => {
+    const schema = db.newSchema();
+    const store = postgresStore({ pool: db.pool, schema });
+    await runLifecycle(store);
+    await db.pool.query(`UPDATE "${schema}".pipkit_outbox SET delivered_at = NULL`);
+    const { rows } = await db.pool.query<{ id: string }>(
+      `SELECT id FROM "${schema}".pipkit_outbox WHERE pip_id = $1 ORDER BY position LIMIT 1`,
+      [PIP_ID],
+    );
+    const corrupt = rows[0]?.id ?? '';
+    await db.pool.query(`UPDATE "${schema}".pipkit_outbox SET payload = $1 WHERE id = $2`, [
+      '{"employeeId": "ada.lovelace", broken',
+      corrupt,
+    ]);
+    for (const listed of [
+      await store.pendingOutbox(100),
+      await store.claimOutbox(100, { owner: 'relay-1', leaseMs: 60_000 }),
+    ]) {
+      const marked = listed.find((message) => message.id === corrupt);
+      expect(marked).toMatchObject({ payload: {}, unreadable: StoreErrorReasons.CORRUPT_ROW });
+      expect(listed.filter((message) => message.unreadable !== undefined)).toHaveLength(1);
+      expect(JSON.stringify(listed)).not.toContain('broken');
+    }
+  });
 });

@@ -2,8 +2,8 @@
  * The rows the schema's functions return, and how they become the port's values.
  * @module
  */
-import type { OutboxMessage, TimerRow } from '@pipkit/core';
-import { parseStored } from './storeErrors.js';
+import { type OutboxMessage, outboxMessageFromRow, type TimerRow } from '@pipkit/core';
+import { corruptRow, parseStored } from './storeErrors.js';
 
 /** What the store's functions return for a timer. */
 export interface TimerDbRow {
@@ -49,13 +49,15 @@ export function toTimer(row: TimerDbRow): TimerRow {
 
 /** An outbox row as the port returns it. */
 export function toOutbox(row: OutboxRow): OutboxMessage {
-  return {
-    id: row.id,
-    pipId: row.pip_id,
-    type: row.type,
-    payload: parseStored<OutboxMessage['payload']>(row.payload, row.pip_id, 'pipkit_outbox'),
-    createdAt: row.created_at,
-  };
+  return outboxMessageFromRow(
+    { id: row.id, pipId: row.pip_id, type: row.type, createdAt: row.created_at },
+    () => {
+      const payload: unknown = parseStored(row.payload, row.pip_id, 'pipkit_outbox');
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+        throw corruptRow(row.pip_id, 'pipkit_outbox');
+      return payload as OutboxMessage['payload'];
+    },
+  );
 }
 
 /** Orders timers as the sweep does: by due time, then by id. */

@@ -1,5 +1,10 @@
-import { isPipkitError, StoreErrorReasons } from '@pipkit/core';
-import { REFERENCE_PIP_ID, referenceContents, runReferenceLifecycle } from '@pipkit/core/testing';
+import { createEngine, defaultPolicy, isPipkitError, StoreErrorReasons } from '@pipkit/core';
+import {
+  createTestClock,
+  REFERENCE_PIP_ID,
+  referenceContents,
+  runReferenceLifecycle,
+} from '@pipkit/core/testing';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -166,7 +171,75 @@ describe('typed store failures', () => {
       const store = await corrupt(
         'UPDATE pipkit_outbox SET payload = ?, delivered_at = NULL WHERE pip_id = ?',
       );
-      expectCorrupt(await caught(() => store.pendingOutbox(10)), 'pipkit_outbox');
+      const pending = await store.pendingOutbox(10);
+      expect(pending.length).toBeGreaterThan(0);
+      for (const message of pending) {
+        expect(message).toMatchObject({
+          pipId: PIP_ID,
+          payload: {},
+          unreadable: 'STORE_CORRUPT_ROW',
+        });
+      }
+      expect(JSON.stringify(pending)).not.toContain('Jane');
+      await store.close();
+    });
+
+    it('relays every other PIP past a corrupt payload and holds that PIP behind it', async () => {
+      const store = sqliteStore({ path: newFile() });
+      await runReferenceLifecycle(store);
+      const manager = { id: 'm-2', role: 'manager' } as const;
+      const engine = createEngine({
+        store,
+        policies: [defaultPolicy],
+        clock: createTestClock('2026-03-02T15:00:00Z'),
+        ids: () => 'pip-other',
+      });
+      await engine.open(
+        {
+          employee: { id: 'e-2', timeZone: 'Europe/London' },
+          managerId: manager.id,
+          policy: { id: defaultPolicy.id },
+          goals: [{ id: 'g', description: 'Ship', measure: 'weekly' }],
+        },
+        { actor: manager },
+      );
+      store.database.prepare('UPDATE pipkit_outbox SET delivered_at = NULL').run();
+      // Opening writes no message, so pip-other gets two written as a commit would write them.
+      const insert = store.database.prepare(
+        "INSERT INTO pipkit_outbox (id, pip_id, type, payload, created_at) VALUES (?, 'pip-other', 'pip.notice', '{}', '2026-03-02T15:00:00.000Z')",
+      );
+      insert.run('pip-other:1:0');
+      insert.run('pip-other:1:1');
+      const first = (
+        store.database
+          .prepare('SELECT id FROM pipkit_outbox WHERE pip_id = ? ORDER BY position LIMIT 1')
+          .get(PIP_ID) as { id: string }
+      ).id;
+      store.database
+        .prepare('UPDATE pipkit_outbox SET payload = ? WHERE id = ?')
+        .run(`{"name": "${SECRET}"`, first);
+      const others = (
+        store.database
+          .prepare("SELECT id FROM pipkit_outbox WHERE pip_id = 'pip-other' ORDER BY position")
+          .all() as { id: string }[]
+      ).map((row) => row.id);
+      expect(others.length).toBeGreaterThan(0);
+
+      const handled: string[] = [];
+      const result = await engine.relay((message) => {
+        handled.push(message.id);
+      });
+      expect(handled).toEqual(others);
+      expect(result.delivered).toEqual(others);
+      expect(result.failed).toHaveLength(1);
+      expect(result.failed[0]?.id).toBe(first);
+      expect(result.failed[0]?.error).toMatchObject({
+        code: 'STORE_ERROR',
+        reason: StoreErrorReasons.CORRUPT_ROW,
+      });
+      expect(String((result.failed[0]?.error as Error).message)).not.toContain('Jane');
+      const stillPending = (await store.pendingOutbox(100)).map((message) => message.pipId);
+      expect(new Set(stillPending)).toEqual(new Set([PIP_ID]));
       await store.close();
     });
 

@@ -1,5 +1,6 @@
 import {
   type OutboxMessage,
+  outboxMessageFromRow,
   parkedMessage,
   type StoredTimerRow,
   type TimerFault,
@@ -80,16 +81,15 @@ export function createTimersAndOutbox(
     },
     pendingOutbox(limit) {
       return (statements.pendingOutbox.all(clampLimit(limit)) as OutboxRow[]).map(
-        (row): OutboxMessage => ({
-          id: row.id,
-          pipId: row.pip_id,
-          type: row.type,
-          payload: parseStored<OutboxMessage['payload']>(row.payload, {
-            pipId: row.pip_id,
-            table: 'pipkit_outbox',
-          }),
-          createdAt: row.created_at,
-        }),
+        (row): OutboxMessage =>
+          outboxMessageFromRow(
+            { id: row.id, pipId: row.pip_id, type: row.type, createdAt: row.created_at },
+            () =>
+              parseStored<OutboxMessage['payload']>(row.payload, {
+                pipId: row.pip_id,
+                table: 'pipkit_outbox',
+              }),
+          ),
       );
     },
     markOutboxDelivered(ids) {

@@ -261,6 +261,10 @@ export interface PurgeReceipt {
 export interface RelayResult {
   /** Ids delivered and marked, in delivery order. */
   readonly delivered: readonly string[];
-  /** Messages whose handler threw; they stay pending and are offered again next round. */
+  /**
+   * Messages whose handler threw, or that the store could not read back (a `StoreError` with
+   * reason `STORE_CORRUPT_ROW`, never handed to the handler). They stay pending, and the same
+   * PIP's later messages wait behind them; other PIPs' messages are delivered.
+   */
   readonly failed: readonly { readonly id: string; readonly error: unknown }[];
 }

@@ -1,6 +1,7 @@
 /**
  * The outbox relay: delivers the side effects commits wrote, at least once, in order per PIP.
  */
+import { StoreError } from '../errors/pipkitError.js';
 import type { OutboxMessage } from '../store/pipStore.js';
 import type { RelayResult } from './engineApi.js';
 import type { EngineContext } from './engineContext.js';
@@ -21,6 +22,13 @@ export async function relay(
   const blocked = new Set<string>();
   for (const message of pending) {
     if (blocked.has(message.pipId)) continue;
+    if (message.unreadable !== undefined) {
+      // A payload the store cannot read is never handed to the host: it is reported, and the
+      // PIP's later messages wait behind it so they are not delivered out of order.
+      failed.push({ id: message.id, error: unreadableMessage(message) });
+      blocked.add(message.pipId);
+      continue;
+    }
     try {
       await handler(message);
     } catch (error) {
@@ -32,4 +40,11 @@ export async function relay(
     delivered.push(message.id);
   }
   return { delivered, failed };
+}
+
+function unreadableMessage(message: OutboxMessage): StoreError {
+  return new StoreError(
+    `Outbox message "${message.id}" of PIP "${message.pipId}" cannot be read back; it and that PIP's later messages are held. Restore the row or delete it after review.`,
+    { retryable: false, reason: message.unreadable ?? 'STORE_CORRUPT_ROW' },
+  );
 }

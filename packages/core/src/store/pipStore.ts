@@ -1,6 +1,11 @@
 import type { StoredEvent } from '../audit/hashChain.js';
 import type { PipState } from '../machine/pipMachine.js';
 import type { DeadlineKind, PipContext } from '../machine/types.js';
+import {
+  type StoreErrorReason,
+  StoreErrorReasons,
+  storeErrorReason,
+} from '../errors/pipkitError.js';
 
 /** `expectedVersion` for a PIP that does not exist yet: the commit creates it. */
 export const NO_PIP_YET = 0;
@@ -46,6 +51,12 @@ export interface OutboxMessage {
   readonly type: string;
   readonly payload: Readonly<Record<string, unknown>>;
   readonly createdAt: string;
+  /**
+   * Set by a store when the stored payload cannot be read back (`STORE_CORRUPT_ROW`); the payload
+   * is then empty. `engine.relay` never hands such a message to its handler: it reports it in
+   * `failed` and holds that PIP's later messages, while every other PIP's messages go out.
+   */
+  readonly unreadable?: StoreErrorReason;
 }
 
 /** What a repeated idempotency key returns: the first outcome. */
@@ -254,4 +265,22 @@ export interface PipStore {
   ): Promise<TimerFaultOutcome>;
   /** Releases connections or handles. Optional: the memory store has none. */
   close?(): Promise<void>;
+}
+
+/**
+ * The port's {@link OutboxMessage} for a stored outbox row (adapters call this). When
+ * `readPayload` throws a `STORE_CORRUPT_ROW` {@link StoreError}, the message comes back with an
+ * empty payload and `unreadable` set, so one corrupt row holds back only its own PIP's messages;
+ * any other error is rethrown.
+ */
+export function outboxMessageFromRow(
+  row: Omit<OutboxMessage, 'payload' | 'unreadable'>,
+  readPayload: () => OutboxMessage['payload'],
+): OutboxMessage {
+  try {
+    return { ...row, payload: readPayload() };
+  } catch (error) {
+    if (storeErrorReason(error) !== StoreErrorReasons.CORRUPT_ROW) throw error;
+    return { ...row, payload: {}, unreadable: StoreErrorReasons.CORRUPT_ROW };
+  }
 }
