@@ -15,7 +15,7 @@ describe('public types', () => {
     expectTypeOf(holidayCalendar('GB-ENG', { years })).toEqualTypeOf<HolidayCalendar>();
     expectTypeOf<HolidayCalendar>().toExtend<CalendarDefinition>();
     expectTypeOf<HolidayCalendar & { timeZone: string }>().toExtend<CalendarSpec>();
-    expectTypeOf<Omit<HolidayCalendar, 'id' | 'source'>>().toExtend<
+    expectTypeOf<Omit<HolidayCalendar, 'id' | 'source' | 'details'>>().toExtend<
       NonNullable<PolicyDocumentInput['calendar']>
     >();
   });

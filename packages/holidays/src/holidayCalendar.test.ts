@@ -126,7 +126,15 @@ describe('holidayCalendar: jurisdictions in domain.md', () => {
 
   it('Scotland 2026: 2 January, 3 August and St Andrew’s Day are off, Easter Monday is a working day', () => {
     const scotland = calendarFor('GB-SCT', 'Europe/London');
-    expect(weekdaysOff(scotland, 2026)).toEqual(SCOTLAND_2026);
+    // domain.md's list predates the Royal Proclamation of Monday 15 June 2026 (the FIFA World Cup
+    // bank holiday, announced by the Scottish Government on 5 February 2026), a built-in correction.
+    expect(weekdaysOff(scotland, 2026)).toEqual([...SCOTLAND_2026, '2026-06-15'].sort());
+    expect(
+      weekdaysOff(
+        calendarFor('GB-SCT', 'Europe/London', { ...Y2026, builtInCorrections: false }),
+        2026,
+      ),
+    ).toEqual(SCOTLAND_2026);
     expect(scotland.isBusinessDay('2026-04-06')).toBe(true);
   });
 
@@ -216,10 +224,10 @@ describe('holidayCalendar: options', () => {
     );
   });
 
-  it('counts only public and bank holidays by default; other kinds are added only when asked', () => {
-    expect(DEFAULT_HOLIDAY_TYPES).toEqual(['public', 'bank']);
+  it('counts only public holidays by default; other kinds are added only when asked', () => {
+    expect(DEFAULT_HOLIDAY_TYPES).toEqual(['public']);
     const everyone = holidayCalendar('US', Y2026);
-    expect(holidayCalendar('US', { ...Y2026, types: ['public', 'bank'] })).toEqual(everyone);
+    expect(holidayCalendar('US', { ...Y2026, types: ['public'] })).toEqual(everyone);
     const withObservances = holidayCalendar('US', {
       ...Y2026,
       types: ['public', 'bank', 'optional', 'observance'],
@@ -287,8 +295,9 @@ describe('holidayCalendar: shape', () => {
     expect(holidayCalendar('GB-SCT', Y2026).weekend).toEqual([6, 7]);
   });
 
-  it('fits a policy’s calendar field once id and source are set aside', () => {
-    const { id, source, ...calendar } = holidayCalendar('GB-SCT', Y2026);
+  it('fits a policy’s calendar field once id, source and details are set aside', () => {
+    const { id, source, details, ...calendar } = holidayCalendar('GB-SCT', Y2026);
+    expect(details.map((detail) => detail.date)).toEqual(expect.arrayContaining(calendar.holidays));
     const policy = definePolicy({
       ...defaultPolicyDocument,
       id: 'acme-scotland',

@@ -2,16 +2,35 @@ import { type CalendarDefinition, CalendarError, type Weekday } from '@pipkit/co
 import Holidays from 'date-holidays';
 import { data as holidayData } from 'date-holidays/data';
 import { createRequire } from 'node:module';
-import { checkExclusions } from './holidayExclusions.js';
+import { BANK_HOLIDAYS_COUNTED_AS_PUBLIC, builtInCorrectionsFor } from './builtInCorrections.js';
+import {
+  applyDated,
+  collectDataDays,
+  detailOf,
+  type HolidayDetail,
+  sortDetails,
+} from './collectDays.js';
+import {
+  type CheckedCorrections,
+  checkCorrections,
+  type DatedCorrection,
+  type RuleCorrection,
+} from './corrections.js';
+import {
+  checkExclusions,
+  type HolidayNameIndex,
+  holidayNameIndex,
+  unknownHolidayName,
+} from './holidayExclusions.js';
 import {
   checkDates,
   checkTypes,
   checkWeekend,
   checkYears,
   type HolidayCalendarOptions,
+  type HolidayType,
 } from './holidayOptions.js';
 import { resolveRegion } from './regions.js';
-import { wholeDaysOff } from './wholeDaysOff.js';
 
 /**
  * A jurisdiction's working calendar as plain data: a {@link CalendarDefinition} (weekend and
@@ -27,6 +46,12 @@ export interface HolidayCalendar extends CalendarDefinition {
   readonly holidays: string[];
   /** The data it came from, for the policy's audit trail: `date-holidays 3.37.0`. */
   readonly source: string;
+  /**
+   * Every day off with its name, type and source, sorted by date (a date two holidays share
+   * appears twice). Leave it out of a policy's `calendar`, which takes `weekend` and `holidays`:
+   * `const { id, source, details, ...calendar } = holidayCalendar(...)`.
+   */
+  readonly details: HolidayDetail[];
 }
 
 const WEEKDAY_NAMES: Readonly<Record<string, Weekday>> = {
@@ -44,14 +69,22 @@ const WEEKDAY_NAMES: Readonly<Record<string, Weekday>> = {
  * observed days off of the given years (substitute days included: a US federal holiday on a
  * Saturday is observed on the Friday, a UK bank holiday on a weekend moves to the Monday) and the
  * region's weekend. Only whole days count: a holiday that starts in the afternoon (Christmas Eve
- * from 14:00 in Austria) is a working day unless you `include` it.
+ * from 14:00 in Austria) is a working day unless you add it.
+ *
+ * By default only `public` holidays count (days off for everyone); bank-only and optional days
+ * are opt-in through `types`. pipkit's built-in corrections ({@link BUILT_IN_CORRECTIONS}: the
+ * Scottish World Cup bank holiday of 15 June 2026, no Easter Monday in Ontario, no Anzac Day
+ * substitute in New South Wales) apply unless `builtInCorrections: false`; the caller's own
+ * `corrections` (and `include`/`exclude`) apply after them and win. `details` says, per day,
+ * its name, type and source.
  *
  * Throws {@link CalendarError} (`INVALID_CALENDAR`) for an unknown country or subdivision, a year
  * range that is reversed, fractional, outside 1970-2200 or longer than 50 years, an unknown type,
- * and a malformed correction. It never returns an empty calendar for a region it does not know.
+ * and a malformed correction (one outside `years` included). It never returns an empty calendar
+ * for a region it does not know.
  *
  * The data is community-maintained: check the result against the official calendar before
- * relying on it, and correct it with `exclude` and `include`. Not legal advice.
+ * relying on it, and correct it with `corrections`. Not legal advice.
  *
  * @param region - `COUNTRY` or `COUNTRY-SUBDIVISION` in ISO 3166 style: `US`, `US-WY`, `GB-ENG`, `GB-SCT`, `DE-BY`
  * @example
@@ -70,6 +103,14 @@ const WEEKDAY_NAMES: Readonly<Record<string, Weekday>> = {
  *   years: { from: 2026, to: 2026 },
  *   exclude: ['Juneteenth', 'Columbus Day'],
  * });
+ *
+ * // An employer's extra day, with where it comes from
+ * holidayCalendar('GB-SCT', {
+ *   years: { from: 2026, to: 2026 },
+ *   corrections: [
+ *     { date: '2026-12-24', action: 'add', name: 'Company shutdown', source: 'Handbook 4.2' },
+ *   ],
+ * });
  * ```
  */
 export function holidayCalendar(region: string, options: HolidayCalendarOptions): HolidayCalendar {
@@ -80,50 +121,118 @@ export function holidayCalendar(region: string, options: HolidayCalendarOptions)
       [],
     );
   }
-  const { from, to } = checkYears(options.years);
+  const years = checkYears(options.years);
   const types = checkTypes(options.types);
   const weekend = checkWeekend(options.weekend) ?? recordedWeekend(resolved) ?? [6, 7];
+  const builtIns = checkBuiltIns(options.builtInCorrections);
+  const ownCorrections = checkCorrections(options.corrections, years);
+  const builtInCorrections = builtIns
+    ? checkCorrections(builtInCorrectionsFor(resolved), { from: 1970, to: 2200 })
+    : { dated: [], rules: [], ruleIndexes: [] };
+  const bankAsPublic = builtIns ? BANK_HOLIDAYS_COUNTED_AS_PUBLIC[resolved.country] : undefined;
 
+  // The data is read with `bank` too where bank days count as public, then filtered by type.
+  const readTypes: readonly HolidayType[] =
+    bankAsPublic !== undefined && types.includes('public') ? [...types, 'bank'] : types;
   const holidays =
     resolved.subdivision === undefined
-      ? new Holidays(resolved.country, { types: [...types] })
-      : new Holidays(resolved.country, resolved.subdivision, { types: [...types] });
-  const { dates: excludedDates, rules: excludedRules } = checkExclusions(
-    options.exclude,
-    holidays,
-    resolved.id,
-    types,
-    { from, to },
-  );
-  const includedDates = checkDates(options.include, 'include', { from, to });
-  for (const date of includedDates) {
-    if (excludedDates.has(date)) {
+      ? new Holidays(resolved.country, { types: [...readTypes] })
+      : new Holidays(resolved.country, resolved.subdivision, { types: [...readTypes] });
+  const exclusions = checkExclusions(options.exclude, holidays, resolved.id, types, years);
+  const included = checkDates(options.include, 'include', years);
+  const ownRemovals = new Set([
+    ...exclusions.dates,
+    ...ownCorrections.dated.filter((c) => c.action === 'remove').map((c) => c.date),
+  ]);
+  const ownAdditions = [
+    ...[...included].map((date) => ({
+      date,
+      name: 'Included day',
+      type: 'public' as const,
+      source: 'options.include',
+    })),
+    ...ownCorrections.dated.filter((c) => c.action === 'add').map(detailOf),
+  ];
+  for (const addition of ownAdditions) {
+    if (ownRemovals.has(addition.date)) {
       throw new CalendarError(
-        `${date} is both in include and in exclude. Keep it in one of them.`,
-        ['include'],
+        `${addition.date} is both added (include or an add correction) and removed (exclude or a remove correction). Keep one of them.`,
+        [addition.source === 'options.include' ? 'include' : 'corrections'],
       );
     }
   }
 
-  const days = new Set<string>(includedDates);
-  // A substitute day or a multi-day holiday can cross New Year (1 Jan 2028, a Saturday, is
-  // observed on Friday 31 Dec 2027), so the neighbouring years are read and then cut off.
-  for (let year = from - 1; year <= to + 1; year += 1) {
-    for (const holiday of holidays.getHolidays(year, 'en')) {
-      if (!types.includes(holiday.type) || excludedRules.has(holiday.rule)) continue;
-      for (const day of wholeDaysOff(holiday)) {
-        const dayYear = Number(day.slice(0, 4));
-        if (dayYear >= from && dayYear <= to && !excludedDates.has(day)) days.add(day);
-      }
-    }
-  }
+  const names = holidayNameIndex(holidays);
+  const ruleRemovals = [
+    ...resolveRules(builtInCorrections, names, undefined),
+    ...resolveRules(ownCorrections, names, { regionId: resolved.id, types }),
+  ];
+  const source = `date-holidays ${dateHolidaysVersion()}`;
+  const fromData = collectDataDays({
+    holidays,
+    types,
+    years,
+    source,
+    bankAsPublic,
+    excludedRules: exclusions.rules,
+    ruleRemovals,
+  });
+  const inYears = (c: DatedCorrection): boolean =>
+    Number(c.date.slice(0, 4)) >= years.from && Number(c.date.slice(0, 4)) <= years.to;
+  const builtInDated = builtInCorrections.dated.filter(inYears);
+  const afterBuiltIns = applyDated(
+    fromData,
+    new Set(builtInDated.filter((c) => c.action === 'remove').map((c) => c.date)),
+    builtInDated.filter((c) => c.action === 'add').map(detailOf),
+  );
+  const details = sortDetails(applyDated(afterBuiltIns, ownRemovals, ownAdditions));
 
   return {
     id: resolved.id,
     weekend: [...weekend],
-    holidays: [...days].sort(),
-    source: `date-holidays ${dateHolidaysVersion()}`,
+    holidays: [...new Set(details.map((detail) => detail.date))],
+    source,
+    details,
   };
+}
+
+/**
+ * Matches rule corrections to the data's rules. A caller's unknown name is refused; a built-in
+ * one whose holiday the data no longer has is dropped (the data was fixed).
+ */
+function resolveRules(
+  { rules: corrections, ruleIndexes }: CheckedCorrections,
+  names: HolidayNameIndex,
+  refuseUnknown: { regionId: string; types: readonly HolidayType[] } | undefined,
+): { correction: RuleCorrection; rules: ReadonlySet<string> }[] {
+  const resolved: { correction: RuleCorrection; rules: ReadonlySet<string> }[] = [];
+  corrections.forEach((correction, index) => {
+    const rules = names.rulesFor(correction.holiday);
+    if (rules !== undefined) resolved.push({ correction, rules });
+    else if (refuseUnknown !== undefined) {
+      throw unknownHolidayName(
+        `corrections[${ruleIndexes[index] ?? index}].holiday`,
+        correction.holiday,
+        refuseUnknown.regionId,
+        refuseUnknown.types,
+        names,
+        ['corrections', ruleIndexes[index] ?? index, 'holiday'],
+      );
+    }
+  });
+  return resolved;
+}
+
+/** Checks `builtInCorrections`: true (the default) or false. */
+function checkBuiltIns(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') {
+    throw new CalendarError(
+      `builtInCorrections must be true or false, not ${JSON.stringify(value) ?? typeof value}.`,
+      ['builtInCorrections'],
+    );
+  }
+  return value;
 }
 
 let installedVersion: string | undefined;

@@ -34,6 +34,31 @@ export function checkExclusions(
   });
   const dates = checkDates(dateEntries, 'exclude', years);
 
+  const index = holidayNameIndex(holidays);
+  const rules = new Set<string>();
+  for (const { name, index: position } of nameEntries) {
+    const matched = index.rulesFor(name);
+    if (matched === undefined) {
+      throw unknownHolidayName(`exclude[${position}]`, name, regionId, types, index, [
+        'exclude',
+        position,
+      ]);
+    }
+    for (const rule of matched) rules.add(rule);
+  }
+  return { dates, rules };
+}
+
+/** @internal The holidays a region's data names, in every language it has. */
+export interface HolidayNameIndex {
+  /** The rules (and substitute rules) a name stands for, any case; undefined if none. */
+  rulesFor(name: string): ReadonlySet<string> | undefined;
+  /** The English names, sorted, for error messages. */
+  readonly englishNames: readonly string[];
+}
+
+/** @internal Indexes the names of the rules a date-holidays instance holds. */
+export function holidayNameIndex(holidays: Holidays): HolidayNameIndex {
   // Each rule (and each substitute rule) carries the holiday's names in every language it has.
   const rulesByName = new Map<string, Set<string>>();
   const englishNames = new Set<string>();
@@ -47,19 +72,26 @@ export function checkExclusions(
     const english = typeof rule.name === 'string' ? rule.name : rule.name?.en;
     if (english !== undefined) englishNames.add(english);
   }
-  const rules = new Set<string>();
-  for (const { name, index } of nameEntries) {
-    const matched = rulesByName.get(name.trim().toLowerCase());
-    if (matched === undefined) {
-      const known = [...englishNames].sort();
-      throw new CalendarError(
-        `exclude[${index}] "${name}" is not a ${types.join('/')} holiday of ${regionId} in date-holidays. Known names: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}.`,
-        ['exclude', index],
-      );
-    }
-    for (const rule of matched) rules.add(rule);
-  }
-  return { dates, rules };
+  return {
+    rulesFor: (name) => rulesByName.get(name.trim().toLowerCase()),
+    englishNames: [...englishNames].sort(),
+  };
+}
+
+/** @internal The refusal for a holiday name the region's data does not have, listing known ones. */
+export function unknownHolidayName(
+  label: string,
+  name: string,
+  regionId: string,
+  types: readonly HolidayType[],
+  index: HolidayNameIndex,
+  path: readonly (string | number)[],
+): CalendarError {
+  const known = index.englishNames;
+  return new CalendarError(
+    `${label} "${name}" is not a ${types.join('/')} holiday of ${regionId} in date-holidays. Known names: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}.`,
+    path,
+  );
 }
 
 /** The slice of a date-holidays rule that names a holiday. */

@@ -1,9 +1,11 @@
 import { CalendarError, type Weekday } from '@pipkit/core';
+import type { HolidayCorrection } from './corrections.js';
 
 /**
  * What kind of day a holiday is, in date-holidays' words:
  * - `public`: a statutory day off for everyone;
- * - `bank`: banks and most offices close (a UK bank holiday, a US federal observed day);
+ * - `bank`: banks (and sometimes offices) close, others work: New South Wales' August Bank
+ *   Holiday, Japan's 31 December and 2-3 January (the UK's bank holidays are typed `public`);
  * - `optional`: employees may choose to take it;
  * - `school`: schools close;
  * - `observance`: marked, but nobody gets the day off (Mother's Day, Halloween).
@@ -27,18 +29,21 @@ export const HOLIDAY_TYPES: readonly HolidayType[] = Object.freeze([
 ]);
 
 /**
- * The days off for everyone: what {@link holidayCalendar} uses unless `types` says otherwise.
+ * The days off for everyone, public holidays: what {@link holidayCalendar} uses unless `types`
+ * says otherwise. Bank-only days (banks close, others work) and optional days are opt-in per
+ * calendar. Where date-holidays types days off for everyone as `bank` (the observed US Veterans
+ * Day), a built-in mapping counts them as public (see `BANK_HOLIDAYS_COUNTED_AS_PUBLIC`).
  *
  * @example
  * ```ts
- * // Public and bank holidays plus the optional ones (Christmas Eve in the US data)
- * holidayCalendar('US', {
+ * // A bank in New South Wales also closes on the August Bank Holiday
+ * holidayCalendar('AU-NSW', {
  *   years: { from: 2026, to: 2026 },
- *   types: [...DEFAULT_HOLIDAY_TYPES, 'optional'],
+ *   types: [...DEFAULT_HOLIDAY_TYPES, 'bank'],
  * });
  * ```
  */
-export const DEFAULT_HOLIDAY_TYPES: readonly HolidayType[] = Object.freeze(['public', 'bank']);
+export const DEFAULT_HOLIDAY_TYPES: readonly HolidayType[] = Object.freeze(['public']);
 
 /** The years a calendar may cover: 1970 to 2200, at most 50 years at a time. */
 const HOLIDAY_YEAR_LIMITS = Object.freeze({ min: 1970, max: 2200, maxSpan: 50 });
@@ -50,10 +55,25 @@ export interface HolidayCalendarOptions {
    * 2200, `from` not after `to`, at most 50 years. A policy stays valid only for these years.
    */
   readonly years: { readonly from: number; readonly to: number };
-  /** Which kinds of holiday are days off. Defaults to `['public', 'bank']`. */
+  /**
+   * Which kinds of holiday are days off. Defaults to `['public']` ({@link DEFAULT_HOLIDAY_TYPES});
+   * add `'bank'` or `'optional'` where your policy gives those days off too.
+   */
   readonly types?: readonly HolidayType[];
   /**
-   * Corrections to the data, applied after it is read: each entry is either a `YYYY-MM-DD` date
+   * Your own corrections, each with its source: dated additions and removals (a proclaimed
+   * one-off day, an employer's day, a day the law does not give) and removals of a holiday in
+   * every year. Applied after the built-in ones, so yours win. See {@link HolidayCorrection}.
+   */
+  readonly corrections?: readonly HolidayCorrection[];
+  /**
+   * Whether pipkit's built-in corrections apply (default `true`): see `BUILT_IN_CORRECTIONS` and
+   * `BANK_HOLIDAYS_COUNTED_AS_PUBLIC`. `false` gives the date-holidays data as it is.
+   */
+  readonly builtInCorrections?: boolean;
+  /**
+   * Corrections by date or name, kept from the first release (`corrections` says where each one
+   * comes from): each entry is either a `YYYY-MM-DD` date
    * inside `years`, or a holiday's name as date-holidays spells it in any of its languages (case
    * does not matter; `'Juneteenth'`, `'Columbus Day'`), which removes that holiday in every year
    * together with its substitute days. An unknown name throws, so a typo never goes unnoticed; a
@@ -61,8 +81,9 @@ export interface HolidayCalendarOptions {
    */
   readonly exclude?: readonly string[];
   /**
-   * Extra days off as `YYYY-MM-DD` dates inside `years`: a governor-declared day, a company
-   * shutdown, a part-day holiday your policy treats as a whole day.
+   * Extra days off as `YYYY-MM-DD` dates inside `years`, kept from the first release: a
+   * governor-declared day, a company shutdown. Prefer `corrections`, which carry a name and a
+   * source into `details`.
    */
   readonly include?: readonly string[];
   /**
@@ -118,13 +139,13 @@ export function checkYears(years: unknown): { from: number; to: number } {
   return { from: first, to: last };
 }
 
-/** Checks `types` (default: public and bank holidays), without duplicates. */
+/** Checks `types` (default: public holidays), without duplicates. */
 export function checkTypes(types: readonly HolidayType[] | undefined): readonly HolidayType[] {
   if (types === undefined) return DEFAULT_HOLIDAY_TYPES;
   const list = `${HOLIDAY_TYPES.map((type) => `'${type}'`).join(', ')}`;
   if (!isList(types) || types.length === 0) {
     throw new CalendarError(
-      `types must list at least one of ${list}; leave it out for ['public', 'bank'].`,
+      `types must list at least one of ${list}; leave it out for ['public'].`,
       ['types'],
     );
   }
