@@ -1,6 +1,8 @@
 import { DateTime, IANAZone } from 'luxon';
 import { CalendarError } from '../errors/pipkitError.js';
 import { type CivilDay, formatCivilDay, isoWeekday, parseCivilDay } from './civilDay.js';
+import { buildHolidayIndex } from './holidayIndex.js';
+import type { HolidayDate, HolidayInfo, HolidayRule } from './holidayRules.js';
 
 /** An ISO weekday: 1 is Monday, 7 is Sunday. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -11,8 +13,16 @@ export interface CalendarSpec {
   readonly timeZone: string;
   /** ISO weekdays that are not working days. Defaults to Saturday and Sunday. */
   readonly weekend?: readonly Weekday[];
-  /** Non-working dates as `YYYY-MM-DD` in the calendar's zone (observed dates, not nominal). */
-  readonly holidays?: readonly string[];
+  /**
+   * Non-working dates in the calendar's zone (observed dates, not nominal): `YYYY-MM-DD`, or
+   * `{ date, name?, source? }` to say what the day is (a one-off proclaimed holiday).
+   */
+  readonly holidays?: readonly HolidayDate[];
+  /**
+   * Holidays by rule, for every year: fixed dates with their weekend observance, n-th weekdays,
+   * days around Easter. See {@link HolidayRule}.
+   */
+  readonly holidayRules?: readonly HolidayRule[] | undefined;
 }
 
 /**
@@ -30,12 +40,22 @@ export interface Calendar {
   readonly timeZone: string;
   /** Weekend weekdays (ISO numbering). */
   readonly weekend: readonly Weekday[];
-  /** Holiday dates, sorted, as `YYYY-MM-DD`. */
+  /** The dated holidays, sorted, as `YYYY-MM-DD` (rule holidays are not listed: they have no end). */
   readonly holidays: readonly string[];
+  /** The holiday rules, validated. */
+  readonly holidayRules: readonly HolidayRule[];
   /** True when the local date (`YYYY-MM-DD`) is neither a weekend day nor a holiday. */
   isBusinessDay(isoDate: string): boolean;
   /** @internal Same test on a civil day number. */
   isBusinessCivilDay(day: CivilDay): boolean;
+  /**
+   * The holiday (dated or by rule) on a local date (`YYYY-MM-DD`): its name and source, or
+   * undefined on a day that is not a holiday. A weekend is not a holiday: a US holiday on a
+   * Saturday is found on the Friday it is observed, named `... (observed)`.
+   */
+  holidayOn(isoDate: string): HolidayInfo | undefined;
+  /** @internal Same lookup on a civil day number. */
+  holidayOnCivilDay(day: CivilDay): HolidayInfo | undefined;
   /** @internal The local civil day of an instant in this calendar's zone. */
   civilDayOf(instant: string | Date): CivilDay;
   /** @internal The UTC instant of a local wall-clock time on a civil day. */
@@ -90,21 +110,15 @@ export function createCalendar(spec: CalendarSpec): Calendar {
     }
     isWeekend[day] = true;
   }
-  const holidaySet = new Set<CivilDay>();
-  (spec.holidays ?? []).forEach((date, index) => {
-    const day = parseCivilDay(date);
-    if (day === undefined)
-      throw new CalendarError(`Holiday "${date}" is not a YYYY-MM-DD date.`, ['holidays', index]);
-    holidaySet.add(day);
-  });
-  const holidays = [...holidaySet].sort((a, b) => a - b).map(formatCivilDay);
+  const holidayIndex = buildHolidayIndex(spec.holidays, spec.holidayRules);
+  const isHoliday = holidayIndex.isHoliday;
   const zone = spec.timeZone;
   // One zone object for every conversion: luxon re-validates a zone given by name on each call.
   const zoneObject = IANAZone.create(zone);
   const wallTimes = new Map<string, string>();
 
   const isBusinessCivilDay = (day: CivilDay): boolean =>
-    !isWeekend[isoWeekday(day)] && !holidaySet.has(day);
+    !isWeekend[isoWeekday(day)] && !isHoliday(day);
   const civilDayOf = (instant: string | Date): CivilDay => {
     // The local date is the UTC instant shifted by the zone's offset at that instant: one Intl
     // lookup (luxon caches the formatter), no DateTime object.
@@ -121,13 +135,20 @@ export function createCalendar(spec: CalendarSpec): Calendar {
   return Object.freeze({
     timeZone: zone,
     weekend: Object.freeze(weekend),
-    holidays: Object.freeze(holidays),
+    holidays: Object.freeze([...holidayIndex.dates]),
+    holidayRules: holidayIndex.rules,
     isBusinessDay(isoDate: string): boolean {
       const day = parseCivilDay(isoDate);
       if (day === undefined) throw new CalendarError(`"${isoDate}" is not a YYYY-MM-DD date.`);
       return isBusinessCivilDay(day);
     },
     isBusinessCivilDay,
+    holidayOn(isoDate: string): HolidayInfo | undefined {
+      const day = parseCivilDay(isoDate);
+      if (day === undefined) throw new CalendarError(`"${isoDate}" is not a YYYY-MM-DD date.`);
+      return holidayIndex.holidayOn(day);
+    },
+    holidayOnCivilDay: holidayIndex.holidayOn,
     civilDayOf,
     instantAt(day: CivilDay, hour: number, minute: number, second = 0, millisecond = 0): string {
       // Many PIPs share dates (every plan started this week ends on the same few days), so

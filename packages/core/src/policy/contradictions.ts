@@ -30,6 +30,7 @@ export function policyContradictions(doc: PolicyDocument): PipkitIssue[] {
     timeZone: 'UTC',
     weekend: doc.calendar.weekend,
     holidays: doc.calendar.holidays,
+    holidayRules: doc.calendar.holidayRules,
   });
   const lastDays = (duration: Duration) =>
     REFERENCE_STARTS.map((start) => lastDayOf(start, duration, calendar));

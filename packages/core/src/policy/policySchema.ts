@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../calendar/duration.js';
+import { holidayRuleSchema, namedHolidaySchema } from '../calendar/holidayRules.js';
 import { COMMAND_TYPES } from '../model/commands.js';
 import { roleSchema } from '../model/actor.js';
 
@@ -48,7 +49,16 @@ export const policyDocumentSchema = z
     calendar: z
       .object({
         weekend: z.array(weekdaySchema).max(6).default([6, 7]),
-        holidays: z.array(isoDateSchema).default([]),
+        /**
+         * Which instant a local time that happens twice (clocks going back) means: `earlier` or
+         * `later` (see docs/time.md, "Local wall times"). Absent means `earlier`; no default is
+         * written in, so documents without it parse (and hash) as before.
+         */
+        ambiguousTime: z.enum(['earlier', 'later']).optional(),
+        /** Observed days off: `YYYY-MM-DD`, or `{ date, name?, source? }` for a named one-off. */
+        holidays: z.array(z.union([isoDateSchema, namedHolidaySchema])).default([]),
+        /** Holidays by rule, for every year (see `HolidayRule`): no default, absent means none. */
+        holidayRules: z.array(holidayRuleSchema).max(200).readonly().optional(),
       })
       .strict()
       .default({ weekend: [6, 7], holidays: [] }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presets } from '../../index.js';
-import { HOLIDAYS_2026 } from './holidays.js';
+import { presetCalendars } from './holidays.js';
 import {
   codes,
   doc,
@@ -22,7 +22,7 @@ async function toHearing(calendar?: string, reviewDue = '2026-09-04') {
   const h = presetHarness([acas], {
     start: '2026-05-28T09:00:00Z',
     timeZone: 'Europe/London',
-    calendars: { 'GB-SCT': { holidays: [...HOLIDAYS_2026.scotland] } },
+    calendars: { 'GB-SCT': presetCalendars.scotland },
   });
   const pip = await h.open(
     calendar ? { employee: { id: 'emp-1', timeZone: 'Europe/London', calendar } } : {},

@@ -1,7 +1,7 @@
 import { durations } from '../../calendar/duration.js';
 import { definePolicy } from '../definePolicy.js';
 import type { PolicyDocumentInput } from '../policySchema.js';
-import { HOLIDAYS_2026 } from './holidays.js';
+import { ENGLAND_AND_WALES_HOLIDAY_RULES } from './holidays.js';
 
 /**
  * A UK capability procedure following the Acas Code of Practice (2015) and the right to be
@@ -18,7 +18,7 @@ export const ukAcasCapabilityDocument = {
   name: 'UK capability procedure (Acas Code, ERA 1999 s.10)',
   description:
     'Improvement note with a 3-month timescale; hearing on 5 days notice; 5 working days to rearrange for a companion; 5 working days to appeal; warning current 6 months from issue.',
-  calendar: { weekend: [6, 7], holidays: [...HOLIDAYS_2026.englandAndWales] },
+  calendar: { weekend: [6, 7], holidays: [], holidayRules: [...ENGLAND_AND_WALES_HOLIDAY_RULES] },
   plan: {
     duration: durations.inclusiveMonths(3),
     startsOn: 'issue',

@@ -1,7 +1,7 @@
 import { durations } from '../../calendar/duration.js';
 import { definePolicy } from '../definePolicy.js';
 import type { PolicyDocumentInput } from '../policySchema.js';
-import { HOLIDAYS_2026 } from './holidays.js';
+import { US_FEDERAL_CLOSURES, US_FEDERAL_HOLIDAY_RULES } from './holidays.js';
 
 /**
  * A US public-sector collective bargaining agreement, from the DOE-NTEU Article 45 and the
@@ -19,7 +19,11 @@ export const unionAgreementDocument = {
   name: 'Union agreement PIP (US public sector CBA)',
   description:
     '90-day letter of requirements, feedback every 30 days, extensions to at most 12 months with the union told within 5 business days, 30-day notice, 10-day reply.',
-  calendar: { weekend: [6, 7], holidays: [...HOLIDAYS_2026.usFederal] },
+  calendar: {
+    weekend: [6, 7],
+    holidays: [...US_FEDERAL_CLOSURES],
+    holidayRules: [...US_FEDERAL_HOLIDAY_RULES],
+  },
   plan: {
     duration: durations.inclusiveDays(90),
     startsOn: 'issue',

@@ -1,7 +1,7 @@
 import { durations } from '../../calendar/duration.js';
 import { definePolicy } from '../definePolicy.js';
 import type { PolicyDocumentInput } from '../policySchema.js';
-import { HOLIDAYS_2026 } from './holidays.js';
+import { US_FEDERAL_CLOSURES, US_FEDERAL_HOLIDAY_RULES } from './holidays.js';
 
 /**
  * The reasons 5 CFR 432.105(a)(4)(i)(B) lists for extending a notice of proposed action beyond
@@ -34,7 +34,11 @@ export const usFederal432Document = {
   name: 'US federal chapter 43 performance-based action (5 CFR 432)',
   description:
     '30-day opportunity period; 30 days notice (+30, then listed reasons); decision within 30 days after the notice, concurred in; MSPB appeal 30 days rolling; 1-year relapse and purge.',
-  calendar: { weekend: [6, 7], holidays: [...HOLIDAYS_2026.usFederal] },
+  calendar: {
+    weekend: [6, 7],
+    holidays: [...US_FEDERAL_CLOSURES],
+    holidayRules: [...US_FEDERAL_HOLIDAY_RULES],
+  },
   plan: {
     duration: durations.inclusiveDays(30),
     startsOn: 'issue',
