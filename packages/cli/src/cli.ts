@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { checkpointCommand } from './commands/checkpointCommand.js';
 import type { CliCommand } from './commands/command.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { diagramCommand } from './commands/diagramCommand.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CliCommand[] = [
   tickCommand,
   verifyCommand,
   exportCommand,
+  checkpointCommand,
   diagramCommand,
 ];
 

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, type PipRecord, type StoredEvent } from '@pipkit/core';
+import { type Checkpoint, GENESIS_HASH, type PipRecord, type StoredEvent } from '@pipkit/core';
 import type { StoredPipVerification } from './storeAccess.js';
 
 /** The evidence bundle `pipkit export` writes: one PIP's full history, with how to re-verify it. */
@@ -23,6 +23,11 @@ export interface EvidenceBundle {
   };
   /** Steps to re-verify the bundle, in words and with pipkit. */
   readonly howToVerify: readonly string[];
+  /**
+   * The host's signed checkpoint of the head (`pipkit export --sign-key`): anyone holding the
+   * host's public key can check that these events are the ones the key holder saw.
+   */
+  readonly checkpoint?: Checkpoint;
 }
 
 /**
@@ -40,6 +45,7 @@ export function evidenceBundle(
   events: readonly StoredEvent[],
   verification: StoredPipVerification,
   exportedAt: string,
+  checkpoint?: Checkpoint,
 ): EvidenceBundle {
   return {
     format: 'pipkit-evidence-bundle',
@@ -62,6 +68,13 @@ export function evidenceBundle(
       "seq runs 1, 2, 3, ... without gaps; the last event's seq is pip.version and its hash is pip.lastHash (a deleted tail shows here).",
       'Replaying the events through the pipkit machine (replayEvents in @pipkit/core) must reproduce pip.state and pip.context exactly.',
       'With pipkit: `pipkit verify --bundle <this file>` runs all of these checks.',
+      ...(checkpoint === undefined
+        ? []
+        : [
+            `checkpoint is an Ed25519 signature (RFC 8032, base64url) by key "${checkpoint.keyId}" over the canonical JSON of its other members; the event with seq ${checkpoint.version} must have hash ${checkpoint.lastHash}.`,
+            'With pipkit: `pipkit verify --bundle <this file> --public-key <keyId>=<public key.pem>` checks it.',
+          ]),
     ],
+    ...(checkpoint === undefined ? {} : { checkpoint }),
   };
 }

@@ -1,4 +1,5 @@
-import type { StoredEvent } from '@pipkit/core';
+import { signCheckpoint, type StoredEvent } from '@pipkit/core';
+import { signerFromFlags } from '../checkpointKeys.js';
 import { writeFileSync } from 'node:fs';
 import { evidenceBundle } from '../evidence.js';
 import { ExitCode, parseInstantFlag, resolvePath } from '../io.js';
@@ -11,28 +12,41 @@ import { dbFlag, READS_NOTE } from './databaseFlag.js';
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'write the evidence bundle of one PIP: events, hashes, verification, how to re-verify',
-  usage: 'pipkit export <pipId> --db <file> [--out <file>] [--now <instant>]',
+  usage:
+    'pipkit export <pipId> --db <file> [--out <file>] [--now <instant>] [--sign-key <file.pem> --key-id <id>]',
   help: [
     'Writes one JSON document: the PIP record, every event with its sequence number, prevHash and',
     'hash, the verification made while exporting, how each hash is computed, and the steps to',
     're-verify it without pipkit (or with `pipkit verify --bundle <file>`). Prints it on stdout, or',
     'writes it to --out and prints a summary. --now sets exportedAt (default: the current time).',
+    '--sign-key <file.pem> --key-id <id> signs the head into the bundle as an Ed25519 checkpoint',
+    '(only when the PIP verifies: a broken chain is never signed); `pipkit verify --bundle <file>',
+    '--public-key <id>=<public.pem>` checks it.',
     '',
     READS_NOTE,
     '',
     'Example: pipkit export pip-2026-0042 --db pips.db --out pip-2026-0042.evidence.json',
   ].join('\n'),
-  options: { db: dbFlag, out: { type: 'string' }, now: { type: 'string' } },
+  options: {
+    db: dbFlag,
+    out: { type: 'string' },
+    now: { type: 'string' },
+    'sign-key': { type: 'string' },
+    'key-id': { type: 'string' },
+  },
   positionals: [1, 1],
   async run({ flags, positionals, io, json }) {
     const nowFlag = stringFlag(flags, 'now');
     const now = nowFlag === undefined ? io.now() : parseInstantFlag(nowFlag, '--now');
+    const signer = signerFromFlags(io, flags);
     const store = openDatabase(io, stringFlag(flags, 'db'), 'export', { readOnly: true });
     try {
       const record = await readPip(store, positionals[0] as string);
       const events: StoredEvent[] = await readPipEvents(store, record.pipId);
       const verification = verifyStoredPip(record, events);
-      const bundle = evidenceBundle(record, events, verification, now.toISOString());
+      const checkpoint =
+        signer !== undefined && verification.ok ? signCheckpoint(record, signer, now) : undefined;
+      const bundle = evidenceBundle(record, events, verification, now.toISOString(), checkpoint);
       const text = `${JSON.stringify(bundle, null, 2)}\n`;
       const out = stringFlag(flags, 'out');
       if (out === undefined) {

@@ -10,7 +10,8 @@ import {
   UnreadablePipError,
 } from '../pipReads.js';
 import { openDatabase, type StoredPipVerification, verifyStoredPip } from '../storeAccess.js';
-import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
+import { anchorLine, checkAnchors } from './bundleAnchors.js';
+import { type CliCommand, listFlag, printJson, printLines, stringFlag } from './command.js';
 import { dbFlag } from './databaseFlag.js';
 
 function verificationLine(verification: StoredPipVerification): string {
@@ -29,19 +30,30 @@ function verificationLine(verification: StoredPipVerification): string {
 export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'check the SHA-256 hash chain and the replay of one PIP, every PIP, or a bundle',
-  usage: 'pipkit verify --db <file> [pipId] [--json] | pipkit verify --bundle <file> [--json]',
+  usage:
+    'pipkit verify --db <file> [pipId] [--json] | pipkit verify --bundle <file> [--checkpoint <file>] [--public-key <keyId>=<file.pem>]... [--json]',
   help: [
     'For each PIP: recomputes every event hash, checks the links, the sequence and the head the',
     'snapshot points at (a deleted tail shows), and replays the events through the machine, which',
     'must reproduce the stored snapshot exactly. Names the first broken event. Without a pipId',
     'it checks every PIP in the database, with a progress count on stderr when it is a terminal.',
-    '--bundle checks an evidence bundle written by `pipkit export` instead of a database.',
+    '--bundle checks an evidence bundle written by `pipkit export` instead of a database. With',
+    '--public-key <keyId>=<file.pem> (repeatable) it also checks the checkpoint signed into the',
+    'bundle (`pipkit export --sign-key`), and with --checkpoint <file> a checkpoint published',
+    "elsewhere (`pipkit checkpoint`): its Ed25519 signature, and that the bundle's events up to",
+    'its version hash to the head it signed. An edited event fails even when every hash after',
+    'it was recomputed. See docs/integrity.md for what a checkpoint proves and what it cannot.',
     'A PIP that cannot be read (a corrupt row) is named on stderr with its error code, never its',
     'content, and the others are still checked. Exit code 1 when anything fails to verify.',
     '',
     'Example: pipkit verify --db pips.db',
   ].join('\n'),
-  options: { db: dbFlag, bundle: { type: 'string' } },
+  options: {
+    db: dbFlag,
+    bundle: { type: 'string' },
+    checkpoint: { type: 'string' },
+    'public-key': { type: 'string', multiple: true },
+  },
   positionals: [0, 1],
   async run({ flags, positionals, io, json }) {
     const bundlePath = stringFlag(flags, 'bundle');
@@ -50,10 +62,17 @@ export const verifyCommand: CliCommand = {
         throw new UsageError('--bundle checks a file on its own.', 'Drop --db and the pipId.');
       const bundle = readBundle(resolvePath(io, bundlePath));
       const verification = verifyStoredPip(bundle.pip, bundle.events);
-      if (json) printJson(io, { ok: verification.ok, pips: [verification] });
-      else printLines(io, [verificationLine(verification)]);
-      return verification.ok ? ExitCode.ok : ExitCode.failed;
+      const anchors = checkAnchors(io, flags, bundle);
+      const ok = verification.ok && anchors.every((anchor) => anchor.status !== 'failed');
+      if (json) printJson(io, { ok, pips: [verification], checkpoints: anchors });
+      else printLines(io, [verificationLine(verification), ...anchors.map(anchorLine)]);
+      return ok ? ExitCode.ok : ExitCode.failed;
     }
+    if (stringFlag(flags, 'checkpoint') !== undefined || listFlag(flags, 'public-key').length > 0)
+      throw new UsageError(
+        '--checkpoint and --public-key check a bundle.',
+        'Export the PIP first (pipkit export <pipId> --db <file> --out <bundle>), then: pipkit verify --bundle <bundle> --checkpoint <file> --public-key <keyId>=<file.pem>',
+      );
     const store = openDatabase(io, stringFlag(flags, 'db'), 'verify', { readOnly: true });
     try {
       return await verifyDatabase(store, positionals[0], io, json);
