@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { checkpointCommand } from './commands/checkpointCommand.js';
 import type { CliCommand } from './commands/command.js';
 import { demoCommand } from './commands/demoCommand.js';
+import { datesCommand } from './commands/datesCommand.js';
 import { diagramCommand } from './commands/diagramCommand.js';
 import { exportCommand } from './commands/exportCommand.js';
 import { listCommand } from './commands/listCommand.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CliCommand[] = [
   exportCommand,
   checkpointCommand,
   diagramCommand,
+  datesCommand,
 ];
 
 /** The CLI's version (its package's), printed by `pipkit --version`. */
