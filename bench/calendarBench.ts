@@ -1,4 +1,4 @@
-import { computeDueDate, createCalendar, durations } from '@pipkit/core';
+import { computeDueDate, createCalendar, durations, presetCalendars } from '@pipkit/core';
 import { DateTime } from 'luxon';
 import {
   US_FEDERAL_2026,
@@ -31,13 +31,20 @@ function naiveBusinessDaysAfter(
  * identical or the bench fails.
  */
 export async function calendarBenches(): Promise<BenchResult[]> {
-  const calendar = createCalendar({ timeZone: ZONE, holidays: HOLIDAYS });
+  const dated = createCalendar({ timeZone: ZONE, holidays: HOLIDAYS });
+  // The usFederal432 preset's calendar: the same days off by rule (expanded lazily per year).
+  const rules = createCalendar({ ...presetCalendars.usFederal, timeZone: ZONE });
   const holidaySet = new Set(HOLIDAYS);
   const starts = Array.from({ length: 500 }, (_, index) =>
     new Date(Date.UTC(2026, 0, 1, 14) + index * 17 * 3_600_000).toISOString(),
   );
   const results: BenchResult[] = [];
-  for (const amount of [10, 30, 60]) {
+  for (const [amount, calendar, label] of [
+    [10, dated, 'holidays'],
+    [30, dated, 'holidays'],
+    [60, dated, 'holidays'],
+    [30, rules, 'holiday rules'],
+  ] as const) {
     const duration = durations.businessDaysAfter(amount);
     for (const start of starts) {
       const ours = computeDueDate(start, duration, calendar).dueAt;
@@ -49,7 +56,7 @@ export async function calendarBenches(): Promise<BenchResult[]> {
     let naiveCursor = 0;
     results.push(
       await compare(
-        `computeDueDate ${amount} business days (holidays, ${ZONE})`,
+        `computeDueDate ${amount} business days (${label}, ${ZONE})`,
         () => {
           for (let index = 0; index < 20; index += 1)
             computeDueDate(starts[cursor++ % starts.length] as string, duration, calendar);
