@@ -1,9 +1,11 @@
+import { type LocalTimeResolution, resolveLocalTime } from '@pipkit/core';
 import { DateTime } from 'luxon';
 import { ScenarioProblems } from './loadScenario.js';
 
 /**
  * Converts a scenario moment to a UTC instant: an instant with an offset stays as it is; a local
- * date-time is read in `zone`. Throws {@link ScenarioProblems} (with `path`) for a time that does
+ * date-time is read in `zone` (a time that happens twice, when clocks go back, is the earlier one:
+ * the same on every run date). Throws {@link ScenarioProblems} (with `path`) for a time that does
  * not exist there, such as 02:30 on the night clocks go forward.
  *
  * @example
@@ -18,16 +20,18 @@ export function toInstant(value: string, zone: string, path: readonly (string | 
       throw new ScenarioProblems([{ path, message: `"${value}" is not a real instant.` }]);
     return date.toISOString();
   }
-  const local = DateTime.fromISO(value, { zone });
-  if (!local.isValid) {
+  // Resolved by core's rule (a repeated time is the earlier one), never by luxon's guess, which
+  // depends on the date the simulation runs.
+  let resolved: LocalTimeResolution;
+  try {
+    resolved = resolveLocalTime(value, zone);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
     throw new ScenarioProblems([
-      {
-        path,
-        message: `"${value}" is not a real local date-time in ${zone} (${local.invalidExplanation ?? local.invalidReason ?? 'invalid'}).`,
-      },
+      { path, message: `"${value}" is not a real local date-time in ${zone} (${reason})` },
     ]);
   }
-  if (local.toFormat("yyyy-MM-dd'T'HH:mm") !== value.slice(0, 16)) {
+  if (resolved.kind === 'skipped') {
     throw new ScenarioProblems([
       {
         path,
@@ -35,7 +39,7 @@ export function toInstant(value: string, zone: string, path: readonly (string | 
       },
     ]);
   }
-  return local.toUTC().toISO();
+  return resolved.instant;
 }
 
 /**

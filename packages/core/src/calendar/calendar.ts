@@ -1,6 +1,7 @@
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import { CalendarError } from '../errors/pipkitError.js';
 import { type CivilDay, formatCivilDay, isoWeekday, parseCivilDay } from './civilDay.js';
+import { type AmbiguousTime, resolveWallTime, startOfLocalDay, wallClockMs } from './wallTime.js';
 import { buildHolidayIndex } from './holidayIndex.js';
 import type { HolidayDate, HolidayInfo, HolidayRule } from './holidayRules.js';
 
@@ -11,6 +12,12 @@ export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 export interface CalendarSpec {
   /** IANA zone in which every day is counted, for example `America/New_York`. */
   readonly timeZone: string;
+  /**
+   * Which instant a local time that happens twice (clocks going back) means: `earlier` (the
+   * default) or `later`. A time the clocks skip moves forward by the jump either way. See
+   * `docs/time.md`, "Local wall times".
+   */
+  readonly ambiguousTime?: AmbiguousTime | undefined;
   /** ISO weekdays that are not working days. Defaults to Saturday and Sunday. */
   readonly weekend?: readonly Weekday[];
   /**
@@ -38,6 +45,8 @@ export type CalendarDefinition = Omit<CalendarSpec, 'timeZone'>;
 export interface Calendar {
   /** The IANA zone days are counted in. */
   readonly timeZone: string;
+  /** Which instant a local time that happens twice means (`earlier` unless the spec said `later`). */
+  readonly ambiguousTime: AmbiguousTime;
   /** Weekend weekdays (ISO numbering). */
   readonly weekend: readonly Weekday[];
   /** The dated holidays, sorted, as `YYYY-MM-DD` (rule holidays are not listed: they have no end). */
@@ -58,7 +67,10 @@ export interface Calendar {
   holidayOnCivilDay(day: CivilDay): HolidayInfo | undefined;
   /** @internal The local civil day of an instant in this calendar's zone. */
   civilDayOf(instant: string | Date): CivilDay;
-  /** @internal The UTC instant of a local wall-clock time on a civil day. */
+  /**
+   * @internal The UTC instant of a local wall-clock time on a civil day, resolved by
+   * `resolveWallTime` with this calendar's `ambiguousTime`: the same on every host and date.
+   */
   instantAt(
     day: CivilDay,
     hour: number,
@@ -66,6 +78,8 @@ export interface Calendar {
     second?: number,
     millisecond?: number,
   ): string;
+  /** @internal The first instant of a local civil day (see `startOfLocalDay`), as a UTC ISO string. */
+  startOfCivilDay(day: CivilDay): string;
   /** The local date (`YYYY-MM-DD`) of an instant in this calendar's zone. */
   localDate(instant: string | Date): string;
 }
@@ -115,6 +129,10 @@ export function createCalendar(spec: CalendarSpec): Calendar {
   const zone = spec.timeZone;
   // One zone object for every conversion: luxon re-validates a zone given by name on each call.
   const zoneObject = IANAZone.create(zone);
+  const offsetAt = (epochMs: number) => zoneObject.offset(epochMs);
+  const ambiguousTime = spec.ambiguousTime ?? 'earlier';
+  if (ambiguousTime !== 'earlier' && ambiguousTime !== 'later')
+    throw new CalendarError(`ambiguousTime must be "earlier" or "later".`, ['ambiguousTime']);
   const wallTimes = new Map<string, string>();
 
   const isBusinessCivilDay = (day: CivilDay): boolean =>
@@ -134,6 +152,7 @@ export function createCalendar(spec: CalendarSpec): Calendar {
 
   return Object.freeze({
     timeZone: zone,
+    ambiguousTime,
     weekend: Object.freeze(weekend),
     holidays: Object.freeze([...holidayIndex.dates]),
     holidayRules: holidayIndex.rules,
@@ -156,20 +175,18 @@ export function createCalendar(spec: CalendarSpec): Calendar {
       const key = `${day}|${hour}|${minute}|${second}|${millisecond}`;
       const cached = wallTimes.get(key);
       if (cached !== undefined) return cached;
-      const date = new Date(day * 86_400_000);
-      const local = DateTime.fromObject(
-        {
-          year: date.getUTCFullYear(),
-          month: date.getUTCMonth() + 1,
-          day: date.getUTCDate(),
-          hour,
-          minute,
-          second,
-          millisecond,
-        },
-        { zone: zoneObject },
-      );
-      const instant = new Date(local.toMillis()).toISOString();
+      const wall = wallClockMs(day, hour, minute, second, millisecond);
+      const { epochMs } = resolveWallTime(offsetAt, wall, ambiguousTime);
+      const instant = new Date(epochMs).toISOString();
+      if (wallTimes.size >= WALL_TIME_CACHE_SIZE) wallTimes.clear();
+      wallTimes.set(key, instant);
+      return instant;
+    },
+    startOfCivilDay(day: CivilDay): string {
+      const key = `start|${day}`;
+      const cached = wallTimes.get(key);
+      if (cached !== undefined) return cached;
+      const instant = new Date(startOfLocalDay(offsetAt, day)).toISOString();
       if (wallTimes.size >= WALL_TIME_CACHE_SIZE) wallTimes.clear();
       wallTimes.set(key, instant);
       return instant;

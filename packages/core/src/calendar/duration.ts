@@ -148,12 +148,16 @@ function roll(day: CivilDay, rule: Duration['rollForward'], calendar: Calendar):
 }
 
 /**
- * @internal End of a civil day as a UTC instant: one millisecond before the next local midnight.
- * Not "23:59:59.999 local": where clocks go back at midnight (America/Santiago) that wall time
- * happens twice, and the day ends at the second one.
+ * @internal End of a civil day as a UTC instant: one millisecond before the first instant of the
+ * next local day (its midnight, the earlier one when midnight happens twice, or the end of the jump
+ * when clocks skip midnight). Never found by resolving "23:59:59.999" or "24:00": where clocks go
+ * back at midnight (America/Santiago) 23:59:59.999 happens twice and the day ends at the second;
+ * where they go back just after midnight (America/Havana, 1 November 2026) the next day starts at
+ * the first 00:00, so Saturday 31 October ends at `2026-11-01T03:59:59.999Z`. Independent of the
+ * calendar's `ambiguousTime` option.
  */
 export function endOfCivilDay(day: CivilDay, calendar: Calendar): string {
-  const nextStart = Date.parse(calendar.instantAt(day + 1, 0, 0));
+  const nextStart = Date.parse(calendar.startOfCivilDay(day + 1));
   return new Date(nextStart - 1).toISOString();
 }
 

@@ -142,9 +142,13 @@ export class Schedule {
     return cap ? formatCivilDay(lastDayOf(civil(plan.startDate), cap, this.calendar)) : undefined;
   }
 
-  /** The instant a removal may take effect: the start of the day after the notice period ends (C2). */
+  /**
+   * The instant a removal may take effect: the start of the day after the notice period ends (C2),
+   * its first instant (the earlier midnight when midnight happens twice), one millisecond after the
+   * notice period's end.
+   */
   effectiveAfterNotice(noticeEndDate: string): string {
-    return this.calendar.instantAt(civil(noticeEndDate) + 1, 0, 0);
+    return this.calendar.startOfCivilDay(civil(noticeEndDate) + 1);
   }
 }
 
