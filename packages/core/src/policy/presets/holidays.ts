@@ -196,6 +196,9 @@ export const SCOTLAND_ONE_OFF_HOLIDAYS: readonly HolidayDate[] = frozen<
   },
 ]);
 
+/** A frozen calendar definition (typed, so its weekend is a list of weekdays). */
+const definition = (calendar: CalendarDefinition): CalendarDefinition => Object.freeze(calendar);
+
 /**
  * The presets' calendars by jurisdiction, as calendar definitions an engine's `calendars` option
  * takes (with an employee's `calendar` id) or a policy's `calendar` field holds.
@@ -211,19 +214,19 @@ export const SCOTLAND_ONE_OFF_HOLIDAYS: readonly HolidayDate[] = frozen<
  */
 export const presetCalendars = Object.freeze({
   /** US federal holidays, observed, with the executive-order closures since 2025. */
-  usFederal: Object.freeze({
+  usFederal: definition({
     weekend: [6, 7],
     holidays: US_FEDERAL_CLOSURES,
     holidayRules: US_FEDERAL_HOLIDAY_RULES,
   }),
   /** England and Wales bank holidays. */
-  englandAndWales: Object.freeze({
+  englandAndWales: definition({
     weekend: [6, 7],
     holidays: [],
     holidayRules: ENGLAND_AND_WALES_HOLIDAY_RULES,
   }),
   /** Scotland bank holidays, with the one-off ones proclaimed since 2026. */
-  scotland: Object.freeze({
+  scotland: definition({
     weekend: [6, 7],
     holidays: SCOTLAND_ONE_OFF_HOLIDAYS,
     holidayRules: SCOTLAND_HOLIDAY_RULES,
