@@ -50,3 +50,24 @@ export function addCivilMonths(day: CivilDay, months: number): CivilDay {
   const lastDayOfTarget = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   return Date.UTC(year, month, Math.min(date.getUTCDate(), lastDayOfTarget)) / MS_PER_DAY;
 }
+
+/**
+ * The last day of `months` calendar months counted from and including `day`. `clamp`: the day
+ * before the corresponding day, which is clamped to the final month's last day (31 January, one
+ * month: 28 February clamped, so 27 February). `bgb188`: German civil code BGB section 188(2) with
+ * section 187(2), the day before the corresponding day, and by section 188(3) the final month's last
+ * day when it has no corresponding day (31 January, one month: 28 February); see
+ * https://www.gesetze-im-internet.de/bgb/__188.html. @internal
+ */
+export function inclusiveMonthsEnd(
+  day: CivilDay,
+  months: number,
+  rule: 'clamp' | 'bgb188',
+): CivilDay {
+  const corresponding = addCivilMonths(day, months);
+  if (rule === 'clamp') return corresponding - 1;
+  const startDayOfMonth = new Date(day * MS_PER_DAY).getUTCDate();
+  // addCivilMonths clamps: a smaller day of month means the final month has no such day.
+  const missing = new Date(corresponding * MS_PER_DAY).getUTCDate() < startDayOfMonth;
+  return missing ? corresponding : corresponding - 1;
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CalendarError } from '../errors/pipkitError.js';
 import type { Calendar } from './calendar.js';
-import { type CivilDay, addCivilMonths, formatCivilDay } from './civilDay.js';
+import { type CivilDay, addCivilMonths, formatCivilDay, inclusiveMonthsEnd } from './civilDay.js';
 
 /**
  * A span of time as policies write it. Every convention is explicit because real policies disagree
@@ -23,13 +23,41 @@ export const durationSchema = z
     rollForward: z.enum(['none', 'nextBusinessDay', 'previousBusinessDay']),
     /** The deadline is 23:59:59.999 on the last day, in the calendar's zone (C4). */
     endOfDay: z.literal(true),
+    /**
+     * Months only: where a period ends when its start day has no counterpart in the last month
+     * (31 January plus one month). Absent means `clamp`. See {@link MonthEnd}.
+     */
+    monthEnd: z.enum(['clamp', 'bgb188']).optional(),
   })
   .strict()
   .refine((duration) => !(duration.counting === 'inclusiveStart' && duration.amount === 0), {
     message:
       'An inclusive-start duration counts the start day, so it needs an amount of at least 1.',
     path: ['amount'],
+  })
+  .refine((duration) => duration.monthEnd === undefined || duration.unit === 'months', {
+    message: 'monthEnd applies only to a duration in months; remove it or use unit "months".',
+    path: ['monthEnd'],
   });
+
+/**
+ * How a period of months ends when the start day has no counterpart in the last month (a start on
+ * the 29th, 30th or 31st).
+ *
+ * - `clamp` (the default, when `monthEnd` is absent): take the corresponding day, clamped to the
+ *   last day of the final month; counted `dayAfter`, that is the last day; counted
+ *   `inclusiveStart`, the period ends the day before it. One month from 31 January 2026
+ *   inclusive: 28 February clamped, so it ends 27 February (28 February in the leap year 2028).
+ * - `bgb188`: German civil code, BGB section 188(2) and (3) with section 187
+ *   (https://www.gesetze-im-internet.de/bgb/__188.html): counted from an event (`dayAfter`, section
+ *   187(1)) the period ends on the corresponding day of the last month; counted from the start of
+ *   a day (`inclusiveStart`, section 187(2)) on the day before it; and where the last month has no
+ *   such day, on that month's last day. One month from 31 January inclusive ends 28 February
+ *   (29 February in 2028); from 31 March, 30 April.
+ *
+ * Counted `dayAfter`, both rules give the same day (31 January plus one month is 28 February).
+ */
+export type MonthEnd = NonNullable<z.infer<typeof durationSchema>['monthEnd']>;
 
 /** A policy duration. See {@link durationSchema} for each field. */
 export type Duration = z.infer<typeof durationSchema>;
@@ -69,11 +97,26 @@ export const durations = {
     make(amount, 'businessDays', 'inclusiveStart', 'none'),
   /** N weeks including the start day (2 weeks from a Monday ends on the second Sunday). */
   inclusiveWeeks: (amount: number): Duration => make(amount, 'weeks', 'inclusiveStart', 'none'),
-  /** N calendar months including the start day (a month from 15 Jan ends 14 Feb). */
-  inclusiveMonths: (amount: number): Duration => make(amount, 'months', 'inclusiveStart', 'none'),
-  /** N calendar months after the event (12 months after 15 Jan 2026 is 15 Jan 2027). */
-  monthsAfter: (amount: number): Duration => make(amount, 'months', 'dayAfter', 'none'),
+  /**
+   * N calendar months including the start day (a month from 15 Jan ends 14 Feb). From a start day
+   * the last month lacks, `{ monthEnd }` chooses the rule (see {@link MonthEnd}): one month from
+   * 31 Jan 2026 ends 27 Feb by default (`clamp`), 28 Feb with `{ monthEnd: 'bgb188' }`.
+   */
+  inclusiveMonths: (amount: number, options: MonthOptions = {}): Duration =>
+    make(amount, 'months', 'inclusiveStart', 'none', options.monthEnd),
+  /**
+   * N calendar months after the event (12 months after 15 Jan 2026 is 15 Jan 2027; one month after
+   * 31 Jan is 28 Feb under either {@link MonthEnd} rule).
+   */
+  monthsAfter: (amount: number, options: MonthOptions = {}): Duration =>
+    make(amount, 'months', 'dayAfter', 'none', options.monthEnd),
 } as const;
+
+/** Options of the months helpers of {@link durations}. */
+export interface MonthOptions {
+  /** The month-end rule; absent leaves the field out of the duration (meaning `clamp`). */
+  readonly monthEnd?: MonthEnd | undefined;
+}
 
 /** Frozen durations already validated (presets and policy fields). */
 const validated = new WeakSet<Duration>();
@@ -83,9 +126,18 @@ function make(
   unit: Duration['unit'],
   counting: Duration['counting'],
   rollForward: Duration['rollForward'],
+  monthEnd?: MonthEnd,
 ): Duration {
   return Object.freeze(
-    durationSchema.parse({ amount, unit, counting, rollForward, endOfDay: true }),
+    durationSchema.parse({
+      amount,
+      unit,
+      counting,
+      rollForward,
+      endOfDay: true,
+      // Left out unless chosen, so documents written before the option hash as they did.
+      ...(monthEnd === undefined ? {} : { monthEnd }),
+    }),
   );
 }
 
@@ -104,9 +156,10 @@ export function lastDayOf(startDay: CivilDay, duration: Duration, calendar: Cale
       break;
     }
     case 'months':
+      // Counted from the event, both month-end rules end on the corresponding (clamped) day.
       last =
         counting === 'inclusiveStart'
-          ? addCivilMonths(startDay, amount) - 1
+          ? inclusiveMonthsEnd(startDay, amount, duration.monthEnd ?? 'clamp')
           : addCivilMonths(startDay, amount);
       break;
     case 'businessDays':
