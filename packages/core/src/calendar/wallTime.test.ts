@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CalendarError, computeDueDate, createCalendar, durations } from '../index.js';
@@ -193,5 +194,27 @@ describe('property: any instant, read as a local wall time, resolves back around
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('docs/time.md', () => {
+  it('prints the local wall time examples as computed', () => {
+    const doc = readFileSync(new URL('../../../../docs/time.md', import.meta.url), 'utf8');
+    for (const local of ['2026-11-01T01:30', '2026-03-08T02:30']) {
+      const { instant, kind } = at('America/New_York', local);
+      expect(doc).toContain(
+        `resolveLocalTime('${local}', 'America/New_York');\n// { instant: '${instant}', kind: '${kind}' }`,
+      );
+    }
+    const havana = createCalendar({ timeZone: 'America/Havana' });
+    const azores = createCalendar({ timeZone: 'Atlantic/Azores' });
+    for (const printed of [
+      endOfCivilDay(day('2026-10-31'), havana),
+      endOfCivilDay(day('2026-10-24'), azores),
+      azores.startOfCivilDay(day('2026-03-29')),
+      endOfCivilDay(day('2026-03-28'), azores),
+      at('America/New_York', '2026-11-01T01:30', 'later').instant.slice(11, 16),
+    ])
+      expect(doc).toContain(printed);
   });
 });
