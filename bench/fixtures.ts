@@ -1,6 +1,5 @@
 import {
   type Actor,
-  type CommitRequest,
   createEngine,
   defaultPolicy,
   type Engine,
@@ -14,6 +13,7 @@ import {
   replayEvents,
   type StoredEvent,
 } from '@pipkit/core';
+import { type CommitRequest } from '@pipkit/core/adapter';
 import { createTestClock, type TestClock } from '@pipkit/core/testing';
 
 const hr: Actor = { id: 'hr-1', role: 'hr' };

@@ -51,6 +51,13 @@ const { sqliteStore } = await import('@pipkit/sqlite');
 if (typeof sqliteStore !== 'function') throw new Error('@pipkit/sqlite exports missing');
 const { runCli, scenarioSchema } = await import('@pipkit/cli');
 if (typeof runCli !== 'function' || !scenarioSchema.safeParse({}).error) throw new Error('@pipkit/cli exports missing');
+const adapter = await import('@pipkit/core/adapter');
+const core = await import('@pipkit/core');
+if (adapter.StoreError !== core.StoreError || typeof adapter.commitPreconditionError !== 'function') throw new Error('ESM adapter entry misbehaved');
+const { commandSchema } = await import('@pipkit/core/schemas');
+if (!commandSchema.safeParse({ type: 'RESUME' }).success) throw new Error('ESM schemas entry misbehaved');
+const { presets } = await import('@pipkit/core/presets');
+if (presets.usFederal432 !== core.presets.usFederal432) throw new Error('ESM presets entry misbehaved');
 console.log('esm ok');
 `;
 const cjs = `
@@ -60,6 +67,11 @@ if (typeof createEngine !== 'function') throw new Error('CJS exports missing');
 if (typeof require('@pipkit/holidays').holidayCalendar !== 'function') throw new Error('CJS holidays missing');
 if (typeof require('@pipkit/sqlite').sqliteStore !== 'function') throw new Error('CJS sqlite missing');
 if (typeof require('@pipkit/cli').runCli !== 'function') throw new Error('CJS cli missing');
+// One build with shared chunks: the adapter entry's classes are the root's classes.
+const adapter = require('@pipkit/core/adapter');
+if (adapter.VersionConflictError !== require('@pipkit/core').VersionConflictError) throw new Error('CJS adapter entry has its own classes');
+if (typeof require('@pipkit/core/schemas').openPipSchema?.safeParse !== 'function') throw new Error('CJS schemas entry missing');
+if (typeof require('@pipkit/core/presets').presets !== 'object') throw new Error('CJS presets entry missing');
 createEngine({ store: memoryStore(), policies: [defaultPolicy] })
   .dispatch('nope', { type: 'RESUME' }, { actor: { id: 'h', role: 'hr' } })
   .catch((error) => { if (!(error instanceof PipkitError) || error.code !== 'PIP_NOT_FOUND') throw error; console.log('cjs ok'); });

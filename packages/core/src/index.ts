@@ -1,7 +1,10 @@
 /**
  * @pipkit/core: Performance Improvement Plans as durable, auditable state machines.
  *
- * The public surface, by concept: errors, calendar, policy, machine, audit, store, engine.
+ * The host API, by concept: errors, calendar, policy, machine, audit, store, engine. Other
+ * audiences have their own entries: `@pipkit/core/adapter` (writing a store),
+ * `@pipkit/core/schemas` (validating input without the engine), `@pipkit/core/presets` and
+ * `@pipkit/core/testing` (the conformance suite and a test clock).
  * @packageDocumentation
  */
 
@@ -20,6 +23,7 @@ export {
   isPipkitError,
   StoreError,
   StoreErrorReasons,
+  storeErrorReason,
   ValidationError,
   VersionConflictError,
 } from './errors/pipkitError.js';
@@ -91,34 +95,11 @@ export type {
 export { GENESIS_HASH, hashEvent, verifyHistory } from './audit/hashChain.js';
 export type { HistoryBreak, HistoryVerification, StoredEvent } from './audit/hashChain.js';
 
-// store
-export {
-  DEADLINE_PARKED_MESSAGE,
-  LIST_LIMITS,
-  NO_PIP_YET,
-  outboxMessageFromRow,
-  parkedMessage,
-} from './store/pipStore.js';
-export type {
-  CommitRequest,
-  EnvelopeColumns,
-  PipRows,
-  StoredOutboxRow,
-  StoredTimerRow,
-  TimerFault,
-  TimerFaultOutcome,
-  IdempotencyRecord,
-  ListQuery,
-  OutboxMessage,
-  PipRecord,
-  PipStore,
-  TimerRow,
-} from './store/pipStore.js';
+// store (writing an adapter? the port's rows and shared rules are in `@pipkit/core/adapter`)
+export { DEADLINE_PARKED_MESSAGE, LIST_LIMITS } from './store/pipStore.js';
+export type { ListQuery, OutboxMessage, PipRecord, PipStore, TimerRow } from './store/pipStore.js';
 export { memoryStore } from './store/memoryStore.js';
 export type { MemoryStoreOptions } from './store/memoryStore.js';
-export { assertCommitShape } from './store/commitShape.js';
-export { commitPreconditionError } from './store/commitPreconditions.js';
-export type { CommitFacts } from './store/commitPreconditions.js';
 
 // engine
 export {

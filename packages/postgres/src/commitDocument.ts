@@ -2,7 +2,7 @@
  * A commit request as the one jsonb document `pipkit_commit` reads (schema version 2 on).
  * @module
  */
-import type { CommitRequest } from '@pipkit/core';
+import type { CommitRequest } from '@pipkit/core/adapter';
 
 /**
  * The request as `pipkit_commit`'s jsonb document, as JSON text. Snake-case keys, read with

@@ -10,7 +10,7 @@ import {
   type CommitRequest,
   NO_PIP_YET,
   VersionConflictError,
-} from '@pipkit/core';
+} from '@pipkit/core/adapter';
 import { commitDocument, holdsNul } from './commitDocument.js';
 import type { StoreConnection } from './connection.js';
 import { COMMITTING, parseStored, toStoreError } from './storeErrors.js';

@@ -11,7 +11,7 @@ import {
   type TimerFault,
   type TimerFaultOutcome,
   type TimerRow,
-} from '@pipkit/core';
+} from '@pipkit/core/adapter';
 import type { StoreConnection } from './connection.js';
 import { corruptOr, parseStored } from './storeErrors.js';
 

@@ -6,7 +6,7 @@ import {
   type PipStore,
   type StoredEvent,
   VersionConflictError,
-} from '@pipkit/core';
+} from '@pipkit/core/adapter';
 import { createCommits } from './commits.js';
 import { openConnection } from './connection.js';
 import { createInspection } from './inspection.js';

@@ -2,7 +2,7 @@
  * The rows the schema's functions return, and how they become the port's values.
  * @module
  */
-import { type OutboxMessage, outboxMessageFromRow, type TimerRow } from '@pipkit/core';
+import { type OutboxMessage, outboxMessageFromRow, type TimerRow } from '@pipkit/core/adapter';
 import { corruptRow, parseStored } from './storeErrors.js';
 
 /** What the store's functions return for a timer. */

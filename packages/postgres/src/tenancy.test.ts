@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type Actor,
-  type Command,
-  createEngine,
-  defaultPolicy,
-  isPipkitError,
-  parkedMessage,
-} from '@pipkit/core';
+import { type Actor, type Command, createEngine, defaultPolicy, isPipkitError } from '@pipkit/core';
+import { parkedMessage } from '@pipkit/core/adapter';
 import { createTestClock, referenceDocument } from '@pipkit/core/testing';
 import fc from 'fast-check';
 import pg from 'pg';

@@ -7,7 +7,7 @@ import {
   StoreError,
   StoreErrorReasons,
   VersionConflictError,
-} from '@pipkit/core';
+} from '@pipkit/core/adapter';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import type { Statements } from './statements.js';
 import { isUniqueViolation, storeError } from './storeErrors.js';

@@ -6,7 +6,7 @@ import {
   type ListQuery,
   type PipRecord,
   type StoredEvent,
-} from '@pipkit/core';
+} from '@pipkit/core/adapter';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import {
   type EnvelopeDbRow,

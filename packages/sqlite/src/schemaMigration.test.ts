@@ -2,9 +2,9 @@ import {
   createEngine,
   DEADLINE_PARKED_MESSAGE,
   defaultPolicy,
-  parkedMessage,
   StoreErrorReasons,
 } from '@pipkit/core';
+import { parkedMessage } from '@pipkit/core/adapter';
 import {
   REFERENCE_PIP_ID,
   referenceActors,

@@ -6,7 +6,7 @@ import {
   type TimerFault,
   type TimerFaultOutcome,
   type TimerRow,
-} from '@pipkit/core';
+} from '@pipkit/core/adapter';
 import { readOnlyRefusal } from './commitPath.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import { clampLimit, type OutboxRow, type Statements, type TimerDbRow } from './statements.js';

@@ -1,12 +1,5 @@
-import {
-  type CommitRequest,
-  createEngine,
-  defaultPolicy,
-  GENESIS_HASH,
-  hashEvent,
-  type IdempotencyRecord,
-  type PipStore,
-} from '@pipkit/core';
+import { createEngine, defaultPolicy, GENESIS_HASH, hashEvent, type PipStore } from '@pipkit/core';
+import { type CommitRequest, type IdempotencyRecord } from '@pipkit/core/adapter';
 import { hr, manager, PIP_ID, sha } from './lifecycle.js';
 
 /** A commit appending one document event to a PIP (the lifecycle's by default) at `expectedVersion`. */

@@ -2,7 +2,8 @@
  * Test helper: builds the commit that appends one `DOCUMENTS_ATTACHED` event to a stored PIP, as
  * the engine would, so tests can drive the store's commit path directly.
  */
-import { type CommitRequest, hashEvent, type PipStore } from '@pipkit/core';
+import { hashEvent, type PipStore } from '@pipkit/core';
+import { type CommitRequest } from '@pipkit/core/adapter';
 import { referenceActors } from '@pipkit/core/testing';
 import { createHash } from 'node:crypto';
 

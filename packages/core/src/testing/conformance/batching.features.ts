@@ -1,6 +1,10 @@
 // Imported by package name, not by path: adapters throw the errors of the one @pipkit/core they
 // load, and `instanceof` must see the same classes here.
-import { type CommitRequest, IdempotencyKeyReusedError, VersionConflictError } from '@pipkit/core';
+import {
+  type CommitRequest,
+  IdempotencyKeyReusedError,
+  VersionConflictError,
+} from '@pipkit/core/adapter';
 import type { ConformanceContext } from './conformanceContext.js';
 import { at, deadline, FixturePip } from './fixturePip.js';
 

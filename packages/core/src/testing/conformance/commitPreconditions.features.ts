@@ -1,4 +1,4 @@
-import type { CommitRequest } from '@pipkit/core';
+import type { CommitRequest } from '@pipkit/core/adapter';
 import { codeOf, type ConformanceContext } from './conformanceContext.js';
 import { at, deadline, FixturePip } from './fixturePip.js';
 

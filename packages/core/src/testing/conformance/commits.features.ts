@@ -1,6 +1,6 @@
 // Imported by package name, not by path: adapters throw the errors of the one @pipkit/core they
 // load, and `instanceof` must see the same classes here.
-import { type CommitRequest, VersionConflictError } from '@pipkit/core';
+import { type CommitRequest, VersionConflictError } from '@pipkit/core/adapter';
 import type { ConformanceContext } from './conformanceContext.js';
 import { FixturePip } from './fixturePip.js';
 

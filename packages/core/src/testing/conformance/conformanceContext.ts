@@ -1,4 +1,4 @@
-import type { CommitRequest, PipStore } from '@pipkit/core';
+import type { CommitRequest, PipStore } from '@pipkit/core/adapter';
 import type { ConformanceTestApi } from '../conformanceTestApi.js';
 import type { StoreConformanceOptions } from '../storeConformance.js';
 import type { FixtureCommitExtras, FixturePip } from './fixturePip.js';

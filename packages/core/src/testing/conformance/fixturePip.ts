@@ -1,12 +1,10 @@
 // Imported by package name, not by path: adapters throw the errors of the one @pipkit/core they
 // load, and the suite must build its fixtures from the same copy.
 import {
-  type CommitRequest,
   type Deadline,
   GENESIS_HASH,
   hashEvent,
   MACHINE_VERSION,
-  NO_PIP_YET,
   type PipEvent,
   type PipRecord,
   type PipState,
@@ -14,6 +12,7 @@ import {
   type StoredEvent,
   type TimerRow,
 } from '@pipkit/core';
+import { type CommitRequest, NO_PIP_YET } from '@pipkit/core/adapter';
 
 const T0 = Date.parse('2026-03-02T14:00:00.000Z');
 

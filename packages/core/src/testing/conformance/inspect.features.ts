@@ -1,4 +1,4 @@
-import type { OutboxMessage, StoredTimerRow, TimerRow } from '@pipkit/core';
+import type { OutboxMessage, StoredTimerRow, TimerRow } from '@pipkit/core/adapter';
 import type { ConformanceContext } from './conformanceContext.js';
 import { deadline, FixturePip } from './fixturePip.js';
 

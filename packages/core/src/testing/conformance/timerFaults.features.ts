@@ -1,5 +1,5 @@
 // By package name, like the rest of the suite: the parked message every store must write.
-import { parkedMessage, type PipStore, type TimerFault, type TimerRow } from '@pipkit/core';
+import { parkedMessage, type PipStore, type TimerFault, type TimerRow } from '@pipkit/core/adapter';
 import type { ConformanceContext } from './conformanceContext.js';
 import { at, deadline, FixturePip } from './fixturePip.js';
 

@@ -1,0 +1,46 @@
+/**
+ * `@pipkit/core/adapter`: the kit for writing a store adapter. The port a store implements
+ * ({@link PipStore}), the rows it keeps, and the rules every store must apply the same way:
+ * {@link commitPreconditionError} (the order of replay, key reuse and version conflict),
+ * {@link assertCommitShape}, {@link parkedMessage} and {@link outboxMessageFromRow}. Prove an
+ * adapter with `storeConformance` from `@pipkit/core/testing`. Hosts do not need this entry.
+ * @packageDocumentation
+ */
+
+export {
+  DEADLINE_PARKED_MESSAGE,
+  LIST_LIMITS,
+  NO_PIP_YET,
+  outboxMessageFromRow,
+  parkedMessage,
+} from './store/pipStore.js';
+export type {
+  CommitRequest,
+  EnvelopeColumns,
+  IdempotencyRecord,
+  ListQuery,
+  OutboxMessage,
+  PipRecord,
+  PipRows,
+  PipStore,
+  StoredOutboxRow,
+  StoredTimerRow,
+  TimerFault,
+  TimerFaultOutcome,
+  TimerRow,
+} from './store/pipStore.js';
+export type { StoredEvent } from './audit/hashChain.js';
+export { assertCommitShape } from './store/commitShape.js';
+export { commitPreconditionError } from './store/commitPreconditions.js';
+export type { CommitFacts } from './store/commitPreconditions.js';
+export {
+  IdempotencyKeyReusedError,
+  isPipkitError,
+  PipAlreadyExistsError,
+  StoreError,
+  StoreErrorReasons,
+  storeErrorReason,
+  ValidationError,
+  VersionConflictError,
+} from './errors/pipkitError.js';
+export type { PipkitIssue, StoreErrorReason } from './errors/pipkitError.js';

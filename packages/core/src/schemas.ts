@@ -1,0 +1,36 @@
+/**
+ * `@pipkit/core/schemas`: every zod schema pipkit validates with, for hosts that check input
+ * before it reaches the engine (an HTTP handler, a form in the browser, a scenario file). The
+ * schemas are the engine's own, so what passes here passes the engine's boundary. This entry
+ * pulls in zod and luxon only: no engine, no store, no `node:` module.
+ * @packageDocumentation
+ */
+
+export {
+  closeReasonSchema,
+  COMMAND_TYPES,
+  commandSchema,
+  decisionSchema,
+  documentRefSchema,
+  goalSchema,
+  openPipSchema,
+  pauseCategorySchema,
+} from './model/commands.js';
+export type {
+  Command,
+  CommandOf,
+  CommandType,
+  DocumentRef,
+  Goal,
+  OpenPipInput,
+} from './model/commands.js';
+export { actorSchema, hostIdSchema, roleSchema } from './model/actor.js';
+export type { Actor, Role } from './model/actor.js';
+export { escalationTriggerSchema, policyDocumentSchema } from './policy/policySchema.js';
+export type {
+  EscalationTrigger,
+  PolicyDocument,
+  PolicyDocumentInput,
+} from './policy/policySchema.js';
+export { durationSchema } from './calendar/duration.js';
+export type { Duration } from './calendar/duration.js';
