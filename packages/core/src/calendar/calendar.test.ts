@@ -364,3 +364,53 @@ describe('end of day (C4): 23:59:59.999 local on the right date, across DST chan
     expect(due).toEqual({ date: '2026-10-24', dueAt: '2026-10-24T21:59:59.999Z' });
   });
 });
+
+describe('calendar.explain and zone refusals', () => {
+  it('shows the working of a due date on the calendar itself, agreeing with computeDueDate', () => {
+    const ny = createCalendar({
+      timeZone: 'America/New_York',
+      holidays: [
+        { date: '2026-07-03', name: 'Independence Day (observed)', source: '5 U.S.C. 6103' },
+      ],
+    });
+    const explained = ny.explain('2026-06-29T14:00:00Z', durations.businessDaysAfter(5));
+    expect(
+      explained.days.map((day) => `${day.date} ${day.counted ? day.ordinal : day.note}`),
+    ).toEqual([
+      '2026-06-29 startDay',
+      '2026-06-30 1',
+      '2026-07-01 2',
+      '2026-07-02 3',
+      '2026-07-03 holiday',
+      '2026-07-04 weekend',
+      '2026-07-05 weekend',
+      '2026-07-06 4',
+      '2026-07-07 5',
+    ]);
+    expect(explained.days[4]?.holiday).toEqual({
+      name: 'Independence Day (observed)',
+      source: '5 U.S.C. 6103',
+    });
+    const { date, dueAt } = computeDueDate(
+      '2026-06-29T14:00:00Z',
+      durations.businessDaysAfter(5),
+      ny,
+    );
+    expect({ date: explained.date, dueAt: explained.dueAt }).toEqual({ date, dueAt });
+  });
+
+  it('refuses an unknown zone with the real names closest to it', () => {
+    const refusal = (timeZone: string) => {
+      try {
+        createCalendar({ timeZone });
+      } catch (error) {
+        expect(error).toBeInstanceOf(CalendarError);
+        return (error as Error).message;
+      }
+      throw new Error(`"${timeZone}" was accepted`);
+    };
+    expect(refusal('New York')).toContain('Did you mean "America/New_York"?');
+    expect(refusal('Kolkatta')).not.toContain('Did you mean');
+    expect(refusal('Mars/Olympus')).toMatch(/lists all \d{3}\.$/);
+  });
+});

@@ -2,6 +2,8 @@ import { IANAZone } from 'luxon';
 import { CalendarError } from '../errors/pipkitError.js';
 import { type CivilDay, formatCivilDay, isoWeekday, parseCivilDay } from './civilDay.js';
 import { type AmbiguousTime, resolveWallTime, startOfLocalDay, wallClockMs } from './wallTime.js';
+import type { Duration } from './duration.js';
+import { type DueDateExplanation, explainDueDate } from './explain.js';
 import { buildHolidayIndex } from './holidayIndex.js';
 import type { HolidayDate, HolidayInfo, HolidayRule } from './holidayRules.js';
 
@@ -82,10 +84,49 @@ export interface Calendar {
   startOfCivilDay(day: CivilDay): string;
   /** The local date (`YYYY-MM-DD`) of an instant in this calendar's zone. */
   localDate(instant: string | Date): string;
+  /**
+   * When `duration` from `start` ends, with its working shown: every local day from the start to
+   * the last day, counted (with its number) or skipped and why (weekend, a holiday's name and
+   * source, the start day of a "days after" count, a roll). The same due date as
+   * `computeDueDate`; see {@link explainDueDate}.
+   *
+   * @example
+   * ```ts
+   * const ny = createCalendar({ timeZone: 'America/New_York', holidays: ['2026-07-03'] });
+   * ny.explain('2026-06-29T14:00:00Z', durations.businessDaysAfter(5)).days
+   *   .map((day) => `${day.date} ${day.counted ? day.ordinal : day.note}`);
+   * // ['2026-06-29 startDay', '2026-06-30 1', '2026-07-01 2', '2026-07-02 3',
+   * //  '2026-07-03 holiday', '2026-07-04 weekend', '2026-07-05 weekend', '2026-07-06 4', '2026-07-07 5']
+   * ```
+   */
+  explain(start: string | Date, duration: Duration): DueDateExplanation;
 }
 
 const WALL_TIME_CACHE_SIZE = 4096;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** The refusal of an unknown zone, with the closest real names (by city, then by spelling). */
+function unknownZoneMessage(zone: unknown): string {
+  const text = typeof zone === 'string' ? zone : String(zone);
+  const all = Intl.supportedValuesOf('timeZone');
+  const wanted = text.trim().toLowerCase().replace(/[ -]/g, '_');
+  const city = wanted.split('/').at(-1) ?? wanted;
+  const close =
+    wanted === ''
+      ? []
+      : all.filter((name) => {
+          const lower = name.toLowerCase();
+          return lower === wanted || lower.split('/').at(-1) === city || lower.includes(city);
+        });
+  const hint =
+    close.length > 0
+      ? ` Did you mean ${close
+          .slice(0, 5)
+          .map((name) => `"${name}"`)
+          .join(', ')}?`
+      : '';
+  return `Unknown time zone "${text}".${hint} Use an IANA name such as "Europe/London"; Intl.supportedValuesOf('timeZone') lists all ${all.length}.`;
+}
 
 /** True when the zone is a real IANA zone that luxon (Intl) knows. */
 export function isValidTimeZone(zone: string): boolean {
@@ -107,10 +148,7 @@ export function isValidTimeZone(zone: string): boolean {
  */
 export function createCalendar(spec: CalendarSpec): Calendar {
   if (!isValidTimeZone(spec.timeZone)) {
-    throw new CalendarError(
-      `Unknown time zone "${spec.timeZone}". Use an IANA name such as "Europe/London".`,
-      ['timeZone'],
-    );
+    throw new CalendarError(unknownZoneMessage(spec.timeZone), ['timeZone']);
   }
   const weekend = [...new Set(spec.weekend ?? [6, 7])].sort() as Weekday[];
   if (weekend.length >= 7)
@@ -150,7 +188,7 @@ export function createCalendar(spec: CalendarSpec): Calendar {
     return Math.floor((ms + zoneObject.offset(ms) * 60_000) / 86_400_000);
   };
 
-  return Object.freeze({
+  const calendar: Calendar = Object.freeze({
     timeZone: zone,
     ambiguousTime,
     weekend: Object.freeze(weekend),
@@ -194,5 +232,9 @@ export function createCalendar(spec: CalendarSpec): Calendar {
     localDate(instant: string | Date): string {
       return formatCivilDay(civilDayOf(instant));
     },
+    explain(start: string | Date, duration: Duration): DueDateExplanation {
+      return explainDueDate(start, duration, calendar);
+    },
   });
+  return calendar;
 }
