@@ -34,7 +34,13 @@ export { createCalendar, isValidTimeZone } from './calendar/calendar.js';
 export type { Calendar, CalendarDefinition, CalendarSpec, Weekday } from './calendar/calendar.js';
 export { computeDueDate, durationSchema, durations } from './calendar/duration.js';
 export { explainDueDate, MAX_EXPLAINED_DAYS } from './calendar/explain.js';
-export type { DueDateExplanation, ExplainedDay, ExplainedDayNote } from './calendar/explain.js';
+export type {
+  DueDateExplanation,
+  ExplainedDay,
+  ExplainedDayNote,
+  ExplainedPause,
+  ExplainOptions,
+} from './calendar/explain.js';
 export { resolveLocalTime } from './calendar/wallTime.js';
 export type { AmbiguousTime, LocalTimeResolution, WallTimeKind } from './calendar/wallTime.js';
 export type { DueDate, Duration } from './calendar/duration.js';

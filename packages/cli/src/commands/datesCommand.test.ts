@@ -150,4 +150,33 @@ describe('pipkit dates', () => {
     const json = await cli(...base, '--start', '2026-07-01T14:00:00Z', '--duration', '{');
     expect(json.stderr).toContain('--duration is not JSON');
   });
+
+  it('moves the end past a leave given with --pause, listing the paused days', async () => {
+    const args = ['dates', '--start', '2026-06-01T14:00:00Z', '--zone', 'America/New_York'];
+    const plan = ['--days', '20', '--unit', 'businessDays', '--calendar', 'usFederal'];
+    const run = await cli(
+      ...args,
+      ...plan,
+      '--pause',
+      '2026-06-08T13:00:00Z/2026-06-11T13:00:00Z',
+      '--json',
+    );
+    expect(run.code).toBe(0);
+    const explained = JSON.parse(run.stdout) as {
+      date: string;
+      pausedSpan: number;
+      days: { date: string; note?: string }[];
+    };
+    expect(explained).toMatchObject({ date: '2026-07-02', pausedSpan: 3 });
+    expect(explained.days.filter((day) => day.note === 'leave').map((day) => day.date)).toEqual([
+      '2026-06-08',
+      '2026-06-09',
+      '2026-06-10',
+    ]);
+    const unpaused = JSON.parse((await cli(...args, ...plan, '--json')).stdout) as { date: string };
+    expect(unpaused.date).toBe('2026-06-29');
+    const bad = await cli(...args, ...plan, '--pause', '2026-06-08T13:00:00Z');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not <from>/<until>');
+  });
 });

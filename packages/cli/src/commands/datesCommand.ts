@@ -11,7 +11,14 @@ import {
   presets,
 } from '@pipkit/core';
 import { ExitCode, parseInstantFlag, table, UsageError } from '../io.js';
-import { type CliCommand, type Flags, printJson, printLines, stringFlag } from './command.js';
+import {
+  type CliCommand,
+  type Flags,
+  listFlag,
+  printJson,
+  printLines,
+  stringFlag,
+} from './command.js';
 
 const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const NOTES: Readonly<Record<string, string>> = {
@@ -21,7 +28,22 @@ const NOTES: Readonly<Record<string, string>> = {
   rolledFrom: 'not a business day: the deadline rolls',
   rolledPast: 'rolled past',
   rolledTo: 'rolled to this business day',
+  leave: 'leave: the clock stood still',
 };
+
+/** `--pause <from>/<until>` (repeatable): the spans the clock stood still. */
+function pausesFrom(flags: Flags): { from: Date; until: Date }[] {
+  return listFlag(flags, 'pause').map((text) => {
+    const [from, until, extra] = text.split('/');
+    if (from === undefined || until === undefined || extra !== undefined) {
+      throw new UsageError(
+        `--pause "${text}" is not <from>/<until>.`,
+        'For example --pause 2026-07-06T13:00:00Z/2026-07-13T13:00:00Z',
+      );
+    }
+    return { from: parseInstantFlag(from, '--pause'), until: parseInstantFlag(until, '--pause') };
+  });
+}
 
 /** The working calendar the flags name: a preset policy's, a preset jurisdiction's, or dates. */
 function calendarFrom(flags: Flags): { label: string; definition: CalendarDefinition } {
@@ -123,6 +145,11 @@ function readable(explained: DueDateExplanation, label: string): string[] {
     '',
     ...table([['date', 'day', '#', 'note'], ...rows]),
     '',
+    ...(explained.pausedSpan > 0
+      ? [
+          `Paused: the end moved by ${explained.pausedSpan} ${duration.unit === 'businessDays' ? 'business' : 'calendar'} day(s).`,
+        ]
+      : []),
     `Due ${explained.date}, ends ${explained.dueAt}`,
   ];
 }
@@ -147,6 +174,8 @@ export const datesCommand: CliCommand = {
     '  --preset <name>       the working calendar of a preset policy (usFederal432, ...)',
     '  --calendar <name>     a preset jurisdiction calendar: usFederal, englandAndWales, scotland',
     '  --holidays <dates>    comma-separated YYYY-MM-DD holidays (default: weekends only)',
+    '  --pause <from>/<until> a span the clock stood still (leave), repeatable: the end moves',
+    '                        as the engine moves a plan when it resumes',
     '',
     'Example: pipkit dates --start 2026-07-01T14:00:00Z --zone America/New_York --days 5 \\',
     '           --unit businessDays --counting dayAfter --preset usFederal432',
@@ -162,6 +191,7 @@ export const datesCommand: CliCommand = {
     preset: { type: 'string' },
     calendar: { type: 'string' },
     holidays: { type: 'string' },
+    pause: { type: 'string', multiple: true },
   },
   positionals: [0, 0],
   run({ flags, io, json }) {
@@ -179,7 +209,7 @@ export const datesCommand: CliCommand = {
     const { label, definition } = calendarFrom(flags);
     const duration = durationFrom(flags);
     const calendar = createCalendar({ ...definition, timeZone: zone });
-    const explained = explainDueDate(start, duration, calendar);
+    const explained = explainDueDate(start, duration, calendar, { pauses: pausesFrom(flags) });
     if (json) printJson(io, explained);
     else printLines(io, readable(explained, label));
     return Promise.resolve(ExitCode.ok);

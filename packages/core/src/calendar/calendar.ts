@@ -3,7 +3,7 @@ import { CalendarError } from '../errors/pipkitError.js';
 import { type CivilDay, formatCivilDay, isoWeekday, parseCivilDay } from './civilDay.js';
 import { type AmbiguousTime, resolveWallTime, startOfLocalDay, wallClockMs } from './wallTime.js';
 import type { Duration } from './duration.js';
-import { type DueDateExplanation, explainDueDate } from './explain.js';
+import { type DueDateExplanation, type ExplainOptions, explainDueDate } from './explain.js';
 import { buildHolidayIndex } from './holidayIndex.js';
 import type { HolidayDate, HolidayInfo, HolidayRule } from './holidayRules.js';
 
@@ -99,7 +99,7 @@ export interface Calendar {
    * //  '2026-07-03 holiday', '2026-07-04 weekend', '2026-07-05 weekend', '2026-07-06 4', '2026-07-07 5']
    * ```
    */
-  explain(start: string | Date, duration: Duration): DueDateExplanation;
+  explain(start: string | Date, duration: Duration, options?: ExplainOptions): DueDateExplanation;
 }
 
 const WALL_TIME_CACHE_SIZE = 4096;
@@ -232,8 +232,12 @@ export function createCalendar(spec: CalendarSpec): Calendar {
     localDate(instant: string | Date): string {
       return formatCivilDay(civilDayOf(instant));
     },
-    explain(start: string | Date, duration: Duration): DueDateExplanation {
-      return explainDueDate(start, duration, calendar);
+    explain(
+      start: string | Date,
+      duration: Duration,
+      options?: ExplainOptions,
+    ): DueDateExplanation {
+      return explainDueDate(start, duration, calendar, options);
     },
   });
   return calendar;

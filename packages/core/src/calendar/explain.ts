@@ -1,7 +1,14 @@
 import { CalendarError } from '../errors/pipkitError.js';
 import type { Calendar, Weekday } from './calendar.js';
 import { type CivilDay, formatCivilDay, isoWeekday } from './civilDay.js';
-import { computeDueDate, type DueDate, type Duration, lastDayOf } from './duration.js';
+import {
+  computeDueDate,
+  type DueDate,
+  type Duration,
+  endOfCivilDay,
+  lastDayOf,
+} from './duration.js';
+import { pausedSpan, shiftedByPause } from './pauses.js';
 import type { HolidayInfo } from './holidayRules.js';
 
 /** The most days one explanation lists (ten years and a little): longer lists are refused. */
@@ -13,10 +20,29 @@ export const MAX_EXPLAINED_DAYS = 3700;
  * - `weekend` / `holiday`: a non-working day, not counted in a business-day count (C5);
  * - `rolledFrom`: the last counted day, which is not a business day, so the deadline moved (C3);
  * - `rolledPast`: a non-working day the deadline moved over;
- * - `rolledTo`: the business day the deadline moved to.
+ * - `rolledTo`: the business day the deadline moved to;
+ * - `leave`: the clock stood still (a pause given in {@link ExplainOptions.pauses}).
  */
 export type ExplainedDayNote =
-  'startDay' | 'weekend' | 'holiday' | 'rolledFrom' | 'rolledPast' | 'rolledTo';
+  'startDay' | 'weekend' | 'holiday' | 'rolledFrom' | 'rolledPast' | 'rolledTo' | 'leave';
+
+/** A span the clock stood still (protected leave, or a hold that stops it). */
+export interface ExplainedPause {
+  /** When the pause began (the local day it began is the first day not counted). */
+  readonly from: string | Date;
+  /** When the clock restarted (its local day counts again). */
+  readonly until: string | Date;
+}
+
+/** Options of {@link explainDueDate}. */
+export interface ExplainOptions {
+  /**
+   * Pauses of the clock, in order. The period ends later by the paused span in its own unit (the
+   * business days paused for a business-day period, calendar days otherwise), as the engine moves
+   * a plan when it resumes; paused days are listed as `leave`.
+   */
+  readonly pauses?: readonly ExplainedPause[];
+}
 
 /** One local day of a due-date computation. */
 export interface ExplainedDay {
@@ -44,6 +70,8 @@ export interface DueDateExplanation extends DueDate {
   readonly startDate: string;
   /** The duration, as given. */
   readonly duration: Duration;
+  /** How far the pauses moved the end, in the period's unit (0 without pauses). */
+  readonly pausedSpan: number;
   /** Every day from the start day (or the day rolled back to) to the last day, in order. */
   readonly days: readonly ExplainedDay[];
 }
@@ -54,8 +82,8 @@ export interface DueDateExplanation extends DueDate {
  * (weekend, holiday with its name and source, the start day of a "days after" count, a roll past
  * non-working days). For checking a deadline by eye, and for `pipkit dates`.
  *
- * Pauses are not shown: the engine moves a paused plan's end by the paused span afterwards
- * (`docs/time.md`), it does not skip days inside this count.
+ * With `options.pauses`, the days the clock stood still are listed as `leave` and the end moves
+ * by the paused span, exactly as the engine moves a plan when it resumes (`docs/time.md`).
  *
  * Throws {@link CalendarError} for an invalid duration or start, and when the list would be longer
  * than {@link MAX_EXPLAINED_DAYS} days.
@@ -73,12 +101,15 @@ export function explainDueDate(
   start: string | Date,
   duration: Duration,
   calendar: Calendar,
+  options: ExplainOptions = {},
 ): DueDateExplanation {
   const due = computeDueDate(start, duration, calendar);
   const startDay = calendar.civilDayOf(start);
   const nominal = lastDayOf(startDay, { ...duration, rollForward: 'none' }, calendar);
-  const final = lastDayOf(startDay, duration, calendar);
-  const first = Math.min(startDay, final);
+  const rolled = lastDayOf(startDay, duration, calendar);
+  const paused = pausedDays(options.pauses ?? [], duration, startDay, rolled, calendar);
+  const final = shiftedByPause(rolled, paused.span, duration.unit, calendar);
+  const first = Math.min(startDay, rolled);
   const last = Math.max(nominal, final);
   if (last - first + 1 > MAX_EXPLAINED_DAYS) {
     throw new CalendarError(
@@ -92,13 +123,16 @@ export function explainDueDate(
   for (let day = first; day <= last; day += 1) {
     const holiday = calendar.holidayOnCivilDay(day);
     const business = calendar.isBusinessCivilDay(day);
+    // Past the nominal end, the count goes on only to make up the days the clock stood still.
     const inCount =
-      day <= nominal &&
+      (day <= nominal || (paused.span > 0 && day <= final)) &&
       (day > startDay || (day === startDay && duration.counting === 'inclusiveStart'));
     let counted = false;
     let note: ExplainedDayNote | undefined;
-    if (day < startDay || day > nominal) {
-      note = day === final ? 'rolledTo' : 'rolledPast';
+    if (paused.days.has(day)) {
+      note = 'leave';
+    } else if (day < startDay || (day > nominal && paused.span === 0)) {
+      note = day === rolled ? 'rolledTo' : 'rolledPast';
     } else if (day === startDay && !inCount) {
       note = 'startDay';
     } else if (countsBusinessDays && !business) {
@@ -107,21 +141,61 @@ export function explainDueDate(
       counted = true;
       ordinal += 1;
     }
-    if (final !== nominal) {
+    if (rolled !== nominal) {
       // Rolled: the last counted day is not a business day, so the deadline moved.
       if (day === nominal) note = 'rolledFrom';
-      else if (day === final) note = 'rolledTo';
-      else if (day > final && day < nominal) note = 'rolledPast';
+      else if (day === rolled) note = 'rolledTo';
+      else if (day > rolled && day < nominal) note = 'rolledPast';
     }
     days.push(explained(day, counted ? ordinal : undefined, note, holiday, day === final));
   }
   return {
     ...due,
+    ...(paused.span === 0
+      ? {}
+      : { date: formatCivilDay(final), dueAt: endOfCivilDay(final, calendar) }),
     timeZone: calendar.timeZone,
     startDate: formatCivilDay(startDay),
     duration,
+    pausedSpan: paused.span,
     days,
   };
+}
+
+/**
+ * The local days the clock stood still and how far they move the end, as the engine computes it
+ * when a plan resumes: each pause from the local day it began to the day it ended (not counted).
+ */
+function pausedDays(
+  pauses: readonly ExplainedPause[],
+  duration: Duration,
+  startDay: CivilDay,
+  end: CivilDay,
+  calendar: Calendar,
+): { readonly days: ReadonlySet<CivilDay>; readonly span: number } {
+  const days = new Set<CivilDay>();
+  let span = 0;
+  let previousEnd = startDay;
+  pauses.forEach((pause, index) => {
+    if (duration.rollForward !== 'none') {
+      throw new CalendarError(
+        'Pauses move periods that never roll (a plan length); this duration rolls.',
+        ['pauses', index],
+      );
+    }
+    const from = calendar.civilDayOf(pause.from);
+    const until = calendar.civilDayOf(pause.until);
+    if (from < previousEnd || until < from || from > end + span) {
+      throw new CalendarError(
+        'Each pause must begin on or after the start and the previous pause, end after it begins, and begin before the period ends.',
+        ['pauses', index],
+      );
+    }
+    for (let day = from; day < until; day += 1) days.add(day);
+    span += pausedSpan(from, until, duration.unit, calendar);
+    previousEnd = until;
+  });
+  return { days, span };
 }
 
 function explained(

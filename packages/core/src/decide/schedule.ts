@@ -1,6 +1,7 @@
 import type { Calendar } from '../calendar/calendar.js';
 import { type CivilDay, formatCivilDay, parseCivilDay } from '../calendar/civilDay.js';
 import { type Duration, endOfCivilDay, lastDayOf } from '../calendar/duration.js';
+import { pausedSpan, shiftedByPause } from '../calendar/pauses.js';
 import type { Deadline, DeadlineKind, PipContext, PlanDates } from '../machine/types.js';
 import type { PolicyDocument } from '../policy/policySchema.js';
 
@@ -96,31 +97,19 @@ export class Schedule {
    * paused for a business-day plan, calendar days otherwise.
    */
   pausedSpan(since: string, until: string): number {
-    const from = this.day(since);
-    const to = this.day(until);
-    if (this.policy.plan.duration.unit !== 'businessDays') return Math.max(0, to - from);
-    let count = 0;
-    for (let day = from; day < to; day += 1) if (this.calendar.isBusinessCivilDay(day)) count += 1;
-    return count;
+    return pausedSpan(
+      this.day(since),
+      this.day(until),
+      this.policy.plan.duration.unit,
+      this.calendar,
+    );
   }
 
   /** Moves a civil date by `span` units of the plan (business days for a business-day plan). */
   shiftDate(date: string, span: number): string {
-    const day = civil(date);
     if (span === 0) return date;
-    if (this.policy.plan.duration.unit !== 'businessDays') return formatCivilDay(day + span);
     return formatCivilDay(
-      lastDayOf(
-        day,
-        {
-          amount: span,
-          unit: 'businessDays',
-          counting: 'dayAfter',
-          rollForward: 'none',
-          endOfDay: true,
-        },
-        this.calendar,
-      ),
+      shiftedByPause(civil(date), span, this.policy.plan.duration.unit, this.calendar),
     );
   }
 
