@@ -15,6 +15,7 @@ import {
   inspectV3,
   listV1,
   listV2,
+  loadManyV4,
   loadV1,
   readEventsV1,
 } from './sql/readSql.js';
@@ -71,6 +72,11 @@ export const MIGRATIONS: readonly Migration[] = [
         writeOutboxV3(s),
         inspectV3(s),
       ].join(''),
+  },
+  {
+    version: 4,
+    name: 'pipkit_load_many: a round of envelopes in one statement, for the sweep',
+    sql: (s) => loadManyV4(s),
   },
 ];
 

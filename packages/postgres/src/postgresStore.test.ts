@@ -27,6 +27,7 @@ describeStoreConformance('postgres', freshStore, {
   outboxLeasing: true,
   purging: true,
   batching: true,
+  batchLoading: true,
 });
 
 describe('postgresStore', () => {

@@ -36,6 +36,7 @@ export { toStoreError } from './storeErrors.js';
 
 /** A {@link PipStore} on PostgreSQL, with timer leases for many engine instances. */
 export type PostgresStore = PipStore & {
+  loadMany: NonNullable<PipStore['loadMany']>;
   claimDueTimers: NonNullable<PipStore['claimDueTimers']>;
   claimOutbox: NonNullable<PipStore['claimOutbox']>;
   commitMany: NonNullable<PipStore['commitMany']>;
@@ -125,6 +126,24 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         record: string;
       }[];
       return rows[0] ? parseStored<PipRecord>(rows[0].record, pipId, 'pipkit_pips') : undefined;
+    },
+
+    async loadMany(pipIds) {
+      if (pipIds.length === 0) return [];
+      const rows = (await call('load_many', [[...new Set(pipIds)]], 'loading PIPs')) as {
+        pip_id: string;
+        record: string;
+      }[];
+      const texts = new Map(rows.map((row) => [row.pip_id, row.record]));
+      return pipIds.map((pipId) => {
+        const text = texts.get(pipId);
+        if (text === undefined) return undefined;
+        try {
+          return parseStored<PipRecord>(text, pipId, 'pipkit_pips');
+        } catch (error) {
+          return error as Error;
+        }
+      });
     },
 
     async readEvents(pipId, readOptions = {}) {

@@ -6,6 +6,8 @@ import {
   type ListQuery,
   type PipRecord,
   type StoredEvent,
+  StoreErrorReasons,
+  storeErrorReason,
 } from '@pipkit/core/adapter';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import {
@@ -24,6 +26,8 @@ import { parseStored } from './storeErrors.js';
 /** The store's reads of envelopes, events and idempotency records, synchronous. */
 export interface Reads {
   load(pipId: string): PipRecord | undefined;
+  /** Several envelopes: an unreadable row is its own PIP's error, in its slot. */
+  loadMany(pipIds: readonly string[]): (PipRecord | Error | undefined)[];
   readEvents(pipId: string, afterSeq: number): StoredEvent[];
   getIdempotency(key: string): IdempotencyRecord | undefined;
   list(query: ListQuery): PipRecord[];
@@ -67,6 +71,19 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
     load(pipId) {
       const row = statements.loadPip.get(pipId) as { record: string } | undefined;
       return row ? parseStored<PipRecord>(row.record, { pipId, table: 'pipkit_pips' }) : undefined;
+    },
+    loadMany(pipIds) {
+      return pipIds.map((pipId) => {
+        const row = statements.loadPip.get(pipId) as { record: string } | undefined;
+        try {
+          return row
+            ? parseStored<PipRecord>(row.record, { pipId, table: 'pipkit_pips' })
+            : undefined;
+        } catch (error) {
+          if (storeErrorReason(error) === StoreErrorReasons.CORRUPT_ROW) return error as Error;
+          throw error;
+        }
+      });
     },
     readEvents(pipId, afterSeq) {
       return (statements.readEvents.all(pipId, afterSeq) as EventRow[]).map((row): StoredEvent => ({

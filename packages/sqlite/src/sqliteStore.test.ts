@@ -34,10 +34,12 @@ const newFile = () => join(directory, `store-${(files += 1)}.db`);
 
 describeStoreConformance('sqlite (memory)', () => sqliteStore({ path: ':memory:' }), {
   batching: true,
+  batchLoading: true,
   purging: true,
 });
 describeStoreConformance('sqlite (file)', () => sqliteStore({ path: newFile() }), {
   batching: true,
+  batchLoading: true,
   purging: true,
 });
 

@@ -59,6 +59,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   return {
     database,
     load: (pipId) => settle(() => reads.load(pipId)),
+    loadMany: (pipIds) => settle(() => reads.loadMany(pipIds)),
     readEvents: (pipId, readOptions = {}) =>
       settle(() => reads.readEvents(pipId, readOptions.afterSeq ?? 0)),
     commit: (request) => settle(() => writes.commit(request)),

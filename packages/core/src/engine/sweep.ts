@@ -12,7 +12,7 @@ import {
 } from '../errors/pipkitError.js';
 import type { Actor } from '../model/actor.js';
 import type { Command } from '../model/commands.js';
-import type { CommitRequest, PipStore, TimerRow } from '../store/pipStore.js';
+import type { CommitRequest, PipRecord, PipStore, TimerRow } from '../store/pipStore.js';
 import type { FiredDeadline, SweepFault, TickResult } from './engineApi.js';
 import type { EngineContext } from './engineContext.js';
 import { decideWrite, execute, keyedRequest } from './execute.js';
@@ -75,6 +75,28 @@ async function fault(ctx: EngineContext, round: Round, timer: TimerRow, error: u
 }
 
 /**
+ * The envelopes of a round's PIPs that the record cache does not hold, read in one `loadMany`
+ * when the store has it: each entry is the envelope, `undefined` (no such PIP) or that PIP's own
+ * read error. Empty without `loadMany`, or when the read as a whole fails: then each fire loads
+ * its PIP on its own, and a failure there is that fire's.
+ */
+async function loadRound(
+  ctx: EngineContext,
+  timers: readonly TimerRow[],
+): Promise<Map<string, PipRecord | Error | undefined>> {
+  const loaded = new Map<string, PipRecord | Error | undefined>();
+  const missing = timers.map((timer) => timer.pipId).filter((id) => !ctx.records.get(id));
+  if (!ctx.store.loadMany || missing.length === 0) return loaded;
+  try {
+    const found = await ctx.store.loadMany(missing);
+    for (const [index, pipId] of missing.entries()) loaded.set(pipId, found[index]);
+  } catch {
+    loaded.clear();
+  }
+  return loaded;
+}
+
+/**
  * Decides a round of fires (one per PIP) and commits them with one `commitMany`. Returns the
  * timers left for the one-by-one path; records the ones it fired and the ones that failed.
  */
@@ -86,9 +108,14 @@ async function fireTogether(
 ): Promise<TimerRow[]> {
   const left: TimerRow[] = [];
   const batch: { timer: TimerRow; commit: CommitRequest }[] = [];
+  const loaded = await loadRound(ctx, timers);
   for (const timer of timers) {
     try {
-      const record = ctx.records.get(timer.pipId) ?? (await ctx.store.load(timer.pipId));
+      const found = loaded.get(timer.pipId);
+      if (found instanceof Error) throw found;
+      const record = loaded.has(timer.pipId)
+        ? found
+        : (ctx.records.get(timer.pipId) ?? (await ctx.store.load(timer.pipId)));
       const request = {
         kind: 'command',
         pipId: timer.pipId,

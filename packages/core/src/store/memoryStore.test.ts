@@ -4,5 +4,6 @@ import { memoryStore } from './memoryStore.js';
 describeStoreConformance('memory', () => memoryStore(), {
   leasing: true,
   batching: true,
+  batchLoading: true,
   purging: true,
 });

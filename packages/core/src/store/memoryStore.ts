@@ -100,6 +100,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
       const entry = pips.get(pipId);
       return Promise.resolve(entry ? (JSON.parse(entry.record) as PipRecord) : undefined);
     },
+    loadMany(pipIds) {
+      return Promise.resolve(
+        pipIds.map((pipId) => {
+          const entry = pips.get(pipId);
+          return entry ? (JSON.parse(entry.record) as PipRecord) : undefined;
+        }),
+      );
+    },
     readEvents(pipId, options = {}) {
       const entry = pips.get(pipId);
       const after = options.afterSeq ?? 0;

@@ -185,6 +185,15 @@ export interface ListQuery {
 export interface PipStore {
   /** The current envelope, or `undefined` when the PIP does not exist. */
   load(pipId: string): Promise<PipRecord | undefined>;
+  /**
+   * Optional capability: the envelopes of several PIPs in one read (one round trip), one entry
+   * per requested id, in order: the envelope as `load` returns it, `undefined` when the PIP does
+   * not exist, or the error `load` would throw for that PIP alone (an unreadable row is its own
+   * `STORE_CORRUPT_ROW`, never the whole read's). A failure of the read itself (the store is
+   * unreachable) rejects. `engine.tick` uses it to read a round's PIPs at once; when absent, the
+   * engine loads them one by one.
+   */
+  loadMany?(pipIds: readonly string[]): Promise<(PipRecord | Error | undefined)[]>;
   /** The PIP's events in `seq` order (after `afterSeq` when given); empty for an unknown PIP. */
   readEvents(pipId: string, options?: { readonly afterSeq?: number }): Promise<StoredEvent[]>;
   /**

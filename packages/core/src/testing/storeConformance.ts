@@ -1,4 +1,5 @@
 import type { PipStore } from '@pipkit/core';
+import { registerBatchLoadingFeatures } from './conformance/batchLoading.features.js';
 import { registerBatchingFeatures } from './conformance/batching.features.js';
 import {
   registerConcurrencyFeatures,
@@ -6,6 +7,7 @@ import {
 } from './conformance/commits.features.js';
 import { registerCommitPreconditionFeatures } from './conformance/commitPreconditions.features.js';
 import type { ConformanceContext } from './conformance/conformanceContext.js';
+import { registerGroupCommitFeatures } from './conformance/groupCommit.features.js';
 import type { FixtureCommitExtras, FixturePip } from './conformance/fixturePip.js';
 import {
   registerAtomicityFeatures,
@@ -53,6 +55,11 @@ export interface StoreConformanceOptions {
    * tests then run. Default false.
    */
   readonly batching?: boolean;
+  /**
+   * True when the store implements `loadMany` (several envelopes in one read); the batch
+   * loading tests then run. Default false.
+   */
+  readonly batchLoading?: boolean;
   /**
    * True when the store implements `purge` (deleting a PIP's whole record for
    * `engine.purge`); the purge tests then run. Default false.
@@ -114,6 +121,8 @@ export function describeStoreConformance(
     registerLifecycleFeatures(context);
     registerTimerLeaseFeatures(context);
     registerBatchingFeatures(context);
+    registerGroupCommitFeatures(context);
+    registerBatchLoadingFeatures(context);
     registerPurgeFeatures(context);
     registerOutboxLeaseFeatures(context);
     registerParallelWriterFeatures(context);

@@ -11,11 +11,23 @@ export const V1_COLUMNS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Copies every row of `from` into `to` with version 1's columns, as a pool that bypasses row
- * security (a superuser) sees them: the rows an earlier release wrote, byte for byte.
+ * Copies every row of `from` into `to` with the columns `to` has (of those the current schema
+ * has: version 1's, and what later versions added), as a pool that bypasses row security (a
+ * superuser) sees them: the rows an earlier release wrote, byte for byte. The outbox's
+ * `position` is left to `to`'s own sequence, so later inserts there do not clash.
  */
 export async function copyRows(pool: pg.Pool, from: string, to: string): Promise<void> {
-  for (const [table, columns] of Object.entries(V1_COLUMNS)) {
+  for (const table of Object.keys(V1_COLUMNS)) {
+    const { rows } = await pool.query(
+      `SELECT column_name FROM information_schema.columns t
+        WHERE t.table_schema = $1 AND t.table_name = $3 AND t.column_name <> 'position'
+          AND EXISTS (SELECT 1 FROM information_schema.columns f
+                       WHERE f.table_schema = $2 AND f.table_name = $3
+                         AND f.column_name = t.column_name)
+        ORDER BY t.ordinal_position`,
+      [to, from, table],
+    );
+    const columns = (rows as { column_name: string }[]).map((row) => row.column_name).join(', ');
     const order = table === 'pipkit_outbox' ? ' ORDER BY position' : '';
     await pool.query(
       `INSERT INTO "${to}".${table} (${columns}) SELECT ${columns} FROM "${from}".${table}${order}`,

@@ -126,3 +126,18 @@ export const inspectV3 = (s: string): string => `
       END
       $fn$;
 `;
+
+/**
+ * `pipkit_load_many`: the envelope text of several PIPs in one statement (the sweep reads a
+ * round's PIPs at once). One row per PIP that exists, with its id; absent PIPs have no row.
+ */
+export const loadManyV4 = (s: string): string => `
+      CREATE FUNCTION ${s}.pipkit_load_many(p_tenant text, p_pip_ids text[])
+      RETURNS TABLE (pip_id text, record text) LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        RETURN QUERY SELECT p.pip_id::text, p.record FROM ${s}.pipkit_pips p
+                      WHERE p.tenant_id = p_tenant AND p.pip_id = ANY (p_pip_ids);
+      END
+      $fn$;
+`;
