@@ -25,7 +25,12 @@ function policyWith(duration: Duration) {
     ...defaultPolicyDocument,
     id: `p-${duration.unit.toLowerCase()}`,
     approval: { required: false },
-    calendar: presetCalendars.usFederal,
+    calendar: {
+      ...presetCalendars.usFederal,
+      weekend: [...(presetCalendars.usFederal.weekend ?? [6, 7])],
+      holidays: [...(presetCalendars.usFederal.holidays ?? [])],
+      holidayRules: [...(presetCalendars.usFederal.holidayRules ?? [])],
+    },
     plan: { ...defaultPolicyDocument.plan, duration },
     checkIns: { every: { amount: 2, unit: 'weeks' }, at: '09:00', onNonBusinessDay: 'keep' },
     extensions: {

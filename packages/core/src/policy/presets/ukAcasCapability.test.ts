@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presets } from '../../index.js';
+import { computeDueDate, createCalendar, presets } from '../../index.js';
 import { presetCalendars } from './holidays.js';
 import {
   codes,
@@ -135,5 +135,25 @@ describe('preset ukAcasCapability (Acas Code 2015, ERA 1999 s.10)', () => {
       date: '2026-11-27',
       dueAt: '2026-11-27T23:59:59.999Z',
     });
+  });
+});
+
+describe('month ends in the presets (BGB section 188(3) rule)', () => {
+  it('ends a timescale that starts on a day the last month lacks on that month last day', () => {
+    const calendar = createCalendar({
+      ...presetCalendars.englandAndWales,
+      timeZone: 'Europe/London',
+    });
+    const plan = acas.document.plan.duration;
+    // 3 months from Mon 30 Nov 2026: there is no 30 February, so the period ends Sun 28 Feb 2027
+    // (clamping first and then taking a day off would end it a day early, on 27 Feb).
+    expect(computeDueDate('2026-11-30T10:00:00Z', plan, calendar).date).toBe('2027-02-28');
+    expect(computeDueDate('2027-01-31T10:00:00Z', plan, calendar).date).toBe('2027-04-30');
+    // A start day that exists in the last month: the day before it, as before.
+    expect(computeDueDate('2026-05-28T09:00:00Z', plan, calendar).date).toBe('2026-08-27');
+    const federalWatch = presets.usFederal432.document.watchWindow;
+    if (federalWatch === undefined) throw new Error('the federal preset has a watch window');
+    const newYork = createCalendar({ timeZone: 'America/New_York' });
+    expect(computeDueDate('2028-02-29T15:00:00Z', federalWatch, newYork).date).toBe('2029-02-28');
   });
 });

@@ -20,7 +20,7 @@ export const ukAcasCapabilityDocument = {
     'Improvement note with a 3-month timescale; hearing on 5 days notice; 5 working days to rearrange for a companion; 5 working days to appeal; warning current 6 months from issue.',
   calendar: { weekend: [6, 7], holidays: [], holidayRules: [...ENGLAND_AND_WALES_HOLIDAY_RULES] },
   plan: {
-    duration: durations.inclusiveMonths(3),
+    duration: durations.inclusiveMonths(3, { monthEnd: 'bgb188' }),
     startsOn: 'issue',
     minGoals: 1,
     requireMeasurableGoals: true,
@@ -42,7 +42,7 @@ export const ukAcasCapabilityDocument = {
     deciderRoles: ['seniorManager', 'hr'],
   },
   appealWindow: durations.businessDaysAfter(5),
-  watchWindow: durations.inclusiveMonths(6),
+  watchWindow: durations.inclusiveMonths(6, { monthEnd: 'bgb188' }),
   watchWindowFrom: 'planStart',
   escalations: [{ trigger: 'reviewOverdue', notify: ['hr'] }],
   requiredDocuments: {

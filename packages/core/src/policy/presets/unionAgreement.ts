@@ -44,7 +44,7 @@ export const unionAgreementDocument = {
     unit: 'calendarDays',
     maxEach: 180,
     maxTotal: 366,
-    maxPlanLength: durations.inclusiveMonths(12),
+    maxPlanLength: durations.inclusiveMonths(12, { monthEnd: 'bgb188' }),
     notify: { recipients: ['union'], within: durations.businessDaysAfter(5) },
   },
   review: { due: durations.businessDaysAfter(10) },

@@ -64,7 +64,7 @@ export const usFederal432Document = {
     noticeExtension: { maxDays: 30, reasons: [...FEDERAL_NOTICE_EXTENSION_REASONS] },
   },
   appealWindow: durations.daysAfterRolling(30),
-  watchWindow: durations.inclusiveMonths(12),
+  watchWindow: durations.inclusiveMonths(12, { monthEnd: 'bgb188' }),
   watchWindowFrom: 'planStart',
   recordPurge: { after: durations.monthsAfter(12), from: 'proposal' },
   escalations: [
