@@ -144,5 +144,6 @@ export type {
   SweepFault,
   TickResult,
 } from './engine/engineApi.js';
+export type { GroupCommitOptions } from './engine/groupCommit.js';
 export { signCheckpoint, verifyCheckpoint, verifyAgainstCheckpoint } from './audit/checkpoint.js';
 export type { Checkpoint, ChainHead, CheckpointVerification } from './audit/checkpoint.js';

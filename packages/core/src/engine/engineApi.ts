@@ -11,6 +11,7 @@ import type { PipEventType } from '../machine/types.js';
 import type { Actor } from '../model/actor.js';
 import type { Command, OpenPipInput } from '../model/commands.js';
 import type { Policy } from '../policy/definePolicy.js';
+import type { GroupCommitOptions } from './groupCommit.js';
 import type { ListQuery, OutboxMessage, PipRecord, PipStore, TimerRow } from '../store/pipStore.js';
 
 /** The engine's source of "now". Inject a test clock to run time forward without sleeping. */
@@ -48,6 +49,21 @@ export interface EngineOptions {
    * `explain`, `history`, `list`) always go to the store.
    */
   readonly recordCache?: number;
+  /**
+   * Group commit (default off): concurrent writes on this engine (`open`, `dispatch`, `migrate`,
+   * the sweep's one-by-one fires) share one store transaction, one disk flush or round trip, when
+   * the store has `commitMany`. The first write to reach its commit goes at once when nothing
+   * else is under way, so a lone caller waits for nothing; writes that reach their commit while a
+   * transaction is in flight, or while other writes of this engine are still deciding, go
+   * together in the next one. Each command is still decided against its own PIP's current
+   * version and gets its own outcome: a refused or conflicting request never fails the others.
+   * Writes of the same PIP never share a transaction: each waits for this engine's earlier write
+   * of that PIP and decides from what it left. A failure of the whole transaction (the
+   * connection, the disk) is the error of every request in it, as it would be for each alone.
+   * `true` uses the defaults; an object tunes `maxBatch` and `windowMs`
+   * ({@link GroupCommitOptions}). Stores without `commitMany` commit one request at a time.
+   */
+  readonly groupCommit?: boolean | GroupCommitOptions;
 }
 
 /** Options of {@link Engine.dispatch}. */

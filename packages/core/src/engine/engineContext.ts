@@ -25,6 +25,7 @@ import type { Command } from '../model/commands.js';
 import type { Policy } from '../policy/definePolicy.js';
 import { LIST_LIMITS, type PipRecord, type PipStore } from '../store/pipStore.js';
 import { type Clock, type EngineOptions, systemClock } from './engineApi.js';
+import { type GroupCommitter, groupCommitSettings, groupCommitter } from './groupCommit.js';
 import { type RecordCache, recordCache } from './recordCache.js';
 
 /** The engine's shared services. @internal */
@@ -33,6 +34,8 @@ export interface EngineContext {
   readonly clock: Clock;
   readonly newId: () => string;
   readonly records: RecordCache;
+  /** Shares commits among concurrent writes; absent when `groupCommit` is off or unsupported. */
+  readonly group?: GroupCommitter;
   /** Names this engine instance when it leases timers or outbox rows from a shared store. */
   readonly owner: string;
   /** `now` from the clock, as UTC ISO. */
@@ -153,9 +156,13 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     }
   };
 
+  const grouping = groupCommitSettings(options.groupCommit);
+  const group = grouping ? groupCommitter(store, grouping) : undefined;
+
   return {
     store,
     clock,
+    ...(group ? { group } : {}),
     newId: options.ids ?? randomUUID,
     records: recordCache(options.recordCache ?? 1000),
     owner: `pipkit-engine:${randomUUID()}`,

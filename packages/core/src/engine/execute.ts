@@ -24,6 +24,7 @@ import type { CommitRequest, IdempotencyRecord, PipRecord } from '../store/pipSt
 import { buildCommit, identityOf, requestHash } from './commitBuilder.js';
 import type { DispatchResult } from './engineApi.js';
 import type { EngineContext } from './engineContext.js';
+import type { GroupCommitter } from './groupCommit.js';
 
 /** What to write: one of the four kinds of write. @internal */
 export type WriteRequest =
@@ -213,10 +214,24 @@ function refuse(request: WriteRequest, actor: Actor, decided: DecidedWrite): nev
  * idempotency key, the first result). Throws a typed `PipkitError` on any refusal; then nothing
  * was written. @internal
  */
-export async function execute(
+export function execute(
   ctx: EngineContext,
   request: WriteRequest,
   options: WriteOptions,
+): Promise<DispatchResult> {
+  const { group } = ctx;
+  if (!group) return executeWrite(ctx, request, options, undefined);
+  // Group commit: one write of a PIP at a time on this engine, so a group never holds two
+  // requests decided from the same version; writes of different PIPs share a transaction.
+  return group.run(request.pipId, () => executeWrite(ctx, request, options, group));
+}
+
+/** The pipeline of {@link execute}, committing through `group` when there is one. */
+async function executeWrite(
+  ctx: EngineContext,
+  request: WriteRequest,
+  options: WriteOptions,
+  group: GroupCommitter | undefined,
 ): Promise<DispatchResult> {
   const { actor, idempotency } = options;
   const keyed = idempotency ? keyedRequest(request, actor, idempotency.stored) : undefined;
@@ -257,7 +272,7 @@ export async function execute(
       refuse(request, actor, decided);
     }
     try {
-      await ctx.store.commit(decided.commit);
+      await (group ? group.commit(decided.commit) : ctx.store.commit(decided.commit));
       ctx.records.remember(decided.commit.record);
       return { pip: decided.commit.record, events: decided.commit.events, replayed: false };
     } catch (error) {
