@@ -5,7 +5,7 @@
  * lock.
  * @packageDocumentation
  */
-export { DEFAULT_TIMEOUTS, postgresStore } from './postgresStore.js';
+export { DEFAULT_CONCURRENT_COMMITS, DEFAULT_TIMEOUTS, postgresStore } from './postgresStore.js';
 export type {
   PostgresStore,
   PostgresStoreOptions,

@@ -13,7 +13,7 @@ import { PG_URL, testDatabase } from './__fixtures__/database.js';
 import { appendRequest } from './__fixtures__/append.js';
 import { contents, hr, PIP_ID, runLifecycle, sha } from './__fixtures__/lifecycle.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
-import { postgresStore, type PostgresStore } from './postgresStore.js';
+import { DEFAULT_CONCURRENT_COMMITS, postgresStore, type PostgresStore } from './postgresStore.js';
 
 const db = testDatabase('store');
 afterAll(() => db.dropAll());
@@ -128,6 +128,24 @@ describe('postgresStore', () => {
       ).toThrow(ValidationError);
       for (const schema of ['', '1abc', 'UPPER', 'a'.repeat(64), 'has space']) {
         expect(() => postgresStore({ pool: db.pool, schema }), schema).toThrow(ValidationError);
+      }
+    });
+
+    it('tells the sweep how many commits it runs at once: 4 on a pool unless given, 1 on a host client', async () => {
+      expect(postgresStore({ pool: db.pool }).concurrentCommits).toBe(DEFAULT_CONCURRENT_COMMITS);
+      expect(postgresStore({ pool: db.pool, concurrentCommits: 2 }).concurrentCommits).toBe(2);
+      const client = await db.pool.connect();
+      try {
+        expect(postgresStore({ client, concurrentCommits: 8 }).concurrentCommits).toBe(1);
+      } finally {
+        client.release();
+      }
+      for (const concurrentCommits of [0, 1.5, 65, Number.NaN]) {
+        expect(() => postgresStore({ pool: db.pool, concurrentCommits })).toThrow(
+          expect.objectContaining({
+            issues: [expect.objectContaining({ code: 'INVALID_CONCURRENT_COMMITS' })],
+          }),
+        );
       }
     });
 

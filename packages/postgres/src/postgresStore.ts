@@ -25,13 +25,14 @@ import { corruptOr, parseStored } from './storeErrors.js';
 import {
   checkLease,
   checkOptions,
+  DEFAULT_CONCURRENT_COMMITS,
   DEFAULT_TENANT,
   DEFAULT_TIMEOUTS,
   type PostgresStoreOptions,
 } from './storeOptions.js';
 
 export type { PostgresStoreOptions, PostgresStoreSettings } from './storeOptions.js';
-export { DEFAULT_TENANT, DEFAULT_TIMEOUTS } from './storeOptions.js';
+export { DEFAULT_CONCURRENT_COMMITS, DEFAULT_TENANT, DEFAULT_TIMEOUTS } from './storeOptions.js';
 export { toStoreError } from './storeErrors.js';
 
 /** A {@link PipStore} on PostgreSQL, with timer leases for many engine instances. */
@@ -118,6 +119,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     ready,
     commit,
     commitMany,
+    // One connection serialises everything: batches would only add transactions.
+    concurrentCommits: options.client
+      ? 1
+      : (options.concurrentCommits ?? DEFAULT_CONCURRENT_COMMITS),
     inspect,
     recordTimerFault,
 

@@ -36,7 +36,18 @@ export interface PostgresStoreSettings {
    * (30000).
    */
   readonly statementTimeoutMs?: number;
+  /**
+   * How many `commitMany` calls the store runs at once (each on its own pooled connection), as
+   * the port's `concurrentCommits` hint: `engine.tick` commits a round of fires in that many
+   * batches, each sent as soon as it is decided, so the database writes one while the engine
+   * decides the next. A whole number from 1 to 64. Default {@link DEFAULT_CONCURRENT_COMMITS}
+   * (4) on a pool or connection string; always 1 on a host client (one connection).
+   */
+  readonly concurrentCommits?: number;
 }
+
+/** The `concurrentCommits` of a store on a pool created without that option. */
+export const DEFAULT_CONCURRENT_COMMITS = 4;
 
 /** The timeouts of a store created without `lockTimeoutMs` or `statementTimeoutMs`. */
 export const DEFAULT_TIMEOUTS = Object.freeze({ lockTimeoutMs: 5000, statementTimeoutMs: 30_000 });
@@ -142,6 +153,17 @@ export function checkOptions(
         message: `${key} must be a whole number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, not ${String(value)}.`,
       });
     }
+  }
+  const { concurrentCommits } = options;
+  if (
+    concurrentCommits !== undefined &&
+    !(Number.isInteger(concurrentCommits) && concurrentCommits >= 1 && concurrentCommits <= 64)
+  ) {
+    issues.push({
+      code: 'INVALID_CONCURRENT_COMMITS',
+      path: ['concurrentCommits'],
+      message: `concurrentCommits must be a whole number from 1 to 64, not ${String(concurrentCommits)}.`,
+    });
   }
   if (issues.length > 0) throw new ValidationError('Invalid postgresStore options.', issues);
 }

@@ -96,9 +96,40 @@ async function loadRound(
   return loaded;
 }
 
+/** A decided fire waiting for its batch's commit. */
+interface DecidedFire {
+  readonly timer: TimerRow;
+  readonly commit: CommitRequest;
+}
+
+/** Decides one fire of a round: its commit, `undefined` for the one-by-one path, or a fault. */
+async function decideFire(
+  ctx: EngineContext,
+  timer: TimerRow,
+  loaded: Map<string, PipRecord | Error | undefined>,
+  round: Round,
+): Promise<CommitRequest | undefined> {
+  const found = loaded.get(timer.pipId);
+  if (found instanceof Error) throw found;
+  const record = loaded.has(timer.pipId)
+    ? found
+    : (ctx.records.get(timer.pipId) ?? (await ctx.store.load(timer.pipId)));
+  if (!record) return undefined;
+  const request = {
+    kind: 'command',
+    pipId: timer.pipId,
+    command: fireCommand(timer),
+    at: round.now,
+  } as const;
+  const keyed = keyedRequest(request, SYSTEM_ACTOR, fireKey(timer));
+  return (await decideWrite(ctx, request, record, SYSTEM_ACTOR, round.now, keyed)).commit;
+}
+
 /**
- * Decides a round of fires (one per PIP) and commits them with one `commitMany`. Returns the
- * timers left for the one-by-one path; records the ones it fired and the ones that failed.
+ * Decides a round of fires (one per PIP) and commits them with `commitMany`: in one batch, or,
+ * when the store runs several commits at once (`concurrentCommits`), in that many batches, each
+ * sent as soon as it is decided. Returns the timers left for the one-by-one path; records the
+ * ones it fired and the ones that failed.
  */
 async function fireTogether(
   ctx: EngineContext,
@@ -107,52 +138,46 @@ async function fireTogether(
   round: Round,
 ): Promise<TimerRow[]> {
   const left: TimerRow[] = [];
-  const batch: { timer: TimerRow; commit: CommitRequest }[] = [];
   const loaded = await loadRound(ctx, timers);
-  for (const timer of timers) {
+  const parts = Math.max(1, Math.floor(ctx.store.concurrentCommits ?? 1));
+  const size = Math.ceil(timers.length / parts);
+  // Each batch's outcomes, or `undefined` when the batch failed as a whole.
+  const sent: { batch: DecidedFire[]; outcomes: Promise<(Error | undefined)[] | undefined> }[] = [];
+  let batch: DecidedFire[] = [];
+  const send = () => {
+    if (batch.length === 0) return;
+    const entries = batch;
+    batch = [];
+    const commits = entries.map((entry) => entry.commit);
+    sent.push({ batch: entries, outcomes: commitMany(commits).catch(() => undefined) });
+  };
+  for (const [index, timer] of timers.entries()) {
     try {
-      const found = loaded.get(timer.pipId);
-      if (found instanceof Error) throw found;
-      const record = loaded.has(timer.pipId)
-        ? found
-        : (ctx.records.get(timer.pipId) ?? (await ctx.store.load(timer.pipId)));
-      const request = {
-        kind: 'command',
-        pipId: timer.pipId,
-        command: fireCommand(timer),
-        at: round.now,
-      } as const;
-      const decided = record
-        ? await decideWrite(
-            ctx,
-            request,
-            record,
-            SYSTEM_ACTOR,
-            round.now,
-            keyedRequest(request, SYSTEM_ACTOR, fireKey(timer)),
-          )
-        : undefined;
-      if (decided?.commit) batch.push({ timer, commit: decided.commit });
+      const commit = await decideFire(ctx, timer, loaded, round);
+      if (commit) batch.push({ timer, commit });
       else left.push(timer);
     } catch (error) {
       await fault(ctx, round, timer, error);
     }
+    if ((index + 1) % size === 0) send();
   }
-  if (batch.length === 0) return left;
-  let outcomes: readonly (Error | undefined)[];
-  try {
-    outcomes = await commitMany(batch.map((entry) => entry.commit));
-  } catch {
-    // The batch as a whole failed: each fire takes the one-by-one path, where a failure is its own.
-    return [...left, ...batch.map((entry) => entry.timer)];
-  }
-  for (const [index, { timer, commit }] of batch.entries()) {
-    if (outcomes[index] === undefined) {
-      ctx.records.remember(commit.record);
-      round.fired.push({ ...timer, events: commit.events.map((event) => event.event.type) });
-    } else {
-      ctx.records.forget(timer.pipId);
-      left.push(timer);
+  send();
+  for (const { batch: entries, outcomes } of sent) {
+    const settled = await outcomes;
+    // A batch that failed as a whole: each of its fires takes the one-by-one path, where a
+    // failure is its own.
+    if (!settled) {
+      left.push(...entries.map((entry) => entry.timer));
+      continue;
+    }
+    for (const [index, { timer, commit }] of entries.entries()) {
+      if (settled[index] === undefined) {
+        ctx.records.remember(commit.record);
+        round.fired.push({ ...timer, events: commit.events.map((event) => event.event.type) });
+      } else {
+        ctx.records.forget(timer.pipId);
+        left.push(timer);
+      }
     }
   }
   return left;

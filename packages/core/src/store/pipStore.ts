@@ -212,6 +212,14 @@ export interface PipStore {
    * deadlines together; when absent, the engine commits one by one.
    */
   commitMany?(requests: readonly CommitRequest[]): Promise<(Error | undefined)[]>;
+  /**
+   * Optional hint for `commitMany`: how many calls the store runs at the same time (on separate
+   * connections). `engine.tick` then commits a round of fires in that many batches, sending each
+   * as soon as it is decided, so the store writes one batch while the engine decides the next.
+   * Default 1: the round is decided, then committed in one batch (one disk flush), which suits a
+   * store that writes in the calling thread, as SQLite does.
+   */
+  readonly concurrentCommits?: number;
   /** The first outcome recorded under an idempotency key. */
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   /** PIPs matching the query, ordered by id. */

@@ -1,7 +1,8 @@
 /**
- * The sweep reads a round's PIPs with one `loadMany` when the store has it: one unreadable PIP
- * is still only its own fault, and a failed read of the whole round falls back to one load per
- * fire.
+ * How the sweep reads and commits a round: one `loadMany` when the store has it (one unreadable
+ * PIP is still only its own fault, a failed read of the whole round falls back to one load per
+ * fire), and a round committed in `concurrentCommits` batches (a batch that fails as a whole
+ * sends only its own fires down the one-by-one path).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,7 @@ import {
   StoreError,
   StoreErrorReasons,
 } from '../index.js';
+import type { CommitRequest } from '../store/pipStore.js';
 import { createTestClock } from '../testing/testClock.js';
 
 const manager: Actor = { id: 'mgr-1', role: 'manager' };
@@ -32,11 +34,11 @@ function engineOn(store: PipStore, recordCache?: number): Engine {
   });
 }
 
-/** Three issued plans whose acknowledgement deadlines are all due at LATER. */
-async function threeIssued(store: PipStore): Promise<string[]> {
+/** Issued plans (three by default) whose acknowledgement deadlines are all due at LATER. */
+async function threeIssued(store: PipStore, count = 3): Promise<string[]> {
   const engine = engineOn(store);
   const ids: string[] = [];
-  for (let index = 0; index < 3; index += 1) {
+  for (let index = 0; index < count; index += 1) {
     const { pip } = await engine.open(
       {
         employee: { id: `emp-${index}`, timeZone: 'Europe/London' },
@@ -121,5 +123,51 @@ describe('engine.tick reading a round with loadMany', () => {
     expect(tick.fired.map((fired) => fired.pipId).sort()).toEqual(ids);
     expect(tick.faults).toEqual([]);
     expect(reads).toEqual({ load: 3, loadMany: 1 });
+  });
+});
+
+/** The store, recording each `commitMany` batch, claiming to run `parts` commits at once. */
+function withParts(
+  inner: PipStore,
+  parts: number,
+  failing: (batch: number) => boolean = () => false,
+): { store: PipStore; batches: string[][] } {
+  const batches: string[][] = [];
+  const store = Object.assign(Object.create(inner) as PipStore, {
+    concurrentCommits: parts,
+    commitMany: (requests: readonly CommitRequest[]) => {
+      batches.push(requests.map((request) => request.pipId));
+      if (failing(batches.length)) return Promise.reject(new Error('connection lost'));
+      return (inner.commitMany as NonNullable<PipStore['commitMany']>)(requests);
+    },
+  });
+  return { store, batches };
+}
+
+describe('engine.tick committing a round in concurrentCommits batches', () => {
+  it('sends the round in that many batches and fires the same deadlines as one batch', async () => {
+    const results: unknown[] = [];
+    for (const parts of [1, 3]) {
+      const inner = memoryStore();
+      const ids = await threeIssued(inner, 7);
+      const { store, batches } = withParts(inner, parts);
+      const tick = await engineOn(store).tick(LATER);
+      expect(tick.fired.map((fired) => fired.pipId)).toEqual(ids);
+      expect(batches).toEqual(
+        parts === 1 ? [ids] : [ids.slice(0, 3), ids.slice(3, 6), ids.slice(6)],
+      );
+      results.push(tick);
+    }
+    expect(results[1]).toEqual(results[0]);
+  });
+
+  it('fires a batch that failed as a whole one by one, and the other batches as they are', async () => {
+    const inner = memoryStore();
+    const ids = await threeIssued(inner, 4);
+    const { store, batches } = withParts(inner, 2, (batch) => batch === 1);
+    const tick = await engineOn(store).tick(LATER);
+    expect(batches).toEqual([ids.slice(0, 2), ids.slice(2)]);
+    expect(tick.fired.map((fired) => fired.pipId)).toEqual([ids[2], ids[3], ids[0], ids[1]]);
+    expect(tick.faults).toEqual([]);
   });
 });
