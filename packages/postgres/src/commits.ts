@@ -8,6 +8,7 @@ import {
   type CommitFacts,
   commitPreconditionError,
   type CommitRequest,
+  isPipkitError,
   NO_PIP_YET,
   VersionConflictError,
 } from '@pipkit/core/adapter';
@@ -91,6 +92,26 @@ export function createCommits(connection: StoreConnection): Commits {
     }
   };
 
+  /**
+   * Commits a jsonb array of documents and returns the refused ones. The fast path commits them
+   * all in one statement without a subtransaction each; when any request fails there, nothing
+   * was written and the batch goes again through `pipkit_commit_many`, where each request fails
+   * alone. A store failure (unreachable, timed out) is thrown as it is, not retried here.
+   */
+  const commitBatch = async (documents: string): Promise<RefusedRow[]> => {
+    try {
+      await connection.bounded('commit_all', [{ jsonb: documents }], COMMITTING, 'value');
+      return [];
+    } catch (error) {
+      if (isPipkitError(error)) throw error;
+    }
+    return (await connection.bounded(
+      'commit_many',
+      [{ jsonb: documents }],
+      COMMITTING,
+    )) as RefusedRow[];
+  };
+
   const commitMany = async (requests: readonly CommitRequest[]): Promise<(Error | undefined)[]> => {
     const outcomes: (Error | undefined)[] = requests.map(() => undefined);
     const batch: { index: number; document: string }[] = [];
@@ -109,11 +130,8 @@ export function createCommits(connection: StoreConnection): Commits {
       else batch.push({ index, document });
     }
     if (batch.length > 0) {
-      const refused = (await connection.bounded(
-        'commit_many',
-        [{ jsonb: `[${batch.map((entry) => entry.document).join(',')}]` }],
-        COMMITTING,
-      )) as RefusedRow[];
+      const documents = `[${batch.map((entry) => entry.document).join(',')}]`;
+      const refused = await commitBatch(documents);
       for (const row of refused) {
         const entry = batch[row.request_index] as { index: number };
         const error = Object.assign(new Error(row.error_message), {

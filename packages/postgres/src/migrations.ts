@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { StoreError, StoreErrorReasons } from '@pipkit/core';
 import type { PgQueryable } from './pgDriver.js';
 import {
+  commitAllV5,
   commitFunction,
   commitManyV1,
   commitManyV2,
@@ -77,6 +78,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'pipkit_load_many: a round of envelopes in one statement, for the sweep',
     sql: (s) => loadManyV4(s),
+  },
+  {
+    version: 5,
+    name: 'pipkit_commit_all: a batch of commits without a subtransaction each (commitMany fast path)',
+    sql: (s) => commitAllV5(s),
   },
 ];
 

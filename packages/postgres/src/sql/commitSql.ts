@@ -273,3 +273,28 @@ export const commitManyV2 = (s: string): string => `
       END
       $fn$;
 `;
+
+/**
+ * `pipkit_commit_all(tenant, requests jsonb)`: the fast path of `commitMany`. Every request of the
+ * jsonb array through `pipkit_commit` in one statement, one transaction, one WAL flush, without a
+ * subtransaction per request: any refusal or error fails the whole statement and writes nothing,
+ * and the store then commits the batch again through `pipkit_commit_many`, where each request
+ * fails alone. A subtransaction per request costs CPU, and past 64 in one transaction it makes
+ * every concurrent snapshot consult `pg_subtrans` (PostgreSQL docs, "66.3. Subtransactions").
+ * Returns how many requests it committed.
+ */
+export const commitAllV5 = (s: string): string => `
+      CREATE FUNCTION ${s}.pipkit_commit_all(p_tenant text, p_requests jsonb)
+      RETURNS integer LANGUAGE plpgsql AS $fn$
+      DECLARE
+        r jsonb;
+        n integer := 0;
+      BEGIN
+        FOR r IN SELECT value FROM jsonb_array_elements(p_requests) LOOP
+          PERFORM ${s}.pipkit_commit(p_tenant, r);
+          n := n + 1;
+        END LOOP;
+        RETURN n;
+      END
+      $fn$;
+`;
