@@ -1,5 +1,6 @@
 import { calendarBenches } from './calendarBench.js';
 import { dispatchBenches } from './dispatchBench.js';
+import { postgresGroupCommitBenches, sqliteGroupCommitBenches } from './groupCommitBench.js';
 import type { BenchResult } from './harness.js';
 import { postgresBenches } from './postgresBench.js';
 import { sqliteBenches } from './sqliteBench.js';
@@ -29,6 +30,10 @@ Object.assign(info, sqlite.info);
 const postgres = await postgresBenches();
 results.push(...postgres.results);
 Object.assign(info, postgres.info);
+for (const group of [await sqliteGroupCommitBenches(), await postgresGroupCommitBenches()]) {
+  results.push(...group.results);
+  Object.assign(info, group.info);
+}
 const tick = await tickBenches();
 results.push(...tick.results);
 Object.assign(info, tick.info);
