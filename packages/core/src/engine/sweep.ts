@@ -4,6 +4,7 @@
  * refusal is recorded as a fault (codes only, no personal data) and the sweep goes on; a
  * deadline that keeps failing is parked by the store and reported to operators.
  */
+import { createHash } from 'node:crypto';
 import {
   isPipkitError,
   type PipkitError,
@@ -15,7 +16,7 @@ import type { Command } from '../model/commands.js';
 import type { CommitRequest, PipRecord, PipStore, TimerRow } from '../store/pipStore.js';
 import type { FiredDeadline, SweepFault, TickResult } from './engineApi.js';
 import type { EngineContext } from './engineContext.js';
-import { decideWrite, execute, keyedRequest } from './execute.js';
+import { decideWrite, execute } from './execute.js';
 import { fireKey } from './idempotency.js';
 
 /** The actor the timer sweep acts as. */
@@ -41,6 +42,19 @@ const fireCommand = (timer: TimerRow): Command => ({
   deadlineId: timer.deadlineId,
   dueAt: timer.dueAt,
 });
+
+/**
+ * The request hash of a fire, as `keyedRequest` computes it for the same request (the one-by-one
+ * path, a retried fire): SHA-256 of the canonical JSON of `{ pipId, command, actor }`, written
+ * out in canonical key order instead of sorting the keys of a built object each time. @internal
+ */
+export function fireRequestHash(timer: TimerRow): string {
+  const text =
+    `{"actor":{"id":${JSON.stringify(SYSTEM_ACTOR.id)},"role":${JSON.stringify(SYSTEM_ACTOR.role)}},` +
+    `"command":{"deadlineId":${JSON.stringify(timer.deadlineId)},"dueAt":${JSON.stringify(timer.dueAt)},"type":"DEADLINE_REACHED"},` +
+    `"pipId":${JSON.stringify(timer.pipId)}}`;
+  return createHash('sha256').update(text).digest('hex');
+}
 
 /** Codes that mean "not fired, and rightly so": the deadline moved, was met, or the PIP is gone. */
 function isRefusal(error: unknown): error is PipkitError {
@@ -121,7 +135,7 @@ async function decideFire(
     command: fireCommand(timer),
     at: round.now,
   } as const;
-  const keyed = keyedRequest(request, SYSTEM_ACTOR, fireKey(timer));
+  const keyed = { key: fireKey(timer), requestHash: fireRequestHash(timer) };
   return (await decideWrite(ctx, request, record, SYSTEM_ACTOR, round.now, keyed)).commit;
 }
 

@@ -15,7 +15,9 @@ import {
   StoreError,
   StoreErrorReasons,
 } from '../index.js';
-import type { CommitRequest } from '../store/pipStore.js';
+import type { CommitRequest, TimerRow } from '../store/pipStore.js';
+import { keyedRequest } from './execute.js';
+import { fireRequestHash, SYSTEM_ACTOR } from './sweep.js';
 import { createTestClock } from '../testing/testClock.js';
 
 const manager: Actor = { id: 'mgr-1', role: 'manager' };
@@ -169,5 +171,29 @@ describe('engine.tick committing a round in concurrentCommits batches', () => {
     expect(batches).toEqual([ids.slice(0, 2), ids.slice(2)]);
     expect(tick.fired.map((fired) => fired.pipId)).toEqual([ids[2], ids[3], ids[0], ids[1]]);
     expect(tick.faults).toEqual([]);
+  });
+});
+
+describe('the request hash of a fire', () => {
+  it('is the hash keyedRequest gives the same request, whatever the ids hold', () => {
+    for (const [pipId, deadlineId] of [
+      ['pip-1', 'acknowledgement'],
+      ['p"\\\u0000\u2028é😀', 'checkIn:3'],
+      ['', ''],
+    ] as const) {
+      const timer: TimerRow = {
+        timerId: `${pipId}/${deadlineId}`,
+        pipId,
+        deadlineId,
+        kind: 'checkIn',
+        dueAt: '2026-03-20T00:00:00.000Z',
+      };
+      const request = {
+        kind: 'command',
+        pipId,
+        command: { type: 'DEADLINE_REACHED', deadlineId, dueAt: timer.dueAt },
+      } as const;
+      expect(fireRequestHash(timer)).toBe(keyedRequest(request, SYSTEM_ACTOR, 'k').requestHash);
+    }
   });
 });
