@@ -3,6 +3,7 @@ import { dispatchBenches } from './dispatchBench.js';
 import { postgresGroupCommitBenches, sqliteGroupCommitBenches } from './groupCommitBench.js';
 import type { BenchResult } from './harness.js';
 import { postgresBenches } from './postgresBench.js';
+import { postgresTickBenches } from './postgresTickBench.js';
 import { sqliteBenches } from './sqliteBench.js';
 import { sweepBenches } from './sweepBench.js';
 import { tickBenches } from './tickBench.js';
@@ -40,6 +41,9 @@ Object.assign(info, tick.info);
 const sweep = await sweepBenches();
 results.push(...sweep.results);
 Object.assign(info, sweep.info);
+const postgresTick = await postgresTickBenches();
+results.push(...postgresTick.results);
+Object.assign(info, postgresTick.info);
 
 if (json) {
   const round = (value: number, digits: number) => Number(value.toFixed(digits));

@@ -179,7 +179,7 @@ const FIRES = 10_000;
  * writes per fire with raw better-sqlite3, in transactions of the same size as the engine's
  * rounds (500).
  */
-async function sqliteTick(
+export async function sqliteTick(
   path: string,
   rawPath: string,
 ): Promise<{ result: BenchResult; info: Record<string, number> }> {
