@@ -6,8 +6,11 @@ import type { PlanDates } from '../machine/types.js';
 import type { CommandOf, DocumentRef } from '../model/commands.js';
 
 /** EXTEND. */
-function decideExtend(input: DecisionInput, draft: DecisionDraft): void {
-  const command = input.command as CommandOf<'EXTEND'>;
+function decideExtend(
+  input: DecisionInput,
+  command: CommandOf<'EXTEND'>,
+  draft: DecisionDraft,
+): void {
   const { context, schedule } = input;
   const doc = input.policy.document;
   const { issues, events } = draft;
@@ -126,8 +129,11 @@ function decideExtend(input: DecisionInput, draft: DecisionDraft): void {
 }
 
 /** FULFIL_OBLIGATION. */
-function decideFulfilObligation(input: DecisionInput, draft: DecisionDraft): void {
-  const command = input.command as CommandOf<'FULFIL_OBLIGATION'>;
+function decideFulfilObligation(
+  input: DecisionInput,
+  command: CommandOf<'FULFIL_OBLIGATION'>,
+  draft: DecisionDraft,
+): void {
   const { context } = input;
   const { issues, events } = draft;
   const obligation = context.obligations?.[command.obligationId];
@@ -157,9 +163,9 @@ function decideFulfilObligation(input: DecisionInput, draft: DecisionDraft): voi
 export function decideExtensions(input: DecisionInput, draft: DecisionDraft): void {
   switch (input.command.type) {
     case 'EXTEND':
-      return decideExtend(input, draft);
+      return decideExtend(input, input.command, draft);
     case 'FULFIL_OBLIGATION':
-      return decideFulfilObligation(input, draft);
+      return decideFulfilObligation(input, input.command, draft);
     default:
       return;
   }

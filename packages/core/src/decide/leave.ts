@@ -49,8 +49,11 @@ export function resumeEvent(
 }
 
 /** PAUSE. */
-function decidePause(input: DecisionInput, draft: DecisionDraft): void {
-  const command = input.command as CommandOf<'PAUSE'>;
+function decidePause(
+  input: DecisionInput,
+  command: CommandOf<'PAUSE'>,
+  draft: DecisionDraft,
+): void {
   const { context, schedule } = input;
   const { issues, events } = draft;
   const since = command.from ?? input.now;
@@ -111,8 +114,11 @@ function decidePause(input: DecisionInput, draft: DecisionDraft): void {
 }
 
 /** RESUME. */
-function decideResume(input: DecisionInput, draft: DecisionDraft): void {
-  const command = input.command as CommandOf<'RESUME'>;
+function decideResume(
+  input: DecisionInput,
+  command: CommandOf<'RESUME'>,
+  draft: DecisionDraft,
+): void {
   const { context } = input;
   const { issues, events } = draft;
   const at = command.at === undefined ? input.now : new Date(command.at).toISOString();
@@ -134,8 +140,11 @@ function decideResume(input: DecisionInput, draft: DecisionDraft): void {
 }
 
 /** START_INVESTIGATION. */
-function decideStartInvestigation(input: DecisionInput, draft: DecisionDraft): void {
-  const command = input.command as CommandOf<'START_INVESTIGATION'>;
+function decideStartInvestigation(
+  input: DecisionInput,
+  command: CommandOf<'START_INVESTIGATION'>,
+  draft: DecisionDraft,
+): void {
   const { context, schedule } = input;
   const doc = input.policy.document;
   const { issues, events } = draft;
@@ -166,8 +175,11 @@ function decideStartInvestigation(input: DecisionInput, draft: DecisionDraft): v
 }
 
 /** CLOSE_INVESTIGATION. */
-function decideCloseInvestigation(input: DecisionInput, draft: DecisionDraft): void {
-  const command = input.command as CommandOf<'CLOSE_INVESTIGATION'>;
+function decideCloseInvestigation(
+  input: DecisionInput,
+  command: CommandOf<'CLOSE_INVESTIGATION'>,
+  draft: DecisionDraft,
+): void {
   const { context } = input;
   const { issues, events } = draft;
   const hold = context.investigation;
@@ -197,13 +209,13 @@ function decideCloseInvestigation(input: DecisionInput, draft: DecisionDraft): v
 export function decideLeave(input: DecisionInput, draft: DecisionDraft): void {
   switch (input.command.type) {
     case 'PAUSE':
-      return decidePause(input, draft);
+      return decidePause(input, input.command, draft);
     case 'RESUME':
-      return decideResume(input, draft);
+      return decideResume(input, input.command, draft);
     case 'START_INVESTIGATION':
-      return decideStartInvestigation(input, draft);
+      return decideStartInvestigation(input, input.command, draft);
     case 'CLOSE_INVESTIGATION':
-      return decideCloseInvestigation(input, draft);
+      return decideCloseInvestigation(input, input.command, draft);
     default:
       return;
   }

@@ -131,8 +131,11 @@ function decideSubmitReply(input: DecisionInput, draft: DecisionDraft): void {
 }
 
 /** DECIDE. */
-function decideDecide(input: DecisionInput, draft: DecisionDraft): void {
-  const command = input.command as CommandOf<'DECIDE'>;
+function decideDecide(
+  input: DecisionInput,
+  command: CommandOf<'DECIDE'>,
+  draft: DecisionDraft,
+): void {
   const { context, schedule } = input;
   const { issues, events } = draft;
   const termination = context.termination;
@@ -161,8 +164,11 @@ function decideDecide(input: DecisionInput, draft: DecisionDraft): void {
 }
 
 /** CLOSE. */
-function decideClose(input: DecisionInput, draft: DecisionDraft): void {
-  const command = input.command as CommandOf<'CLOSE'>;
+function decideClose(
+  input: DecisionInput,
+  command: CommandOf<'CLOSE'>,
+  draft: DecisionDraft,
+): void {
   const { context } = input;
   const { issues, events } = draft;
   if (
@@ -186,8 +192,11 @@ function decideClose(input: DecisionInput, draft: DecisionDraft): void {
 }
 
 /** EXTEND_NOTICE. */
-function decideExtendNotice(input: DecisionInput, draft: DecisionDraft): void {
-  const command = input.command as CommandOf<'EXTEND_NOTICE'>;
+function decideExtendNotice(
+  input: DecisionInput,
+  command: CommandOf<'EXTEND_NOTICE'>,
+  draft: DecisionDraft,
+): void {
   const { context, schedule } = input;
   const doc = input.policy.document;
   const { issues, events } = draft;
@@ -252,11 +261,11 @@ export function decideOutcome(input: DecisionInput, draft: DecisionDraft): void 
     case 'SUBMIT_REPLY':
       return decideSubmitReply(input, draft);
     case 'DECIDE':
-      return decideDecide(input, draft);
+      return decideDecide(input, input.command, draft);
     case 'CLOSE':
-      return decideClose(input, draft);
+      return decideClose(input, input.command, draft);
     case 'EXTEND_NOTICE':
-      return decideExtendNotice(input, draft);
+      return decideExtendNotice(input, input.command, draft);
     case 'RECORD_RELAPSE':
       return decideRecordRelapse(input, draft);
     default:
