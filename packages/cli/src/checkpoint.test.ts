@@ -5,30 +5,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli.js';
 import { runDemo } from './demo/runDemo.js';
-import type { CliIo } from './io.js';
+import { capturedCli } from './__fixtures__/captured.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'pipkit-cli-checkpoint-'));
 const PIP = 'pip-2026-0042';
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stderrIsTty: false,
-    cwd: folder,
-    now: () => new Date('2026-12-01T00:00:00Z'),
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = capturedCli({ cwd: folder });
 
 function writeKeyPair(name: string, type: 'ed25519' | 'rsa' = 'ed25519') {
   const pair =

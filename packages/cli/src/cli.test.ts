@@ -4,31 +4,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS, runCli } from './cli.js';
+import { COMMANDS } from './cli.js';
 import { runDemo } from './demo/runDemo.js';
-import type { CliIo } from './io.js';
+import { capturedCli } from './__fixtures__/captured.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'pipkit-cli-unit-'));
 const db = join(folder, 'demo.db');
 
-/** Runs the CLI in this process with captured output and a fixed clock. */
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stderrIsTty: true,
-    cwd: folder,
-    now: () => new Date('2026-12-01T00:00:00Z'),
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = capturedCli({ cwd: folder, stderrIsTty: true });
 
 beforeAll(async () => {
   const store = sqliteStore({ path: db });

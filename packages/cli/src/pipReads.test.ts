@@ -4,32 +4,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli.js';
-import type { CliIo } from './io.js';
 import { readAllPips, readPip, UnreadablePipError } from './pipReads.js';
+import { capturedCli } from './__fixtures__/captured.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'pipkit-cli-unreadable-'));
 const db = join(folder, 'corrupt.db');
 /** Stands for the personal data a stored row holds: it must never reach the CLI's output. */
 const SECRET = 'Ada Lovelace, salary 123456, medical leave';
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stderrIsTty: false,
-    cwd: folder,
-    now: () => new Date('2026-12-01T00:00:00Z'),
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr, all: stdout + stderr };
-}
+const cli = capturedCli({ cwd: folder });
 
 /** No stored text and no stack trace, whatever the command printed. */
 function expectNothingLeaked(output: string) {

@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../cli.js';
-import type { CliIo } from '../io.js';
+import { capturedCli } from '../__fixtures__/captured.js';
 
-/** Runs the CLI in this process with captured output and a fixed clock. */
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stderrIsTty: false,
-    cwd: '/',
-    now: () => new Date('2026-12-01T00:00:00Z'),
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = capturedCli({ cwd: '/' });
 
 const FIVE_AFTER = ['--days', '5', '--unit', 'businessDays', '--counting', 'dayAfter'];
 
