@@ -57,22 +57,10 @@ export type {
   HolidayRule,
 } from './calendar/holidayRules.js';
 
-// policy
+// policy (the shipped policies are also at `@pipkit/core/presets`)
+export * from './presets.js';
 export { definePolicy } from './policy/definePolicy.js';
 export type { Policy, PolicyRule, PolicyRuleInput } from './policy/definePolicy.js';
-export { defaultPolicy, defaultPolicyDocument } from './policy/defaultPolicy.js';
-export { presets } from './policy/presets/index.js';
-export { presetCalendars } from './policy/presets/holidays.js';
-export { FEDERAL_NOTICE_EXTENSION_REASONS } from './policy/presets/usFederal432.js';
-export type { PresetName } from './policy/presets/index.js';
-export { escalationTriggerSchema, policyDocumentSchema } from './policy/policySchema.js';
-export type {
-  EscalationTrigger,
-  PolicyDocument,
-  PolicyDocumentInput,
-} from './policy/policySchema.js';
-export { actorSchema, hostIdSchema, roleSchema } from './model/actor.js';
-export type { Actor, Role } from './model/actor.js';
 export { allowedRoles, DEFAULT_PERMISSIONS, defaultAuthorizer } from './decide/authorize.js';
 export type { AuthorizationAction, AuthorizationRequest, Authorizer } from './decide/authorize.js';
 
@@ -107,25 +95,10 @@ export type { ListQuery, OutboxMessage, PipRecord, PipStore, TimerRow } from './
 export { memoryStore } from './store/memoryStore.js';
 export type { MemoryStoreOptions } from './store/memoryStore.js';
 
+// schemas: commands, actors, policy documents (also at `@pipkit/core/schemas`)
+export * from './schemas.js';
+
 // engine
-export {
-  closeReasonSchema,
-  COMMAND_TYPES,
-  commandSchema,
-  decisionSchema,
-  documentRefSchema,
-  goalSchema,
-  openPipSchema,
-  pauseCategorySchema,
-} from './model/commands.js';
-export type {
-  Command,
-  CommandOf,
-  CommandType,
-  DocumentRef,
-  Goal,
-  OpenPipInput,
-} from './model/commands.js';
 export { createEngine } from './engine/createEngine.js';
 export { systemClock } from './engine/engineApi.js';
 export { SYSTEM_ACTOR } from './engine/sweep.js';

@@ -9,5 +9,6 @@
 export { presets } from './policy/presets/index.js';
 export type { PresetName } from './policy/presets/index.js';
 export { FEDERAL_NOTICE_EXTENSION_REASONS } from './policy/presets/usFederal432.js';
+export { presetCalendars } from './policy/presets/holidays.js';
 export { defaultPolicy, defaultPolicyDocument } from './policy/defaultPolicy.js';
 export type { Policy } from './policy/definePolicy.js';
