@@ -19,6 +19,8 @@ import { COMMITTING, parseStored, toStoreError } from './storeErrors.js';
 /** Raised by `pipkit_commit` (version 2 on): a precondition failed; DETAIL holds the facts. */
 const PRECONDITION_FAILED = 'PK412';
 const UNIQUE_VIOLATION = '23505';
+/** `lock_not_available`: `lock_timeout` expired waiting for one request's row lock. */
+const LOCK_NOT_AVAILABLE = '55P03';
 /** The unique keys whose clash means another writer won the race for this version. */
 const RACE_CONSTRAINTS = new Set(['pipkit_pips_pkey', 'pipkit_events_pkey']);
 
@@ -94,16 +96,18 @@ export function createCommits(connection: StoreConnection): Commits {
 
   /**
    * Commits a jsonb array of documents and returns the refused ones. The fast path commits them
-   * all in one statement without a subtransaction each; when any request fails there, nothing
-   * was written and the batch goes again through `pipkit_commit_many`, where each request fails
-   * alone. A store failure (unreachable, timed out) is thrown as it is, not retried here.
+   * all in one statement without a subtransaction each; when any request fails there (refused,
+   * or waiting past `lock_timeout` for a row another transaction holds), nothing was written and
+   * the batch goes again through `pipkit_commit_many`, where each request fails alone. A store
+   * failure (unreachable, a statement timeout) is thrown as it is, not retried here.
    */
   const commitBatch = async (documents: string): Promise<RefusedRow[]> => {
     try {
       await connection.bounded('commit_all', [{ jsonb: documents }], COMMITTING, 'value');
       return [];
     } catch (error) {
-      if (isPipkitError(error)) throw error;
+      const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+      if (isPipkitError(error) && cause?.code !== LOCK_NOT_AVAILABLE) throw error;
     }
     return (await connection.bounded(
       'commit_many',
