@@ -1,27 +1,25 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createEngine, defaultPolicyDocument, definePolicy, durations } from '@pipkit/core';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { postgresStore } from '@pipkit/postgres';
 import pg from 'pg';
 import { issuedPipSeeds } from './fixtures.js';
 import type { BenchResult } from './harness.js';
 import { createWorkTables, graphileRun, pgBossRun, type QueueRun } from './queueBaselines.js';
+import { pgTickPolicy } from './tickPolicy.js';
 
 const PG_URL = process.env.PIPKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const FIRES = 10_000;
 const ROUNDS = Number(process.env.PIPKIT_BENCH_QUEUE_ROUNDS ?? 3);
-const policy = definePolicy({
-  ...defaultPolicyDocument,
-  id: 'pg-tick-bench',
-  approval: { required: false },
-  acknowledgement: { mode: 'required', due: durations.daysAfter(5) },
-});
 const ISSUED_AT = '2026-01-05T15:00:00.000Z';
 const DUE = '2026-01-11T15:00:00.000Z';
 const NOW = '2026-01-12T00:00:00.000Z';
 
 /**
- * `engine.tick` on Postgres firing 10,000 due deadlines with 1 and with 4 engines (each on its
- * own pool, sharing the work through timer leases), against graphile-worker and pg-boss running
+ * `engine.tick` on Postgres firing 10,000 due deadlines with 1 and with 4 engines (each in its
+ * own process on its own pool, as a deployment runs them, sharing the work through timer leases),
+ * against graphile-worker and pg-boss running
  * 10,000 due jobs with as many workers on the same database. Each side starts from its due items
  * in place (seeding untimed) and is timed until the last is done; rounds alternate between the
  * three and the median is reported. A pipkit fire writes more than a queue's job does (two hash-
@@ -46,14 +44,21 @@ export async function postgresTickBenches(
   try {
     await createWorkTables(admin, work, FIRES);
     let round = 0;
+    const seedPool = new pg.Pool({ connectionString: PG_URL, max: 1 });
+    const seedStore = postgresStore({ pool: seedPool, schema });
+    await seedStore.ready();
     for (const engines of engineCounts) {
       const rates = { pipkit: [] as number[], graphile: [] as number[], boss: [] as number[] };
-      for (let index = 0; index < ROUNDS; index += 1) {
-        round += 1;
-        const ours = await pipkitRun(schema, `r${round}`, engines);
-        rates.pipkit.push(perSecond(ours));
-        rates.graphile.push(perSecond(await graphileRun(PG_URL, work, FIRES, engines)));
-        rates.boss.push(perSecond(await pgBossRun(PG_URL, work, FIRES, engines)));
+      const sweepers = await startSweepers(schema, engines);
+      try {
+        for (let index = 0; index < ROUNDS; index += 1) {
+          round += 1;
+          rates.pipkit.push(perSecond(await pipkitRun(seedStore, sweepers, `r${round}`)));
+          rates.graphile.push(perSecond(await graphileRun(PG_URL, work, FIRES, engines)));
+          rates.boss.push(perSecond(await pgBossRun(PG_URL, work, FIRES, engines)));
+        }
+      } finally {
+        await sweepers.close();
       }
       const opsPerSec = median(rates.pipkit);
       const label = `${engines} engine${engines === 1 ? '' : 's'}`;
@@ -74,6 +79,8 @@ export async function postgresTickBenches(
       }
       info[`postgresTick${engines}FiresPerSec`] = Math.round(opsPerSec);
     }
+    await seedStore.close();
+    await seedPool.end();
   } finally {
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await admin.query(`DROP SCHEMA IF EXISTS "${work}" CASCADE`);
@@ -88,39 +95,73 @@ function median(values: readonly number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 }
 
-/** Seeds FIRES overdue PIPs (untimed), then times `engines` engines sweeping them together. */
-async function pipkitRun(schema: string, prefix: string, engines: number): Promise<QueueRun> {
-  const pools = Array.from(
-    { length: engines },
-    // Each engine on its own pool of 4 connections: the store's default `concurrentCommits` (4)
-    // commits a round in 4 batches, each sent as soon as it is decided.
-    () => new pg.Pool({ connectionString: PG_URL, max: 4 }),
+/** Engines in worker processes (see `tickWorker.ts`), each answering one line per sweep. */
+interface Sweepers {
+  sweep(now: string, limit: number): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+async function startSweepers(schema: string, engines: number): Promise<Sweepers> {
+  const worker = fileURLToPath(new URL('./tickWorker.ts', import.meta.url));
+  const children = Array.from({ length: engines }, () =>
+    spawn(
+      process.execPath,
+      ['--conditions=@pipkit/source', '--import', 'tsx', worker, PG_URL, schema],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    ),
   );
-  const stores = pools.map((pool) => postgresStore({ pool, schema }));
-  try {
-    const seedStore = stores[0] as (typeof stores)[number];
-    const seed = issuedPipSeeds(policy);
-    for (let start = 0; start < FIRES; start += 500) {
-      const requests = Array.from({ length: Math.min(500, FIRES - start) }, (_, offset) => {
-        const index = start + offset;
-        return seed(`${prefix}-${String(index).padStart(6, '0')}`, index, ISSUED_AT, DUE);
-      });
-      const outcomes = await seedStore.commitMany(requests);
-      if (outcomes.some((outcome) => outcome !== undefined)) throw new Error('seeding failed');
-    }
-    await Promise.all(stores.map((store) => store.ready()));
-    // Fresh engines: a sweeper starts with nothing cached, as a worker process would.
-    const sweepers = stores.map((store) => createEngine({ store, policies: [policy] }));
-    const begin = performance.now();
-    const fired = await Promise.all(
-      sweepers.map(async (engine) => (await engine.tick(NOW, { limit: 500 })).fired.length),
-    );
-    const ms = performance.now() - begin;
-    const total = fired.reduce((sum, count) => sum + count, 0);
-    if (total !== FIRES) throw new Error(`fired ${total} of ${FIRES}`);
-    return { jobs: total, ms };
-  } finally {
-    await Promise.all(stores.map((store) => store.close()));
-    await Promise.all(pools.map((pool) => pool.end()));
+  const lines = children.map((child) =>
+    createInterface({ input: child.stdout })[Symbol.asyncIterator](),
+  );
+  const next = async (index: number) => {
+    const line = await (lines[index] as AsyncIterator<string>).next();
+    if (line.done) throw new Error(`sweeper ${index} exited`);
+    return line.value;
+  };
+  await Promise.all(children.map((_, index) => next(index)));
+  return {
+    sweep: (now, limit) =>
+      Promise.all(
+        children.map(async (child, index) => {
+          child.stdin.write(`${JSON.stringify({ now, limit })}\n`);
+          return (JSON.parse(await next(index)) as { fired: number }).fired;
+        }),
+      ),
+    close: async () => {
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              child.once('exit', () => resolve());
+              child.stdin.end();
+            }),
+        ),
+      );
+    },
+  };
+}
+
+/** Seeds FIRES overdue PIPs (untimed), then times the sweepers firing them together. */
+async function pipkitRun(
+  seedStore: ReturnType<typeof postgresStore>,
+  sweepers: Sweepers,
+  prefix: string,
+): Promise<QueueRun> {
+  const seed = issuedPipSeeds(pgTickPolicy);
+  for (let start = 0; start < FIRES; start += 500) {
+    const requests = Array.from({ length: Math.min(500, FIRES - start) }, (_, offset) => {
+      const index = start + offset;
+      return seed(`${prefix}-${String(index).padStart(6, '0')}`, index, ISSUED_AT, DUE);
+    });
+    const outcomes = await seedStore.commitMany(requests);
+    if (outcomes.some((outcome) => outcome !== undefined)) throw new Error('seeding failed');
   }
+  const begin = performance.now();
+  const fired = await sweepers.sweep(NOW, 500);
+  const ms = performance.now() - begin;
+  const total = fired.reduce((sum, count) => sum + count, 0);
+  if (total !== FIRES) throw new Error(`fired ${total} of ${FIRES}`);
+  return { jobs: total, ms };
 }
