@@ -113,6 +113,7 @@ export type {
   FiredDeadline,
   PipVerification,
   PurgeReceipt,
+  UnparkReceipt,
   RelayResult,
   SweepFault,
   TickResult,

@@ -27,6 +27,7 @@ import {
   countTimerFaultV3,
   dueTimersV1,
   dueTimersV3,
+  resetTimerFaultsV6,
 } from './sql/timerSql.js';
 import { inTransaction, type TransactionMode } from './transaction.js';
 
@@ -83,6 +84,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'pipkit_commit_all: a batch of commits without a subtransaction each (commitMany fast path)',
     sql: (s) => commitAllV5(s),
+  },
+  {
+    version: 6,
+    name: 'pipkit_reset_timer_faults: an operator retries a PIP whose deadlines were parked',
+    sql: (s) => resetTimerFaultsV6(s),
   },
 ];
 

@@ -44,6 +44,7 @@ export type PostgresStore = PipStore & {
   purge: NonNullable<PipStore['purge']>;
   inspect: NonNullable<PipStore['inspect']>;
   recordTimerFault: NonNullable<PipStore['recordTimerFault']>;
+  resetTimerFaults: NonNullable<PipStore['resetTimerFaults']>;
   /**
    * Applies pending schema migrations (done lazily before the first query; call it at startup to
    * fail fast). Resolves to the versions this store applied: empty when another instance did.
@@ -125,6 +126,15 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       : (options.concurrentCommits ?? DEFAULT_CONCURRENT_COMMITS),
     inspect,
     recordTimerFault,
+
+    async resetTimerFaults(pipId) {
+      const rows = (await connection.bounded(
+        'reset_timer_faults',
+        [pipId],
+        'resetting timer faults',
+      )) as { reset_timer_id: string }[];
+      return rows.map((row) => row.reset_timer_id).sort();
+    },
 
     async load(pipId) {
       const rows = (await readPip(pipId, 'pipkit_pips', 'load', [pipId], 'loading a PIP')) as {

@@ -72,6 +72,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     inspect: (pipId) => settle(() => reads.inspect(pipId)),
     recordTimerFault: (fault, faultOptions) =>
       settle(() => timers.recordTimerFault(fault, faultOptions)),
+    resetTimerFaults: (pipId) => settle(() => timers.resetTimerFaults(pipId)),
     purge: (pipId, expectedVersion) => settle(() => writes.purge(pipId, expectedVersion)),
     backup: (path) => settle(() => database.backup(path)).then(() => undefined),
     close: () =>

@@ -123,6 +123,11 @@ export function prepareStatements(
     recordFault: prepare(
       'UPDATE pipkit_timers SET attempts = ?, parked_code = ? WHERE timer_id = ?',
     ),
+    resetFaults: prepare(
+      `UPDATE pipkit_timers SET attempts = 0, parked_code = NULL
+        WHERE pip_id = ? AND (attempts > 0 OR parked_code IS NOT NULL)
+        RETURNING timer_id`,
+    ),
     insertOutbox: prepare(
       'INSERT INTO pipkit_outbox (id, pip_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)',
     ),

@@ -18,6 +18,7 @@ export interface TimersAndOutbox {
   pendingOutbox(limit: number): OutboxMessage[];
   markOutboxDelivered(ids: readonly string[]): void;
   recordTimerFault(fault: TimerFault, options: { readonly parkAfter: number }): TimerFaultOutcome;
+  resetTimerFaults(pipId: string): string[];
 }
 
 /** A timer row as the port returns it. */
@@ -99,6 +100,11 @@ export function createTimersAndOutbox(
     recordTimerFault(fault, options) {
       if (readOnly) throw readOnlyRefusal();
       return recordFault.immediate(fault, options.parkAfter);
+    },
+    resetTimerFaults(pipId) {
+      if (readOnly) throw readOnlyRefusal();
+      const rows = statements.resetFaults.all(pipId) as { timer_id: string }[];
+      return rows.map((row) => row.timer_id).sort();
     },
   };
 }

@@ -14,15 +14,24 @@ export type AuthorizationAction =
   /** Moving a running PIP to another version of its policy. */
   | 'MIGRATE'
   /** The dry run of a migration: what moving it would change. */
-  | 'PLAN_MIGRATION';
+  | 'PLAN_MIGRATION'
+  /** Retrying a PIP's parked deadlines once the cause of their failures is fixed. */
+  | 'UNPARK';
 
 /** Roles that may run each record-level capability under the default authorizer. */
-const CAPABILITY_ROLES: Readonly<Record<'PURGE' | 'MIGRATE' | 'PLAN_MIGRATION', readonly Role[]>> =
-  {
-    PURGE: ['hr', 'legal'],
-    MIGRATE: ['hr', 'system'],
-    PLAN_MIGRATION: ['hr', 'legal', 'system'],
-  };
+const CAPABILITY_ROLES: Readonly<
+  Record<'PURGE' | 'MIGRATE' | 'PLAN_MIGRATION' | 'UNPARK', readonly Role[]>
+> = {
+  PURGE: ['hr', 'legal'],
+  MIGRATE: ['hr', 'system'],
+  PLAN_MIGRATION: ['hr', 'legal', 'system'],
+  UNPARK: ['hr', 'system'],
+};
+
+/** True for the record-level capabilities (purge, migrate, unpark), decided by role alone. */
+function isCapability(action: AuthorizationAction): action is keyof typeof CAPABILITY_ROLES {
+  return Object.hasOwn(CAPABILITY_ROLES, action);
+}
 
 /** Everything an authorizer may look at. */
 export interface AuthorizationRequest {
@@ -96,7 +105,7 @@ export const defaultAuthorizer: Authorizer = ({ actor, action, command, pip, pol
     }
     return issues;
   }
-  if (action === 'PURGE' || action === 'MIGRATE' || action === 'PLAN_MIGRATION') {
+  if (isCapability(action)) {
     const roles = CAPABILITY_ROLES[action];
     if (!roles.includes(actor.role)) {
       issues.push(

@@ -13,6 +13,7 @@ import { execute } from './execute.js';
 import { assertCallerKey, commandKey, openKey } from './idempotency.js';
 import { explain, list, planMigration } from './reads.js';
 import { relay } from './relay.js';
+import { unpark } from './parking.js';
 import { purge } from './retention.js';
 import { sweep, sweepInstant } from './sweep.js';
 import { verifyPip } from './verify.js';
@@ -171,6 +172,10 @@ export function createEngine(options: EngineOptions): Engine {
     async purge(pipId, rawOptions) {
       const { actor } = parse(readOptionsSchema, rawOptions, 'purge options');
       return purge(ctx, parse(pipIdSchema, pipId, 'PIP id'), actor);
+    },
+    async unpark(pipId, rawOptions) {
+      const { actor } = parse(readOptionsSchema, rawOptions, 'unpark options');
+      return unpark(ctx, parse(pipIdSchema, pipId, 'PIP id'), actor);
     },
 
     relay(handler, rawOptions = {}) {

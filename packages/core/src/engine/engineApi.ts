@@ -195,6 +195,15 @@ export interface Engine {
    */
   purge(pipId: string, options: { readonly actor: Actor }): Promise<PurgeReceipt>;
   /**
+   * Puts a PIP's parked deadlines back in the sweep once the cause of their failures is fixed
+   * (the policy version registered again, the row restored): clears their fault counts and
+   * parks, and the next `tick` fires those that are due. The PIP is read and its policy resolved
+   * first, so an unfixed cause is refused with its own error (`STORE_ERROR` with
+   * `STORE_CORRUPT_ROW`, `POLICY_NOT_FOUND`). HR and the system may unpark (`UNPARK` for a custom
+   * authorizer). Needs a store with `resetTimerFaults` (memory, SQLite and Postgres have it).
+   */
+  unpark(pipId: string, options: { readonly actor: Actor }): Promise<UnparkReceipt>;
+  /**
    * Delivers pending outbox messages (notifications) through `handler`, oldest first, and marks
    * each delivered once its handler returns. At least once: a crash after delivery and before the
    * mark redelivers the same message with the same id, so handlers deduplicate by `message.id`.
@@ -255,6 +264,15 @@ export interface Engine {
       readonly parkAfter?: number;
     },
   ): Promise<TickResult>;
+}
+
+/** What {@link Engine.unpark} did. */
+export interface UnparkReceipt {
+  readonly pipId: string;
+  /** The timers whose fault count or park was cleared, sorted (empty: nothing had failed). */
+  readonly timerIds: readonly string[];
+  readonly unparkedAt: string;
+  readonly unparkedBy: Actor;
 }
 
 /** What {@link Engine.purge} deleted: enough to prove later that a record existed and was destroyed. */

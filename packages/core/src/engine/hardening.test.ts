@@ -174,6 +174,31 @@ describe('one PIP cannot stop the others', () => {
     expect(messages).toContain(`${DEADLINE_PARKED_MESSAGE} ${bad}`);
   });
 
+  it('puts parked deadlines back in the sweep once the cause is fixed (unpark), and not before', async () => {
+    const inner = memoryStore();
+    const { engine } = setup(inner);
+    const bad = await issued(engine, 'emp-1');
+    const broken = setup(withUnreadable(inner, bad), { recordCache: 0 }).engine;
+    await broken.tick(LATER, { parkAfter: 1 });
+    expect((await broken.tick(LATER, { parkAfter: 1 })).fired).toEqual([]);
+    // Still unreadable: refused with the cause's own code, nothing reset.
+    await expect(broken.unpark(bad, { actor: hr })).rejects.toMatchObject({
+      code: 'STORE_ERROR',
+      reason: 'STORE_CORRUPT_ROW',
+    });
+    // The row is restored (the engine over the inner store reads it again).
+    const employee: Actor = { id: 'emp-1', role: 'employee' };
+    await expect(engine.unpark(bad, { actor: employee })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const receipt = await engine.unpark(bad, { actor: hr });
+    expect(receipt).toMatchObject({ pipId: bad, unparkedBy: hr });
+    expect(receipt.timerIds.length).toBeGreaterThan(0);
+    const fired = await engine.tick(LATER);
+    expect(fired.fired.map((entry) => entry.pipId)).toContain(bad);
+    expect((await engine.unpark(bad, { actor: hr })).timerIds).toEqual([]);
+  });
+
   it('reports a PIP on a policy version the engine does not register, and fires the others', async () => {
     const v2 = definePolicy({ ...defaultPolicy.document, version: 2 });
     const store = memoryStore();

@@ -240,6 +240,19 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
       }
       return Promise.resolve({ attempts, parked });
     },
+    resetTimerFaults(pipId) {
+      const reset: string[] = [];
+      for (const [timerId, fault] of [...faults]) {
+        const timer = timers.get(timerId);
+        if (!timer || timer.pipId !== pipId) continue;
+        faults.delete(timerId);
+        leases.delete(timerId);
+        // A parked timer left the due index; it goes back so the next sweep sees it.
+        if (fault.parkedCode !== undefined) timerOrder.insert(timer);
+        reset.push(timerId);
+      }
+      return Promise.resolve(reset.sort());
+    },
     purge(pipId, expectedVersion) {
       const actual = pips.get(pipId)?.version ?? 0;
       if (actual === 0 || actual !== expectedVersion) {

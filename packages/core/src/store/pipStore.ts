@@ -280,6 +280,14 @@ export interface PipStore {
     fault: TimerFault,
     options: { readonly parkAfter: number },
   ): Promise<TimerFaultOutcome>;
+  /**
+   * Clears the fault count, the park and any lease of every pending timer of `pipId` that has
+   * failed, and returns their ids (sorted): an operator's retry once the cause of the failures is fixed (the policy version
+   * registered again, the row restored). The next sweep fires those that are due; a timer that
+   * fails again counts from zero and is parked again, with its operators' message pending again.
+   * Optional: `engine.unpark` needs it.
+   */
+  resetTimerFaults?(pipId: string): Promise<string[]>;
   /** Releases connections or handles. Optional: the memory store has none. */
   close?(): Promise<void>;
 }

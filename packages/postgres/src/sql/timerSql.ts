@@ -135,3 +135,21 @@ export const countTimerFaultV3 = (s: string): string => `
       END
       $fn$;
 `;
+
+/**
+ * Version 6 of `pipkit_reset_timer_faults`: an operator's retry of a PIP's failed or parked
+ * timers. Their leases go too, so the next sweep of any engine claims them.
+ */
+export const resetTimerFaultsV6 = (s: string): string => `
+      CREATE FUNCTION ${s}.pipkit_reset_timer_faults(p_tenant text, p_pip_id text)
+      RETURNS TABLE (reset_timer_id text) LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        RETURN QUERY UPDATE ${s}.pipkit_timers t
+                        SET attempts = 0, parked_code = NULL, leased_by = NULL, leased_until = NULL
+                      WHERE t.tenant_id = p_tenant AND t.pip_id = p_pip_id
+                        AND (t.attempts > 0 OR t.parked_code IS NOT NULL)
+                  RETURNING t.timer_id::text;
+      END
+      $fn$;
+`;

@@ -131,5 +131,41 @@ export function registerTimerFaultFeatures(context: ConformanceContext): void {
         parked: false,
       });
     });
+
+    it("resets a PIP's failed and parked timers on request, and only that PIP's", async () => {
+      const { store } = context;
+      if (!store.recordTimerFault || !store.resetTimerFaults) return;
+      const { first, other } = await seedTwo(context);
+      // A sweeper that claimed the timer and failed holds a lease on it: the reset frees it.
+      await store.claimDueTimers?.(at(100), 10, { owner: 'failed-sweeper', leaseMs: 600_000 });
+      await store.recordTimerFault(faultOf(first), { parkAfter: 1 });
+      await store.recordTimerFault(faultOf(other), { parkAfter: 3 });
+      expect((await store.dueTimers(at(100), 10)).map((timer) => timer.timerId)).toEqual([
+        'p2/planEnd',
+      ]);
+      expect(await store.resetTimerFaults('p1')).toEqual(['p1/planEnd']);
+      expect(await store.resetTimerFaults('p1')).toEqual([]);
+      expect(await store.resetTimerFaults('p-none')).toEqual([]);
+      expect((await store.dueTimers(at(100), 10)).map((timer) => timer.timerId)).toEqual([
+        'p1/planEnd',
+        'p2/planEnd',
+      ]);
+      if (store.claimDueTimers) {
+        const claimed = await store.claimDueTimers(at(100), 10, { owner: 'next', leaseMs: 0 });
+        expect(claimed.map((timer) => timer.timerId)).toEqual(['p1/planEnd']);
+      }
+      if (store.inspect) {
+        expect(await faultsOf(store, first)).toEqual({ attempts: 0 });
+        expect(await faultsOf(store, other)).toEqual({ attempts: 1 });
+      }
+      // Failing again counts from zero, parks again, and the operators' message is pending again.
+      await store.markOutboxDelivered((await store.pendingOutbox(10)).map((message) => message.id));
+      const again = faultOf(first, 200);
+      expect(await store.recordTimerFault(again, { parkAfter: 1 })).toEqual({
+        attempts: 1,
+        parked: true,
+      });
+      expect(await store.pendingOutbox(10)).toEqual([parkedMessage(first, again, 1)]);
+    });
   });
 }
