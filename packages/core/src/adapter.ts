@@ -9,6 +9,7 @@
 
 export {
   DEADLINE_PARKED_MESSAGE,
+  isUnreadableEntry,
   LIST_LIMITS,
   NO_PIP_YET,
   outboxMessageFromRow,
@@ -28,6 +29,7 @@ export type {
   TimerFault,
   TimerFaultOutcome,
   TimerRow,
+  UnreadableListEntry,
 } from './store/pipStore.js';
 export type { StoredEvent } from './audit/hashChain.js';
 export { assertCommitShape } from './store/commitShape.js';

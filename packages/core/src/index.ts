@@ -111,6 +111,7 @@ export type {
   EngineOptions,
   Explanation,
   FiredDeadline,
+  ListPage,
   PipVerification,
   PurgeReceipt,
   UnparkReceipt,

@@ -208,6 +208,30 @@ describe('postgres bounded waits', () => {
     expect((listed as Error).message).toContain(PIP_ID);
   });
 
+  it('lists an unreadable record as its own entry through listEntries, with its columns', async () => {
+    const schema = db.newSchema();
+    const store = postgresStore({ pool: db.pool, schema });
+    await runLifecycle(store);
+    await openPip(store, OTHER);
+    await db.pool.query(`UPDATE "${schema}".pipkit_pips SET record = $1 WHERE pip_id = $2`, [
+      '{"employeeId": "ada.lovelace", broken',
+      PIP_ID,
+    ]);
+    const entries = await store.listEntries({});
+    expect(entries.map((entry) => entry.pipId).sort()).toEqual([OTHER, PIP_ID].sort());
+    const unreadable = entries.find((entry) => entry.pipId === PIP_ID);
+    expect(unreadable).toMatchObject({
+      unreadable: true,
+      error: { reason: StoreErrorReasons.CORRUPT_ROW },
+    });
+    const columns = (unreadable as { columns?: { employeeId?: unknown; version?: unknown } })
+      .columns;
+    expect(typeof columns?.employeeId).toBe('string');
+    expect(columns?.version).toBeGreaterThan(0);
+    expect(entries.find((entry) => entry.pipId === OTHER)).toMatchObject({ pipId: OTHER });
+    expect(JSON.stringify(entries)).not.toContain('broken');
+  });
+
   it('hands back an unreadable outbox payload marked, so the relay holds only its PIP', async () => {
     const schema = db.newSchema();
     const store = postgresStore({ pool: db.pool, schema });

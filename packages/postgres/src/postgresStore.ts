@@ -3,6 +3,7 @@ import {
   LIST_LIMITS,
   type ListQuery,
   type PipRecord,
+  type UnreadableListEntry,
   type PipStore,
   type StoredEvent,
   VersionConflictError,
@@ -45,6 +46,7 @@ export type PostgresStore = PipStore & {
   inspect: NonNullable<PipStore['inspect']>;
   recordTimerFault: NonNullable<PipStore['recordTimerFault']>;
   resetTimerFaults: NonNullable<PipStore['resetTimerFaults']>;
+  listEntries: NonNullable<PipStore['listEntries']>;
   /**
    * Applies pending schema migrations (done lazily before the first query; call it at startup to
    * fail fast). Resolves to the versions this store applied: empty when another instance did.
@@ -96,6 +98,20 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const { ready, call, bounded } = connection;
   const { commit, commitMany } = createCommits(connection);
   const { inspect, recordTimerFault } = createInspection(connection, tenantId);
+
+  /** One page of `pipkit_list`, raw: `list` parses every record, `listEntries` each on its own. */
+  const listRows = async (query: ListQuery) =>
+    (await call(
+      'list',
+      [
+        query.state ?? null,
+        query.employeeId ?? null,
+        query.managerId ?? null,
+        query.afterPipId ?? null,
+        clampLimit(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max),
+      ],
+      'listing PIPs',
+    )) as { pip_id: string; record: string }[];
 
   /** A read of one PIP: an unreadable stored value is that PIP's `STORE_CORRUPT_ROW`. */
   const readPip = async (
@@ -197,18 +213,23 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
 
     async list(query: ListQuery = {}) {
-      const rows = (await call(
-        'list',
-        [
-          query.state ?? null,
-          query.employeeId ?? null,
-          query.managerId ?? null,
-          query.afterPipId ?? null,
-          clampLimit(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max),
-        ],
-        'listing PIPs',
-      )) as { pip_id: string; record: string }[];
+      const rows = await listRows(query);
       return rows.map((row) => parseStored<PipRecord>(row.record, row.pip_id, 'pipkit_pips'));
+    },
+
+    async listEntries(query: ListQuery = {}) {
+      const entries: (PipRecord | UnreadableListEntry)[] = [];
+      for (const row of await listRows(query)) {
+        try {
+          entries.push(parseStored<PipRecord>(row.record, row.pip_id, 'pipkit_pips'));
+        } catch (error) {
+          // Rare: the envelope columns of the unreadable row, to authorize reporting it.
+          const columns = (await inspect(row.pip_id))?.columns;
+          if (!columns) throw error;
+          entries.push({ unreadable: true, pipId: row.pip_id, columns, error: error as Error });
+        }
+      }
+      return entries;
     },
 
     async dueTimers(now, limit) {

@@ -8,6 +8,7 @@ import {
   type StoredEvent,
   StoreErrorReasons,
   storeErrorReason,
+  type UnreadableListEntry,
 } from '@pipkit/core/adapter';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import {
@@ -31,6 +32,8 @@ export interface Reads {
   readEvents(pipId: string, afterSeq: number): StoredEvent[];
   getIdempotency(key: string): IdempotencyRecord | undefined;
   list(query: ListQuery): PipRecord[];
+  /** `list`, with each unreadable row as its own entry instead of failing the page. */
+  listEntries(query: ListQuery): (PipRecord | UnreadableListEntry)[];
   /** The raw rows of one PIP besides its events, read in one snapshot. */
   inspect(pipId: string): PipRows | undefined;
 }
@@ -114,34 +117,51 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
         : undefined;
     },
     list(query) {
-      const conditions: string[] = [];
-      const parameters: Record<string, unknown> = {
-        limit: clampLimit(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max),
-      };
-      if (query.state !== undefined) {
-        conditions.push('state = @state');
-        parameters.state = query.state;
-      }
-      if (query.employeeId !== undefined) {
-        conditions.push('employee_id = @employeeId');
-        parameters.employeeId = query.employeeId;
-      }
-      if (query.managerId !== undefined) {
-        conditions.push('manager_id = @managerId');
-        parameters.managerId = query.managerId;
-      }
-      if (query.afterPipId !== undefined) {
-        conditions.push('pip_id > @afterPipId');
-        parameters.afterPipId = query.afterPipId;
-      }
-      // One statement per filter combination (at most 16), prepared on first use.
-      const shape = conditions.join(' AND ');
-      const statement = prepared(
-        `SELECT pip_id, record FROM pipkit_pips ${shape ? `WHERE ${shape}` : ''} ORDER BY pip_id LIMIT @limit`,
-      );
-      return (statement.all(parameters) as { pip_id: string; record: string }[]).map((row) =>
+      return listRows(query).map((row) =>
         parseStored<PipRecord>(row.record, { pipId: row.pip_id, table: 'pipkit_pips' }),
       );
     },
+    listEntries(query) {
+      return listRows(query).map((row): PipRecord | UnreadableListEntry => {
+        try {
+          return parseStored<PipRecord>(row.record, { pipId: row.pip_id, table: 'pipkit_pips' });
+        } catch (error) {
+          if (storeErrorReason(error) !== StoreErrorReasons.CORRUPT_ROW) throw error;
+          const columns = inspect(row.pip_id)?.columns;
+          if (!columns) throw error;
+          return { unreadable: true, pipId: row.pip_id, columns, error: error as Error };
+        }
+      });
+    },
   };
+
+  /** The page's rows, raw: `list` parses them all, `listEntries` one by one. */
+  function listRows(query: ListQuery): { pip_id: string; record: string }[] {
+    const conditions: string[] = [];
+    const parameters: Record<string, unknown> = {
+      limit: clampLimit(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max),
+    };
+    if (query.state !== undefined) {
+      conditions.push('state = @state');
+      parameters.state = query.state;
+    }
+    if (query.employeeId !== undefined) {
+      conditions.push('employee_id = @employeeId');
+      parameters.employeeId = query.employeeId;
+    }
+    if (query.managerId !== undefined) {
+      conditions.push('manager_id = @managerId');
+      parameters.managerId = query.managerId;
+    }
+    if (query.afterPipId !== undefined) {
+      conditions.push('pip_id > @afterPipId');
+      parameters.afterPipId = query.afterPipId;
+    }
+    // One statement per filter combination (at most 16), prepared on first use.
+    const shape = conditions.join(' AND ');
+    const statement = prepared(
+      `SELECT pip_id, record FROM pipkit_pips ${shape ? `WHERE ${shape}` : ''} ORDER BY pip_id LIMIT @limit`,
+    );
+    return statement.all(parameters) as { pip_id: string; record: string }[];
+  }
 }

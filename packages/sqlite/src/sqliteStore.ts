@@ -66,6 +66,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     commitMany: (requests) => settle(() => writes.commitMany(requests)),
     getIdempotency: (key) => settle(() => reads.getIdempotency(key)),
     list: (query = {}) => settle(() => reads.list(query)),
+    listEntries: (query = {}) => settle(() => reads.listEntries(query)),
     dueTimers: (now, limit) => settle(() => timers.dueTimers(now, limit)),
     pendingOutbox: (limit) => settle(() => timers.pendingOutbox(limit)),
     markOutboxDelivered: (ids) => settle(() => timers.markOutboxDelivered(ids)),

@@ -158,6 +158,49 @@ describe('typed store failures', () => {
       await store.close();
     });
 
+    it('pages past a corrupt record with engine.listPage, naming it to readers who may see it', async () => {
+      const store = await corrupt('UPDATE pipkit_pips SET record = ? WHERE pip_id = ?');
+      const engine = createEngine({
+        store,
+        policies: [defaultPolicy],
+        clock: createTestClock('2026-03-20T15:00:00Z'),
+        ids: () => 'pip-z-other',
+      });
+      const manager = { id: 'm-2', role: 'manager' } as const;
+      await engine.open(
+        {
+          employee: { id: 'e-2', timeZone: 'Europe/London' },
+          managerId: manager.id,
+          policy: { id: defaultPolicy.id },
+          goals: [{ id: 'g', description: 'Ship', measure: 'weekly' }],
+        },
+        { actor: manager },
+      );
+      await expect(engine.list({}, { actor: { id: 'hr-1', role: 'hr' } })).rejects.toMatchObject({
+        reason: StoreErrorReasons.CORRUPT_ROW,
+      });
+      const page = await engine.listPage({}, { actor: { id: 'hr-1', role: 'hr' } });
+      expect(page.pips.map((pip) => pip.pipId)).toEqual(['pip-z-other']);
+      expect(page.unreadable).toEqual([{ pipId: PIP_ID, code: StoreErrorReasons.CORRUPT_ROW }]);
+      expect(page.nextAfterPipId).toBeUndefined();
+      expect(JSON.stringify(page.unreadable)).not.toContain('Jane');
+      // Another manager may read neither the corrupt PIP nor learn it exists.
+      const theirs = await engine.listPage({}, { actor: manager });
+      expect(theirs).toEqual({
+        pips: [expect.objectContaining({ pipId: 'pip-z-other' })],
+        unreadable: [],
+      });
+      // Paging one at a time walks past the unreadable row.
+      const first = await engine.listPage({ limit: 1 }, { actor: { id: 'hr-1', role: 'hr' } });
+      expect(first).toMatchObject({ pips: [], nextAfterPipId: PIP_ID });
+      const second = await engine.listPage(
+        { limit: 1, afterPipId: PIP_ID },
+        { actor: { id: 'hr-1', role: 'hr' } },
+      );
+      expect(second.pips.map((pip) => pip.pipId)).toEqual(['pip-z-other']);
+      await store.close();
+    });
+
     it('names only the PIP and pipkit_events for a corrupt event', async () => {
       const store = await corrupt(
         'UPDATE pipkit_events SET event = ? WHERE pip_id = ? AND seq = 2',

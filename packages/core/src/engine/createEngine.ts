@@ -11,7 +11,7 @@ import type { Engine, EngineOptions } from './engineApi.js';
 import { createEngineContext } from './engineContext.js';
 import { execute } from './execute.js';
 import { assertCallerKey, commandKey, openKey } from './idempotency.js';
-import { explain, list, planMigration } from './reads.js';
+import { explain, list, listPage, planMigration } from './reads.js';
 import { relay } from './relay.js';
 import { unpark } from './parking.js';
 import { purge } from './retention.js';
@@ -158,6 +158,11 @@ export function createEngine(options: EngineOptions): Engine {
     async list(query, rawOptions) {
       const { actor } = parse(readOptionsSchema, rawOptions, 'read options');
       return list(ctx, query, actor);
+    },
+
+    async listPage(query, rawOptions) {
+      const { actor } = parse(readOptionsSchema, rawOptions, 'read options');
+      return listPage(ctx, query, actor);
     },
 
     async verify(pipId, rawOptions) {

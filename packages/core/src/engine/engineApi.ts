@@ -182,6 +182,16 @@ export interface Engine {
   history(pipId: string, options: { readonly actor: Actor }): Promise<StoredEvent[]>;
   /** PIPs the actor may read, matching the query, ordered by id. */
   list(query: ListQuery, options: { readonly actor: Actor }): Promise<PipRecord[]>;
+  /**
+   * One page of {@link Engine.list}, made to page through: the PIPs the actor may read, the PIPs
+   * of the page the store could not read (`unreadable`: id and code, such as
+   * `STORE_CORRUPT_ROW`, shown only to an actor who may read that PIP by its envelope columns)
+   * instead of failing the whole page, and `nextAfterPipId` to pass as `afterPipId` for the next
+   * page (absent after the last; a page can hold fewer PIPs than `limit` when some are not the
+   * actor's to read). Unreadable rows are reported only by stores with `listEntries` (memory,
+   * SQLite, Postgres); with other stores a corrupt row fails the page as in `list`.
+   */
+  listPage(query: ListQuery, options: { readonly actor: Actor }): Promise<ListPage>;
   /** Verifies the hash chain and that replaying the events reproduces the snapshot. */
   verify(pipId: string, options: { readonly actor: Actor }): Promise<PipVerification>;
   /**
@@ -264,6 +274,16 @@ export interface Engine {
       readonly parkAfter?: number;
     },
   ): Promise<TickResult>;
+}
+
+/** A page of {@link Engine.listPage}. */
+export interface ListPage {
+  /** The PIPs of the page the actor may read, in id order. */
+  readonly pips: readonly PipRecord[];
+  /** PIPs of the page whose record the store could not read, that the actor may read. */
+  readonly unreadable: readonly { readonly pipId: string; readonly code: string }[];
+  /** The `afterPipId` of the next page; absent when this page was the last. */
+  readonly nextAfterPipId?: string;
 }
 
 /** What {@link Engine.unpark} did. */

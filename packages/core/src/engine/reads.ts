@@ -7,8 +7,14 @@ import { ForbiddenError } from '../errors/pipkitError.js';
 import { flattenState, isFinalState } from '../machine/snapshot.js';
 import type { Actor } from '../model/actor.js';
 import type { Command } from '../model/commands.js';
-import { LIST_LIMITS, type ListQuery, type PipRecord } from '../store/pipStore.js';
-import type { Explanation } from './engineApi.js';
+import { storeErrorReason } from '../errors/pipkitError.js';
+import {
+  isUnreadableEntry,
+  LIST_LIMITS,
+  type ListQuery,
+  type PipRecord,
+} from '../store/pipStore.js';
+import type { Explanation, ListPage } from './engineApi.js';
 import type { EngineContext } from './engineContext.js';
 import { decideWrite } from './execute.js';
 
@@ -19,15 +25,70 @@ export async function list(
   actor: Actor,
 ): Promise<PipRecord[]> {
   const records = await ctx.store.list(query);
-  return records.filter((record) => {
-    try {
-      const policy = ctx.policyOf(record.policyId, record.policyVersion);
-      return ctx.authorize(record, policy, actor, 'READ').length === 0;
-    } catch {
-      // A PIP on a policy this engine does not register cannot be authorized: not shown.
-      return false;
+  // A PIP on a policy this engine does not register cannot be authorized: not shown.
+  return records.filter((record) =>
+    mayRead(ctx, record, record.policyId, record.policyVersion, actor),
+  );
+}
+
+/**
+ * One page of PIPs the actor may read, the PIPs of the page the store could not read (by id and
+ * code, when the actor may read them by their envelope columns), and the cursor of the next
+ * page. @internal
+ */
+export async function listPage(
+  ctx: EngineContext,
+  query: ListQuery,
+  actor: Actor,
+): Promise<ListPage> {
+  const limit = Math.min(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max);
+  const entries = ctx.store.listEntries
+    ? await ctx.store.listEntries(query)
+    : await ctx.store.list(query);
+  const pips: PipRecord[] = [];
+  const unreadable: { pipId: string; code: string }[] = [];
+  for (const entry of entries) {
+    if (isUnreadableEntry(entry)) {
+      const { columns } = entry;
+      const subject = {
+        pipId: entry.pipId,
+        employeeId: columns.employeeId,
+        managerId: columns.managerId,
+      };
+      if (mayRead(ctx, subject, columns.policyId, columns.policyVersion, actor))
+        unreadable.push({
+          pipId: entry.pipId,
+          code: storeErrorReason(entry.error) ?? 'UNREADABLE',
+        });
+    } else if (mayRead(ctx, entry, entry.policyId, entry.policyVersion, actor)) {
+      pips.push(entry);
     }
-  });
+  }
+  const last = entries.at(-1);
+  return {
+    pips,
+    unreadable,
+    ...(limit > 0 && entries.length >= limit && last ? { nextAfterPipId: last.pipId } : {}),
+  };
+}
+
+/** Whether the actor may read a PIP; a PIP on a policy this engine does not register: no. */
+function mayRead(
+  ctx: EngineContext,
+  subject: Pick<PipRecord, 'pipId' | 'employeeId' | 'managerId'> & {
+    readonly context?: PipRecord['context'];
+  },
+  policyId: string,
+  policyVersion: number,
+  actor: Actor,
+): boolean {
+  try {
+    return (
+      ctx.authorize(subject, ctx.policyOf(policyId, policyVersion), actor, 'READ').length === 0
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `dispatch` would accept the command now, and every reason it would not. @internal */

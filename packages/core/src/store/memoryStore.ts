@@ -95,6 +95,23 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
       idempotency.set(request.idempotency.key, JSON.stringify(request.idempotency));
   }
 
+  /** `list` and `listEntries` alike: a memory store has no row it cannot read. */
+  function listRecords(query: ListQuery = {}): Promise<PipRecord[]> {
+    const limit = Math.min(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max);
+    const ids = [...pips.keys()].sort();
+    const result: PipRecord[] = [];
+    for (const pipId of ids) {
+      if (result.length >= limit) break;
+      if (query.afterPipId !== undefined && pipId <= query.afterPipId) continue;
+      const record = JSON.parse((pips.get(pipId) as Entry).record) as PipRecord;
+      if (query.state !== undefined && record.state !== query.state) continue;
+      if (query.employeeId !== undefined && record.employeeId !== query.employeeId) continue;
+      if (query.managerId !== undefined && record.managerId !== query.managerId) continue;
+      result.push(record);
+    }
+    return Promise.resolve(result);
+  }
+
   return {
     load(pipId) {
       const entry = pips.get(pipId);
@@ -139,21 +156,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
       const text = idempotency.get(key);
       return Promise.resolve(text ? (JSON.parse(text) as IdempotencyRecord) : undefined);
     },
-    list(query: ListQuery = {}) {
-      const limit = Math.min(query.limit ?? LIST_LIMITS.default, LIST_LIMITS.max);
-      const ids = [...pips.keys()].sort();
-      const result: PipRecord[] = [];
-      for (const pipId of ids) {
-        if (result.length >= limit) break;
-        if (query.afterPipId !== undefined && pipId <= query.afterPipId) continue;
-        const record = JSON.parse((pips.get(pipId) as Entry).record) as PipRecord;
-        if (query.state !== undefined && record.state !== query.state) continue;
-        if (query.employeeId !== undefined && record.employeeId !== query.employeeId) continue;
-        if (query.managerId !== undefined && record.managerId !== query.managerId) continue;
-        result.push(record);
-      }
-      return Promise.resolve(result);
-    },
+    list: listRecords,
+    listEntries: listRecords,
     dueTimers(now, limit) {
       return Promise.resolve(timerOrder.due(now, limit).map((timer) => ({ ...timer })));
     },

@@ -83,6 +83,23 @@ export interface EnvelopeColumns {
   readonly tenantId?: string;
 }
 
+/** A row {@link PipStore.listEntries} found but could not read. */
+export interface UnreadableListEntry {
+  readonly unreadable: true;
+  readonly pipId: string;
+  /** The envelope columns, as the store holds them: enough to authorize a read. */
+  readonly columns: EnvelopeColumns;
+  /** Why the record could not be read: a `StoreError` (`STORE_CORRUPT_ROW`). */
+  readonly error: Error;
+}
+
+/** True for a {@link PipStore.listEntries} entry that could not be read. */
+export function isUnreadableEntry(
+  entry: PipRecord | UnreadableListEntry,
+): entry is UnreadableListEntry {
+  return (entry as { unreadable?: unknown }).unreadable === true;
+}
+
 /** One pending timer row as stored, with its fault count (see {@link PipStore.recordTimerFault}). */
 export interface StoredTimerRow extends TimerRow {
   /** Fires that failed for a reason other than a refusal. */
@@ -194,6 +211,13 @@ export interface PipStore {
    * engine loads them one by one.
    */
   loadMany?(pipIds: readonly string[]): Promise<(PipRecord | Error | undefined)[]>;
+  /**
+   * Optional capability: {@link PipStore.list} where a row whose record cannot be read is its own
+   * {@link UnreadableListEntry} (its id, its envelope columns and the `STORE_CORRUPT_ROW` error)
+   * instead of failing the page. Same filters, order, paging and limit as `list`, counting the
+   * unreadable rows. `engine.listPage` uses it so one corrupt row never hides every other PIP.
+   */
+  listEntries?(query: ListQuery): Promise<(PipRecord | UnreadableListEntry)[]>;
   /** The PIP's events in `seq` order (after `afterSeq` when given); empty for an unknown PIP. */
   readEvents(pipId: string, options?: { readonly afterSeq?: number }): Promise<StoredEvent[]>;
   /**

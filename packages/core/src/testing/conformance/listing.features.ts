@@ -19,6 +19,22 @@ export function registerListingFeatures(context: ConformanceContext): void {
       expect(await ids({ managerId: 'mgr-1' })).toEqual(['a', 'c']);
       expect(await ids({ afterPipId: 'a', limit: 1 })).toEqual(['b']);
     });
+
+    it('lists the same entries through listEntries as through list, when every row is readable', async () => {
+      const { store } = context;
+      if (!store.listEntries) return;
+      await context.create(new FixturePip('c', 'emp-1', 'mgr-1'), 1, { state: 'active' });
+      await context.create(new FixturePip('a', 'emp-2', 'mgr-1'), 1, { state: 'draft' });
+      await context.create(new FixturePip('b', 'emp-1', 'mgr-2'), 1, { state: 'active' });
+      for (const query of [
+        {},
+        { state: 'active' as const },
+        { managerId: 'mgr-1' },
+        { afterPipId: 'a', limit: 1 },
+      ]) {
+        expect(await store.listEntries(query)).toEqual(await store.list(query));
+      }
+    });
   });
 }
 
