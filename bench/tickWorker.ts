@@ -11,7 +11,7 @@ import { pgTickPolicy } from './tickPolicy.js';
 
 const [url, schema] = process.argv.slice(2);
 if (!url || !schema) throw new Error('usage: tickWorker <connection string> <schema>');
-// A pool of 4: the store's default concurrentCommits (4) keeps that many batches in flight.
+// A pool of 4, more than the store's default concurrentCommits (2) batches in flight.
 const pool = new pg.Pool({ connectionString: url, max: 4 });
 const store = postgresStore({ pool, schema });
 await store.ready();

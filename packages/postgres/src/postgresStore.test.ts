@@ -131,7 +131,7 @@ describe('postgresStore', () => {
       }
     });
 
-    it('tells the sweep how many commits it runs at once: 4 on a pool unless given, 1 on a host client', async () => {
+    it('tells the sweep how many commits it runs at once: 2 on a pool unless given, 1 on a host client', async () => {
       expect(postgresStore({ pool: db.pool }).concurrentCommits).toBe(DEFAULT_CONCURRENT_COMMITS);
       expect(postgresStore({ pool: db.pool, concurrentCommits: 2 }).concurrentCommits).toBe(2);
       const client = await db.pool.connect();
