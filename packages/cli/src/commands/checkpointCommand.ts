@@ -11,7 +11,7 @@ import {
 } from '../pipReads.js';
 import { openDatabase, verifyStoredPip } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
-import { dbFlag, READS_NOTE } from './databaseFlag.js';
+import { READS_NOTE, SIGNED_OUTPUT_OPTIONS } from './databaseFlag.js';
 
 /** `pipkit checkpoint`: signs the verified chain heads of a database for publication. */
 export const checkpointCommand: CliCommand = {
@@ -35,13 +35,7 @@ export const checkpointCommand: CliCommand = {
     '',
     'Example: pipkit checkpoint --db pips.db --sign-key checkpoint-key.pem --key-id hr-2026 --out heads.json',
   ].join('\n'),
-  options: {
-    db: dbFlag,
-    out: { type: 'string' },
-    now: { type: 'string' },
-    'sign-key': { type: 'string' },
-    'key-id': { type: 'string' },
-  },
+  options: SIGNED_OUTPUT_OPTIONS,
   positionals: [0, 1],
   async run({ flags, positionals, io, json }) {
     const signer = signerFromFlags(io, flags);

@@ -6,7 +6,7 @@ import { ExitCode, parseInstantFlag, resolvePath } from '../io.js';
 import { readPip, readPipEvents } from '../pipReads.js';
 import { openDatabase, verifyStoredPip } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
-import { dbFlag, READS_NOTE } from './databaseFlag.js';
+import { READS_NOTE, SIGNED_OUTPUT_OPTIONS } from './databaseFlag.js';
 
 /** `pipkit export`: the evidence bundle of one PIP. */
 export const exportCommand: CliCommand = {
@@ -27,13 +27,7 @@ export const exportCommand: CliCommand = {
     '',
     'Example: pipkit export pip-2026-0042 --db pips.db --out pip-2026-0042.evidence.json',
   ].join('\n'),
-  options: {
-    db: dbFlag,
-    out: { type: 'string' },
-    now: { type: 'string' },
-    'sign-key': { type: 'string' },
-    'key-id': { type: 'string' },
-  },
+  options: SIGNED_OUTPUT_OPTIONS,
   positionals: [1, 1],
   async run({ flags, positionals, io, json }) {
     const nowFlag = stringFlag(flags, 'now');
