@@ -18,6 +18,8 @@ import {
   PipNotFoundError,
   type PipkitIssue,
   PolicyNotFoundError,
+  StoreError,
+  StoreErrorReasons,
 } from '../errors/pipkitError.js';
 import type { PipEmployee } from '../machine/types.js';
 import type { Actor } from '../model/actor.js';
@@ -56,6 +58,16 @@ export interface EngineContext {
   ): readonly PipkitIssue[];
   /** Loads a PIP the actor may read, or throws `PIP_NOT_FOUND` / `FORBIDDEN`. */
   loadReadable(pipId: string, actor: Actor): Promise<PipRecord>;
+  /**
+   * Loads a PIP and its policy for a record-level action (`PURGE`, `UNPARK`, ...), or throws
+   * `PIP_NOT_FOUND`, `POLICY_NOT_FOUND` or `FORBIDDEN` ("may not <doing> PIP ...").
+   */
+  loadAuthorized(
+    pipId: string,
+    actor: Actor,
+    action: AuthorizationAction,
+    doing: string,
+  ): Promise<{ readonly record: PipRecord; readonly policy: Policy }>;
   /** The employee's other plans that reached them, for the across-plans limit. */
   priorPlansOf(employeeId: string, exceptPipId: string): Promise<PriorPlan[]>;
 }
@@ -121,19 +133,26 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     return authorizer(request);
   };
 
-  const loadReadable = async (pipId: string, actor: Actor): Promise<PipRecord> => {
+  const loadAuthorized = async (
+    pipId: string,
+    actor: Actor,
+    action: AuthorizationAction,
+    doing: string,
+  ): Promise<{ record: PipRecord; policy: Policy }> => {
     const record = await store.load(pipId);
     if (!record) throw new PipNotFoundError(pipId);
-    const denied = authorize(
-      record,
-      policyOf(record.policyId, record.policyVersion),
-      actor,
-      'READ',
-    );
-    if (denied.length > 0)
-      throw new ForbiddenError(`Actor "${actor.id}" may not read PIP "${pipId}".`, denied);
-    return record;
+    const policy = policyOf(record.policyId, record.policyVersion);
+    const denied = authorize(record, policy, actor, action);
+    if (denied.length > 0) {
+      throw new ForbiddenError(
+        `Actor "${actor.id}" (${actor.role}) may not ${doing} PIP "${pipId}".`,
+        denied,
+      );
+    }
+    return { record, policy };
   };
+  const loadReadable = async (pipId: string, actor: Actor): Promise<PipRecord> =>
+    (await loadAuthorized(pipId, actor, 'READ', 'read')).record;
 
   /** Pages through `store.list({ employeeId })`: the port has no narrower query (yet). */
   const priorPlansOf = async (employeeId: string, exceptPipId: string): Promise<PriorPlan[]> => {
@@ -171,6 +190,18 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     scheduleFor,
     authorize,
     loadReadable,
+    loadAuthorized,
     priorPlansOf,
   };
+}
+
+/**
+ * The error for an operation that needs an optional store method the store lacks (`purge`,
+ * `resetTimerFaults`): `STORE_UNSUPPORTED`, not retryable. @internal
+ */
+export function storeLacks(method: string, doing: string): StoreError {
+  return new StoreError(`This store cannot ${doing} (it has no ${method} method).`, {
+    retryable: false,
+    reason: StoreErrorReasons.UNSUPPORTED,
+  });
 }

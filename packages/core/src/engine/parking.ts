@@ -3,15 +3,9 @@
  * operators get a `pipkit.deadlineParked` outbox message. Once the cause is fixed, `unpark` puts
  * the PIP's deadlines back in the sweep.
  */
-import {
-  ForbiddenError,
-  PipNotFoundError,
-  StoreError,
-  StoreErrorReasons,
-} from '../errors/pipkitError.js';
 import type { Actor } from '../model/actor.js';
 import type { UnparkReceipt } from './engineApi.js';
-import type { EngineContext } from './engineContext.js';
+import { type EngineContext, storeLacks } from './engineContext.js';
 
 /**
  * Clears the fault counts and parks of a PIP's deadlines. The PIP is read and its policy version
@@ -25,25 +19,8 @@ export async function unpark(
   actor: Actor,
 ): Promise<UnparkReceipt> {
   const { store } = ctx;
-  const record = await store.load(pipId);
-  if (!record) throw new PipNotFoundError(pipId);
-  const policy = ctx.policyOf(record.policyId, record.policyVersion);
-  const forbidden = ctx.authorize(record, policy, actor, 'UNPARK');
-  if (forbidden.length > 0) {
-    throw new ForbiddenError(
-      `Actor "${actor.id}" (${actor.role}) may not unpark the deadlines of PIP "${pipId}".`,
-      forbidden,
-    );
-  }
-  if (!store.resetTimerFaults) {
-    throw new StoreError(
-      'This store cannot reset timer faults (it has no resetTimerFaults method).',
-      {
-        retryable: false,
-        reason: StoreErrorReasons.UNSUPPORTED,
-      },
-    );
-  }
+  await ctx.loadAuthorized(pipId, actor, 'UNPARK', 'unpark the deadlines of');
+  if (!store.resetTimerFaults) throw storeLacks('resetTimerFaults', 'reset timer faults');
   const timerIds = await store.resetTimerFaults(pipId);
   return { pipId, timerIds, unparkedAt: ctx.now(), unparkedBy: actor };
 }

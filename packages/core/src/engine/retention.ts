@@ -3,20 +3,13 @@
  * force (a purge), with a receipt to keep as the record of destruction.
  */
 import { parseCivilDay } from '../calendar/civilDay.js';
-import {
-  CommandRefusedError,
-  ForbiddenError,
-  PipNotFoundError,
-  type PipkitIssue,
-  StoreError,
-  StoreErrorReasons,
-} from '../errors/pipkitError.js';
+import { CommandRefusedError, type PipkitIssue } from '../errors/pipkitError.js';
 import { isFinalState } from '../machine/snapshot.js';
 import type { Actor } from '../model/actor.js';
 import type { Policy } from '../policy/definePolicy.js';
 import type { PipRecord } from '../store/pipStore.js';
 import type { PurgeReceipt } from './engineApi.js';
-import type { EngineContext } from './engineContext.js';
+import { type EngineContext, storeLacks } from './engineContext.js';
 
 /** Every reason the record may not be purged today. */
 function retentionIssues(
@@ -67,16 +60,7 @@ export async function purge(
   actor: Actor,
 ): Promise<PurgeReceipt> {
   const { store } = ctx;
-  const record = await store.load(pipId);
-  if (!record) throw new PipNotFoundError(pipId);
-  const policy = ctx.policyOf(record.policyId, record.policyVersion);
-  const forbidden = ctx.authorize(record, policy, actor, 'PURGE');
-  if (forbidden.length > 0) {
-    throw new ForbiddenError(
-      `Actor "${actor.id}" (${actor.role}) may not purge PIP "${pipId}".`,
-      forbidden,
-    );
-  }
+  const { record, policy } = await ctx.loadAuthorized(pipId, actor, 'PURGE', 'purge');
   const now = ctx.now();
   const issues = retentionIssues(ctx, record, policy, now);
   if (issues.length > 0) {
@@ -85,12 +69,7 @@ export async function purge(
       issues,
     );
   }
-  if (!store.purge) {
-    throw new StoreError('This store cannot purge records (it has no purge method).', {
-      retryable: false,
-      reason: StoreErrorReasons.UNSUPPORTED,
-    });
-  }
+  if (!store.purge) throw storeLacks('purge', 'purge records');
   await store.purge(pipId, record.version);
   ctx.records.forget(pipId);
   return {
