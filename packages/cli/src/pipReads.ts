@@ -156,3 +156,12 @@ export function reportUnreadable(
 ): void {
   for (const error of unreadable) io.stderr(`pipkit ${command}: ${error.message}\n`);
 }
+
+/** One PIP when `pipId` is given (an unknown id is a usage error), otherwise every PIP. */
+export async function readPipOrAll(
+  store: SqliteStore,
+  pipId: string | undefined,
+): Promise<PipsRead> {
+  if (pipId === undefined) return readAllPips(store);
+  return { records: [await readPip(store, pipId)], unreadable: [] };
+}

@@ -2,13 +2,7 @@ import { type Checkpoint, signCheckpoint } from '@pipkit/core';
 import { writeFileSync } from 'node:fs';
 import { describeCheckpoint, signerFromFlags } from '../checkpointKeys.js';
 import { ExitCode, parseInstantFlag, resolvePath, UsageError } from '../io.js';
-import {
-  readAllPips,
-  readPip,
-  readPipEvents,
-  reportUnreadable,
-  UnreadablePipError,
-} from '../pipReads.js';
+import { readPipOrAll, readPipEvents, reportUnreadable, UnreadablePipError } from '../pipReads.js';
 import { openDatabase, verifyStoredPip } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
 import { READS_NOTE, SIGNED_OUTPUT_OPTIONS } from './databaseFlag.js';
@@ -49,10 +43,7 @@ export const checkpointCommand: CliCommand = {
     const store = openDatabase(io, stringFlag(flags, 'db'), 'checkpoint', { readOnly: true });
     try {
       const pipId = positionals[0];
-      const { records, unreadable } =
-        pipId === undefined
-          ? await readAllPips(store)
-          : { records: [await readPip(store, pipId)], unreadable: [] as UnreadablePipError[] };
+      const { records, unreadable } = await readPipOrAll(store, pipId);
       const checkpoints: Checkpoint[] = [];
       const failed: string[] = [];
       for (const record of records) {

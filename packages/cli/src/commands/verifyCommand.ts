@@ -2,13 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { EvidenceBundle } from '../evidence.js';
 import type { SqliteStore } from '@pipkit/sqlite';
 import { type CliIo, ExitCode, resolvePath, UsageError } from '../io.js';
-import {
-  readAllPips,
-  readPip,
-  readPipEvents,
-  reportUnreadable,
-  UnreadablePipError,
-} from '../pipReads.js';
+import { readPipOrAll, readPipEvents, reportUnreadable, UnreadablePipError } from '../pipReads.js';
 import { openDatabase, type StoredPipVerification, verifyStoredPip } from '../storeAccess.js';
 import { anchorLine, checkAnchors } from './bundleAnchors.js';
 import { type CliCommand, listFlag, printJson, printLines, stringFlag } from './command.js';
@@ -89,10 +83,7 @@ async function verifyDatabase(
   io: CliIo,
   json: boolean,
 ): Promise<number> {
-  const { records, unreadable } =
-    pipId === undefined
-      ? await readAllPips(store)
-      : { records: [await readPip(store, pipId)], unreadable: [] as UnreadablePipError[] };
+  const { records, unreadable } = await readPipOrAll(store, pipId);
   const results: StoredPipVerification[] = [];
   const progress = io.stderrIsTty && records.length > 1;
   for (const [index, record] of records.entries()) {
