@@ -104,13 +104,8 @@ export interface Explanation {
   readonly issues: readonly PipkitIssue[];
 }
 
-/** One fired deadline in a {@link TickResult}. */
-export interface FiredDeadline {
-  readonly timerId: string;
-  readonly pipId: string;
-  readonly deadlineId: string;
-  readonly kind: TimerRow['kind'];
-  readonly dueAt: string;
+/** One fired deadline in a {@link TickResult}: its timer and the events the fire appended. */
+export interface FiredDeadline extends TimerRow {
   readonly events: readonly PipEventType[];
 }
 
