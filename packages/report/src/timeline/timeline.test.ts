@@ -1,0 +1,113 @@
+import { CalendarError, memoryStore, type PipEvent, type StoredEvent } from '@pipkit/core';
+import { REFERENCE_PIP_ID, runReferenceLifecycle } from '@pipkit/core/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEvent, renderTimeline, timelineRows } from '../index.js';
+
+const system = { id: 'pipkit:timer', role: 'system' } as const;
+const at = '2026-04-01T12:00:00.000Z';
+const missed: PipEvent = {
+  type: 'CHECK_IN_MISSED',
+  at,
+  actor: system,
+  number: 2,
+  deadlines: {
+    set: [
+      { id: 'checkIn:3', kind: 'checkIn', date: '2026-04-14', dueAt: '2026-04-15T04:59:59.999Z' },
+    ],
+  },
+};
+
+let history: StoredEvent[];
+beforeAll(async () => {
+  const store = memoryStore();
+  await runReferenceLifecycle(store);
+  history = await store.readEvents(REFERENCE_PIP_ID);
+});
+
+describe('describeEvent', () => {
+  it('words an event in English by default, with the deadlines it set', () => {
+    expect(describeEvent(missed)).toBe('check-in 2 was missed; due: checkIn:3 Tue 14 Apr 2026');
+  });
+
+  it('words it in German from the German catalogue', () => {
+    expect(describeEvent(missed, { locale: 'de' })).toBe(
+      'Gespräch 2 hat nicht stattgefunden; fällig: checkIn:3 am Di., 14. Apr. 2026',
+    );
+  });
+
+  it('shows a decision’s effective time in the zone it is given', () => {
+    const decided = {
+      type: 'DECIDED',
+      at,
+      actor: { id: 'hr-7', role: 'hr' },
+      decision: 'remove',
+      effectiveAt: '2026-06-01T14:00:00.000Z',
+    } as PipEvent;
+    expect(describeEvent(decided, { timeZone: 'America/Chicago' })).toBe(
+      'decided: remove, effective Mon 1 Jun 2026 09:00 CDT',
+    );
+    expect(describeEvent(decided, { locale: 'de', timeZone: 'Europe/Berlin' })).toBe(
+      'hat entschieden: Trennung, wirksam ab Mo., 1. Juni 2026, 16:00 MESZ',
+    );
+  });
+
+  it('reads an event type it does not know as its type in words', () => {
+    const future = { type: 'SOMETHING_NEW', at, actor: system } as unknown as PipEvent;
+    expect(describeEvent(future)).toBe('something new');
+  });
+
+  it('describes every event of a whole lifecycle in both locales', () => {
+    for (const { event } of history) {
+      expect(describeEvent(event)).not.toMatch(/[{}]/);
+      expect(describeEvent(event, { locale: 'de' })).not.toBe(describeEvent(event));
+    }
+  });
+});
+
+describe('timelineRows', () => {
+  it('returns one typed row per event, in the zone asked for', () => {
+    const rows = timelineRows(history, { timeZone: 'America/Chicago' });
+    expect(rows).toHaveLength(history.length);
+    expect(rows[0]).toEqual({
+      seq: 1,
+      at: history[0]?.event.at,
+      localDate: 'Mon 2 Mar 2026',
+      localTime: 'Mon 2 Mar 2026 09:00 CST',
+      type: 'PIP_CREATED',
+      actor: { id: 'grace.hopper', role: 'manager' },
+      text: 'opened the plan in draft with 1 goal under pipkit-default@1',
+    });
+  });
+
+  it('returns German rows with German dates and plurals', () => {
+    const [first] = timelineRows(history, { timeZone: 'Europe/Berlin', locale: 'de' });
+    expect(first).toMatchObject({
+      localDate: 'Mo., 2. März 2026',
+      localTime: 'Mo., 2. März 2026, 16:00 MEZ',
+      text: 'hat den Plan als Entwurf mit 1 Ziel nach pipkit-default@1 angelegt',
+    });
+  });
+
+  it('refuses a zone that is not an IANA zone', () => {
+    expect(() => timelineRows(history, { timeZone: 'Mars/Olympus' })).toThrow(CalendarError);
+  });
+});
+
+describe('renderTimeline', () => {
+  it('renders a table with a heading and one line per event', () => {
+    const lines = renderTimeline(history, 'America/Chicago', { 'grace.hopper': 'Grace' });
+    expect(lines[0]).toBe(`  #  ${'when (employee time)'.padEnd(28)}  ${'who'.padEnd(24)}  what`);
+    expect(lines[1]).toBe(
+      `  1  ${'Mon 2 Mar 2026 09:00 CST'.padEnd(28)}  ${'Grace (manager)'.padEnd(24)}  opened the plan in draft with 1 goal under pipkit-default@1`,
+    );
+    expect(lines).toHaveLength(history.length + 1);
+  });
+
+  it('renders German roles and headings, and widens columns to fit them', () => {
+    const lines = renderTimeline(history, 'Europe/Berlin', {}, { locale: 'de' });
+    expect(lines[0]).toMatch(/^Nr\. {2}wann \(Ortszeit der Mitarbeitenden\) {2}wer +was$/);
+    expect(lines[1]).toContain('grace.hopper (Führungskraft)');
+    const whatColumn = (lines[0] ?? '').indexOf('was');
+    for (const line of lines.slice(1)) expect(line[whatColumn - 1]).toBe(' ');
+  });
+});
