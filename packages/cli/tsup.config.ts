@@ -6,6 +6,7 @@ import { pipkitTsupConfig } from '../../tooling/tsupConfig';
 export default pipkitTsupConfig({ index: 'src/index.ts', main: 'src/main.ts' }, [
   '@pipkit/core',
   '@pipkit/holidays',
+  '@pipkit/report',
   '@pipkit/sqlite',
   'better-sqlite3',
   'luxon',

@@ -11,16 +11,16 @@ export { policyDiagram } from './commands/diagramCommand.js';
 export { type CliIo, ExitCode, UsageError } from './io.js';
 export { runDemo } from './demo/runDemo.js';
 export type { DemoResult } from './demo/runDemo.js';
+// The host helpers moved to @pipkit/report; re-exported so existing imports keep working.
 export {
-  describe as describeEvent,
+  describeEvent,
+  evidenceBundle,
   localDate,
   localTime,
   renderTimeline,
-} from './demo/timeline.js';
-export { evidenceBundle } from './evidence.js';
-export type { EvidenceBundle } from './evidence.js';
-export { verifyStoredPip } from './storeAccess.js';
-export type { StoredPipVerification } from './storeAccess.js';
+  verifyStoredPip,
+} from '@pipkit/report';
+export type { EvidenceBundle, StoredPipVerification } from '@pipkit/report';
 export {
   formatPath,
   loadScenarioFile,

@@ -1,16 +1,12 @@
 import {
-  type HistoryVerification,
   type Policy,
   type PipRecord,
   type PipStore,
   PIP_STATES,
   type PipState,
-  type StoredEvent,
   definePolicy,
   isPipkitError,
   presets,
-  replayEvents,
-  verifyHistory,
 } from '@pipkit/core';
 import { sqliteStore, type SqliteStore } from '@pipkit/sqlite';
 import { readFileSync } from 'node:fs';
@@ -136,62 +132,4 @@ export async function allPips(store: PipStore, state?: PipState): Promise<PipRec
     if (page.length < 1000) return out;
     after = page.at(-1)?.pipId;
   }
-}
-
-/** One PIP's integrity: its hash chain, and whether replaying its events reproduces the snapshot. */
-export interface StoredPipVerification {
-  readonly pipId: string;
-  readonly events: number;
-  readonly chain: HistoryVerification;
-  readonly replayMatches: boolean;
-  readonly ok: boolean;
-}
-
-function stableJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  return `{${Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${stableJson(record[key])}`)
-    .join(',')}}`;
-}
-
-/**
- * Verifies a stored PIP the way `engine.verify` does (the SHA-256 chain, its head, and the replay
- * of every event through the machine) from a record and its events, read straight from a store or
- * an evidence bundle, so a PIP on a policy the CLI does not know still verifies: the events carry
- * everything computed.
- *
- * @example
- * ```ts
- * const record = await store.load(pipId);
- * const result = verifyStoredPip(record, await store.readEvents(pipId));
- * if (!result.ok) console.error(result.chain);
- * ```
- */
-export function verifyStoredPip(
-  record: PipRecord,
-  history: readonly StoredEvent[],
-): StoredPipVerification {
-  const chain = verifyHistory(history, {
-    pipId: record.pipId,
-    head: { version: record.version, lastHash: record.lastHash },
-  });
-  let replayMatches: boolean;
-  try {
-    const replay = replayEvents(history.map((stored) => stored.event));
-    replayMatches =
-      replay.state === record.state && stableJson(replay.context) === stableJson(record.context);
-  } catch {
-    replayMatches = false;
-  }
-  return {
-    pipId: record.pipId,
-    events: history.length,
-    chain,
-    replayMatches,
-    ok: chain.ok && replayMatches,
-  };
 }

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { describeCheckpoint, signerFromFlags } from '../checkpointKeys.js';
 import { ExitCode, parseInstantFlag, resolvePath, UsageError } from '../io.js';
 import { readPipOrAll, readPipEvents, reportUnreadable, UnreadablePipError } from '../pipReads.js';
-import { openDatabase, verifyStoredPip } from '../storeAccess.js';
+import { openDatabase } from '../storeAccess.js';
+import { verifyStoredPip } from '@pipkit/report';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
 import { READS_NOTE, SIGNED_OUTPUT_OPTIONS } from './databaseFlag.js';
 

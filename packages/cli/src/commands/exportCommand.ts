@@ -1,10 +1,10 @@
-import { signCheckpoint, type StoredEvent } from '@pipkit/core';
+import type { StoredEvent } from '@pipkit/core';
+import { exportEvidenceBundle } from '@pipkit/report';
 import { signerFromFlags } from '../checkpointKeys.js';
 import { writeFileSync } from 'node:fs';
-import { evidenceBundle } from '../evidence.js';
 import { ExitCode, parseInstantFlag, resolvePath } from '../io.js';
 import { readPip, readPipEvents } from '../pipReads.js';
-import { openDatabase, verifyStoredPip } from '../storeAccess.js';
+import { openDatabase } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
 import { READS_NOTE, SIGNED_OUTPUT_OPTIONS } from './databaseFlag.js';
 
@@ -37,10 +37,11 @@ export const exportCommand: CliCommand = {
     try {
       const record = await readPip(store, positionals[0] as string);
       const events: StoredEvent[] = await readPipEvents(store, record.pipId);
-      const verification = verifyStoredPip(record, events);
-      const checkpoint =
-        signer !== undefined && verification.ok ? signCheckpoint(record, signer, now) : undefined;
-      const bundle = evidenceBundle(record, events, verification, now.toISOString(), checkpoint);
+      const bundle = exportEvidenceBundle(record, events, {
+        exportedAt: now,
+        ...(signer === undefined ? {} : { signer }),
+      });
+      const { verification } = bundle;
       const text = `${JSON.stringify(bundle, null, 2)}\n`;
       const out = stringFlag(flags, 'out');
       if (out === undefined) {

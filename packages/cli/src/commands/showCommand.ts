@@ -1,5 +1,5 @@
 import type { Deadline, PipRecord } from '@pipkit/core';
-import { localDate, localTime } from '../demo/timeline.js';
+import { localDate, localTime } from '@pipkit/report';
 import { ExitCode, table } from '../io.js';
 import { readPip } from '../pipReads.js';
 import { openDatabase } from '../storeAccess.js';

@@ -1,5 +1,6 @@
-import { renderTimeline } from '../demo/timeline.js';
-import { ExitCode } from '../io.js';
+import { isPipkitError } from '@pipkit/core';
+import { LOCALES, renderTimeline, resolveLocale } from '@pipkit/report';
+import { ExitCode, UsageError } from '../io.js';
 import { readPip, readPipEvents } from '../pipReads.js';
 import { openDatabase } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
@@ -9,19 +10,20 @@ import { dbFlag, READS_NOTE } from './databaseFlag.js';
 export const timelineCommand: CliCommand = {
   name: 'timeline',
   summary: "one PIP's history, one line per event, in the employee's time",
-  usage: 'pipkit timeline <pipId> --db <file> [--json]',
+  usage: 'pipkit timeline <pipId> --db <file> [--locale <en|de>] [--json]',
   help: [
     "Prints every event of the PIP, oldest first: when (in the employee's zone), who (id and role)",
     'and what happened, with the deadlines each event set. --json prints the stored events with',
-    'their sequence numbers and hashes.',
+    'their sequence numbers and hashes. --locale de prints the table in German (default: en).',
     '',
     READS_NOTE,
     '',
     'Example: pipkit timeline pip-2026-0042 --db pips.db',
   ].join('\n'),
-  options: { db: dbFlag },
+  options: { db: dbFlag, locale: { type: 'string' } },
   positionals: [1, 1],
   async run({ flags, positionals, io, json }) {
+    const locale = timelineLocale(stringFlag(flags, 'locale'));
     const store = openDatabase(io, stringFlag(flags, 'db'), 'timeline', { readOnly: true });
     try {
       const record = await readPip(store, positionals[0] as string);
@@ -30,7 +32,7 @@ export const timelineCommand: CliCommand = {
       else
         printLines(io, [
           `PIP ${record.pipId} (${record.context.employee.timeZone}): ${events.length} events, now ${record.state}`,
-          ...renderTimeline(events, record.context.employee.timeZone, {}),
+          ...renderTimeline(events, record.context.employee.timeZone, {}, { locale }),
         ]);
       return ExitCode.ok;
     } finally {
@@ -38,3 +40,14 @@ export const timelineCommand: CliCommand = {
     }
   },
 };
+
+/** The catalogue locale `--locale` names (default `en`), or a usage error naming the choices. */
+function timelineLocale(value: string | undefined): string {
+  if (value === undefined) return 'en';
+  try {
+    return resolveLocale(value);
+  } catch (error) {
+    if (!isPipkitError(error)) throw error;
+    throw new UsageError(`No timeline in locale "${value}".`, `Use one of: ${LOCALES.join(', ')}.`);
+  }
+}

@@ -1,9 +1,15 @@
+import { isPipkitError } from '@pipkit/core';
+import {
+  type EvidenceBundle,
+  parseEvidenceBundle,
+  type StoredPipVerification,
+  verifyStoredPip,
+} from '@pipkit/report';
 import { readFileSync } from 'node:fs';
-import type { EvidenceBundle } from '../evidence.js';
 import type { SqliteStore } from '@pipkit/sqlite';
 import { type CliIo, ExitCode, resolvePath, UsageError } from '../io.js';
 import { readPipOrAll, readPipEvents, reportUnreadable, UnreadablePipError } from '../pipReads.js';
-import { openDatabase, type StoredPipVerification, verifyStoredPip } from '../storeAccess.js';
+import { openDatabase } from '../storeAccess.js';
 import { anchorLine, checkAnchors } from './bundleAnchors.js';
 import { type CliCommand, listFlag, printJson, printLines, stringFlag } from './command.js';
 import { dbFlag } from './databaseFlag.js';
@@ -117,20 +123,22 @@ async function verifyDatabase(
 }
 
 function readBundle(path: string): EvidenceBundle {
-  let bundle: Partial<EvidenceBundle>;
+  let value: unknown;
   try {
-    bundle = JSON.parse(readFileSync(path, 'utf8')) as Partial<EvidenceBundle>;
+    value = JSON.parse(readFileSync(path, 'utf8')) as unknown;
   } catch (error) {
     throw new UsageError(
       `Cannot read the bundle ${path}: ${(error as Error).message}`,
       'Give a file written by `pipkit export`.',
     );
   }
-  if (bundle.format !== 'pipkit-evidence-bundle' || !bundle.pip || !Array.isArray(bundle.events)) {
+  try {
+    return parseEvidenceBundle(value);
+  } catch (error) {
+    if (!isPipkitError(error)) throw error;
     throw new UsageError(
       `${path} is not a pipkit evidence bundle (format "pipkit-evidence-bundle" with pip and events).`,
       'Give a file written by `pipkit export`.',
     );
   }
-  return bundle as EvidenceBundle;
 }

@@ -14,7 +14,7 @@ describe('the README demo', () => {
     expect(text).toContain('the plan runs Tue 3 Mar 2026 to Fri 1 May 2026');
     expect(text).toContain('check-in 2 was missed');
     expect(text).toContain('escalated (checkInMissed #1) to hr');
-    expect(text).toContain('resumed after 7 day(s); the plan now ends Fri 8 May 2026');
+    expect(text).toContain('resumed after 7 days; the plan now ends Fri 8 May 2026');
     expect(text).toContain('the plan now ends Fri 22 May 2026');
     expect(text).toContain('due: review Fri 29 May 2026');
     expect(text).toContain('due: watch Thu 26 Nov 2026');

@@ -8,7 +8,7 @@ import {
   type PipStore,
 } from '@pipkit/core';
 import { createHash } from 'node:crypto';
-import { localTime, renderTimeline } from './timeline.js';
+import { localTime, renderTimeline } from '@pipkit/report';
 
 const PIP_ID = 'pip-2026-0042';
 const ZONE = 'America/Chicago';
