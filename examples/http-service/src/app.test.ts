@@ -20,6 +20,7 @@ import {
   people,
   PG_URL,
   startService,
+  T0,
   type TestService,
   testDatabase,
 } from './__fixtures__/service.js';
@@ -442,6 +443,54 @@ describe.each(backends)('the HTTP service on $name', ({ name, open }) => {
     expect((own.json.items as { pipId: string }[]).map((pip) => pip.pipId)).toEqual(['pip-list-c']);
   });
 
+  it('returns the timeline as rows in German or English, with the version as ETag', async () => {
+    await openPip('pip-rows');
+    const german = await service.request('GET', '/pips/pip-rows/timeline/rows?locale=de', {
+      as: people.hr,
+    });
+    expect(german.status).toBe(200);
+    expect(german.headers.get('etag')).toBe('"1"');
+    expect(german.json).toEqual({
+      pipId: 'pip-rows',
+      locale: 'de',
+      timeZone: 'America/Chicago',
+      rows: [
+        {
+          seq: 1,
+          at: T0,
+          localDate: 'Mo., 2. März 2026',
+          localTime: 'Mo., 2. März 2026, 09:00 GMT-6',
+          type: 'PIP_CREATED',
+          actor: people.manager,
+          text: 'hat den Plan als Entwurf mit 1 Ziel nach pipkit-default@1 angelegt',
+        },
+      ],
+    });
+    const english = await service.request('GET', '/pips/pip-rows/timeline/rows');
+    expect(english.json).toMatchObject({
+      locale: 'en',
+      rows: [{ localTime: 'Mon 2 Mar 2026 09:00 CST' }],
+    });
+    expect(JSON.stringify(english.json.rows)).toContain('draft with 1 goal under');
+    expectProblem(
+      await service.request('GET', '/pips/pip-rows/timeline/rows?locale=fr'),
+      400,
+      'INVALID_INPUT',
+    );
+    expectProblem(
+      await service.request('GET', '/pips/pip-rows/timeline/rows', {
+        as: { id: 'emp-77', role: 'employee' },
+      }),
+      403,
+      'FORBIDDEN',
+    );
+    expectProblem(
+      await service.request('GET', '/pips/pip-nobody/timeline/rows'),
+      404,
+      'PIP_NOT_FOUND',
+    );
+  });
+
   it('serves the OpenAPI document built from pipkit schemas, and Swagger UI from local assets', async () => {
     const spec = await service.request('GET', '/openapi.json', { as: null });
     expect(spec.status).toBe(200);
@@ -453,6 +502,7 @@ describe.each(backends)('the HTTP service on $name', ({ name, open }) => {
       '/pips/{id}/commands',
       '/pips/{id}/explain',
       '/pips/{id}/timeline',
+      '/pips/{id}/timeline/rows',
       '/pips/{id}/verify',
     ]);
     const schemas = (spec.json.components as { schemas: Record<string, { oneOf?: unknown[] }> })

@@ -1,4 +1,5 @@
 import type { Engine, ListQuery } from '@pipkit/core';
+import { timelineRows } from '@pipkit/report';
 import { actorFromHeaders, authenticate } from './authentication.js';
 import { etag } from './etags.js';
 import { pipProblems, problems, security } from './openApi.js';
@@ -8,11 +9,13 @@ import {
   pipListSchema,
   pipParamsSchema,
   pipRecordSchema,
+  timelineRowsQuerySchema,
+  timelineRowsSchema,
   timelineSchema,
   verificationSchema,
 } from './schemas.js';
 
-/** The routes that read: a PIP, its timeline, its verification, the list. */
+/** The routes that read: a PIP, its timeline (events and rows), its verification, the list. */
 export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
   api.get(
     '/pips/:id',
@@ -47,6 +50,38 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
       pipId: request.params.id,
       events: await engine.history(request.params.id, { actor: actorFromHeaders(request) }),
     }),
+  );
+
+  api.get(
+    '/pips/:id/timeline/rows',
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: "A PIP's history as rows to show, in the employee's time and a language",
+        description:
+          'One row per event, oldest first: when (UTC and local), who, and a sentence from the ' +
+          'message catalogue of `@pipkit/report` (`en` or `de`). The ETag is the PIP version.',
+        security,
+        params: pipParamsSchema,
+        querystring: timelineRowsQuerySchema,
+        response: { 200: timelineRowsSchema, ...pipProblems },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorFromHeaders(request);
+      const { locale } = request.query;
+      const pip = await engine.get(request.params.id, { actor });
+      const events = await engine.history(request.params.id, { actor });
+      const timeZone = pip.context.employee.timeZone;
+      // The rows are the history read second: their last event is the version they show.
+      void reply.header('etag', etag(events.at(-1)?.seq ?? pip.version));
+      return {
+        pipId: pip.pipId,
+        locale,
+        timeZone,
+        rows: timelineRows(events, { locale, timeZone }),
+      };
+    },
   );
 
   api.get(

@@ -9,6 +9,7 @@ import {
   type PipEvent,
   roleSchema,
 } from '@pipkit/core';
+import { LOCALES } from '@pipkit/report';
 import { z } from 'zod';
 
 /**
@@ -116,6 +117,38 @@ export const explanationSchema = z
 export const timelineSchema = z
   .object({ pipId: z.string(), events: z.array(storedEventSchema).readonly() })
   .register(apiRegistry, { id: 'Timeline' });
+
+/** `?locale=` of the timeline rows: a locale with a message catalogue in @pipkit/report. */
+export const timelineRowsQuerySchema = z
+  .object({
+    locale: z
+      .enum(LOCALES)
+      .default('en')
+      .describe('The language of the dates and sentences (default en).'),
+  })
+  .strict();
+
+/** A PIP's history as rows to show (`timelineRows` of @pipkit/report). */
+export const timelineRowsSchema = z
+  .object({
+    pipId: z.string(),
+    locale: z.enum(LOCALES),
+    timeZone: z.string().describe("The employee's IANA zone: the rows' local dates and times."),
+    rows: z
+      .array(
+        z.object({
+          seq: z.number().int(),
+          at: z.string().describe('UTC ISO, as stored.'),
+          localDate: z.string(),
+          localTime: z.string(),
+          type: z.string().describe('The event type (CHECK_IN_MISSED, ...).'),
+          actor: z.object({ id: z.string(), role: roleSchema }),
+          text: z.string().describe('What happened, in the locale.'),
+        }),
+      )
+      .readonly(),
+  })
+  .register(apiRegistry, { id: 'TimelineRows' });
 
 export const pipListSchema = z
   .object({
