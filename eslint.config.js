@@ -39,6 +39,31 @@ const layerRules = Object.entries(CORE_LAYERS).map(([folder, allowed]) => {
   };
 });
 
+// Host helpers (@pipkit/report) sit above core, like the CLI: they import @pipkit/core's public
+// entries and nothing native or store-specific, so a server can load them anywhere.
+const hostHelperRules = {
+  files: ['packages/report/src/**/*.ts'],
+  ignores: ['**/*.test.ts', '**/*.test-d.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: '^(@pipkit/(sqlite|postgres|cli|holidays)|better-sqlite3|pg|luxon)(/|$)',
+            message:
+              '@pipkit/report may import only @pipkit/core and intl-messageformat (no native or store dependency).',
+          },
+          {
+            regex: '^(\\.\\./)+(core|cli|sqlite|postgres|holidays)/',
+            message: 'Import @pipkit/core by its package name, never by path.',
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/coverage/**', '**/node_modules/**'] },
   js.configs.recommended,
@@ -57,6 +82,7 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  hostHelperRules,
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

@@ -10,7 +10,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'pipkit-pack-'));
 const run = (command, args, cwd) =>
   execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 
-const packages = ['core', 'holidays', 'sqlite', 'cli'];
+const packages = ['core', 'holidays', 'report', 'sqlite', 'cli'];
 const tarballs = packages.map((name) => {
   run('pnpm', ['--filter', `@pipkit/${name}`, 'pack', '--pack-destination', scratch], root);
   const tarball = readdirSync(scratch).find(
@@ -47,6 +47,9 @@ const { pip } = await engine.open({ employee: { id: 'e', timeZone: 'Europe/Londo
 if (pip.state !== 'draft' || !toMermaid().startsWith('stateDiagram-v2')) throw new Error('ESM import misbehaved');
 const { holidayCalendar } = await import('@pipkit/holidays');
 if (!holidayCalendar('GB-SCT', { years: { from: 2026, to: 2026 } }).holidays.includes('2026-11-30')) throw new Error('holidays misbehaved');
+const report = await import('@pipkit/report');
+if (report.localDate('2026-05-01', { locale: 'de' }) !== 'Fr., 1. Mai 2026') throw new Error('@pipkit/report misbehaved');
+if (report.formatMessage('de', 'event.duration', { amount: 2, unit: 'weeks' }) !== '2 Wochen') throw new Error('@pipkit/report plurals misbehaved');
 const { sqliteStore } = await import('@pipkit/sqlite');
 if (typeof sqliteStore !== 'function') throw new Error('@pipkit/sqlite exports missing');
 const { runCli, scenarioSchema } = await import('@pipkit/cli');
@@ -65,6 +68,10 @@ const { createEngine, defaultPolicy, memoryStore, PipkitError } = require('@pipk
 require.resolve('@pipkit/core/testing');
 if (typeof createEngine !== 'function') throw new Error('CJS exports missing');
 if (typeof require('@pipkit/holidays').holidayCalendar !== 'function') throw new Error('CJS holidays missing');
+// intl-messageformat is ESM-only: the CJS build loads it through require(esm) (Node 20.19+).
+const report = require('@pipkit/report');
+if (report.formatMessage('en', 'event.duration', { amount: 1, unit: 'weeks' }) !== '1 week') throw new Error('CJS report misbehaved');
+try { report.createMessages('fr'); throw new Error('CJS report accepted fr'); } catch (error) { if (!(error instanceof PipkitError) || error.issues[0].code !== 'UNKNOWN_LOCALE') throw error; }
 if (typeof require('@pipkit/sqlite').sqliteStore !== 'function') throw new Error('CJS sqlite missing');
 if (typeof require('@pipkit/cli').runCli !== 'function') throw new Error('CJS cli missing');
 // One build with shared chunks: the adapter entry's classes are the root's classes.
