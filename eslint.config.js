@@ -14,8 +14,21 @@ const CORE_LAYERS = {
   audit: ['machine', 'model', 'calendar', 'errors'],
   policy: ['machine', 'model', 'calendar', 'errors'],
   decide: ['policy', 'audit', 'machine', 'model', 'calendar', 'errors'],
-  store: ['audit', 'machine', 'model', 'calendar', 'errors'],
-  engine: ['store', 'decide', 'policy', 'audit', 'machine', 'model', 'calendar', 'errors'],
+  status: ['machine', 'model', 'calendar', 'errors'],
+  query: ['status', 'machine', 'model', 'calendar', 'errors'],
+  store: ['query', 'status', 'audit', 'machine', 'model', 'calendar', 'errors'],
+  engine: [
+    'store',
+    'query',
+    'status',
+    'decide',
+    'policy',
+    'audit',
+    'machine',
+    'model',
+    'calendar',
+    'errors',
+  ],
 };
 const CORE_FOLDERS = [...Object.keys(CORE_LAYERS), 'testing'];
 const layerRules = Object.entries(CORE_LAYERS).map(([folder, allowed]) => {

@@ -17,6 +17,7 @@ export {
 } from './store/pipStore.js';
 export type {
   CommitRequest,
+  QueryEntry,
   EnvelopeColumns,
   IdempotencyRecord,
   ListQuery,
@@ -46,3 +47,26 @@ export {
   VersionConflictError,
 } from './errors/pipkitError.js';
 export type { PipkitIssue, StoreErrorReason } from './errors/pipkitError.js';
+export {
+  comparePositions,
+  countMatching,
+  inScope,
+  matchesFilter,
+  positionOf,
+  queryRowOf,
+  selectPage,
+} from './query/storeQuery.js';
+export type {
+  QueryPosition,
+  QueryRow,
+  QuerySource,
+  ReadScope,
+  StoreQuery,
+} from './query/storeQuery.js';
+export { queryColumns } from './query/queryColumns.js';
+export type { ColumnSource, QueryColumns } from './query/queryColumns.js';
+export { computeReport, daysBetween, mean, nearestRank } from './query/reports.js';
+export type { ReportRow, StoreReport, StoreReportSpec } from './query/reports.js';
+export type { NormalizedFilter } from './query/pipFilter.js';
+export { summarize } from './status/summary.js';
+export type { PipSummary } from './status/summary.js';

@@ -120,5 +120,12 @@ export type {
   TickResult,
 } from './engine/engineApi.js';
 export type { GroupCommitOptions } from './engine/groupCommit.js';
+export type { QueryPage } from './engine/engineApi.js';
+export { defaultReadScope } from './query/storeQuery.js';
+export type { ReadScope } from './query/storeQuery.js';
+export { DEADLINE_STATUSES, deadlineStatuses } from './status/deadlineStatus.js';
+export type { DeadlineStatus, DeadlineStatusValue } from './status/deadlineStatus.js';
+export { summarize } from './status/summary.js';
+export type { OverdueItem, PipSummary } from './status/summary.js';
 export { signCheckpoint, verifyCheckpoint, verifyAgainstCheckpoint } from './audit/checkpoint.js';
 export type { Checkpoint, ChainHead, CheckpointVerification } from './audit/checkpoint.js';

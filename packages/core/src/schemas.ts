@@ -34,3 +34,14 @@ export type {
 } from './policy/policySchema.js';
 export { durationSchema } from './calendar/duration.js';
 export type { Duration } from './calendar/duration.js';
+export {
+  DEADLINE_KINDS,
+  OUTCOME_STATUSES,
+  pipFilterSchema,
+  pipQuerySchema,
+  QUERY_LIMITS,
+  QUERY_SORTS,
+} from './query/pipFilter.js';
+export type { PipFilter, PipQuery, QuerySort } from './query/pipFilter.js';
+export { REPORT_NAMES, reportRequestSchema } from './query/reports.js';
+export type { Report, ReportName, ReportRequest, ReportRow, ReportRows } from './query/reports.js';

@@ -180,7 +180,7 @@ describe('verifyCheckpoint', () => {
       [{ ...checkpoint, signedAt: '2026-03-02T15:00:00+01:00' }, ['signedAt']],
       [{ ...checkpoint, signature: checkpoint.signature + '==' }, ['signature']],
       [{ ...checkpoint, signature: nonCanonical }, ['signature']],
-      [{ ...checkpoint, comment: 'unsigned extra member' }, []],
+      [{ ...checkpoint, comment: 'unsigned extra member' }, ['comment']],
     ];
     for (const [candidate, path] of cases) {
       const result = verifyCheckpoint(candidate, publicKeys);

@@ -13,12 +13,13 @@ import {
   type PipRecord,
   type TimerRow,
 } from '../store/pipStore.js';
+import { type PipSummary, summaryAfter } from '../status/summary.js';
 import { outboxFor } from './outbox.js';
 
 /** The parts of an envelope a commit keeps: who, which policy, since when. @internal */
 export type PipIdentity = Omit<
   PipRecord,
-  'state' | 'context' | 'version' | 'lastHash' | 'updatedAt'
+  'state' | 'context' | 'version' | 'lastHash' | 'updatedAt' | 'summary'
 >;
 
 /** The identity of an existing envelope. @internal */
@@ -28,6 +29,7 @@ export function identityOf({
   version: _v,
   lastHash: _h,
   updatedAt: _u,
+  summary: _summary,
   ...identity
 }: PipRecord): PipIdentity {
   return identity;
@@ -61,7 +63,11 @@ export function timerChanges(
   return { set, clear };
 }
 
-/** The commit that writes `events` (leading to `next`) after `record` (none: a new PIP). @internal */
+/**
+ * The commit that writes `events` (leading to `next`) after `record` (none: a new PIP), whose
+ * summary is `summary` (the record's own, or for a record written before summaries, the one its
+ * log gives). @internal
+ */
 export function buildCommit(
   record: PipRecord | undefined,
   identity: PipIdentity,
@@ -69,18 +75,29 @@ export function buildCommit(
   next: PipMachineSnapshot,
   now: string,
   idempotency?: { readonly key: string; readonly requestHash: string },
+  summary: PipSummary | undefined = record?.summary,
 ): CommitRequest {
   const version = record?.version ?? NO_PIP_YET;
   const stored = chainEvents(identity.pipId, version, record?.lastHash ?? GENESIS_HASH, events);
   const last = stored[stored.length - 1] as StoredEvent;
   const context = next.context;
+  const state = flattenState(next.value);
+  // A record written before summaries and given none: the best its envelope says.
+  const previous = record
+    ? {
+        summary: summary ?? { overdue: [], stateSince: record.updatedAt },
+        state: record.state,
+        deadlines: record.context.deadlines,
+      }
+    : undefined;
   const newRecord: PipRecord = {
     ...identity,
-    state: flattenState(next.value),
+    state,
     context,
     version: last.seq,
     lastHash: last.hash,
     updatedAt: now,
+    summary: summaryAfter(previous, events, { state, context }),
   };
   return {
     pipId: identity.pipId,

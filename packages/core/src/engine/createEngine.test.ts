@@ -146,7 +146,7 @@ describe('opening a PIP', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.issues.map((issue) => issue.path.join('.'))).toEqual(
-      expect.arrayContaining(['employee.timeZone', 'managerId', '']),
+      expect.arrayContaining(['employee.timeZone', 'managerId', 'salary']),
     );
     expect(await h.store.list()).toEqual([]);
   });

@@ -3,14 +3,16 @@
  * deadline through `sweep`, every read through the authorizer.
  */
 import { z } from 'zod';
-import { fromZodIssues } from '../errors/zodIssues.js';
-import { ValidationError } from '../errors/pipkitError.js';
+import { parseInput } from '../errors/zodIssues.js';
 import { actorSchema, hostIdSchema } from '../model/actor.js';
 import { commandSchema, openPipSchema } from '../model/commands.js';
+import type { Actor } from '../model/actor.js';
+import type { Report, ReportName, ReportRequest } from '../query/reports.js';
 import type { Engine, EngineOptions } from './engineApi.js';
 import { createEngineContext } from './engineContext.js';
 import { execute } from './execute.js';
 import { assertCallerKey, commandKey, openKey } from './idempotency.js';
+import { count, deadlinesOf, query, report } from './queries.js';
 import { explain, list, listPage, planMigration } from './reads.js';
 import { relay } from './relay.js';
 import { unpark } from './parking.js';
@@ -66,13 +68,7 @@ const pipIdSchema = z.string().min(1).max(200);
 
 /** Parses input at the public boundary: a typed `INVALID_INPUT` listing every problem. */
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = fromZodIssues(parsed.error.issues);
-  throw new ValidationError(
-    `Invalid ${what}: ${issues.map((entry) => `${entry.path.join('.') || '(root)'}: ${entry.message}`).join('; ')}`,
-    issues,
-  );
+  return parseInput<z.ZodType<T>>(schema, value, what);
 }
 
 /** The caller's key, checked and scoped. */
@@ -163,6 +159,30 @@ export function createEngine(options: EngineOptions): Engine {
     async listPage(query, rawOptions) {
       const { actor } = parse(readOptionsSchema, rawOptions, 'read options');
       return listPage(ctx, query, actor);
+    },
+
+    async query(rawQuery, rawOptions) {
+      const { actor } = parse(readOptionsSchema, rawOptions, 'read options');
+      return query(ctx, rawQuery, actor);
+    },
+
+    async count(filter, rawOptions) {
+      const { actor } = parse(readOptionsSchema, rawOptions, 'read options');
+      return count(ctx, filter, actor);
+    },
+
+    async report<N extends ReportName>(
+      request: ReportRequest & { readonly name: N },
+      rawOptions: { readonly actor: Actor },
+    ) {
+      const { actor } = parse(readOptionsSchema, rawOptions, 'read options');
+      // The rows are those of the report named: the store answers the request it was given.
+      return (await report(ctx, request, actor)) as Report<N>;
+    },
+
+    async deadlines(pipId, rawOptions) {
+      const { actor } = parse(readOptionsSchema, rawOptions, 'read options');
+      return deadlinesOf(ctx, parse(pipIdSchema, pipId, 'PIP id'), actor);
     },
 
     async verify(pipId, rawOptions) {

@@ -12,6 +12,10 @@ import type { Actor } from '../model/actor.js';
 import type { Command, OpenPipInput } from '../model/commands.js';
 import type { Policy } from '../policy/definePolicy.js';
 import type { GroupCommitOptions } from './groupCommit.js';
+import type { PipFilter, PipQuery } from '../query/pipFilter.js';
+import type { Report, ReportName, ReportRequest } from '../query/reports.js';
+import type { ReadScope } from '../query/storeQuery.js';
+import type { DeadlineStatus } from '../status/deadlineStatus.js';
 import type { ListQuery, OutboxMessage, PipRecord, PipStore, TimerRow } from '../store/pipStore.js';
 
 /** The engine's source of "now". Inject a test clock to run time forward without sleeping. */
@@ -64,6 +68,14 @@ export interface EngineOptions {
    * ({@link GroupCommitOptions}). Stores without `commitMany` commit one request at a time.
    */
   readonly groupCommit?: boolean | GroupCommitOptions;
+  /**
+   * Which PIPs an actor may see, for `query`, `count` and `report`: pushed into the store's
+   * query, so pages and counts are right. Defaults to {@link defaultReadScope} (an employee their
+   * own plans, a manager the plans they manage, HR, legal, senior managers and the system all).
+   * With a custom `authorize`, give the scope it implies: every PIP returned is still checked
+   * with the authorizer, and those it denies are only counted in `hidden`.
+   */
+  readonly readScope?: (actor: Actor) => ReadScope | Promise<ReadScope>;
 }
 
 /** Options of {@link Engine.dispatch}. */
@@ -187,6 +199,27 @@ export interface Engine {
    * SQLite, Postgres); with other stores a corrupt row fails the page as in `list`.
    */
   listPage(query: ListQuery, options: { readonly actor: Actor }): Promise<ListPage>;
+  /**
+   * One page of PIPs matching a query, in its order (`pipId`, `nextDeadline` or `lastChange`),
+   * within the actor's read scope. Pass `next` back as `cursor` with the same filters and order
+   * for the following page. Filters are validated: an unknown key, state or sort, a reversed
+   * range, a page over 1,000 or a cursor of another query is `INVALID_INPUT` naming the field.
+   * Needs a store with `queryPips` (memory, SQLite and Postgres have it).
+   */
+  query(query: PipQuery, options: { readonly actor: Actor }): Promise<QueryPage>;
+  /** How many PIPs within the actor's read scope match the filters. Needs `countPips`. */
+  count(filter: PipFilter, options: { readonly actor: Actor }): Promise<number>;
+  /**
+   * A report's typed rows over the PIPs within the actor's read scope that match its filters
+   * (`openByState`, `overdueByKind`, `outcomesByMonth`, `timeToOutcome`,
+   * `extensionsAndPauses`, `longPlans`). Needs `reportPips`.
+   */
+  report<N extends ReportName>(
+    request: ReportRequest & { readonly name: N },
+    options: { readonly actor: Actor },
+  ): Promise<Report<N>>;
+  /** Every deadline the PIP has had and what became of it (pending, met, missed, overdue, ...). */
+  deadlines(pipId: string, options: { readonly actor: Actor }): Promise<DeadlineStatus[]>;
   /** Verifies the hash chain and that replaying the events reproduces the snapshot. */
   verify(pipId: string, options: { readonly actor: Actor }): Promise<PipVerification>;
   /**
@@ -279,6 +312,21 @@ export interface ListPage {
   readonly unreadable: readonly { readonly pipId: string; readonly code: string }[];
   /** The `afterPipId` of the next page; absent when this page was the last. */
   readonly nextAfterPipId?: string;
+}
+
+/** A page of {@link Engine.query}. */
+export interface QueryPage {
+  /** The PIPs of the page the actor may read, in the query's order. */
+  readonly pips: readonly PipRecord[];
+  /** PIPs of the page whose record the store could not read, that the actor may read. */
+  readonly unreadable: readonly { readonly pipId: string; readonly code: string }[];
+  /**
+   * PIPs of the page within the read scope that the authorizer still denied (a scope wider than
+   * the authorizer allows); they are left out, so a page can hold fewer than `limit`.
+   */
+  readonly hidden: number;
+  /** The cursor of the next page; absent when this page was the last. */
+  readonly next?: string;
 }
 
 /** What {@link Engine.unpark} did. */

@@ -26,6 +26,8 @@ import type { Actor } from '../model/actor.js';
 import type { Command } from '../model/commands.js';
 import type { Policy } from '../policy/definePolicy.js';
 import { LIST_LIMITS, type PipRecord, type PipStore } from '../store/pipStore.js';
+import { defaultReadScope, type ReadScope, readScopeSchema } from '../query/storeQuery.js';
+import { parseInput } from '../errors/zodIssues.js';
 import { type Clock, type EngineOptions, systemClock } from './engineApi.js';
 import { type GroupCommitter, groupCommitSettings, groupCommitter } from './groupCommit.js';
 import { type RecordCache, recordCache } from './recordCache.js';
@@ -68,6 +70,8 @@ export interface EngineContext {
     action: AuthorizationAction,
     doing: string,
   ): Promise<{ readonly record: PipRecord; readonly policy: Policy }>;
+  /** The PIPs the actor may see, for queries, counts and reports. */
+  readScopeOf(actor: Actor): Promise<ReadScope>;
   /** The employee's other plans that reached them, for the across-plans limit. */
   priorPlansOf(employeeId: string, exceptPipId: string): Promise<PriorPlan[]>;
 }
@@ -175,6 +179,11 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     }
   };
 
+  const readScope = options.readScope ?? defaultReadScope;
+  // The host's answer is checked like input: a malformed scope is a typed error, never a query.
+  const readScopeOf = async (actor: Actor): Promise<ReadScope> =>
+    parseInput(readScopeSchema, await readScope(actor), 'read scope') as ReadScope;
+
   const grouping = groupCommitSettings(options.groupCommit);
   const group = grouping ? groupCommitter(store, grouping) : undefined;
 
@@ -192,6 +201,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     loadReadable,
     loadAuthorized,
     priorPlansOf,
+    readScopeOf,
   };
 }
 

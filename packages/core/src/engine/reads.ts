@@ -73,7 +73,8 @@ export async function listPage(
 }
 
 /** Whether the actor may read a PIP; a PIP on a policy this engine does not register: no. */
-function mayRead(
+/** True when the actor may read the PIP (false too when its policy is not registered). @internal */
+export function mayRead(
   ctx: EngineContext,
   subject: Pick<PipRecord, 'pipId' | 'employeeId' | 'managerId'> & {
     readonly context?: PipRecord['context'];

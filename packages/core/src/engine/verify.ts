@@ -15,6 +15,7 @@ import {
   type PipRows,
   type StoredOutboxRow,
 } from '../store/pipStore.js';
+import { summarize } from '../status/summary.js';
 import { timerChanges } from './commitBuilder.js';
 import type { PipVerification } from './engineApi.js';
 import { outboxFor } from './outbox.js';
@@ -56,6 +57,20 @@ function compareFields(
     }
   }
   return issues;
+}
+
+/** The stored summary against the one the events give (a record written before summaries has none). */
+function summaryIssues(record: PipRecord, events: readonly StoredEvent[]): PipkitIssue[] {
+  if (record.summary === undefined) return [];
+  const expected = summarize(events.map((stored) => stored.event));
+  if (canonicalJson(expected) === canonicalJson(record.summary)) return [];
+  return [
+    mismatch(
+      'ENVELOPE_MISMATCH',
+      ['record', 'summary'],
+      'The stored summary (overdue deadlines, next deadline, state since) differs from what the events imply.',
+    ),
+  ];
 }
 
 /** The timer rows the pending deadlines imply, against the stored ones. */
@@ -192,6 +207,7 @@ export function verifyPip(
   if (replay && chain.ok) {
     const expected = expectedColumns(replay.context, replay.state, events.length);
     derived.push(...compareFields('record', expected, { ...record }));
+    derived.push(...summaryIssues(record, events));
     if (rows) {
       derived.push(...compareFields('columns', expected, { ...rows.columns }));
       derived.push(...timerIssues(pipId, replay.context, rows));

@@ -3,7 +3,7 @@ import { definePolicy } from './definePolicy.js';
 import type { PolicyDocumentInput } from './policySchema.js';
 
 /**
- * The default company policy, as data. A careful middle ground drawn from `domain.md`: HR approves
+ * The default company policy, as data. A careful middle ground drawn from public handbooks: HR approves
  * before the plan reaches the employee (Madison, ICC, Lattice); acknowledgement is receipt, not
  * agreement, and a witnessed refusal does not block (Louisville, South Carolina); a 60-day plan
  * with a check-in every two weeks at 09:00 local; one extension of up to 30 days and never more

@@ -56,7 +56,7 @@ describe('definePolicy', () => {
     const error = invalid({ ...defaultPolicyDocument, extentions: { maxCount: 9 } });
     expect(error.code).toBe('INVALID_POLICY');
     expect(error.issues).toEqual([
-      expect.objectContaining({ code: 'SCHEMA_UNRECOGNIZED_KEYS', path: [] }),
+      expect.objectContaining({ code: 'SCHEMA_UNRECOGNIZED_KEYS', path: ['extentions'] }),
     ]);
   });
 
@@ -80,7 +80,7 @@ describe('definePolicy', () => {
         'plan.duration.amount',
         'checkIns.at',
         'extensions.maxEach',
-        'requiredDocuments',
+        'requiredDocuments.FIRE',
       ]),
     );
   });

@@ -13,6 +13,14 @@ import type {
 import { LIST_LIMITS, type PipRows, parkedMessage } from './pipStore.js';
 import { assertCommitShape } from './commitShape.js';
 import { TimerIndex } from './timerIndex.js';
+import { computeReport } from '../query/reports.js';
+import {
+  countMatching,
+  positionOf,
+  type QueryRow,
+  queryRowOf,
+  selectPage,
+} from '../query/storeQuery.js';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
@@ -24,6 +32,8 @@ interface Entry {
   record: string;
   version: number;
   events: string[];
+  /** What queries filter, sort and count on (computed once per commit, as SQL stores' columns are). */
+  row: QueryRow;
 }
 
 /**
@@ -81,6 +91,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
       record: JSON.stringify(request.record),
       version: request.record.version,
       events,
+      row: queryRowOf(request.record),
     });
     for (const timerId of request.timers.clear) removeTimer(timerId);
     for (const timer of request.timers.set) {
@@ -158,6 +169,34 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
     },
     list: listRecords,
     listEntries: listRecords,
+    queryPips(query) {
+      const rows = selectPage(
+        [...pips.values()].map((entry) => entry.row),
+        query,
+      );
+      return Promise.resolve(
+        rows.map((row) => ({
+          entry: JSON.parse((pips.get(row.pipId) as Entry).record) as PipRecord,
+          position: positionOf(row, query.sort),
+        })),
+      );
+    },
+    countPips(query) {
+      return Promise.resolve(
+        countMatching(
+          [...pips.values()].map((entry) => entry.row),
+          query,
+        ),
+      );
+    },
+    reportPips(request) {
+      return Promise.resolve(
+        computeReport(
+          [...pips.values()].map((entry) => entry.row),
+          request,
+        ),
+      );
+    },
     dueTimers(now, limit) {
       return Promise.resolve(timerOrder.due(now, limit).map((timer) => ({ ...timer })));
     },

@@ -1,3 +1,6 @@
+import type { PipSummary } from '../status/summary.js';
+import type { ReportRow, StoreReport } from '../query/reports.js';
+import type { QueryPosition, StoreQuery } from '../query/storeQuery.js';
 import type { StoredEvent } from '../audit/hashChain.js';
 import type { PipState } from '../machine/pipMachine.js';
 import type { DeadlineKind, PipContext } from '../machine/types.js';
@@ -30,6 +33,12 @@ export interface PipRecord {
   readonly lastHash: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * Derived facts queries filter and sort on (overdue, next deadline, since when in its state),
+   * kept by the engine at every commit; a fold of the events, so verify recomputes it. Absent on
+   * records written before pipkit kept it, until their next commit.
+   */
+  readonly summary?: PipSummary;
 }
 
 /** One pending deadline in the store's timer index. */
@@ -181,6 +190,12 @@ export interface CommitRequest {
   readonly idempotency?: IdempotencyRecord;
 }
 
+/** One row of a query page: the record (or why it cannot be read) and its position. */
+export interface QueryEntry {
+  readonly entry: PipRecord | UnreadableListEntry;
+  readonly position: QueryPosition;
+}
+
 /** How many PIPs {@link PipStore.list} returns: `limit` defaults to 100 and is capped at 1000. */
 export const LIST_LIMITS = Object.freeze({ default: 100, max: 1000 });
 
@@ -248,6 +263,22 @@ export interface PipStore {
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   /** PIPs matching the query, ordered by id. */
   list(query?: ListQuery): Promise<PipRecord[]>;
+  /**
+   * Optional capability: one page of a query, in its order, after its position, at most its
+   * limit: the PIPs within the read scope that match every filter (the semantics of
+   * `selectPage` in `@pipkit/core/adapter`), each with its position for the next page's cursor.
+   * A row whose record cannot be read is its own {@link UnreadableListEntry}. `engine.query`
+   * needs it.
+   */
+  queryPips?(query: StoreQuery): Promise<QueryEntry[]>;
+  /** Optional capability: how many PIPs a query's scope and filters select. `engine.count` needs it. */
+  countPips?(query: Pick<StoreQuery, 'filter' | 'scope'>): Promise<number>;
+  /**
+   * Optional capability: a report's rows over the PIPs the scope and filters select, exactly as
+   * `computeReport` in `@pipkit/core/adapter` gives them (same groups, order and rounding).
+   * `engine.report` needs it.
+   */
+  reportPips?(request: StoreReport): Promise<ReportRow[]>;
   /** Timers due at or before `now`, earliest first, at most `limit`. */
   dueTimers(now: string, limit: number): Promise<TimerRow[]>;
   /**
