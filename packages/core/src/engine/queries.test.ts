@@ -1,7 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../model/actor.js';
 import { memoryStore } from '../store/memoryStore.js';
-import { seedPlans, SEED_GROUPS, seeded } from '../testing/conformance/querySeed.js';
+import {
+  otherPolicy,
+  secondVersion,
+  seedPlans,
+  SEED_GROUPS,
+  seeded,
+} from '../testing/conformance/querySeed.js';
 import { createEngine } from './createEngine.js';
 import type { Engine } from './engineApi.js';
 import { defaultPolicy } from '../policy/defaultPolicy.js';
@@ -89,7 +95,8 @@ describe('engine.query: what a manager and HR ask for', () => {
     expect(await count({ outcomes: ['terminated'] })).toBe(2);
     expect(await count({ outcomeReasons: ['resigned'] })).toBe(2);
     expect(await count({ policies: [{ id: defaultPolicy.id, version: 2 }] })).toBe(6);
-    expect(await count({ policies: [{ id: defaultPolicy.id }] })).toBe(24);
+    expect(await count({ policies: [{ id: defaultPolicy.id }] })).toBe(22);
+    expect(await count({ policies: [{ id: otherPolicy.id }, { id: 'unknown' }] })).toBe(2);
     expect(await count({ managerIds: ['mgr-0', 'mgr-2'] })).toBe(16);
     expect(await count({ employeeIds: ['emp-1', 'emp-2', 'nobody'] })).toBe(2);
     expect(await count({ opened: { from: '2026-03-02T15:10:00Z' } })).toBe(14);
@@ -152,10 +159,20 @@ describe('engine.query: what a manager and HR ask for', () => {
     expect(extended.rows).toEqual([
       {
         policyId: 'pipkit-default',
-        plans: 20,
+        plans: 19,
         extended: 2,
         extensions: 2,
-        meanExtensions: 0.1,
+        meanExtensions: 0.11,
+        paused: 0,
+        pausedDays: 0,
+        meanPausedDays: 0,
+      },
+      {
+        policyId: 'pipkit-other',
+        plans: 1,
+        extended: 0,
+        extensions: 0,
+        meanExtensions: 0,
         paused: 0,
         pausedDays: 0,
         meanPausedDays: 0,
@@ -261,10 +278,7 @@ describe('readScope: the host says who sees what', () => {
     const skipLevel: Actor = { id: 'dir-1', role: 'seniorManager' };
     const scoped = createEngine({
       store,
-      policies: [
-        defaultPolicy,
-        (await import('../testing/conformance/querySeed.js')).secondVersion,
-      ],
+      policies: [defaultPolicy, secondVersion, otherPolicy],
       readScope: (actor) => (actor.id === 'dir-1' ? { managerIds: ['mgr-0'] } : {}),
       authorize: ({ pip }) =>
         pip.pipId === seeded(0).pipId ? [{ code: 'HOST_DENIED', path: [], message: 'no' }] : [],

@@ -6,4 +6,5 @@ describeStoreConformance('memory', () => memoryStore(), {
   batching: true,
   batchLoading: true,
   purging: true,
+  queries: true,
 });

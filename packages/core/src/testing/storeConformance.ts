@@ -22,6 +22,7 @@ import {
   registerOutboxLeaseFeatures,
 } from './conformance/outbox.features.js';
 import { registerPurgeFeatures } from './conformance/purge.features.js';
+import { registerQueryFeatures } from './conformance/query.features.js';
 import { registerTimerFaultFeatures } from './conformance/timerFaults.features.js';
 import {
   registerTimerFeatures,
@@ -65,6 +66,11 @@ export interface StoreConformanceOptions {
    * `engine.purge`); the purge tests then run. Default false.
    */
   readonly purging?: boolean;
+  /**
+   * True when the store implements `queryPips`, `countPips` and `reportPips` (queries, counts
+   * and reports pushed into the store); the query tests then run. Default false.
+   */
+  readonly queries?: boolean;
   /**
    * The test runner to register with. Default: vitest's, found in the running vitest worker
    * (with or without `globals`), else Jest's (or any runner's) global `describe`, `it`,
@@ -122,6 +128,7 @@ export function describeStoreConformance(
     registerTimerLeaseFeatures(context);
     registerBatchingFeatures(context);
     registerGroupCommitFeatures(context);
+    registerQueryFeatures(context);
     registerBatchLoadingFeatures(context);
     registerPurgeFeatures(context);
     registerOutboxLeaseFeatures(context);

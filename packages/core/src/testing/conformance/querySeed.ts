@@ -16,6 +16,15 @@ export const SEEDED_PIPS = 24;
 /** The second version of the default policy, so queries can tell versions apart. */
 export const secondVersion = definePolicy({ ...defaultPolicy.document, version: 2 });
 
+/** Another policy (the default's rules under another id), for PIPs 1 and 17. */
+export const otherPolicy = definePolicy({ ...defaultPolicy.document, id: 'pipkit-other' });
+
+/** The policy id and version seeded PIP `i` opens under. */
+export const policyOfSeeded = (i: number): { id: string; version: number } =>
+  i === 1 || i === 17
+    ? { id: otherPolicy.id, version: 1 }
+    : { id: defaultPolicy.id, version: i % 4 === 3 ? 2 : 1 };
+
 const hr: Actor = { id: 'hr-1', role: 'hr' };
 const document = (kind: string, n: number) => ({
   kind,
@@ -58,11 +67,15 @@ export const SEED_GROUPS = Object.freeze({
 /**
  * Opens {@link SEEDED_PIPS} PIPs through an engine on `store` and takes them to a spread of
  * states, outcomes and deadlines over ten weeks of 2026 (employees in New York; managers
- * `mgr-0` to `mgr-2`; every fourth PIP on policy version 2).
+ * `mgr-0` to `mgr-2`; PIPs 1 and 17 on another policy, every other fourth PIP on version 2).
  */
 export async function seedPlans(store: PipStore): Promise<{ engine: Engine; clock: TestClock }> {
   const clock = createTestClock('2026-03-02T15:00:00Z');
-  const engine = createEngine({ store, policies: [defaultPolicy, secondVersion], clock });
+  const engine = createEngine({
+    store,
+    policies: [defaultPolicy, secondVersion, otherPolicy],
+    clock,
+  });
   const all = Array.from({ length: SEEDED_PIPS }, (_, i) => i);
   const send = async (
     indexes: readonly number[],
@@ -80,7 +93,7 @@ export async function seedPlans(store: PipStore): Promise<{ engine: Engine; cloc
         pipId,
         employee: { id: employee(i).id, timeZone: 'America/New_York' },
         managerId: manager(i).id,
-        policy: { id: defaultPolicy.id, version: i % 4 === 3 ? 2 : 1 },
+        policy: policyOfSeeded(i),
         goals: [{ id: 'g1', description: 'Resolve tickets', measure: '90% within SLA' }],
         documents: [plan],
       },
