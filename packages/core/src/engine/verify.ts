@@ -15,7 +15,9 @@ import {
   type PipRows,
   type StoredOutboxRow,
 } from '../store/pipStore.js';
-import { summarize } from '../status/summary.js';
+import { type PipSummary, summarize } from '../status/summary.js';
+import { queryColumns } from '../query/queryColumns.js';
+import type { PipState } from '../machine/pipMachine.js';
 import { timerChanges } from './commitBuilder.js';
 import type { PipVerification } from './engineApi.js';
 import { outboxFor } from './outbox.js';
@@ -60,10 +62,11 @@ function compareFields(
 }
 
 /** The stored summary against the one the events give (a record written before summaries has none). */
-function summaryIssues(record: PipRecord, events: readonly StoredEvent[]): PipkitIssue[] {
-  if (record.summary === undefined) return [];
-  const expected = summarize(events.map((stored) => stored.event));
-  if (canonicalJson(expected) === canonicalJson(record.summary)) return [];
+function summaryIssues(
+  stored: PipSummary | undefined,
+  expected: PipSummary | undefined,
+): PipkitIssue[] {
+  if (canonicalJson(expected ?? null) === canonicalJson(stored ?? null)) return [];
   return [
     mismatch(
       'ENVELOPE_MISMATCH',
@@ -207,9 +210,17 @@ export function verifyPip(
   if (replay && chain.ok) {
     const expected = expectedColumns(replay.context, replay.state, events.length);
     derived.push(...compareFields('record', expected, { ...record }));
-    derived.push(...summaryIssues(record, events));
+    // A record written before summaries has none: nothing to compare, and its columns say so.
+    const summary =
+      record.summary === undefined ? undefined : summarize(events.map((stored) => stored.event));
+    derived.push(...summaryIssues(record.summary, summary));
     if (rows) {
       derived.push(...compareFields('columns', expected, { ...rows.columns }));
+      if (rows.queryColumns) {
+        const state = replay.state as PipState;
+        const implied = queryColumns({ state, context: replay.context, summary });
+        derived.push(...compareFields('columns', { ...implied }, { ...rows.queryColumns }));
+      }
       derived.push(...timerIssues(pipId, replay.context, rows));
       derived.push(...outboxIssues(replay.context, events, rows));
     }

@@ -256,6 +256,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
             delivered: row.delivered,
           }))
           .filter((message) => message.pipId === pipId),
+        queryColumns: entry.row,
       };
       return Promise.resolve(rows);
     },

@@ -1,6 +1,7 @@
 import type { PipSummary } from '../status/summary.js';
 import type { ReportRow, StoreReport } from '../query/reports.js';
 import type { QueryPosition, StoreQuery } from '../query/storeQuery.js';
+import type { QueryColumns } from '../query/queryColumns.js';
 import type { StoredEvent } from '../audit/hashChain.js';
 import type { PipState } from '../machine/pipMachine.js';
 import type { DeadlineKind, PipContext } from '../machine/types.js';
@@ -130,6 +131,12 @@ export interface PipRows {
   readonly columns: EnvelopeColumns;
   readonly timers: readonly StoredTimerRow[];
   readonly outbox: readonly StoredOutboxRow[];
+  /**
+   * The query columns the store keeps for the PIP (see `queryColumns` in
+   * `@pipkit/core/adapter`), for stores with `queryPips`: verify compares them with what the
+   * events imply.
+   */
+  readonly queryColumns?: QueryColumns;
 }
 
 /** A deadline fire that failed for a reason other than a refusal (unreadable row, unknown policy). */
