@@ -41,6 +41,8 @@ import {
   memoryStore,
   replayEvents,
   verifyHistory,
+  summarize,
+  deadlineStatuses,
 } from '../index.js';
 import { type TestClock, createTestClock } from '../testing/testClock.js';
 
@@ -214,6 +216,20 @@ function checkInvariants(model: Model, after: Observed): void {
     .sort((a, b) => (a.timerId < b.timerId ? -1 : 1));
   expect([...after.timers].sort((a, b) => (a.timerId < b.timerId ? -1 : 1))).toEqual(
     expectedTimers,
+  );
+  // The stored summary is the one the history gives; the deadline statuses agree with it.
+  const events = history.map((stored) => stored.event);
+  expect(asJson(record.summary)).toStrictEqual(asJson(summarize(events)));
+  const statuses = deadlineStatuses(events);
+  const pending = statuses.filter((entry) => entry.status === 'pending');
+  expect(pending.map((entry) => [entry.id, entry.dueAt]).sort()).toEqual(
+    Object.values(record.context.deadlines)
+      .map((deadline) => [deadline.id, deadline.dueAt])
+      .sort(),
+  );
+  const overdue = statuses.filter((entry) => entry.status === 'overdue');
+  expect(overdue.map((entry) => entry.id).sort()).toEqual(
+    (record.summary?.overdue ?? []).map((item) => item.id).sort(),
   );
   // Final states absorb.
   if (model.final) expect(isFinalState(record.state)).toBe(true);
