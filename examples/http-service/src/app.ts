@@ -12,6 +12,7 @@ import { pinsVersion } from './etags.js';
 import { createLogger } from './logging.js';
 import { problems, registerOpenApi } from './openApi.js';
 import { HttpCodes, HttpProblem, toProblem } from './problems.js';
+import { registerQueryRoutes } from './queryRoutes.js';
 import { registerReadRoutes } from './readRoutes.js';
 import { healthSchema } from './schemas.js';
 
@@ -96,6 +97,7 @@ export async function buildApp(options: AppOptions) {
 
   registerCommandRoutes(api, engine);
   registerReadRoutes(api, engine);
+  registerQueryRoutes(api, engine);
 
   return app;
 }

@@ -8,6 +8,7 @@ import {
   type PipContext,
   type PipEvent,
   roleSchema,
+  DEADLINE_KINDS,
 } from '@pipkit/core';
 import { LOCALES } from '@pipkit/report';
 import { z } from 'zod';
@@ -57,6 +58,24 @@ export const problemSchema = z
   })
   .register(apiRegistry, { id: 'Problem' });
 
+const deadlineKindSchema = z.enum(DEADLINE_KINDS);
+
+/** What pipkit keeps beside each PIP for lists: what is overdue, the next deadline, since when. */
+export const pipSummarySchema = z
+  .object({
+    overdue: z
+      .array(z.object({ id: z.string(), kind: deadlineKindSchema, since: z.string() }))
+      .readonly()
+      .describe('Deadlines that fired while still owed, oldest first.'),
+    next: z
+      .object({ id: z.string(), kind: deadlineKindSchema, dueAt: z.string() })
+      .optional()
+      .describe('The earliest pending deadline (reminders aside).'),
+    stateSince: z.string().describe('When the PIP entered its current state.'),
+    closedAt: z.string().optional().describe('When it reached a final state.'),
+  })
+  .register(apiRegistry, { id: 'PipSummary' });
+
 /** A PIP as stored: pipkit's envelope. */
 export const pipRecordSchema = z
   .object({
@@ -74,6 +93,7 @@ export const pipRecordSchema = z
     lastHash: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    summary: pipSummarySchema.optional(),
   })
   .register(apiRegistry, { id: 'PipRecord' });
 

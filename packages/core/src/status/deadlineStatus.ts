@@ -22,14 +22,14 @@ export type DeadlineStatusValue =
   'pending' | 'met' | 'missed' | 'overdue' | 'elapsed' | 'cancelled';
 
 /** The statuses, for validation and for the store's columns. */
-export const DEADLINE_STATUSES: readonly DeadlineStatusValue[] = Object.freeze([
+export const DEADLINE_STATUSES = [
   'pending',
   'met',
   'missed',
   'overdue',
   'elapsed',
   'cancelled',
-]);
+] as const satisfies readonly DeadlineStatusValue[];
 
 /** One deadline of a PIP and what became of it. */
 export interface DeadlineStatus {

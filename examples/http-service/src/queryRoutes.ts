@@ -1,0 +1,82 @@
+import { type Engine, pipFilterSchema, pipQuerySchema, reportRequestSchema } from '@pipkit/core';
+import { actorFromHeaders, authenticate } from './authentication.js';
+import { pipProblems, problems, security } from './openApi.js';
+import type { PipkitApi } from './pipkitApi.js';
+import { countSchema, deadlinesSchema, queryPageSchema, reportSchema } from './querySchemas.js';
+import { pipParamsSchema } from './schemas.js';
+
+/**
+ * The read side: queries with filters and cursors, counts, reports and each PIP's deadline
+ * statuses. The actor's read scope goes into the store's query (a manager pages through their own
+ * team's PIPs), and every PIP returned is still authorized by the engine.
+ */
+export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
+  api.post(
+    '/pips/query',
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: 'Query the PIPs the actor may see: filters, order, keyset pages',
+        description:
+          'For example a manager\'s overdue queue: `{ "overdue": true, "sort": "nextDeadline" }`. ' +
+          'Unknown filters, states or sorts, reversed ranges, pages over 1,000 and a cursor of ' +
+          'another query are 400 with the field in `issues[].path`.',
+        security,
+        body: pipQuerySchema,
+        response: { 200: queryPageSchema, ...problems },
+      },
+    },
+    async (request) => {
+      const page = await engine.query(request.body, { actor: actorFromHeaders(request) });
+      const { pips, ...rest } = page;
+      return { items: pips, ...rest };
+    },
+  );
+
+  api.post(
+    '/pips/count',
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: 'How many PIPs the actor may see match the filters',
+        security,
+        body: pipFilterSchema,
+        response: { 200: countSchema, ...problems },
+      },
+    },
+    async (request) => ({
+      count: await engine.count(request.body, { actor: actorFromHeaders(request) }),
+    }),
+  );
+
+  api.post(
+    '/reports',
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: 'A report over the PIPs the actor may see (openByState, outcomesByMonth, ...)',
+        security,
+        body: reportRequestSchema,
+        response: { 200: reportSchema, ...problems },
+      },
+    },
+    async (request) => engine.report(request.body, { actor: actorFromHeaders(request) }),
+  );
+
+  api.get(
+    '/pips/:id/deadlines',
+    {
+      onRequest: authenticate,
+      schema: {
+        summary: 'Every deadline a PIP has had and what became of it (met, missed, overdue, ...)',
+        security,
+        params: pipParamsSchema,
+        response: { 200: deadlinesSchema, ...pipProblems },
+      },
+    },
+    async (request) => ({
+      pipId: request.params.id,
+      deadlines: await engine.deadlines(request.params.id, { actor: actorFromHeaders(request) }),
+    }),
+  );
+}
