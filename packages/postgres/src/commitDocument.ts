@@ -2,7 +2,7 @@
  * A commit request as the one jsonb document `pipkit_commit` reads (schema version 2 on).
  * @module
  */
-import type { CommitRequest } from '@pipkit/core/adapter';
+import { type CommitRequest, type PipRecord, queryColumns } from '@pipkit/core/adapter';
 
 /**
  * The request as `pipkit_commit`'s jsonb document, as JSON text. Snake-case keys, read with
@@ -25,6 +25,7 @@ export function commitDocument(request: CommitRequest): string {
     version: record.version,
     record: JSON.stringify(record),
     updated_at: record.updatedAt,
+    query: queryDocument(record),
     events: request.events.map((event) => ({
       seq: event.seq,
       event: JSON.stringify(event.event),
@@ -56,6 +57,32 @@ export function commitDocument(request: CommitRequest): string {
         }
       : null,
   });
+}
+
+/**
+ * The query columns of a record as `pipkit_commit` (version 7 on) and the backfill write them:
+ * core's `queryColumns`, plus the record's `createdAt`, under the columns' snake_case names.
+ */
+export function queryDocument(record: PipRecord): Record<string, string | number | null> {
+  const columns = queryColumns(record);
+  return {
+    created_at: record.createdAt,
+    issued_at: columns.issuedAt,
+    issued_on: columns.issuedOn,
+    state_since: columns.stateSince,
+    next_due_at: columns.nextDueAt,
+    next_kind: columns.nextKind,
+    overdue_since: columns.overdueSince,
+    overdue_kind: columns.overdueKind,
+    outcome_status: columns.outcomeStatus,
+    outcome_reason: columns.outcomeReason,
+    outcome_at: columns.outcomeAt,
+    outcome_on: columns.outcomeOn,
+    plan_start: columns.planStart,
+    plan_end: columns.planEnd,
+    extensions: columns.extensions,
+    paused_days: columns.pausedDays,
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type OutboxMessage,
   parkedMessage,
   type PipRows,
+  type QueryColumns,
   type StoredOutboxRow,
   type StoredTimerRow,
   type TimerFault,
@@ -24,6 +25,8 @@ interface InspectDocument {
   policy_version: number | null;
   state: string;
   version: number;
+  /** The query columns as stored (version 7 on). */
+  query: Record<string, string | number | null>;
   timers: {
     timer_id: string;
     pip_id: string;
@@ -51,6 +54,29 @@ interface FaultCount {
   deadline_id: string;
   kind: TimerRow['kind'];
   due_at: string;
+}
+
+/** The query columns of `pipkit_inspect`'s document, under core's names, as stored. */
+function queryColumnsOf(stored: Record<string, string | number | null>): QueryColumns {
+  const text = (column: string) => stored[column] as string | null;
+  const whole = (column: string) => stored[column] as number;
+  return {
+    issuedAt: text('issued_at'),
+    issuedOn: text('issued_on'),
+    stateSince: text('state_since'),
+    nextDueAt: text('next_due_at'),
+    nextKind: text('next_kind'),
+    overdueSince: text('overdue_since'),
+    overdueKind: text('overdue_kind'),
+    outcomeStatus: text('outcome_status'),
+    outcomeReason: text('outcome_reason'),
+    outcomeAt: text('outcome_at'),
+    outcomeOn: text('outcome_on'),
+    planStart: text('plan_start'),
+    planEnd: text('plan_end'),
+    extensions: whole('extensions'),
+    pausedDays: whole('paused_days'),
+  };
 }
 
 /** The store's `inspect` and `recordTimerFault`. */
@@ -88,6 +114,7 @@ export function createInspection(connection: StoreConnection, tenantId: string):
         version: found.version,
         tenantId: found.tenant_id,
       },
+      queryColumns: queryColumnsOf(found.query),
       timers: found.timers.map((timer): StoredTimerRow => ({
         timerId: timer.timer_id,
         pipId: timer.pip_id,

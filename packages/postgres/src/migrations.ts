@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { StoreError, StoreErrorReasons } from '@pipkit/core';
+import { backfillPending, backfillQueryColumns } from './backfill.js';
 import type { PgQueryable } from './pgDriver.js';
 import {
   commitAllV5,
@@ -11,6 +12,9 @@ import {
 } from './sql/commitSql.js';
 import { claimOutboxV1, markDeliveredV1, pendingOutboxV1, writeOutboxV3 } from './sql/outboxSql.js';
 import { purgeV1 } from './sql/purgeSql.js';
+import { countPipsV7, inspectV7, queryPipsV7, reportPipsV7 } from './sql/queryFunctionsSql.js';
+import { queryTablesV7 } from './sql/querySql.js';
+import { viewsV7 } from './sql/viewsSql.js';
 import {
   getIdempotencyV1,
   inspectV3,
@@ -90,6 +94,24 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'pipkit_reset_timer_faults: an operator retries a PIP whose deadlines were parked',
     sql: (s) => resetTimerFaultsV6(s),
   },
+  {
+    version: 7,
+    name: 'query columns and indexes; pipkit_commit writes them; queries, counts, reports; BI views',
+    sql: (s) =>
+      [
+        queryTablesV7(s),
+        commitFunction(s, {
+          timerReset: ', attempts = 0, parked_code = NULL',
+          policyColumns: true,
+          queryColumns: true,
+        }),
+        queryPipsV7(s),
+        countPipsV7(s),
+        reportPipsV7(s),
+        inspectV7(s),
+        viewsV7(s),
+      ].join(''),
+  },
 ];
 
 /**
@@ -154,7 +176,9 @@ export function migrationLockKey(schema: string): string {
  * step exactly once and a failed step leaves nothing behind. Refuses a schema written by a newer
  * `@pipkit/postgres`. `connection` must be one connection (a `pg.Client` or a checked-out
  * `PoolClient`), not a `Pool`; with `mode: 'savepoint'` it runs inside the caller's open
- * transaction.
+ * transaction. Then, while version 7's backfill queue exists, it fills the query columns of PIPs
+ * written before them in batches of their own transactions (see `backfillQueryColumns`), also
+ * on a schema that is already current, so a backfill a crash interrupted goes on.
  *
  * @returns the versions applied now (empty when the schema was already current)
  */
@@ -170,10 +194,17 @@ export async function migrate(
   const migrations = options.migrations ?? MIGRATIONS;
   const s = quoteIdentifier(schema);
   const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const mode = options.mode ?? 'transaction';
   // Fast path without the lock: an instance starting on a current schema never waits, not even
   // for a host transaction that holds the lock because it migrated through a host client.
-  if ((await recordedVersion(connection, s)) === latest) return [];
-  return inTransaction(connection, options.mode ?? 'transaction', async (db) => {
+  if ((await recordedVersion(connection, s)) === latest) {
+    // A backfill an earlier process did not finish (it crashed) goes on here.
+    if (await backfillPending(connection, s)) {
+      await backfillQueryColumns(connection, schema, s, mode);
+    }
+    return [];
+  }
+  const versions = await inTransaction(connection, mode, async (db) => {
     await db.query('SELECT pg_advisory_xact_lock($1::bigint)', [migrationLockKey(schema)]);
     // CREATE SCHEMA needs the CREATE privilege even with IF NOT EXISTS: only ask when missing.
     const existing = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
@@ -204,6 +235,11 @@ export async function migrate(
     }
     return applied;
   });
+  // Version 7's query columns of PIPs written before it, in batches of their own transactions.
+  if (await backfillPending(connection, s)) {
+    await backfillQueryColumns(connection, schema, s, mode);
+  }
+  return versions;
 }
 
 /** The highest version recorded in the schema's `pipkit_migrations`; 0 when there is none. */

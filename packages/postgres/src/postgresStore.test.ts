@@ -28,6 +28,7 @@ describeStoreConformance('postgres', freshStore, {
   purging: true,
   batching: true,
   batchLoading: true,
+  queries: true,
 });
 
 describe('postgresStore', () => {

@@ -11,6 +11,7 @@ import {
 import { createCommits } from './commits.js';
 import { openConnection } from './connection.js';
 import { createInspection } from './inspection.js';
+import { createQueries } from './queries.js';
 import { DEFAULT_SCHEMA } from './migrations.js';
 import {
   byDueThenId,
@@ -47,6 +48,9 @@ export type PostgresStore = PipStore & {
   recordTimerFault: NonNullable<PipStore['recordTimerFault']>;
   resetTimerFaults: NonNullable<PipStore['resetTimerFaults']>;
   listEntries: NonNullable<PipStore['listEntries']>;
+  queryPips: NonNullable<PipStore['queryPips']>;
+  countPips: NonNullable<PipStore['countPips']>;
+  reportPips: NonNullable<PipStore['reportPips']>;
   /**
    * Applies pending schema migrations (done lazily before the first query; call it at startup to
    * fail fast). Resolves to the versions this store applied: empty when another instance did.
@@ -98,6 +102,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const { ready, call, bounded } = connection;
   const { commit, commitMany } = createCommits(connection);
   const { inspect, recordTimerFault } = createInspection(connection, tenantId);
+  const { queryPips, countPips, reportPips } = createQueries(connection);
 
   /** One page of `pipkit_list`, raw: `list` parses every record, `listEntries` each on its own. */
   const listRows = async (query: ListQuery) =>
@@ -142,6 +147,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       : (options.concurrentCommits ?? DEFAULT_CONCURRENT_COMMITS),
     inspect,
     recordTimerFault,
+    queryPips,
+    countPips,
+    reportPips,
 
     async resetTimerFaults(pipId) {
       const rows = (await connection.bounded(

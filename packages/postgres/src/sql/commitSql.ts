@@ -3,6 +3,7 @@
  * quoted schema name returning DDL; a released one never changes (see `MIGRATIONS`).
  * @module
  */
+import { commitQueryFragments } from './querySql.js';
 import { SET_TENANT } from './shared.js';
 
 /** Version 1 of `pipkit_commit`: one command's writes from 28 positional arguments (replaced in version 2). */
@@ -148,13 +149,22 @@ export const dropCommitV1 = (s: string): string => `
  * raises `PK412` with DETAIL `{"actualVersion": n, "recordedKey": bool}`, the facts core's
  * `commitPreconditionError` turns into the error every store throws. `timerReset` lists extra
  * assignments for a timer row that is set again, and `policyColumns` writes the envelope's policy
- * columns (version 3 adds both).
+ * columns (version 3 adds both). `queryColumns` (version 7) also writes the query columns
+ * the document's `query` object carries (core's `queryColumns` of the record, computed by the
+ * store): they commit with the record, in the same statement.
  */
 export const commitFunction = (
   s: string,
-  options: { readonly timerReset?: string; readonly policyColumns?: boolean } = {},
+  options: {
+    readonly timerReset?: string;
+    readonly policyColumns?: boolean;
+    readonly queryColumns?: boolean;
+  } = {},
 ): string => {
   const timerReset = options.timerReset ?? '';
+  const [queryColumns, queryValues, querySet] = options.queryColumns
+    ? commitQueryFragments()
+    : ['', '', ''];
   const [policyColumns, policyValues, policySet] = options.policyColumns
     ? [
         ', policy_id, policy_version',
@@ -186,9 +196,9 @@ export const commitFunction = (
         IF NOT v_key_taken AND v_expected = 0 THEN
           -- A racing creator waits for the first one's outcome, then finds the PIP there.
           INSERT INTO ${s}.pipkit_pips
-            (tenant_id, pip_id, employee_id, manager_id, state, version, record, updated_at${policyColumns})
+            (tenant_id, pip_id, employee_id, manager_id, state, version, record, updated_at${policyColumns}${queryColumns})
           VALUES (p_tenant, v_pip, p_request->>'employee_id', p_request->>'manager_id',
-                  p_request->>'state', v_version, p_request->>'record', p_request->>'updated_at'${policyValues})
+                  p_request->>'state', v_version, p_request->>'record', p_request->>'updated_at'${policyValues}${queryValues})
           ON CONFLICT (tenant_id, pip_id) DO NOTHING;
           v_stale := NOT FOUND;
         ELSIF NOT v_key_taken THEN
@@ -197,7 +207,7 @@ export const commitFunction = (
           UPDATE ${s}.pipkit_pips
              SET employee_id = p_request->>'employee_id', manager_id = p_request->>'manager_id',
                  state = p_request->>'state', version = v_version,
-                 record = p_request->>'record', updated_at = p_request->>'updated_at'${policySet}
+                 record = p_request->>'record', updated_at = p_request->>'updated_at'${policySet}${querySet}
            WHERE tenant_id = p_tenant AND pip_id = v_pip AND version = v_expected;
           v_stale := NOT FOUND;
         END IF;

@@ -1,0 +1,208 @@
+/**
+ * The port's `queryPips`, `countPips` and `reportPips` on PostgreSQL: each one statement calling
+ * one of version 7's functions with the tenant and one jsonb document of bound values.
+ * @module
+ */
+import { FINAL_STATES } from '@pipkit/core';
+import {
+  mean,
+  type NormalizedFilter,
+  type PipRecord,
+  type QueryEntry,
+  type ReadScope,
+  type ReportRow,
+  type StoreQuery,
+  type StoreReport,
+  type UnreadableListEntry,
+} from '@pipkit/core/adapter';
+import type { StoreConnection } from './connection.js';
+import { parseStored } from './storeErrors.js';
+
+/** The filter and scope as the functions' jsonb document reads them (absent keys: no filter). */
+export function filterDocument(
+  filter: NormalizedFilter,
+  scope: ReadScope,
+): Record<string, unknown> {
+  const document: Record<string, unknown> = {
+    scope_all: scope === 'all',
+    ...(scope !== 'all' && scope.employeeIds ? { scope_employees: scope.employeeIds } : {}),
+    ...(scope !== 'all' && scope.managerIds ? { scope_managers: scope.managerIds } : {}),
+    states: filter.states,
+    outcomes: filter.outcomes,
+    outcome_reasons: filter.outcomeReasons,
+    employee_ids: filter.employeeIds,
+    manager_ids: filter.managerIds,
+    policy_ids: filter.policies?.map((policy) => policy.id),
+    policy_versions: filter.policies?.map((policy) => policy.version ?? null),
+    overdue: filter.overdue,
+    next: filter.nextDeadline,
+    opened: filter.opened,
+    closed: filter.closed,
+  };
+  return Object.fromEntries(Object.entries(document).filter(([, value]) => value !== undefined));
+}
+
+/** What `pipkit_query_pips` returns for one PIP. */
+interface PageRow {
+  pip_id: string;
+  record: string;
+  next_due_at: string | null;
+  updated_at: string;
+  employee_id: string;
+  manager_id: string;
+  policy_id: string | null;
+  policy_version: number | null;
+  state: string;
+  version: number;
+  tenant_id: string;
+}
+
+/** What `pipkit_report_pips` returns for one group. */
+interface GroupRow {
+  k1: string;
+  k2: string | null;
+  k3: string | null;
+  k4: string | null;
+  n: string;
+  sum1: string | null;
+  sum2: string | null;
+  n1: string | null;
+  n2: string | null;
+  p50: number | null;
+  p90: number | null;
+}
+
+/** The store's query operations. */
+export interface Queries {
+  /** The port's `queryPips`. */
+  readonly queryPips: (query: StoreQuery) => Promise<QueryEntry[]>;
+  /** The port's `countPips`. */
+  readonly countPips: (query: Pick<StoreQuery, 'filter' | 'scope'>) => Promise<number>;
+  /** The port's `reportPips`. */
+  readonly reportPips: (request: StoreReport) => Promise<ReportRow[]>;
+}
+
+/** One page row as the port's entry: the record, or an unreadable entry with its columns. */
+function entryOf(row: PageRow, sort: StoreQuery['sort']): QueryEntry {
+  const key =
+    sort === 'nextDeadline' ? row.next_due_at : sort === 'lastChange' ? row.updated_at : null;
+  const position = { key, pipId: row.pip_id };
+  try {
+    return { entry: parseStored<PipRecord>(row.record, row.pip_id, 'pipkit_pips'), position };
+  } catch (error) {
+    const entry: UnreadableListEntry = {
+      unreadable: true,
+      pipId: row.pip_id,
+      // As the columns hold them; a policy column migration 3 could not fill reads as empty.
+      columns: {
+        employeeId: row.employee_id,
+        managerId: row.manager_id,
+        policyId: row.policy_id ?? '',
+        policyVersion: row.policy_version ?? 0,
+        state: row.state,
+        version: row.version,
+        tenantId: row.tenant_id,
+      },
+      error: error as Error,
+    };
+    return { entry, position };
+  }
+}
+
+/** Code-unit order of strings, as core's reports sort their group keys. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A report's rows from its groups, in core's order (group keys joined, by code units). */
+export function reportRows(request: StoreReport, groups: readonly GroupRow[]): ReportRow[] {
+  const count = (value: string | null) => Number(value ?? 0);
+  const keyed = groups.map((group): [string, ReportRow] => {
+    const n = count(group.n);
+    switch (request.report.name) {
+      case 'openByState':
+        return [group.k1, { state: group.k1, count: n }];
+      case 'overdueByKind':
+        return [group.k1, { kind: group.k1, count: n, oldestSince: group.k2 ?? '' }];
+      case 'outcomesByMonth': {
+        const [policyId, status, reason] = [group.k2 ?? '', group.k3 ?? '', group.k4 ?? ''];
+        const row = { month: group.k1, policyId, status, reason, count: n };
+        return [[group.k1, policyId, status, reason].join('\u0000'), row];
+      }
+      case 'timeToOutcome': {
+        const status = group.k2 ?? '';
+        const row = {
+          policyId: group.k1,
+          status,
+          count: n,
+          meanDays: mean(count(group.sum1), n),
+          p50Days: group.p50 ?? 0,
+          p90Days: group.p90 ?? 0,
+        };
+        return [[group.k1, status].join('\u0000'), row];
+      }
+      case 'extensionsAndPauses': {
+        const [extensions, pausedDays] = [count(group.sum1), count(group.sum2)];
+        const row = {
+          policyId: group.k1,
+          plans: n,
+          extended: count(group.n1),
+          extensions,
+          meanExtensions: mean(extensions, n),
+          paused: count(group.n2),
+          pausedDays,
+          meanPausedDays: mean(pausedDays, n),
+        };
+        return [group.k1, row];
+      }
+      case 'longPlans':
+        return [group.k1, { policyId: group.k1, count: n }];
+    }
+  });
+  // The database sorted with COLLATE "C" (UTF-8 bytes); JavaScript's order is UTF-16 code
+  // units, which differs only between astral and U+E000..U+FFFF characters: sort again here.
+  return keyed.sort(([a], [b]) => byCodeUnits(a, b)).map(([, row]) => row);
+}
+
+/** `queryPips`, `countPips` and `reportPips` on one connection. */
+export function createQueries(connection: StoreConnection): Queries {
+  const queryPips = async (query: StoreQuery): Promise<QueryEntry[]> => {
+    const document = {
+      ...filterDocument(query.filter, query.scope),
+      sort: query.sort,
+      limit: query.limit,
+      ...(query.after ? { after_id: query.after.pipId, after_key: query.after.key } : {}),
+    };
+    const rows = (await connection.call(
+      'query_pips',
+      [JSON.stringify(document)],
+      'querying PIPs',
+    )) as PageRow[];
+    return rows.map((row) => entryOf(row, query.sort));
+  };
+
+  const countPips = async (query: Pick<StoreQuery, 'filter' | 'scope'>): Promise<number> => {
+    const rows = (await connection.call(
+      'count_pips',
+      [JSON.stringify(filterDocument(query.filter, query.scope))],
+      'counting PIPs',
+    )) as { count: string }[];
+    return Number(rows[0]?.count ?? 0);
+  };
+
+  const reportPips = async (request: StoreReport): Promise<ReportRow[]> => {
+    const { report } = request;
+    const document = {
+      ...filterDocument(request.filter, request.scope),
+      report: report.name,
+      final_states: FINAL_STATES,
+      ...(report.name === 'longPlans' ? { over_days: report.overDays } : {}),
+    };
+    const groups = (await connection.call(
+      'report_pips',
+      [JSON.stringify(document)],
+      'computing a report',
+    )) as GroupRow[];
+    return reportRows(request, groups);
+  };
+
+  return { queryPips, countPips, reportPips };
+}
