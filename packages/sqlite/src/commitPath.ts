@@ -8,6 +8,7 @@ import {
   StoreErrorReasons,
   VersionConflictError,
 } from '@pipkit/core/adapter';
+import { recordColumnValues } from './queryColumnsSql.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import type { Statements } from './statements.js';
 import { isUniqueViolation, storeError } from './storeErrors.js';
@@ -157,6 +158,7 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
 function writeEnvelope(statements: Statements, request: CommitRequest, current: CurrentRow): void {
   const { pipId, expectedVersion, record } = request;
   const text = JSON.stringify(record);
+  const columns = recordColumnValues(record);
   if (expectedVersion === NO_PIP_YET) {
     statements.insertPip.run(
       pipId,
@@ -168,6 +170,7 @@ function writeEnvelope(statements: Statements, request: CommitRequest, current: 
       record.version,
       text,
       record.updatedAt,
+      ...columns,
     );
     return;
   }
@@ -181,6 +184,7 @@ function writeEnvelope(statements: Statements, request: CommitRequest, current: 
         record.version,
         text,
         record.updatedAt,
+        ...columns,
         pipId,
         expectedVersion,
       ).changes
@@ -193,6 +197,7 @@ function writeEnvelope(statements: Statements, request: CommitRequest, current: 
         record.version,
         text,
         record.updatedAt,
+        ...columns,
         pipId,
         expectedVersion,
       ).changes;

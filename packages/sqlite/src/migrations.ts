@@ -1,4 +1,5 @@
 import { StoreError, StoreErrorReasons } from '@pipkit/core';
+import { backfillQueryColumns } from './backfill.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 
 /** One schema step. Applied once, in `version` order, and never edited after release. */
@@ -9,6 +10,11 @@ export interface Migration {
   readonly name: string;
   /** The DDL to run. */
   readonly sql: string;
+  /**
+   * Work the DDL cannot express (computing derived columns with core), run after `sql` in the
+   * same transaction.
+   */
+  readonly backfill?: (database: SqliteDatabase) => void;
 }
 
 /**
@@ -110,6 +116,74 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX pipkit_outbox_pip ON pipkit_outbox (pip_id, position);
     `,
   },
+  {
+    version: 3,
+    name: 'query columns, their indexes, BI views',
+    sql: `
+      -- What queries, counts and reports filter, sort and group on: core's queryColumns of the
+      -- record, written by every commit in the same transaction (NULL where a fact does not
+      -- apply). created_at is the record's createdAt (the opened filter).
+      ALTER TABLE pipkit_pips ADD COLUMN created_at     TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN issued_at      TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN issued_on      TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN state_since    TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN next_due_at    TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN next_kind      TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN overdue_since  TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN overdue_kind   TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN outcome_status TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN outcome_reason TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN outcome_at     TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN outcome_on     TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN plan_start     TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN plan_end       TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN extensions     INTEGER;
+      ALTER TABLE pipkit_pips ADD COLUMN paused_days    INTEGER;
+
+      -- A manager's queue by next deadline, and everyone's (keyset on next_due_at, pip_id; the
+      -- PIPs with no deadline are read separately, by id, from the same index).
+      CREATE INDEX pipkit_pips_manager_due ON pipkit_pips (manager_id, next_due_at, pip_id);
+      CREATE INDEX pipkit_pips_due         ON pipkit_pips (next_due_at, pip_id);
+      -- lastChange (updated_at DESC, pip_id DESC) and the opened range.
+      CREATE INDEX pipkit_pips_changed ON pipkit_pips (updated_at, pip_id);
+      CREATE INDEX pipkit_pips_created ON pipkit_pips (created_at, pip_id);
+      -- Only the PIPs with something overdue (few): the overdue filter and overdueByKind.
+      CREATE INDEX pipkit_pips_overdue ON pipkit_pips (overdue_kind, overdue_since)
+        WHERE overdue_since IS NOT NULL;
+      -- Only the plans with an outcome, covering outcomesByMonth and timeToOutcome.
+      CREATE INDEX pipkit_pips_outcomes
+        ON pipkit_pips (outcome_on, policy_id, outcome_status, outcome_reason, issued_on)
+        WHERE outcome_on IS NOT NULL;
+      -- The closed range.
+      CREATE INDEX pipkit_pips_closed ON pipkit_pips (outcome_at) WHERE outcome_at IS NOT NULL;
+
+      -- For BI tools (Metabase, Superset): one row per PIP, readable columns, no personal free
+      -- text (ids are the host's opaque ids; reasons are codes). Read-only: never write through it.
+      CREATE VIEW pipkit_plan_facts AS
+      SELECT pip_id, employee_id, manager_id, policy_id, policy_version, state, version,
+             created_at AS opened_at, updated_at, state_since,
+             issued_at, issued_on, plan_start, plan_end,
+             CAST(round(julianday(plan_end) - julianday(plan_start)) AS INTEGER) AS plan_days,
+             next_due_at, next_kind,
+             overdue_since IS NOT NULL AS overdue, overdue_since, overdue_kind,
+             extensions, paused_days,
+             outcome_status, outcome_reason, outcome_at, outcome_on,
+             substr(outcome_on, 1, 7) AS outcome_month,
+             CAST(round(julianday(outcome_on) - julianday(issued_on)) AS INTEGER) AS days_to_outcome
+        FROM pipkit_pips;
+
+      -- Outcomes by month (of the outcome's local date), policy, status and reason.
+      CREATE VIEW pipkit_outcomes AS
+      SELECT outcome_month AS month, policy_id, outcome_status,
+             coalesce(outcome_reason, '') AS outcome_reason,
+             count(*) AS plans,
+             round(avg(days_to_outcome), 2) AS mean_days_to_outcome
+        FROM pipkit_plan_facts
+       WHERE outcome_on IS NOT NULL
+       GROUP BY outcome_month, policy_id, outcome_status, coalesce(outcome_reason, '');
+    `,
+    backfill: backfillQueryColumns,
+  },
 ];
 
 /** The schema version this build of `@pipkit/sqlite` writes. */
@@ -117,8 +191,9 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
  * Brings a database up to {@link SCHEMA_VERSION}: creates `pipkit_migrations` if needed and runs
- * every step not yet recorded, all in one `BEGIN IMMEDIATE` transaction, so two processes opening
- * the same file at once apply each step exactly once and a failed step leaves nothing behind.
+ * every step not yet recorded (its DDL, then its backfill), all in one `BEGIN IMMEDIATE`
+ * transaction, so two processes opening the same file at once apply each step exactly once and a
+ * failed step leaves nothing behind.
  * Refuses a database written by a newer `@pipkit/sqlite` (its schema is unknown here).
  *
  * @returns the versions applied now (empty when the database was already current)
@@ -147,6 +222,7 @@ export function migrate(
     for (const migration of migrations) {
       if (migration.version <= row.version) continue;
       database.exec(migration.sql);
+      migration.backfill?.(database);
       record.run(migration.version, migration.name);
       applied.push(migration.version);
     }

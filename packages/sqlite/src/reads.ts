@@ -21,6 +21,7 @@ import {
   clampLimit,
   type TimerDbRow,
 } from './statements.js';
+import { type QueryColumnsDbRow, storedQueryColumns } from './queryColumnsSql.js';
 import { storedTimer } from './timersOutbox.js';
 import { parseStored } from './storeErrors.js';
 
@@ -43,7 +44,8 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
   const prepared = statementCache(database);
   // One read transaction: the envelope, timers and outbox rows come from one snapshot.
   const inspect = database.transaction((pipId: string): PipRows | undefined => {
-    const row = statements.inspectPip.get(pipId) as EnvelopeDbRow | undefined;
+    const row = statements.inspectPip.get(pipId) as
+      (EnvelopeDbRow & Partial<QueryColumnsDbRow> & { has_query_columns?: number }) | undefined;
     if (!row) return undefined;
     return {
       // As the columns hold them (not from the record JSON): verify compares the two. A
@@ -67,6 +69,10 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
           delivered: message.delivered === 1,
         }),
       ),
+      // As stored, not recomputed (schema 3; an older read-only file has none to compare).
+      ...(row.has_query_columns === 1
+        ? { queryColumns: storedQueryColumns(row as QueryColumnsDbRow) }
+        : {}),
     };
   });
   return {

@@ -36,11 +36,13 @@ describeStoreConformance('sqlite (memory)', () => sqliteStore({ path: ':memory:'
   batching: true,
   batchLoading: true,
   purging: true,
+  queries: true,
 });
 describeStoreConformance('sqlite (file)', () => sqliteStore({ path: newFile() }), {
   batching: true,
   batchLoading: true,
   purging: true,
+  queries: true,
 });
 
 const { hr } = referenceActors;

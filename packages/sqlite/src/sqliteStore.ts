@@ -1,10 +1,12 @@
-import type { PipStore } from '@pipkit/core';
+import { type PipStore, StoreError, StoreErrorReasons } from '@pipkit/core';
 import { createCommitPath, readOnlyCommitPath } from './commitPath.js';
 import { openConnection } from './connection.js';
 import { resolveSettings, type SqliteStoreOptions } from './options.js';
+import { createQueries, type Queries } from './queries.js';
 import { createReads } from './reads.js';
+import { runReport } from './reports.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
-import { prepareStatements, type Statements } from './statements.js';
+import { prepareStatements, statementCache, type Statements } from './statements.js';
 import { settle, storeError } from './storeErrors.js';
 import { createTimersAndOutbox } from './timersOutbox.js';
 
@@ -54,6 +56,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const writes = readOnly ? readOnlyCommitPath() : createCommitPath(database, statements);
   const reads = createReads(database, statements);
   const timers = createTimersAndOutbox(database, statements, readOnly);
+  const prepared = statementCache(database);
+  const queries = queriesOn(schemaVersion, database, prepared);
   let closed = false;
 
   return {
@@ -67,6 +71,13 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     getIdempotency: (key) => settle(() => reads.getIdempotency(key)),
     list: (query = {}) => settle(() => reads.list(query)),
     listEntries: (query = {}) => settle(() => reads.listEntries(query)),
+    queryPips: (query) => settle(() => queries().queryPips(query)),
+    countPips: (query) => settle(() => queries().countPips(query)),
+    reportPips: (request) =>
+      settle(() => {
+        queries();
+        return runReport(prepared, request);
+      }),
     dueTimers: (now, limit) => settle(() => timers.dueTimers(now, limit)),
     pendingOutbox: (limit) => settle(() => timers.pendingOutbox(limit)),
     markOutboxDelivered: (ids) => settle(() => timers.markOutboxDelivered(ids)),
@@ -82,5 +93,28 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         closed = true;
         if (owned) database.close();
       }),
+  };
+}
+
+/**
+ * The queries, when the tables have the query columns (schema 3). A read-only store on an older
+ * file cannot add them, so its queries are refused with a reason; opening it once read-write
+ * migrates it.
+ */
+function queriesOn(
+  schemaVersion: number,
+  database: SqliteDatabase,
+  prepared: ReturnType<typeof statementCache>,
+): () => Queries {
+  if (schemaVersion >= 3) {
+    const queries = createQueries(database, prepared);
+    return () => queries;
+  }
+  return () => {
+    throw new StoreError(
+      `SQLite store: this database has schema version ${schemaVersion}, which has no query columns; ` +
+        'open it once without readOnly to migrate it, then query.',
+      { retryable: false, reason: StoreErrorReasons.UNSUPPORTED },
+    );
   };
 }

@@ -1,4 +1,10 @@
 import type { TimerRow } from '@pipkit/core';
+import {
+  QUERY_COLUMN_FIELDS,
+  QUERY_COLUMN_LIST,
+  QUERY_COLUMN_PLACEHOLDERS,
+  QUERY_COLUMN_SETS,
+} from './queryColumnsSql.js';
 import type { SqliteDatabase, SqliteStatement } from './sqliteDatabase.js';
 
 /** SQLite's clock as a UTC ISO instant with milliseconds, like `Date#toISOString`. */
@@ -72,6 +78,11 @@ export function prepareStatements(
     ? 'policy_id, policy_version'
     : `CASE WHEN json_valid(record) THEN json_extract(record, '$.policyId') END AS policy_id,
        CASE WHEN json_valid(record) THEN json_extract(record, '$.policyVersion') END AS policy_version`;
+  // Schema 3 adds the query columns; inspect returns them only where the tables have them.
+  const queryColumns =
+    schema.version >= 3
+      ? `, 1 AS has_query_columns, ${QUERY_COLUMN_FIELDS.map(([column]) => column).join(', ')}`
+      : '';
   const timerColumns = current
     ? TIMER_COLUMNS
     : 'timer_id, pip_id, deadline_id, kind, due_at, 0 AS attempts, NULL AS parked_code';
@@ -80,23 +91,24 @@ export function prepareStatements(
     pipVersion: prepare(
       'SELECT version, employee_id, manager_id FROM pipkit_pips WHERE pip_id = ?',
     ),
+    // The query columns (schema 3) follow the envelope's, in QUERY_COLUMN_LIST order.
     insertPip: prepare(
       `INSERT INTO pipkit_pips (pip_id, employee_id, manager_id, policy_id, policy_version, state,
-         version, record, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         version, record, updated_at, ${QUERY_COLUMN_LIST})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${QUERY_COLUMN_PLACEHOLDERS})`,
     ),
     updatePip: prepare(
       `UPDATE pipkit_pips
           SET employee_id = ?, manager_id = ?, policy_id = ?, policy_version = ?, state = ?,
-              version = ?, record = ?, updated_at = ?
+              version = ?, record = ?, updated_at = ?, ${QUERY_COLUMN_SETS}
         WHERE pip_id = ? AND version = ?`,
     ),
-    // The common case: the people are unchanged, so their indexes need not be rewritten
-    // (SQLite rewrites an index whenever a SET names one of its columns; the policy columns
-    // have no index).
+    // The common case: the people are unchanged, so the indexes that lead with them need not be
+    // rewritten (SQLite rewrites an index whenever a SET names one of its columns).
     updatePipState: prepare(
       `UPDATE pipkit_pips
-          SET policy_id = ?, policy_version = ?, state = ?, version = ?, record = ?, updated_at = ?
+          SET policy_id = ?, policy_version = ?, state = ?, version = ?, record = ?, updated_at = ?,
+              ${QUERY_COLUMN_SETS}
         WHERE pip_id = ? AND version = ?`,
     ),
     readEvents: prepare(
@@ -160,7 +172,7 @@ export function prepareStatements(
        VALUES (?, ?, ?, ?, ?)`,
     ),
     inspectPip: prepare(
-      `SELECT employee_id, manager_id, ${policyColumns}, state, version
+      `SELECT employee_id, manager_id, ${policyColumns}, state, version${queryColumns}
          FROM pipkit_pips WHERE pip_id = ?`,
     ),
     inspectTimers: prepare(
