@@ -21,11 +21,17 @@ function backfillLockKey(schema: string): string {
     .toString();
 }
 
-/** True while the schema still has PIPs waiting for their query columns. */
-export async function backfillPending(db: PgQueryable, quotedSchema: string): Promise<boolean> {
-  const { rows } = await db.query('SELECT to_regclass($1) IS NOT NULL AS present', [
-    `${quotedSchema}.pipkit_query_backfill`,
-  ]);
+/**
+ * True while the schema still has PIPs waiting for their query columns. Read from `pg_class` with
+ * the statement's snapshot, not the catalog cache (`to_regclass`), which an advisory lock does
+ * not refresh: a queue another process just dropped is seen as gone.
+ */
+export async function backfillPending(db: PgQueryable, schema: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = $1 AND c.relname = 'pipkit_query_backfill') AS present`,
+    [schema],
+  );
   return (rows[0] as { present: boolean }).present;
 }
 
@@ -163,7 +169,7 @@ export async function backfillQueryColumns(
   for (;;) {
     const taken = await inTransaction(db, mode, async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock_shared($1::bigint)', [key]);
-      if (!(await backfillPending(tx, s))) return -1;
+      if (!(await backfillPending(tx, schema))) return -1;
       const { rows } = await tx.query(
         `DELETE FROM ${s}.pipkit_query_backfill q
           WHERE (q.tenant_id, q.pip_id) IN (
@@ -185,7 +191,7 @@ export async function backfillQueryColumns(
     // Empty (or every row held by another process's batch): drop it once no batch holds it.
     const dropped = await inTransaction(db, mode, async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
-      if (!(await backfillPending(tx, s))) return true;
+      if (!(await backfillPending(tx, schema))) return true;
       const left = await tx.query(`SELECT 1 FROM ${s}.pipkit_query_backfill LIMIT 1`);
       if (left.rows.length > 0) return false;
       await tx.query(`DROP TABLE ${s}.pipkit_query_backfill`);

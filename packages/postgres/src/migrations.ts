@@ -199,7 +199,7 @@ export async function migrate(
   // for a host transaction that holds the lock because it migrated through a host client.
   if ((await recordedVersion(connection, s)) === latest) {
     // A backfill an earlier process did not finish (it crashed) goes on here.
-    if (await backfillPending(connection, s)) {
+    if (await backfillPending(connection, schema)) {
       await backfillQueryColumns(connection, schema, s, mode);
     }
     return [];
@@ -236,7 +236,7 @@ export async function migrate(
     return applied;
   });
   // Version 7's query columns of PIPs written before it, in batches of their own transactions.
-  if (await backfillPending(connection, s)) {
+  if (await backfillPending(connection, schema)) {
     await backfillQueryColumns(connection, schema, s, mode);
   }
   return versions;

@@ -4,6 +4,7 @@ import { openPip } from './__fixtures__/append.js';
 import { copyRows } from './__fixtures__/copyRows.js';
 import { testDatabase } from './__fixtures__/database.js';
 import { document, hr, manager, PIP_ID, runLifecycle } from './__fixtures__/lifecycle.js';
+import { overduePips } from './__fixtures__/overdue.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { postgresStore } from './postgresStore.js';
 
@@ -91,4 +92,50 @@ describe('postgres schema upgrades', () => {
       await store.close();
     });
   }
+
+  it('fills the query columns of overdue PIPs written at version 6, records without a summary included, while two processes migrate', async () => {
+    const source = postgresStore({ pool: db.pool, schema: db.newSchema() });
+    await overduePips(source, { count: 6, overdue: 3 });
+    const target = db.newSchema();
+    const connection = await db.pool.connect();
+    try {
+      await migrate(connection, { schema: target, migrations: MIGRATIONS.slice(0, 6) });
+    } finally {
+      connection.release();
+    }
+    await copyRows(db.pool, source.schema, target);
+    // Records an earlier release wrote had no summary: take it out of all but pip-5.
+    const { rows } = await db.pool.query(`SELECT pip_id, record FROM "${target}".pipkit_pips`);
+    for (const row of rows as { pip_id: string; record: string }[]) {
+      if (row.pip_id === 'pip-5') continue;
+      const { summary: _summary, ...record } = JSON.parse(row.record) as Record<string, unknown>;
+      await db.pool.query(`UPDATE "${target}".pipkit_pips SET record = $2 WHERE pip_id = $1`, [
+        row.pip_id,
+        JSON.stringify(record),
+      ]);
+    }
+
+    const [first, second] = [0, 1].map(() => postgresStore({ pool: db.pool, schema: target }));
+    const applied = await Promise.all([first?.ready(), second?.ready()]);
+    expect(applied.flat()).toEqual([7]);
+    const store = first as NonNullable<typeof first>;
+    const engine = createEngine({ store, policies: [defaultPolicy] });
+    const overdue = await engine.query({ overdue: true, sort: 'nextDeadline' }, { actor: hr });
+    expect(overdue.pips.map((pip) => pip.pipId)).toEqual(['pip-0', 'pip-1', 'pip-2']);
+    expect(await engine.count({ overdue: false }, { actor: hr })).toBe(3);
+    for (let i = 0; i < 6; i++) {
+      const pipId = `pip-${i}`;
+      const check = await engine.verify(pipId, { actor: hr });
+      expect(check.ok, JSON.stringify(check)).toBe(true);
+      expect((await store.load(pipId))?.summary).toEqual((await source.load(pipId))?.summary);
+      expect((await store.inspect(pipId))?.queryColumns).toEqual(
+        (await source.inspect(pipId))?.queryColumns,
+      );
+    }
+    const queue = await db.pool.query('SELECT to_regclass($1) AS queue', [
+      `"${target}".pipkit_query_backfill`,
+    ]);
+    expect(queue.rows).toEqual([{ queue: null }]);
+    await Promise.all([source.close(), first?.close(), second?.close()]);
+  });
 });
