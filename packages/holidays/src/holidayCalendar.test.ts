@@ -15,12 +15,16 @@ import {
   listRegions,
 } from './index.js';
 
-// Expected days off come from /work/shared/domain.md (section 4, C5, and section 1.2), never from
+// Expected days off come from the published 2026 lists (5 U.S.C. 6103 and OPM's 2026 federal
+// holiday list, GOV.UK bank holidays 2026, Wyoming State Personnel Rules ch. 6 §6-4), never from
 // the library's output. Calendars are compared as business-day sets: the weekdays of the year
 // that are not working days. A holiday on a weekend (Saturday 4 July, Saturday 26 December) may
 // be listed on its own date as well as on its observed date; that changes no business day.
 
-/** domain.md section 4 (C5): US federal 2026, July 3 being the observed Independence Day. */
+/**
+ * 5 U.S.C. 6103 and OPM's 2026 federal holiday list: US federal 2026, July 3 being the observed
+ * Independence Day.
+ */
 const US_FEDERAL_2026 = [
   '2026-01-01',
   '2026-01-19',
@@ -34,7 +38,7 @@ const US_FEDERAL_2026 = [
   '2026-11-26',
   '2026-12-25',
 ];
-/** domain.md section 4 (C5): England & Wales 2026. */
+/** GOV.UK bank holidays 2026: England & Wales. */
 const ENGLAND_WALES_2026 = [
   '2026-01-01',
   '2026-04-03',
@@ -45,7 +49,10 @@ const ENGLAND_WALES_2026 = [
   '2026-12-25',
   '2026-12-28',
 ];
-/** domain.md section 4 (C5): Scotland 2026 (no Easter Monday). */
+/**
+ * GOV.UK bank holidays 2026: Scotland (no Easter Monday), as listed before the World Cup bank
+ * holiday of 15 June 2026 was proclaimed.
+ */
 const SCOTLAND_2026 = [
   '2026-01-01',
   '2026-01-02',
@@ -58,10 +65,10 @@ const SCOTLAND_2026 = [
   '2026-12-28',
 ];
 /**
- * domain.md section 1.2: Wyoming state holidays (006-6 §6-4) on their 2026 dates: New Year's Day,
- * MLK Jr./Wyoming Equality Day (3rd Monday of January), Presidents' Day (3rd Monday of February),
- * Memorial Day, July 4 (a Saturday), Labor Day, Veterans Day, Thanksgiving, Christmas. No
- * Juneteenth, no Columbus Day.
+ * Wyoming State Personnel Rules ch. 6 §6-4 (006-6 Wyo. Code R. §6-4): the state holidays on their
+ * 2026 dates: New Year's Day, MLK Jr./Wyoming Equality Day (3rd Monday of January), Presidents'
+ * Day (3rd Monday of February), Memorial Day, July 4 (a Saturday), Labor Day, Veterans Day,
+ * Thanksgiving, Christmas. No Juneteenth, no Columbus Day.
  */
 const WYOMING_2026_WEEKDAYS = [
   '2026-01-01',
@@ -108,7 +115,7 @@ function calendarError(fn: () => unknown): CalendarError {
   throw new Error('expected a CalendarError');
 }
 
-describe('holidayCalendar: jurisdictions in domain.md', () => {
+describe('holidayCalendar: jurisdictions with published 2026 holiday lists', () => {
   it('US federal 2026: the business days are the weekdays minus exactly the eleven federal holidays', () => {
     expect(weekdaysOff(calendarFor('US', 'America/New_York'), 2026)).toEqual(US_FEDERAL_2026);
   });
@@ -126,8 +133,9 @@ describe('holidayCalendar: jurisdictions in domain.md', () => {
 
   it('Scotland 2026: 2 January, 3 August and St Andrew’s Day are off, Easter Monday is a working day', () => {
     const scotland = calendarFor('GB-SCT', 'Europe/London');
-    // domain.md's list predates the Royal Proclamation of Monday 15 June 2026 (the FIFA World Cup
-    // bank holiday, announced by the Scottish Government on 5 February 2026), a built-in correction.
+    // SCOTLAND_2026 is the GOV.UK list from before the Royal Proclamation of Monday 15 June 2026
+    // (the FIFA World Cup bank holiday, announced by the Scottish Government on 5 February 2026),
+    // a built-in correction.
     expect(weekdaysOff(scotland, 2026)).toEqual([...SCOTLAND_2026, '2026-06-15'].sort());
     expect(
       weekdaysOff(
@@ -163,8 +171,9 @@ describe('holidayCalendar: jurisdictions in domain.md', () => {
       ...Y2026,
       exclude: ['Juneteenth', 'Columbus Day'],
     });
-    // domain.md lists "July 4" but not how Wyoming observes it on a Saturday; the data follows the
-    // federal rule (Friday 3 July). That one day is left out of the comparison and reported.
+    // The personnel rules (ch. 6 §6-4) list "July 4" but not how Wyoming observes it on a Saturday;
+    // the data follows the federal rule (Friday 3 July). That one day is left out of the
+    // comparison and reported.
     const off = weekdaysOff(wyoming, 2026).filter((date) => date !== '2026-07-03');
     expect(off).toEqual(WYOMING_2026_WEEKDAYS);
     expect(wyoming.isBusinessDay('2026-06-19')).toBe(true);

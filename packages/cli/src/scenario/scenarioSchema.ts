@@ -290,7 +290,7 @@ export const scenarioSchema = z
     $schema: z.string().optional(),
     name: z.string().min(1),
     description: z.string().optional(),
-    /** Where the rules and numbers come from (domain.md sections, regulations). */
+    /** Where the rules and numbers come from (regulations, statutes, handbooks, with sections). */
     sources: z.array(z.string().min(1)).optional(),
     /** A preset name from `presets` in @pipkit/core, or an inline policy document. */
     policy: z.union(

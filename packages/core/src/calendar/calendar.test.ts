@@ -269,7 +269,7 @@ describe('local dates: days are counted in the employee’s zone, not the server
 describe('end of day (C4): 23:59:59.999 local on the right date, across DST changes', () => {
   // Expected offsets by reasoning: New York EST -5 / EDT -4, Los Angeles PST -8 / PDT -7,
   // London GMT +0 / BST +1. US clocks change on Sun 8 Mar and Sun 1 Nov 2026; UK clocks on
-  // Sun 29 Mar and Sun 25 Oct 2026 (domain.md section 4).
+  // Sun 29 Mar and Sun 25 Oct 2026 (IANA tz database; 15 U.S.C. 260a, Summer Time Order 2002).
   const cases: [zone: string, date: string, dueAt: string, offsetMinutes: number][] = [
     ['America/New_York', '2026-03-07', '2026-03-08T04:59:59.999Z', -300],
     ['America/New_York', '2026-03-08', '2026-03-09T03:59:59.999Z', -240],
@@ -341,8 +341,8 @@ describe('end of day (C4): 23:59:59.999 local on the right date, across DST chan
 
   it('ends the day at the last instant before the next local midnight even when a fall-back at midnight repeats 23:xx (America/Santiago, 4 April 2026)', () => {
     // Chile leaves DST at 24:00 on Sat 4 Apr 2026: clocks go from 00:00 (-03) back to 23:00 (-04),
-    // so 23:00-23:59:59.999 on 4 April happens twice. Per domain.md C1 the day ends "at 00:00 on
-    // the next day", which is 2026-04-05T00:00-04:00 = 04:00Z; the end of 4 April is 1 ms earlier.
+    // so 23:00-23:59:59.999 on 4 April happens twice. Per convention C1 (docs/time.md) the day ends
+    // at 00:00 on the next day, which is 2026-04-05T00:00-04:00 = 04:00Z; the end of 4 April is 1 ms earlier.
     const zone = 'America/Santiago';
     const nextMidnight = DateTime.fromObject({ year: 2026, month: 4, day: 5 }, { zone });
     expect(nextMidnight.toUTC().toISO()).toBe('2026-04-05T04:00:00.000Z'); // the zone data agrees

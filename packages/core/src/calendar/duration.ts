@@ -71,7 +71,9 @@ export interface DueDate {
 }
 
 /**
- * Named conventions from `domain.md` section 4, so policies say what they mean.
+ * Named date-counting conventions C1-C5 (docs/time.md), as the rules that use them count (5 CFR
+ * 1201.23 for "within N days" and roll-forward, ERA 1999 s.10 for working days), so policies say
+ * what they mean.
  *
  * @example
  * ```ts

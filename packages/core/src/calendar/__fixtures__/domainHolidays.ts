@@ -1,5 +1,6 @@
 /**
- * Observed holidays from domain.md section 4 (C5), shared by the calendar tests and the bench:
+ * Observed 2026 holidays from the published lists (5 U.S.C. 6103 and OPM's 2026 federal holiday
+ * list; GOV.UK bank holidays 2026), shared by the calendar tests and the bench:
  * literal lists, so the presets' holiday rules are checked against them. Excluded from the
  * published package.
  */
@@ -47,8 +48,8 @@ export const ENGLAND_WALES_2026: readonly string[] = [
 ];
 
 /**
- * Scotland bank holidays: 2 January and St Andrew's Day, no Easter Monday (the list of
- * domain.md, before the one-off World Cup bank holiday of 15 June 2026 was proclaimed).
+ * Scotland bank holidays: 2 January and St Andrew's Day, no Easter Monday (GOV.UK's 2026 list for
+ * Scotland before the one-off World Cup bank holiday of 15 June 2026 was proclaimed).
  */
 export const SCOTLAND_2026: readonly string[] = [
   '2026-01-01',

@@ -1,7 +1,8 @@
 /**
- * Policies from domain.md that are not presets but must be expressible with the schema: Wyoming
- * (two 45-day plans, no third within a year) and the University of California's notice of intent
- * (8 calendar days to respond at Berkeley, 10 in UCR's 2014 procedure: one rule, two versions).
+ * Public policies that are not presets but must be expressible with the schema: the Wyoming State
+ * Personnel Rules ch. 9 §9-10 (two 45-day plans, no third within a year) and the University of
+ * California's notice of intent under PPSM 62/64 (8 calendar days to respond in Berkeley's
+ * procedures, 10 in UCR's 2014 procedure: one rule, two versions).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -35,7 +36,8 @@ const wyoming = definePolicy({
       '2026-02-16',
       '2026-05-25',
       // Independence Day (July 4) is on a Saturday in 2026. W.S. 8-4-101(b) moves only a Sunday
-      // holiday (to Monday); whether the state also closes Friday 3 July is not in domain.md.
+      // holiday (to Monday), and the personnel rules (ch. 6 §6-4) do not say whether the state also
+      // closes Friday 3 July.
       '2026-07-04',
       '2026-09-07',
       '2026-11-11',

@@ -22,7 +22,7 @@ export const startupHandbookDocument = {
   plan: {
     duration: durations.inclusiveDays(30),
     durationChoices: [
-      // GitLab: a PIP is typically 2-4 weeks (domain.md 1.5).
+      // GitLab: a PIP is typically 2-4 weeks (GitLab Handbook, 'Underperformance').
       durations.inclusiveWeeks(2),
       durations.inclusiveWeeks(3),
       durations.inclusiveWeeks(4),

@@ -4,8 +4,9 @@ import type { PolicyDocumentInput } from '../policySchema.js';
 import { US_FEDERAL_CLOSURES, US_FEDERAL_HOLIDAY_RULES } from './holidays.js';
 
 /**
- * A US public-sector collective bargaining agreement, from the DOE-NTEU Article 45 and the
- * federal CBA clauses of `domain.md`: a 90-calendar-day letter of requirements with a signed
+ * A US public-sector collective bargaining agreement, from the DOE HQ-NTEU 2001 CBA Article 45 and
+ * published federal CBA clauses (lawinsider.com clause collections, a federal CBA at
+ * users.erols.com/pastoreg): a 90-calendar-day letter of requirements with a signed
  * acknowledgement of receipt, feedback at least every 30 days, extensions capped at 12 months
  * from the start with the union told of each extension within 5 business days (an obligation the
  * engine escalates when it is not recorded met), 30 calendar days' notice, 10 calendar days to
