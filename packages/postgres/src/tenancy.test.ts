@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type Actor, type Command, createEngine, defaultPolicy, isPipkitError } from '@pipkit/core';
+import {
+  type Actor,
+  type Command,
+  createEngine,
+  defaultPolicy,
+  type Engine,
+  isPipkitError,
+} from '@pipkit/core';
 import { parkedMessage } from '@pipkit/core/adapter';
 import { createTestClock, referenceDocument } from '@pipkit/core/testing';
 import fc from 'fast-check';
@@ -7,6 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_URL } from './__fixtures__/database.js';
 import { copyRows } from './__fixtures__/copyRows.js';
+import { overduePips } from './__fixtures__/overdue.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION, TENANT_TABLES } from './migrations.js';
 import { postgresStore, type PostgresStore } from './postgresStore.js';
 
@@ -194,6 +202,32 @@ describe('tenant isolation on real Postgres, as roles that are not superusers', 
     const due = (store: PostgresStore) => store.dueTimers('2100-01-01T00:00:00.000Z', 100);
     expect((await due(a.store)).map((row) => row.timerId)).not.toContain(timer.timerId);
     expect((await due(b.store)).map((row) => row.timerId)).toContain(timer.timerId);
+  });
+
+  it('queries, counts, reports and BI views of one tenant never include another tenant', async () => {
+    const [a, b] = [`qa-${suffix}`, `qb-${suffix}`].map((tenantId) => {
+      const store = postgresStore({ pool: appPool, schema, tenantId });
+      return { store, engine: createEngine({ store, policies: [defaultPolicy] }) };
+    }) as [{ store: PostgresStore; engine: Engine }, { store: PostgresStore; engine: Engine }];
+    await overduePips(a.store, { count: 2, overdue: 1 });
+    await overduePips(b.store, { count: 3, overdue: 3 });
+    const page = await a.engine.query({ sort: 'lastChange' }, { actor: hr });
+    expect(page.pips.map((pip) => pip.pipId)).toEqual(['pip-0', 'pip-1']);
+    expect(await a.engine.count({}, { actor: hr })).toBe(2);
+    expect(await b.engine.count({ overdue: true }, { actor: hr })).toBe(3);
+    const report = await a.engine.report({ name: 'overdueByKind' }, { actor: hr });
+    expect(report.rows).toEqual([expect.objectContaining({ kind: 'acknowledgement', count: 1 })]);
+    const connection = await appPool.connect();
+    try {
+      await connection.query('BEGIN');
+      const view = `SELECT tenant_id, count(*)::int AS n FROM "${schema}".pipkit_plan_facts GROUP BY 1`;
+      expect((await connection.query(view)).rows).toEqual([]);
+      await connection.query("SELECT set_config('pipkit.tenant_id', $1, true)", [b.store.tenantId]);
+      expect((await connection.query(view)).rows).toEqual([{ tenant_id: b.store.tenantId, n: 3 }]);
+      await connection.query('COMMIT');
+    } finally {
+      connection.release();
+    }
   });
 
   it("fills the new policy columns of every tenant's rows when the owner upgrades a schema, and forces row security again", async () => {
