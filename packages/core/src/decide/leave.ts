@@ -33,18 +33,62 @@ function movedPlan(
   };
 }
 
-/** Restarts the clock as of `at`: the plan end and check-in grid move by the paused span. */
+/**
+ * Restarts the clock as of `at`. Leave the policy says extends the plan (`leave`: long enough, of
+ * an extending category) moves the plan end by the paused span, and the check-in grid with it
+ * (`checkIns: 'shift'`) or not (`'keep'`: the check-ins that fell inside the leave are skipped).
+ * Shorter leave, or leave of another category, leaves every date where it was.
+ */
 export function resumeEvent(
   input: DecisionInput,
   at: string,
 ): { event: PipEvent } | { issue: PipkitIssue } {
-  const { context } = input;
+  const { context, schedule } = input;
   const pause = context.pause;
   if (!pause || !context.plan) return { issue: issue('NOT_PAUSED', 'The plan is not paused.') };
-  const { span, plan, set } = movedPlan(input, pause.since, at);
+  const rule = input.policy.document.leave;
+  const span = schedule.pausedSpan(pause.since, at);
+  const extendsPlan =
+    span > rule.extendsAfterDays &&
+    (rule.extendingCategories === undefined ||
+      rule.extendingCategories.includes(
+        pause.category as (typeof rule.extendingCategories)[number],
+      ));
   const clear = 'pauseEnd' in context.deadlines ? ['pauseEnd'] : [];
+  if (extendsPlan && rule.checkIns === 'shift') {
+    const { plan, set } = movedPlan(input, pause.since, at);
+    return {
+      event: { ...base(input, 'RESUMED', { set, clear }), pausedDays: span, plan, resumedAt: at },
+    };
+  }
+  // The grid stays where it was: the first check-in on or after the day of return comes next.
+  const moveBy = extendsPlan ? span : 0;
+  const before = context.plan;
+  const plan: PlanDates = { ...before, endDate: schedule.shiftDate(before.endDate, moveBy) };
+  const returnDay = schedule.day(at);
+  // A rolling cadence counts from the return; a fixed grid skips what fell inside the leave.
+  const rolling = input.policy.document.checkIns.anchor === 'lastCheckIn';
+  const lastHeldAt =
+    rolling && context.checkIns.lastHeldAt !== undefined ? at : context.checkIns.lastHeldAt;
+  let number = context.checkIns.next;
+  let checkIn = schedule.checkIn(number, plan, lastHeldAt);
+  while (!rolling && checkIn && schedule.dayOfDate(checkIn.date) < returnDay) {
+    number += 1;
+    checkIn = schedule.checkIn(number, plan, lastHeldAt);
+  }
+  const skipped = number - context.checkIns.next;
   return {
-    event: { ...base(input, 'RESUMED', { set, clear }), pausedDays: span, plan, resumedAt: at },
+    event: {
+      ...base(input, 'RESUMED', {
+        set: [schedule.planEnd(plan), ...(checkIn ? [checkIn] : [])],
+        clear,
+      }),
+      pausedDays: moveBy,
+      plan,
+      resumedAt: at,
+      ...(extendsPlan ? {} : { leaveDays: span }),
+      ...(skipped > 0 ? { checkInsSkipped: skipped } : {}),
+    },
   };
 }
 

@@ -118,6 +118,14 @@ function evolveClock(
         pause: undefined,
         plan: event.plan,
         pausedDays: next.pausedDays + event.pausedDays,
+        ...(event.checkInsSkipped
+          ? {
+              checkIns: {
+                ...next.checkIns,
+                next: next.checkIns.next + event.checkInsSkipped,
+              },
+            }
+          : {}),
       };
     case 'EXTENDED':
       return {

@@ -250,10 +250,15 @@ export type PipEvent =
       readonly since: string;
     })
   | (PipEventBase<'RESUMED'> & {
+      /** How far the plan moved (in its own unit): the leave's length, or 0 when it did not extend. */
       readonly pausedDays: number;
       readonly plan: PlanDates;
       /** When the clock restarted (the leave's end), UTC ISO. */
       readonly resumedAt: string;
+      /** Present when the leave did not extend the plan (policy `leave`): how long it lasted. */
+      readonly leaveDays?: number;
+      /** Check-ins of the kept grid that fell inside the leave and are skipped (policy `leave.checkIns: 'keep'`). */
+      readonly checkInsSkipped?: number;
     })
   | (PipEventBase<'EXTENDED'> & {
       readonly amount: number;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../calendar/duration.js';
 import { holidayRuleSchema, namedHolidaySchema } from '../calendar/holidayRules.js';
-import { COMMAND_TYPES } from '../model/commands.js';
+import { COMMAND_TYPES, pauseCategorySchema } from '../model/commands.js';
 import { roleSchema } from '../model/actor.js';
 
 const weekdaySchema = z.union([
@@ -187,6 +187,25 @@ export const policyDocumentSchema = z
           .optional(),
       })
       .strict(),
+    /**
+     * What leave (a `PAUSE`) does to the plan. By default any leave extends the plan day for day
+     * (OPM: the agency "may need to extend the opportunity period for the time of the absence")
+     * and the check-in grid moves with it. `extendsAfterDays`: only leave longer than this many
+     * days (in the plan's unit) extends it (a union clause: "leave of more than 5 days"); a
+     * shorter leave leaves every date as it was. `extendingCategories`: only these categories
+     * extend it. `checkIns`: `shift` moves the whole grid with the plan; `keep` keeps the original
+     * dates, so check-ins that fell inside the leave are skipped and the extended days get their
+     * own. With a rolling cadence (`checkIns.anchor: 'lastCheckIn'`) the next check-in after a
+     * leave that does not move the grid is one interval after the return.
+     */
+    leave: z
+      .object({
+        extendsAfterDays: z.number().int().min(0).max(366).default(0),
+        extendingCategories: z.array(pauseCategorySchema).min(1).optional(),
+        checkIns: z.enum(['shift', 'keep']).default('shift'),
+      })
+      .strict()
+      .default({ extendsAfterDays: 0, checkIns: 'shift' }),
     /**
      * An investigation hold (for example of alleged misconduct) is not leave: by default the plan's
      * clock keeps running. `stopsClock` suspends the period's deadlines for the hold and moves them
