@@ -7,7 +7,7 @@ import {
 import { type BenchResult, compare } from './harness.js';
 
 const ZONE = 'America/New_York';
-// US federal holidays 2026-2027 (observed), domain.md section 4.
+// US federal holidays 2026-2027 (observed): 5 U.S.C. 6103 and OPM's federal holiday lists.
 const HOLIDAYS = [...US_FEDERAL_2026, ...US_FEDERAL_2027];
 
 /** The obvious implementation: step one zoned luxon day at a time, checking each. */
