@@ -27,8 +27,8 @@ function storedRow(database: Database.Database, pipId: string): Record<string, u
 
 /** The query columns core derives from a record, in the same shape. */
 function expectedRow(row: QueryRow): Record<string, unknown> {
-  return Object.fromEntries([
-    ...QUERY_COLUMN_FIELDS.map(([, field]) => [field, row[field]]),
+  return Object.fromEntries<unknown>([
+    ...QUERY_COLUMN_FIELDS.map(([, field]): [string, unknown] => [field, row[field]]),
     ['createdAt', row.createdAt],
   ]);
 }
@@ -68,7 +68,9 @@ describe('queries on SQLite', () => {
     const page = await engine.query({ overdue: true }, { actor: hrActor });
     expect(page.pips.map((pip) => pip.pipId)).toEqual([pipIds[0]]);
     // engine.query names the error's code (listPage names its reason): either way a store error.
-    expect(page.unreadable).toEqual([{ pipId: pipIds[1], code: expect.stringMatching(/^STORE_/) }]);
+    expect(page.unreadable).toHaveLength(1);
+    expect(page.unreadable[0]?.pipId).toBe(pipIds[1]);
+    expect(page.unreadable[0]?.code).toMatch(/^STORE_/);
     expect(await engine.count({ overdue: true }, { actor: hrActor })).toBe(2);
     await store.close();
   });
@@ -96,10 +98,10 @@ describe('queries on SQLite', () => {
     const seen: string[] = [];
     const database = new Database(path);
     const prepare = database.prepare.bind(database);
-    database.prepare = ((sql: string) => {
+    database.prepare = (sql: string) => {
       seen.push(sql);
       return prepare(sql);
-    }) as typeof database.prepare;
+    };
     const store = sqliteStore({ database });
     await overduePips(store, { count: 6, overdue: 3, managers: 3 });
     seen.length = 0;
@@ -165,11 +167,8 @@ describe('migration 3 on a database written at schema 2', () => {
       overdueKind: 'acknowledgement',
     });
     const unreplayable = storedRow(db, pipIds[4] as string);
-    expect(unreplayable).toMatchObject({
-      stateSince: null,
-      overdueSince: null,
-      issuedAt: expect.any(String),
-    });
+    expect(unreplayable).toMatchObject({ stateSince: null, overdueSince: null });
+    expect(typeof unreplayable.issuedAt).toBe('string');
     expect((await store.load(pipIds[4] as string))?.summary).toBeUndefined();
 
     const engine = createEngine({ store, policies: [defaultPolicy] });
