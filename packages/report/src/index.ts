@@ -1,7 +1,8 @@
 /**
  * @pipkit/report: host helpers with no native dependency. Timeline rows and event descriptions
  * from a message catalogue (English and German, ICU plurals through `Intl`), and evidence bundles
- * with their verification, for a server or the `pipkit` command.
+ * with their verification, and report exports (CSV, JSON, a self-contained HTML page), for a
+ * server or the `pipkit` command.
  * @packageDocumentation
  */
 
@@ -42,3 +43,10 @@ export type {
   BundleVerification,
   VerifyBundleOptions,
 } from './evidence/verifyBundle.js';
+export { reportToCsv, reportToJson } from './reports/reportCsv.js';
+export type { CsvOptions } from './reports/reportCsv.js';
+export { REPORT_COLUMNS } from './reports/reportColumns.js';
+export { escapeHtml } from './reports/html.js';
+export { renderReportHtml } from './reports/reportHtml.js';
+export type { ReportPageInput } from './reports/reportHtml.js';
+export type { OverdueQueueEntry } from './reports/overdueQueue.js';

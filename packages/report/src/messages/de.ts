@@ -77,4 +77,33 @@ export const de: Catalogue = {
     'hat entschieden: {decision, select, remove {Trennung} demote {Herabstufung} reassign {Versetzung} retain {Weiterbeschäftigung} other {{decision}}}{effective}',
   'event.CLOSED': 'hat den Plan geschlossen ({reason})',
   'event.other': '{type}{due}',
+  'report.column':
+    '{column, select, month {Monat} policyId {Richtlinie} status {Status} reason {Grund} count {Anzahl} state {Zustand} kind {Art} oldestSince {am längsten überfällig seit} meanDays {Tage im Mittel} p50Days {Median der Tage} p90Days {90. Perzentil der Tage} plans {Pläne} extended {verlängerte Pläne} extensions {Verlängerungen} meanExtensions {Verlängerungen im Mittel} paused {angehaltene Pläne} pausedDays {angehaltene Tage} meanPausedDays {angehaltene Tage im Mittel} other {{column}}}',
+  'report.title': 'PIP-Bericht',
+  'report.generatedAt': 'Erstellt am {at}',
+  'report.queue.heading': 'Überfällige Pläne',
+  'report.queue.summary':
+    '{count, plural, =0 {Nichts ist überfällig.} one {Bei # Plan ist etwas überfällig.} other {Bei # Plänen ist etwas überfällig.}}',
+  'report.queue.pipId': 'PIP',
+  'report.queue.employee': 'Mitarbeitende',
+  'report.queue.manager': 'Führungskraft',
+  'report.queue.what': 'was ist überfällig',
+  'report.queue.since': 'überfällig seit',
+  'report.queue.next': 'nächste Frist',
+  'report.queue.none': 'keine',
+  'report.queue.item': '{kind} ({id})',
+  'report.queue.nextItem': '{kind}, {date}',
+  'report.deadlineKind':
+    '{kind, select, acknowledgement {Empfangsbestätigung} checkIn {Gespräch} planEnd {Planende} review {Abschlussbewertung} reply {Stellungnahme} decision {Entscheidung} watch {Beobachtungszeit} pauseEnd {Ende der Unterbrechung} reminder {Erinnerung} investigation {Untersuchung} obligation {Pflicht} other {{kind}}}',
+  'report.outcomes.heading': 'Ergebnisse nach Monat',
+  'report.outcomes.empty': 'Noch kein Plan hat ein Ergebnis.',
+  'report.outcomes.chart':
+    'Balkendiagramm: {total, plural, one {# Ergebnis} other {# Ergebnisse}} in {months, plural, one {# Monat} other {# Monaten}}, gestapelt nach Status',
+  'report.outcomes.bar':
+    '{month}: {count, plural, one {# Plan} other {# Pläne}} {status} ({reason}, {policyId})',
+  'report.outcomes.axisY': 'Pläne',
+  'report.outcomes.axisX': 'Monat des Ergebnisses',
+  'report.outcomes.legend': 'Status',
+  'report.status':
+    '{status, select, passed {bestanden} terminated {gekündigt} closed {geschlossen} other {{status}}}',
 };

@@ -76,4 +76,34 @@ export const en = {
   'event.CLOSED': 'closed the plan ({reason})',
   // An event type added to core later, until it gets its own sentence: its type as words.
   'event.other': '{type}{due}',
+  // Reports: CSV headers, the HTML page (overdue queue, outcomes by month).
+  'report.column':
+    '{column, select, month {month} policyId {policy} status {status} reason {reason} count {count} state {state} kind {kind} oldestSince {oldest since} meanDays {mean days} p50Days {median days} p90Days {90th percentile days} plans {plans} extended {extended plans} extensions {extensions} meanExtensions {mean extensions} paused {paused plans} pausedDays {paused days} meanPausedDays {mean paused days} other {{column}}}',
+  'report.title': 'PIP report',
+  'report.generatedAt': 'Generated {at}',
+  'report.queue.heading': 'Overdue queue',
+  'report.queue.summary':
+    '{count, plural, =0 {Nothing is overdue.} one {# plan has something overdue.} other {# plans have something overdue.}}',
+  'report.queue.pipId': 'PIP',
+  'report.queue.employee': 'employee',
+  'report.queue.manager': 'manager',
+  'report.queue.what': 'what is overdue',
+  'report.queue.since': 'overdue since',
+  'report.queue.next': 'next deadline',
+  'report.queue.none': 'none',
+  'report.queue.item': '{kind} ({id})',
+  'report.queue.nextItem': '{kind}, {date}',
+  'report.deadlineKind':
+    '{kind, select, acknowledgement {acknowledgement} checkIn {check-in} planEnd {plan end} review {final review} reply {reply} decision {decision} watch {watch window} pauseEnd {end of pause} reminder {reminder} investigation {investigation} obligation {obligation} other {{kind}}}',
+  'report.outcomes.heading': 'Outcomes by month',
+  'report.outcomes.empty': 'No plan has reached an outcome yet.',
+  'report.outcomes.chart':
+    'Bar chart: {total, plural, one {# outcome} other {# outcomes}} over {months, plural, one {# month} other {# months}}, stacked by status',
+  'report.outcomes.bar':
+    '{month}: {count, plural, one {# plan} other {# plans}} {status} ({reason}, {policyId})',
+  'report.outcomes.axisY': 'plans',
+  'report.outcomes.axisX': 'month of the outcome',
+  'report.outcomes.legend': 'status',
+  'report.status':
+    '{status, select, passed {passed} terminated {terminated} closed {closed} other {{status}}}',
 } as const satisfies Readonly<Record<string, string>>;
