@@ -80,7 +80,7 @@ describe('postgres queries', () => {
       connection.on('notice', (notice) => {
         plans.push(notice.message ?? '');
       });
-      const query = { scope_all: false, scope_managers: ['mgr-40'], overdue: true };
+      const query = { scope_all: false, scope_managers: '{"mgr-40"}', overdue: true };
       const { rows } = await connection.query(
         `SELECT pip_id FROM ${s}.pipkit_query_pips('default', $1::jsonb)`,
         [JSON.stringify({ ...query, sort: 'nextDeadline', limit: 50 })],

@@ -18,6 +18,20 @@ import {
 import type { StoreConnection } from './connection.js';
 import { parseStored } from './storeErrors.js';
 
+/**
+ * A list as a PostgreSQL array literal, each element double-quoted with `"` and `\` escaped
+ * (PostgreSQL docs, "8.15.6. Array Input and Output Syntax"); `null` is SQL NULL. It travels as
+ * a string inside the bound jsonb document, and the function casts it.
+ */
+export function arrayLiteral(
+  values: readonly (string | number | null)[] | undefined,
+): string | undefined {
+  if (values === undefined) return undefined;
+  const element = (value: string | number | null) =>
+    value === null ? 'NULL' : `"${String(value).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  return `{${values.map(element).join(',')}}`;
+}
+
 /** The filter and scope as the functions' jsonb document reads them (absent keys: no filter). */
 export function filterDocument(
   filter: NormalizedFilter,
@@ -25,17 +39,18 @@ export function filterDocument(
 ): Record<string, unknown> {
   const document: Record<string, unknown> = {
     scope_all: scope === 'all',
-    ...(scope !== 'all' && scope.employeeIds ? { scope_employees: scope.employeeIds } : {}),
-    ...(scope !== 'all' && scope.managerIds ? { scope_managers: scope.managerIds } : {}),
-    states: filter.states,
-    outcomes: filter.outcomes,
-    outcome_reasons: filter.outcomeReasons,
-    employee_ids: filter.employeeIds,
-    manager_ids: filter.managerIds,
-    policy_ids: filter.policies?.map((policy) => policy.id),
-    policy_versions: filter.policies?.map((policy) => policy.version ?? null),
+    scope_employees: arrayLiteral(scope === 'all' ? undefined : scope.employeeIds),
+    scope_managers: arrayLiteral(scope === 'all' ? undefined : scope.managerIds),
+    states: arrayLiteral(filter.states),
+    outcomes: arrayLiteral(filter.outcomes),
+    outcome_reasons: arrayLiteral(filter.outcomeReasons),
+    employee_ids: arrayLiteral(filter.employeeIds),
+    manager_ids: arrayLiteral(filter.managerIds),
+    policy_ids: arrayLiteral(filter.policies?.map((policy) => policy.id)),
+    policy_versions: arrayLiteral(filter.policies?.map((policy) => policy.version ?? null)),
     overdue: filter.overdue,
     next: filter.nextDeadline,
+    next_kinds: arrayLiteral(filter.nextDeadline?.kinds),
     opened: filter.opened,
     closed: filter.closed,
   };
@@ -193,7 +208,7 @@ export function createQueries(connection: StoreConnection): Queries {
     const document = {
       ...filterDocument(request.filter, request.scope),
       report: report.name,
-      final_states: FINAL_STATES,
+      final_states: arrayLiteral(FINAL_STATES),
       ...(report.name === 'longPlans' ? { over_days: report.overDays } : {}),
     };
     const groups = (await connection.call(

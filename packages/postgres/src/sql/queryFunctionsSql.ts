@@ -9,10 +9,11 @@
  */
 import { isoOf, SET_TENANT } from './shared.js';
 
-/** A text array from the document, or NULL when the key is absent. */
-const textArray = (key: string): string =>
-  `CASE WHEN jsonb_typeof(p_query->'${key}') = 'array'
-             THEN ARRAY(SELECT jsonb_array_elements_text(p_query->'${key}')) END`;
+/**
+ * An array from the document, where the store sends it as an array literal (`{"a","b"}`): a
+ * cast, so PL/pgSQL evaluates it as a simple expression without starting a query.
+ */
+const textArray = (key: string): string => `(p_query->>'${key}')::text[]`;
 
 /** The variables every function reads its document into. */
 const DECLARE_FILTER = `
@@ -25,14 +26,12 @@ const DECLARE_FILTER = `
         v_employees text[] := ${textArray('employee_ids')};
         v_managers text[] := ${textArray('manager_ids')};
         v_policy_ids text[] := ${textArray('policy_ids')};
-        v_policy_versions integer[] := ARRAY(
-          SELECT v::integer FROM jsonb_array_elements_text(p_query->'policy_versions') AS v);
+        v_policy_versions integer[] := (p_query->>'policy_versions')::integer[];
         v_overdue boolean := (p_query->>'overdue')::boolean;
         v_next boolean := p_query ? 'next';
         v_next_from text := p_query->'next'->>'from';
         v_next_to text := p_query->'next'->>'to';
-        v_next_kinds text[] := CASE WHEN jsonb_typeof(p_query->'next'->'kinds') = 'array'
-          THEN ARRAY(SELECT jsonb_array_elements_text(p_query->'next'->'kinds')) END;
+        v_next_kinds text[] := (p_query->>'next_kinds')::text[];
         v_opened boolean := p_query ? 'opened';
         v_opened_from text := p_query->'opened'->>'from';
         v_opened_to text := p_query->'opened'->>'to';
