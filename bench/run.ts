@@ -3,6 +3,7 @@ import { dispatchBenches } from './dispatchBench.js';
 import { postgresGroupCommitBenches, sqliteGroupCommitBenches } from './groupCommitBench.js';
 import type { BenchResult } from './harness.js';
 import { postgresBenches } from './postgresBench.js';
+import { postgresQueryBenches } from './postgresQueryBench.js';
 import { postgresTickBenches } from './postgresTickBench.js';
 import { sqliteBenches } from './sqliteBench.js';
 import { sweepBenches } from './sweepBench.js';
@@ -44,6 +45,9 @@ Object.assign(info, sweep.info);
 const postgresTick = await postgresTickBenches();
 results.push(...postgresTick.results);
 Object.assign(info, postgresTick.info);
+const postgresQuery = await postgresQueryBenches();
+results.push(...postgresQuery.results);
+Object.assign(info, postgresQuery.info);
 
 if (json) {
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
