@@ -48,6 +48,8 @@ export const unionAgreementDocument = {
     maxPlanLength: durations.inclusiveMonths(12, { monthEnd: 'bgb188' }),
     notify: { recipients: ['union'], within: durations.businessDaysAfter(5) },
   },
+  // Leave of more than 5 days extends the plan day for day; shorter leave moves nothing.
+  leave: { extendsAfterDays: 5, checkIns: 'shift' },
   review: { due: durations.businessDaysAfter(10) },
   termination: {
     noticePeriod: durations.daysAfter(30),
