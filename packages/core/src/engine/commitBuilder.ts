@@ -13,7 +13,7 @@ import {
   type PipRecord,
   type TimerRow,
 } from '../store/pipStore.js';
-import { type PipSummary, summaryAfter } from '../status/summary.js';
+import { isSummary, type PipSummary, summaryAfter } from '../status/summary.js';
 import { outboxFor } from './outbox.js';
 
 /** The parts of an envelope a commit keeps: who, which policy, since when. @internal */
@@ -75,7 +75,7 @@ export function buildCommit(
   next: PipMachineSnapshot,
   now: string,
   idempotency?: { readonly key: string; readonly requestHash: string },
-  summary: PipSummary | undefined = record?.summary,
+  summary: PipSummary | undefined = isSummary(record?.summary) ? record?.summary : undefined,
 ): CommitRequest {
   const version = record?.version ?? NO_PIP_YET;
   const stored = chainEvents(identity.pipId, version, record?.lastHash ?? GENESIS_HASH, events);

@@ -21,7 +21,7 @@ import { MACHINE_VERSION } from '../machine/pipMachine.js';
 import type { Actor } from '../model/actor.js';
 import type { Command, OpenPipRequest } from '../model/commands.js';
 import type { CommitRequest, IdempotencyRecord, PipRecord } from '../store/pipStore.js';
-import { type PipSummary, summarize } from '../status/summary.js';
+import { isSummary, type PipSummary, summarize } from '../status/summary.js';
 import { buildCommit, identityOf, requestHash } from './commitBuilder.js';
 import type { DispatchResult } from './engineApi.js';
 import type { EngineContext } from './engineContext.js';
@@ -131,15 +131,16 @@ export async function decideWrite(
           evaluation.next,
           now,
           idempotency,
-          record.summary ?? (await summaryFromLog(ctx, record.pipId)),
+          isSummary(record.summary) ? record.summary : await summaryFromLog(ctx, record.pipId),
         )
       : undefined;
   return { forbidden, evaluation, commit };
 }
 
 /**
- * The summary of a PIP written before pipkit kept one, from its log (read once: its next commit
- * stores it). `undefined` when the log cannot be replayed; `engine.verify` reports that log.
+ * The summary of a PIP written before pipkit kept one (or whose stored one is malformed), from its
+ * log, read once: its next commit stores it. `undefined` when the log cannot be replayed;
+ * `engine.verify` reports that log.
  */
 async function summaryFromLog(ctx: EngineContext, pipId: string): Promise<PipSummary | undefined> {
   const events = await ctx.store.readEvents(pipId);

@@ -299,3 +299,47 @@ describe('readScope: the host says who sees what', () => {
     expect((await refusal(broken.query({}, { actor: hr }))).code).toBe('INVALID_INPUT');
   });
 });
+
+describe('a stored summary that is not one', () => {
+  it('is recomputed from the log at the next commit, and verify reports it until then', async () => {
+    const inner = memoryStore();
+    const { engine: seeder } = await seedPlans(inner);
+    void seeder;
+    // A store whose records come back with their summary overwritten (a row edited by hand).
+    const forged = { overdue: 'none', stateSince: 7 };
+    const tampered: PipStore = Object.create(inner) as PipStore;
+    tampered.load = async (pipId) => {
+      const record = await inner.load(pipId);
+      return record && { ...record, summary: forged as never };
+    };
+    // Loads go through `load` one by one, so every read is the tampered one.
+    (tampered as { loadMany?: unknown }).loadMany = undefined;
+    const engine = createEngine({
+      store: tampered,
+      policies: [defaultPolicy, secondVersion, otherPolicy],
+      clock: { now: () => new Date('2026-05-21T15:00:00Z') },
+      recordCache: 0,
+    });
+    const pipId = seeded(4).pipId;
+    expect(await engine.verify(pipId, { actor: hr })).toMatchObject({ ok: false });
+    const { pip } = await engine.dispatch(
+      pipId,
+      { type: 'CLOSE', reason: 'withdrawn' },
+      { actor: hr },
+    );
+    expect(pip.summary).toMatchObject({
+      overdue: [],
+      stateSince: '2026-05-21T15:00:00.000Z',
+      closedAt: '2026-05-21T15:00:00.000Z',
+    });
+    expect(await engine.deadlines(pipId, { actor: hr })).toContainEqual(
+      expect.objectContaining({ id: 'acknowledgement', status: 'cancelled' }),
+    );
+    expect(
+      await createEngine({
+        store: inner,
+        policies: [defaultPolicy, secondVersion, otherPolicy],
+      }).verify(pipId, { actor: hr }),
+    ).toMatchObject({ ok: true });
+  });
+});

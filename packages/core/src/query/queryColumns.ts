@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { PipState } from '../machine/pipMachine.js';
 import type { PipContext } from '../machine/types.js';
 import type { PipSummary } from '../status/summary.js';
-import { nextDeadline } from '../status/summary.js';
+import { isSummary, nextDeadline } from '../status/summary.js';
 
 /** The derived columns of one PIP (null where the fact does not apply or is not known). */
 export interface QueryColumns {
@@ -57,12 +57,12 @@ export function queryColumns(record: ColumnSource): QueryColumns {
   const { context, summary } = record;
   const zone = context.employee.timeZone;
   const next = nextDeadline(context.deadlines);
-  const overdue = summary?.overdue[0];
+  const overdue = isSummary(summary) ? summary.overdue[0] : undefined;
   const outcome = context.outcome;
   return {
     issuedAt: context.issuedAt ?? null,
     issuedOn: context.issuedAt ? localDate(context.issuedAt, zone) : null,
-    stateSince: summary?.stateSince ?? null,
+    stateSince: isSummary(summary) ? summary.stateSince : null,
     nextDueAt: next?.dueAt ?? null,
     nextKind: next?.kind ?? null,
     overdueSince: overdue?.since ?? null,

@@ -28,6 +28,27 @@ export interface PipSummary {
   readonly closedAt?: string;
 }
 
+/**
+ * True when `value` has the shape of a {@link PipSummary}: a stored summary that does not (a row
+ * edited by hand, a corrupt record) is never folded on; the engine recomputes it from the log.
+ */
+export function isSummary(value: unknown): value is PipSummary {
+  if (typeof value !== 'object' || value === null) return false;
+  const { overdue, stateSince } = value as { overdue?: unknown; stateSince?: unknown };
+  return (
+    typeof stateSince === 'string' &&
+    Array.isArray(overdue) &&
+    overdue.every(
+      (item: unknown) =>
+        typeof item === 'object' &&
+        item !== null &&
+        typeof (item as OverdueItem).id === 'string' &&
+        typeof (item as OverdueItem).kind === 'string' &&
+        typeof (item as OverdueItem).since === 'string',
+    )
+  );
+}
+
 /** The earliest pending deadline that is for people (reminders are only notifications). */
 export function nextDeadline(
   deadlines: Readonly<Record<string, Deadline>>,
