@@ -6,6 +6,7 @@ import { datesCommand } from './commands/datesCommand.js';
 import { diagramCommand } from './commands/diagramCommand.js';
 import { exportCommand } from './commands/exportCommand.js';
 import { listCommand } from './commands/listCommand.js';
+import { reportCommand } from './commands/reportCommand.js';
 import { showCommand } from './commands/showCommand.js';
 import { simulateCommand } from './commands/simulateCommand.js';
 import { tickCommand } from './commands/tickCommand.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CliCommand[] = [
   showCommand,
   timelineCommand,
   listCommand,
+  reportCommand,
   tickCommand,
   verifyCommand,
   exportCommand,
