@@ -102,7 +102,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const { ready, call, bounded } = connection;
   const { commit, commitMany } = createCommits(connection);
   const { inspect, recordTimerFault } = createInspection(connection, tenantId);
-  const { queryPips, countPips, reportPips } = createQueries(connection);
+  const { queryPips, countPips, reportPips } = createQueries(connection, inspect);
 
   /** One page of `pipkit_list`, raw: `list` parses every record, `listEntries` each on its own. */
   const listRows = async (query: ListQuery) =>

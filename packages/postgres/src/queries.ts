@@ -8,6 +8,7 @@ import {
   mean,
   type NormalizedFilter,
   type PipRecord,
+  type PipRows,
   type QueryEntry,
   type ReadScope,
   type ReportRow,
@@ -61,15 +62,7 @@ export function filterDocument(
 interface PageRow {
   pip_id: string;
   record: string;
-  next_due_at: string | null;
-  updated_at: string;
-  employee_id: string;
-  manager_id: string;
-  policy_id: string | null;
-  policy_version: number | null;
-  state: string;
-  version: number;
-  tenant_id: string;
+  sort_key: string | null;
 }
 
 /** What `pipkit_report_pips` returns for one group. */
@@ -97,27 +90,24 @@ export interface Queries {
   readonly reportPips: (request: StoreReport) => Promise<ReportRow[]>;
 }
 
-/** One page row as the port's entry: the record, or an unreadable entry with its columns. */
-function entryOf(row: PageRow, sort: StoreQuery['sort']): QueryEntry {
-  const key =
-    sort === 'nextDeadline' ? row.next_due_at : sort === 'lastChange' ? row.updated_at : null;
-  const position = { key, pipId: row.pip_id };
+/**
+ * One page row as the port's entry: the record, or, for a row whose record cannot be read, an
+ * unreadable entry with the envelope columns `inspect` reads (rare: one more statement).
+ */
+async function entryOf(
+  row: PageRow,
+  inspect: (pipId: string) => Promise<PipRows | undefined>,
+): Promise<QueryEntry> {
+  const position = { key: row.sort_key, pipId: row.pip_id };
   try {
     return { entry: parseStored<PipRecord>(row.record, row.pip_id, 'pipkit_pips'), position };
   } catch (error) {
+    const columns = (await inspect(row.pip_id))?.columns;
+    if (!columns) throw error;
     const entry: UnreadableListEntry = {
       unreadable: true,
       pipId: row.pip_id,
-      // As the columns hold them; a policy column migration 3 could not fill reads as empty.
-      columns: {
-        employeeId: row.employee_id,
-        managerId: row.manager_id,
-        policyId: row.policy_id ?? '',
-        policyVersion: row.policy_version ?? 0,
-        state: row.state,
-        version: row.version,
-        tenantId: row.tenant_id,
-      },
+      columns,
       error: error as Error,
     };
     return { entry, position };
@@ -177,8 +167,11 @@ export function reportRows(request: StoreReport, groups: readonly GroupRow[]): R
   return keyed.sort(([a], [b]) => byCodeUnits(a, b)).map(([, row]) => row);
 }
 
-/** `queryPips`, `countPips` and `reportPips` on one connection. */
-export function createQueries(connection: StoreConnection): Queries {
+/** `queryPips`, `countPips` and `reportPips` on one connection (`inspect` for unreadable rows). */
+export function createQueries(
+  connection: StoreConnection,
+  inspect: (pipId: string) => Promise<PipRows | undefined>,
+): Queries {
   const queryPips = async (query: StoreQuery): Promise<QueryEntry[]> => {
     const document = {
       ...filterDocument(query.filter, query.scope),
@@ -191,7 +184,9 @@ export function createQueries(connection: StoreConnection): Queries {
       [JSON.stringify(document)],
       'querying PIPs',
     )) as PageRow[];
-    return rows.map((row) => entryOf(row, query.sort));
+    const entries: QueryEntry[] = [];
+    for (const row of rows) entries.push(await entryOf(row, inspect));
+    return entries;
   };
 
   const countPips = async (query: Pick<StoreQuery, 'filter' | 'scope'>): Promise<number> => {

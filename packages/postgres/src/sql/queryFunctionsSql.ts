@@ -20,6 +20,9 @@ const DECLARE_FILTER = `
         v_scope_all boolean := coalesce((p_query->>'scope_all')::boolean, false);
         v_scope_employees text[] := ${textArray('scope_employees')};
         v_scope_managers text[] := ${textArray('scope_managers')};
+        -- One manager (a manager's own queue): equality, so the index returns its order.
+        v_scope_manager text := CASE WHEN cardinality(v_scope_managers) = 1
+                                     THEN v_scope_managers[1] END;
         v_states text[] := ${textArray('states')};
         v_outcomes text[] := ${textArray('outcomes')};
         v_reasons text[] := ${textArray('outcome_reasons')};
@@ -47,7 +50,9 @@ const DECLARE_FILTER = `
 const FILTER_WHERE = `p.tenant_id = p_tenant
           AND (v_scope_all
                OR (v_scope_employees IS NOT NULL AND p.employee_id = ANY (v_scope_employees))
-               OR (v_scope_managers IS NOT NULL AND p.manager_id = ANY (v_scope_managers)))
+               OR (v_scope_manager IS NOT NULL AND p.manager_id = v_scope_manager)
+               OR (v_scope_manager IS NULL AND v_scope_managers IS NOT NULL
+                   AND p.manager_id = ANY (v_scope_managers)))
           AND (v_states IS NULL OR p.state = ANY (v_states))
           AND (v_outcomes IS NULL OR p.outcome_status = ANY (v_outcomes))
           AND (v_reasons IS NULL OR p.outcome_reason = ANY (v_reasons))
@@ -69,10 +74,11 @@ const FILTER_WHERE = `p.tenant_id = p_tenant
           AND (v_closed_from IS NULL OR p.outcome_at >= v_closed_from)
           AND (v_closed_to IS NULL OR p.outcome_at < v_closed_to)`;
 
-/** The columns a page row returns: the record, its sort keys, and the envelope columns. */
-const PAGE_COLUMNS = `p.pip_id::text, p.record, p.next_due_at::text, p.updated_at::text,
-                 p.employee_id, p.manager_id, p.policy_id, p.policy_version, p.state,
-                 p.version, p.tenant_id::text`;
+/**
+ * What a page row returns: the id, the record and the sort key of the order (NULL for `pipId`).
+ * The envelope columns of a row whose record cannot be read are read separately, when needed.
+ */
+const pageColumns = (key: string) => `p.pip_id::text, p.record, ${key}::text`;
 
 /**
  * `pipkit_query_pips(tenant, query jsonb)`: one page in one of three orders, after a keyset
@@ -81,9 +87,7 @@ const PAGE_COLUMNS = `p.pip_id::text, p.record, p.next_due_at::text, p.updated_a
  */
 export const queryPipsV7 = (s: string): string => `
       CREATE FUNCTION ${s}.pipkit_query_pips(p_tenant text, p_query jsonb)
-      RETURNS TABLE (pip_id text, record text, next_due_at text, updated_at text,
-                     employee_id text, manager_id text, policy_id text, policy_version integer,
-                     state text, version integer, tenant_id text)
+      RETURNS TABLE (pip_id text, record text, sort_key text)
       LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $fn$
       DECLARE${DECLARE_FILTER}
         v_sort text := p_query->>'sort';
@@ -94,7 +98,7 @@ export const queryPipsV7 = (s: string): string => `
       BEGIN
         ${SET_TENANT}
         IF v_sort = 'nextDeadline' THEN
-          RETURN QUERY SELECT ${PAGE_COLUMNS} FROM ${s}.pipkit_pips p
+          RETURN QUERY SELECT ${pageColumns('p.next_due_at')} FROM ${s}.pipkit_pips p
            WHERE ${FILTER_WHERE}
              AND (NOT v_after
                   OR (v_after_key IS NULL AND p.next_due_at IS NULL AND p.pip_id > v_after_id)
@@ -104,13 +108,13 @@ export const queryPipsV7 = (s: string): string => `
            ORDER BY p.next_due_at, p.pip_id
            LIMIT v_limit;
         ELSIF v_sort = 'lastChange' THEN
-          RETURN QUERY SELECT ${PAGE_COLUMNS} FROM ${s}.pipkit_pips p
+          RETURN QUERY SELECT ${pageColumns('p.updated_at')} FROM ${s}.pipkit_pips p
            WHERE ${FILTER_WHERE}
              AND (NOT v_after OR (p.updated_at, p.pip_id) < (v_after_key, v_after_id))
            ORDER BY p.updated_at DESC, p.pip_id DESC
            LIMIT v_limit;
         ELSE
-          RETURN QUERY SELECT ${PAGE_COLUMNS} FROM ${s}.pipkit_pips p
+          RETURN QUERY SELECT ${pageColumns('NULL')} FROM ${s}.pipkit_pips p
            WHERE ${FILTER_WHERE}
              AND (NOT v_after OR p.pip_id > v_after_id)
            ORDER BY p.pip_id
