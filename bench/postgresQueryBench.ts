@@ -141,7 +141,7 @@ export async function postgresQueryBenches(): Promise<{
       if (page.pips.length !== 50) throw new Error(`engine queue: ${page.pips.length} rows`);
       return 1;
     };
-    const options = { rounds: 5, roundMs: 300 };
+    const options = { rounds: 7, roundMs: 400 };
     const raw = () => rawQueue(nextManager());
     results.push(
       await compare(
