@@ -140,14 +140,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE pipkit_pips ADD COLUMN extensions     INTEGER;
       ALTER TABLE pipkit_pips ADD COLUMN paused_days    INTEGER;
 
-      -- A manager's queue by next deadline, and everyone's (keyset on next_due_at, pip_id; the
-      -- PIPs with no deadline are read separately, by id, from the same index).
-      CREATE INDEX pipkit_pips_manager_due ON pipkit_pips (manager_id, next_due_at, pip_id);
-      CREATE INDEX pipkit_pips_due         ON pipkit_pips (next_due_at, pip_id);
+      -- Everyone's queue by next deadline (keyset on next_due_at, pip_id; the PIPs with no
+      -- deadline are read from the same index, by id). A manager's plans are few: their own index
+      -- and a small sort serve them.
+      CREATE INDEX pipkit_pips_due ON pipkit_pips (next_due_at, pip_id);
       -- lastChange (updated_at DESC, pip_id DESC) and the opened range.
       CREATE INDEX pipkit_pips_changed ON pipkit_pips (updated_at, pip_id);
       CREATE INDEX pipkit_pips_created ON pipkit_pips (created_at, pip_id);
-      -- Only the PIPs with something overdue (few): the overdue filter and overdueByKind.
+      -- Only the PIPs with something overdue (few): a manager's overdue queue in deadline
+      -- order, and the overdue filter and overdueByKind for everyone.
+      CREATE INDEX pipkit_pips_manager_overdue ON pipkit_pips (manager_id, next_due_at, pip_id)
+        WHERE overdue_since IS NOT NULL;
       CREATE INDEX pipkit_pips_overdue ON pipkit_pips (overdue_kind, overdue_since)
         WHERE overdue_since IS NOT NULL;
       -- Only the plans with an outcome, covering outcomesByMonth and timeToOutcome.

@@ -60,38 +60,66 @@ export function createQueries(
     ).all(...where.parameters, limit) as PageRow[];
   };
 
-  // nextDeadline puts the PIPs with no deadline last: read the dated ones in (next_due_at,
-  // pip_id) order, then, if the page has room, the undated ones by id. Each part walks an index
-  // in order and stops at the limit; both read one snapshot.
-  const nextDeadlineRows = database.transaction((query: StoreQuery, limit: number): PageRow[] => {
+  // nextDeadline puts the PIPs with no deadline last. Over every plan: one statement (one snapshot) of two
+  // branches, each walking an index in its own order and stopping at the limit: the dated PIPs
+  // by (next_due_at, pip_id), the undated ones by id; the outer sort orders at most two pages.
+  const nextDeadlineRows = (query: StoreQuery, limit: number): PageRow[] => {
     const { after } = query;
-    const dated =
-      after && after.key === null
-        ? []
-        : page(
-            [
-              { sql: 'next_due_at IS NOT NULL', parameters: [] },
-              ...(after
-                ? [{ sql: '(next_due_at, pip_id) > (?, ?)', parameters: [after.key, after.pipId] }]
-                : []),
-            ],
-            query,
-            'next_due_at, pip_id',
-            limit,
-          );
+    if (narrowed(query)) return narrowNextDeadlineRows(query, limit);
+    const branches: { sql: string; parameters: unknown[] }[] = [];
+    const branch = (conditions: readonly Condition[], order: string) => {
+      const where = whereOf(query.filter, query.scope, conditions);
+      if (!where) return;
+      branches.push({
+        sql: `SELECT * FROM (SELECT ${PAGE_COLUMNS} FROM pipkit_pips WHERE ${where.sql}
+                ORDER BY ${order} LIMIT ?)`,
+        parameters: [...where.parameters, limit],
+      });
+    };
+    if (after?.key !== null) {
+      branch(
+        [
+          { sql: 'next_due_at IS NOT NULL', parameters: [] },
+          ...(after
+            ? [{ sql: '(next_due_at, pip_id) > (?, ?)', parameters: [after.key, after.pipId] }]
+            : []),
+        ],
+        'next_due_at, pip_id',
+      );
+    }
     // A next-deadline filter never matches a PIP without one.
-    if (dated.length >= limit || query.filter.nextDeadline) return dated;
-    const undated = page(
-      [
-        { sql: 'next_due_at IS NULL', parameters: [] },
-        ...(after?.key === null ? [{ sql: 'pip_id > ?', parameters: [after.pipId] }] : []),
-      ],
-      query,
-      'pip_id',
-      limit - dated.length,
-    );
-    return [...dated, ...undated];
-  });
+    if (!query.filter.nextDeadline) {
+      branch(
+        [
+          { sql: 'next_due_at IS NULL', parameters: [] },
+          ...(after?.key === null ? [{ sql: 'pip_id > ?', parameters: [after.pipId] }] : []),
+        ],
+        'pip_id',
+      );
+    }
+    if (branches.length === 0 || limit <= 0) return [];
+    const union = branches.map((part) => part.sql).join(' UNION ALL ');
+    return prepared(
+      `SELECT * FROM (${union}) ORDER BY next_due_at IS NULL, next_due_at, pip_id LIMIT ?`,
+    ).all(...branches.flatMap((part) => part.parameters), limit) as PageRow[];
+  };
+
+  // A query narrowed to some people's plans reads few rows: one statement, one index probe (a
+  // manager's overdue queue reads exactly its rows), and a sort of what it found.
+  const narrowNextDeadlineRows = (query: StoreQuery, limit: number): PageRow[] => {
+    const { after } = query;
+    const keyset: Condition[] = !after
+      ? []
+      : after.key === null
+        ? [{ sql: 'next_due_at IS NULL AND pip_id > ?', parameters: [after.pipId] }]
+        : [
+            {
+              sql: '(next_due_at IS NULL OR next_due_at > ? OR (next_due_at = ? AND pip_id > ?))',
+              parameters: [after.key, after.key, after.pipId],
+            },
+          ];
+    return page(keyset, query, 'next_due_at IS NULL, next_due_at, pip_id', limit);
+  };
 
   const rowsOf = (query: StoreQuery, limit: number): PageRow[] => {
     const { after } = query;
@@ -131,6 +159,15 @@ export function createQueries(
       return row.n;
     },
   };
+}
+
+/** True when the scope or the filters name people: the query reads only their plans. */
+function narrowed(query: StoreQuery): boolean {
+  return (
+    query.scope !== 'all' ||
+    query.filter.managerIds !== undefined ||
+    query.filter.employeeIds !== undefined
+  );
 }
 
 /** Where a row sits in the query's order (the key core's `positionOf` gives). */

@@ -1,8 +1,9 @@
 /**
  * `reportPips` on SQLite: each report is one `GROUP BY` over the query columns of the PIPs the
  * scope and filters select, rows in ascending group-key order (binary collation), exactly as
- * core's `computeReport` gives them. SQL returns counts and sums; the means are rounded by core's
- * `mean`, so every store rounds the same way.
+ * core's `computeReport` gives them. SQL returns counts and sums (and, for the percentiles of
+ * timeToOutcome, a histogram of days); the means are rounded by core's `mean`, so every store
+ * rounds the same way.
  */
 import { FINAL_STATES } from '@pipkit/core';
 import { mean, type ReportRow, type StoreReport } from '@pipkit/core/adapter';
@@ -13,17 +14,13 @@ import type { SqliteStatement } from './sqliteDatabase.js';
 const DAYS = (from: string, to: string) =>
   `CAST(round(julianday(${to}) - julianday(${from})) AS INTEGER)`;
 
-/** The smallest whole number at or above a positive REAL `x`: `ceil` without math functions. */
-const CEIL = (x: string) => `(CAST(${x} AS INTEGER) + (${x} > CAST(${x} AS INTEGER)))`;
-
 const when = (sql: string, ...parameters: unknown[]): Condition => ({ sql, parameters });
 
 /** One report's SQL: the conditions it adds to the filters, and the statement around them. */
 interface ReportSql {
   readonly conditions: readonly Condition[];
-  /** The SELECT, with `{where}` where the condition goes; `after` binds after its parameters. */
+  /** The SELECT, with `{where}` where the condition goes. */
   readonly select: string;
-  readonly after?: readonly unknown[];
 }
 
 /** The SQL of each report. */
@@ -53,26 +50,14 @@ function reportSql(report: StoreReport['report']): ReportSql {
                    FROM pipkit_pips WHERE {where} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
       };
     case 'timeToOutcome':
-      // Nearest rank: the row numbered max(1, ceil(p * n)) in ascending days. p * n is the same
-      // IEEE multiplication JavaScript does, so the rank is the one core computes.
+      // One row per (policy, status, days) with its count, ascending: the nearest-rank
+      // percentiles come exactly from the cumulative counts (see percentiles), and sorting a few
+      // hundred distinct values is far cheaper than ranking every plan with a window function.
       return {
         conditions: [when('outcome_on IS NOT NULL'), when('issued_on IS NOT NULL')],
-        select: `WITH plans AS (
-                   SELECT coalesce(policy_id, '') AS policy_id,
-                          coalesce(outcome_status, '') AS status,
-                          ${DAYS('issued_on', 'outcome_on')} AS days
-                     FROM pipkit_pips WHERE {where}),
-                 ranked AS (
-                   SELECT policy_id, status, days,
-                          row_number() OVER (PARTITION BY policy_id, status ORDER BY days) AS rank,
-                          count(*) OVER (PARTITION BY policy_id, status) AS n
-                     FROM plans),
-                 wanted AS (SELECT *, ? * n AS x50, ? * n AS x90 FROM ranked)
-                 SELECT policy_id AS policyId, status, max(n) AS count, sum(days) AS total,
-                        max(CASE WHEN rank = max(1, ${CEIL('x50')}) THEN days END) AS p50Days,
-                        max(CASE WHEN rank = max(1, ${CEIL('x90')}) THEN days END) AS p90Days
-                   FROM wanted GROUP BY policy_id, status ORDER BY policy_id, status`,
-        after: [0.5, 0.9],
+        select: `SELECT coalesce(policy_id, '') AS policyId, coalesce(outcome_status, '') AS status,
+                        ${DAYS('issued_on', 'outcome_on')} AS days, count(*) AS plans
+                   FROM pipkit_pips WHERE {where} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       };
     case 'extensionsAndPauses':
       return {
@@ -97,14 +82,58 @@ function reportSql(report: StoreReport['report']): ReportSql {
   }
 }
 
+/** One step of the timeToOutcome histogram: `plans` plans took `days` days. */
+interface DaysRow {
+  readonly policyId: string;
+  readonly status: string;
+  readonly days: number;
+  readonly plans: number;
+}
+
+/**
+ * timeToOutcome from its histogram (ordered by group, then days): count, mean, and the
+ * nearest-rank p50 and p90, the value at rank max(1, ceil(p * n)), as core's `nearestRank`.
+ */
+function percentiles(rows: readonly DaysRow[]): ReportRow<'timeToOutcome'>[] {
+  const result: ReportRow<'timeToOutcome'>[] = [];
+  for (let start = 0; start < rows.length;) {
+    const first = rows[start] as DaysRow;
+    let end = start;
+    let count = 0;
+    let sum = 0;
+    for (; end < rows.length; end += 1) {
+      const row = rows[end] as DaysRow;
+      if (row.policyId !== first.policyId || row.status !== first.status) break;
+      count += row.plans;
+      sum += row.days * row.plans;
+    }
+    const at = (p: number): number => {
+      const rank = Math.max(1, Math.ceil(p * count));
+      let seen = 0;
+      for (let index = start; index < end; index += 1) {
+        const row = rows[index] as DaysRow;
+        seen += row.plans;
+        if (seen >= rank) return row.days;
+      }
+      return (rows[end - 1] as DaysRow).days;
+    };
+    const { policyId, status } = first;
+    result.push({
+      policyId,
+      status,
+      count,
+      meanDays: mean(sum, count),
+      p50Days: at(0.5),
+      p90Days: at(0.9),
+    });
+    start = end;
+  }
+  return result;
+}
+
 /** The rows as `computeReport` shapes them: means from sums, nothing else. */
 function shape(name: StoreReport['report']['name'], rows: Record<string, number>[]): ReportRow[] {
-  if (name === 'timeToOutcome') {
-    return rows.map(({ total, ...row }) => ({
-      ...row,
-      meanDays: mean(total as number, row.count as number),
-    })) as unknown as ReportRow[];
-  }
+  if (name === 'timeToOutcome') return percentiles(rows as unknown as DaysRow[]);
   if (name === 'extensionsAndPauses') {
     return rows.map((row) => ({
       policyId: row.policyId,
@@ -132,7 +161,7 @@ export function reportStatement(
   if (!where) return undefined;
   return {
     sql: sql.select.replace('{where}', where.sql),
-    parameters: [...where.parameters, ...(sql.after ?? [])],
+    parameters: where.parameters,
   };
 }
 
