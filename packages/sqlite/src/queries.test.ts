@@ -126,6 +126,60 @@ describe('queries on SQLite', () => {
   });
 });
 
+describe('BI views', () => {
+  it('show one row per PIP in pipkit_plan_facts, and outcomes by month in pipkit_outcomes', async () => {
+    const store = sqliteStore({ path: newFile() });
+    const { engine, pipIds } = await overduePips(store, { count: 3, overdue: 1 });
+    await engine.dispatch(
+      pipIds[2] as string,
+      { type: 'CLOSE', reason: 'resigned' },
+      { actor: hrActor },
+    );
+    const facts = store.database
+      .prepare(
+        'SELECT pip_id, overdue, overdue_kind, outcome_status, outcome_month, days_to_outcome FROM pipkit_plan_facts ORDER BY pip_id',
+      )
+      .all();
+    expect(facts).toEqual([
+      {
+        pip_id: 'p-0',
+        overdue: 1,
+        overdue_kind: 'acknowledgement',
+        outcome_status: null,
+        outcome_month: null,
+        days_to_outcome: null,
+      },
+      {
+        pip_id: 'p-1',
+        overdue: 0,
+        overdue_kind: null,
+        outcome_status: null,
+        outcome_month: null,
+        days_to_outcome: null,
+      },
+      {
+        pip_id: 'p-2',
+        overdue: 0,
+        overdue_kind: null,
+        outcome_status: 'closed',
+        outcome_month: '2026-03',
+        days_to_outcome: 9,
+      },
+    ]);
+    expect(store.database.prepare('SELECT * FROM pipkit_outcomes').all()).toEqual([
+      {
+        month: '2026-03',
+        policy_id: 'pipkit-default',
+        outcome_status: 'closed',
+        outcome_reason: 'resigned',
+        plans: 1,
+        mean_days_to_outcome: 9,
+      },
+    ]);
+    await store.close();
+  });
+});
+
 describe('migration 3 on a database written at schema 2', () => {
   it('fills the query columns and the summary of existing PIPs, so overdue plans are found', async () => {
     const path = newFile();
