@@ -22,7 +22,11 @@ const actor: Actor = { id: 'hr-1', role: 'hr' };
 
 describe('public types', () => {
   it('types each command by its discriminant', () => {
-    expectTypeOf<CommandOf<'EXTEND'>>().toHaveProperty('amount').toEqualTypeOf<number>();
+    // An extension names its length or its new last day; the engine refuses neither and both.
+    expectTypeOf<CommandOf<'EXTEND'>>()
+      .toHaveProperty('amount')
+      .toEqualTypeOf<number | undefined>();
+    expectTypeOf<CommandOf<'EXTEND'>>().toHaveProperty('until').toEqualTypeOf<string | undefined>();
     expectTypeOf<CommandOf<'DECIDE'>['decision']>().toEqualTypeOf<
       'remove' | 'demote' | 'reassign' | 'retain'
     >();
@@ -33,8 +37,8 @@ describe('public types', () => {
     expectTypeOf(
       engine.dispatch('p', { type: 'EXTEND', amount: 10, reason: 'leave' }, { actor }),
     ).toEqualTypeOf<Promise<DispatchResult>>();
-    // @ts-expect-error: EXTEND needs an amount
-    void engine.dispatch('p', { type: 'EXTEND', reason: 'leave' }, { actor });
+    // @ts-expect-error: EXTEND needs a reason
+    void engine.dispatch('p', { type: 'EXTEND', amount: 10 }, { actor });
     // @ts-expect-error: not a command
     void engine.dispatch('p', { type: 'FIRE' }, { actor });
     // @ts-expect-error: not a role

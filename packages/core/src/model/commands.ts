@@ -141,7 +141,10 @@ export const commandSchema = z.discriminatedUnion('type', [
   command('EXTEND', {
     // No policy extends a plan by more than a few years in any unit; the bound keeps date
     // arithmetic finite before the policy's own limits are checked.
-    amount: z.number().int().positive().max(1000),
+    /** How much longer, in the policy's `extensions.unit`; or give `until` (one of the two). */
+    amount: z.number().int().positive().max(1000).optional(),
+    /** The new last day of the plan (a local date); or give `amount` (one of the two). */
+    until: z.iso.date().optional(),
     reason: z.string().min(1).max(100),
   }),
   command('CONCLUDE_EARLY', {}),
