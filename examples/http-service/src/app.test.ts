@@ -498,12 +498,16 @@ describe.each(backends)('the HTTP service on $name', ({ name, open }) => {
     expect(Object.keys(paths).sort()).toEqual([
       '/healthz',
       '/pips',
+      '/pips/count',
+      '/pips/query',
       '/pips/{id}',
       '/pips/{id}/commands',
+      '/pips/{id}/deadlines',
       '/pips/{id}/explain',
       '/pips/{id}/timeline',
       '/pips/{id}/timeline/rows',
       '/pips/{id}/verify',
+      '/reports',
     ]);
     const schemas = (spec.json.components as { schemas: Record<string, { oneOf?: unknown[] }> })
       .schemas;

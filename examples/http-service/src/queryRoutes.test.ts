@@ -1,18 +1,46 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { createEngine, defaultPolicy, memoryStore, type PipStore } from '@pipkit/core';
+import { postgresStore } from '@pipkit/postgres';
+import { sqliteStore } from '@pipkit/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   document,
   openBody,
   people,
+  PG_URL,
   startService,
   type TestService,
+  testDatabase,
 } from './__fixtures__/service.js';
 
 const plan = document('planDocument', 'the plan');
 const otherManager = { id: 'mgr-2', role: 'manager' } as const;
 
+const db = testDatabase('queries');
+const files: string[] = [];
+afterAll(async () => {
+  await db.dropAll();
+  for (const path of files)
+    for (const end of ['', '-wal', '-shm']) rmSync(`${path}${end}`, { force: true });
+});
+
 const backends: { name: string; open: () => PipStore }[] = [
   { name: 'memory', open: () => memoryStore() },
+  {
+    name: 'sqlite',
+    open: () => {
+      const path = join(tmpdir(), `pipkit-http-q-${randomBytes(6).toString('hex')}.db`);
+      files.push(path);
+      return sqliteStore({ path });
+    },
+  },
+  {
+    name: 'postgres',
+    open: () => postgresStore({ connectionString: PG_URL, schema: db.newSchema() }),
+  },
 ];
 
 describe.each(backends)('the read side over HTTP on $name', ({ open }) => {
@@ -44,6 +72,7 @@ describe.each(backends)('the read side over HTTP on $name', ({ open }) => {
   });
   afterAll(async () => {
     await service.close();
+    await store.close?.();
   });
 
   it("gives a manager their team's overdue queue, with what is overdue and since when", async () => {

@@ -25,8 +25,7 @@ describe('postgres queries', () => {
     });
     const page = await engine.query({}, { actor: hrActor });
     expect(page.pips.map((pip) => pip.pipId)).toEqual(['pip-0', 'pip-2']);
-    // engine.query names the error's code (listPage names its reason): core's choice, not ours.
-    expect(page.unreadable.map((entry) => entry.pipId)).toEqual(['pip-1']);
+    expect(page.unreadable).toEqual([{ pipId: 'pip-1', code: 'STORE_CORRUPT_ROW' }]);
     expect(await engine.count({ overdue: true }, { actor: hrActor })).toBe(1);
     await store.close();
   });

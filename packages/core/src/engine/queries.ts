@@ -18,11 +18,10 @@ import {
 import { type Report, type ReportRequest, reportRequestSchema } from '../query/reports.js';
 import type { QueryPosition } from '../query/storeQuery.js';
 import { type DeadlineStatus, deadlineStatuses } from '../status/deadlineStatus.js';
-import { isUnreadableEntry, type PipRecord } from '../store/pipStore.js';
 import { parseInput } from '../errors/zodIssues.js';
 import type { QueryPage } from './engineApi.js';
 import { type EngineContext, storeLacks } from './engineContext.js';
-import { mayRead } from './reads.js';
+import { readableEntries } from './reads.js';
 
 /** The fingerprint a cursor carries: the same filters and order, or the cursor is refused. */
 function fingerprint(filter: unknown, sort: string): string {
@@ -91,24 +90,11 @@ export async function query(ctx: EngineContext, raw: PipQuery, actor: Actor): Pr
     limit,
     ...(after ? { after } : {}),
   });
-  const pips: PipRecord[] = [];
-  const unreadable: { pipId: string; code: string }[] = [];
-  let hidden = 0;
-  for (const { entry } of entries) {
-    if (isUnreadableEntry(entry)) {
-      const { columns } = entry;
-      const subject = {
-        pipId: entry.pipId,
-        employeeId: columns.employeeId,
-        managerId: columns.managerId,
-      };
-      if (mayRead(ctx, subject, columns.policyId, columns.policyVersion, actor)) {
-        unreadable.push({ pipId: entry.pipId, code: codeOf(entry.error) });
-      } else hidden++;
-    } else if (mayRead(ctx, entry, entry.policyId, entry.policyVersion, actor)) {
-      pips.push(entry);
-    } else hidden++;
-  }
+  const { pips, unreadable, hidden } = readableEntries(
+    ctx,
+    entries.map(({ entry }) => entry),
+    actor,
+  );
   const last = entries[entries.length - 1];
   return {
     pips,
@@ -116,11 +102,6 @@ export async function query(ctx: EngineContext, raw: PipQuery, actor: Actor): Pr
     hidden,
     ...(entries.length === limit && last ? { next: encodeCursor(of, last.position) } : {}),
   };
-}
-
-function codeOf(error: Error): string {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : 'STORE_CORRUPT_ROW';
 }
 
 /** How many PIPs within the actor's scope match the filters. @internal */

@@ -13,6 +13,7 @@ import {
   LIST_LIMITS,
   type ListQuery,
   type PipRecord,
+  type UnreadableListEntry,
 } from '../store/pipStore.js';
 import type { Explanation, ListPage } from './engineApi.js';
 import type { EngineContext } from './engineContext.js';
@@ -45,8 +46,32 @@ export async function listPage(
   const entries = ctx.store.listEntries
     ? await ctx.store.listEntries(query)
     : await ctx.store.list(query);
+  const { pips, unreadable } = readableEntries(ctx, entries, actor);
+  const last = entries.at(-1);
+  return {
+    pips,
+    unreadable,
+    ...(limit > 0 && entries.length >= limit && last ? { nextAfterPipId: last.pipId } : {}),
+  };
+}
+
+/**
+ * The entries of a page the actor may read: readable records, and unreadable rows by id and code
+ * (`STORE_CORRUPT_ROW`), shown only when the actor may read them by their envelope columns;
+ * `hidden` counts the rest. @internal
+ */
+export function readableEntries(
+  ctx: EngineContext,
+  entries: Iterable<PipRecord | UnreadableListEntry>,
+  actor: Actor,
+): {
+  pips: PipRecord[];
+  unreadable: { pipId: string; code: string }[];
+  hidden: number;
+} {
   const pips: PipRecord[] = [];
   const unreadable: { pipId: string; code: string }[] = [];
+  let hidden = 0;
   for (const entry of entries) {
     if (isUnreadableEntry(entry)) {
       const { columns } = entry;
@@ -55,21 +80,17 @@ export async function listPage(
         employeeId: columns.employeeId,
         managerId: columns.managerId,
       };
-      if (mayRead(ctx, subject, columns.policyId, columns.policyVersion, actor))
+      if (mayRead(ctx, subject, columns.policyId, columns.policyVersion, actor)) {
         unreadable.push({
           pipId: entry.pipId,
           code: storeErrorReason(entry.error) ?? 'UNREADABLE',
         });
+      } else hidden++;
     } else if (mayRead(ctx, entry, entry.policyId, entry.policyVersion, actor)) {
       pips.push(entry);
-    }
+    } else hidden++;
   }
-  const last = entries.at(-1);
-  return {
-    pips,
-    unreadable,
-    ...(limit > 0 && entries.length >= limit && last ? { nextAfterPipId: last.pipId } : {}),
-  };
+  return { pips, unreadable, hidden };
 }
 
 /** Whether the actor may read a PIP; a PIP on a policy this engine does not register: no. */
