@@ -19,22 +19,31 @@ import { parseStored } from './storeErrors.js';
 /** A page can hold at most this many PIPs (the port's limit). */
 const MAX_PAGE = 1000;
 
-/** The columns a page reads: the record, the envelope for an unreadable one, and the sort keys. */
-const PAGE_COLUMNS = `pip_id, record, employee_id, manager_id, policy_id, policy_version, state,
-  version, next_due_at, updated_at`;
+/**
+ * The columns a page reads: the record and the sort keys. The envelope columns of a record that
+ * cannot be read are read apart, for that row only (rare), so a page reads no more than a host's
+ * own query would.
+ */
+const PAGE_COLUMNS = 'pip_id, record, next_due_at, updated_at';
 
 interface PageRow {
   pip_id: string;
   record: string;
+  next_due_at: string | null;
+  updated_at: string;
+}
+
+interface EnvelopeRow {
   employee_id: string;
   manager_id: string;
   policy_id: string | null;
   policy_version: number | null;
   state: string;
   version: number;
-  next_due_at: string | null;
-  updated_at: string;
 }
+
+const ENVELOPE_OF = `SELECT employee_id, manager_id, policy_id, policy_version, state, version
+  FROM pipkit_pips WHERE pip_id = ?`;
 
 /** The store's queries, synchronous: the caller turns throws into rejections. */
 export interface Queries {
@@ -148,7 +157,14 @@ export function createQueries(
   return {
     queryPips(query) {
       const rows = rowsOf(query, clampLimit(query.limit, MAX_PAGE));
-      return rows.map((row) => ({ entry: entryOf(row), position: positionOf(row, query.sort) }));
+      const envelopeOf = (pipId: string) =>
+        prepared(ENVELOPE_OF).get(pipId) as EnvelopeRow | undefined;
+      const entries: QueryEntry[] = [];
+      for (const row of rows) {
+        const entry = entryOf(row, envelopeOf);
+        if (entry) entries.push({ entry, position: positionOf(row, query.sort) });
+      }
+      return entries;
     },
     countPips(query) {
       const where = whereOf(query.filter, query.scope);
@@ -177,22 +193,31 @@ function positionOf(row: PageRow, sort: StoreQuery['sort']): QueryPosition {
   return { key, pipId: row.pip_id };
 }
 
-/** The record, or, when it cannot be read, an entry with its envelope columns and the error. */
-function entryOf(row: PageRow): PipRecord | UnreadableListEntry {
+/**
+ * The record, or, when it cannot be read, an entry with its envelope columns and the error;
+ * `undefined` when the row has gone since the page was read.
+ */
+function entryOf(
+  row: PageRow,
+  envelopeOf: (pipId: string) => EnvelopeRow | undefined,
+): PipRecord | UnreadableListEntry | undefined {
   try {
     return parseStored<PipRecord>(row.record, { pipId: row.pip_id, table: 'pipkit_pips' });
   } catch (error) {
     if (storeErrorReason(error) !== StoreErrorReasons.CORRUPT_ROW) throw error;
+    // Read apart: a row another process deleted in between is simply no longer on the page.
+    const envelope = envelopeOf(row.pip_id);
+    if (!envelope) return undefined;
     return {
       unreadable: true,
       pipId: row.pip_id,
       columns: {
-        employeeId: row.employee_id,
-        managerId: row.manager_id,
-        policyId: row.policy_id ?? '',
-        policyVersion: row.policy_version ?? 0,
-        state: row.state,
-        version: row.version,
+        employeeId: envelope.employee_id,
+        managerId: envelope.manager_id,
+        policyId: envelope.policy_id ?? '',
+        policyVersion: envelope.policy_version ?? 0,
+        state: envelope.state,
+        version: envelope.version,
       },
       error: error as Error,
     };

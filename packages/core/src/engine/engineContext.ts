@@ -179,10 +179,12 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     }
   };
 
-  const readScope = options.readScope ?? defaultReadScope;
+  const hostScope = options.readScope;
   // The host's answer is checked like input: a malformed scope is a typed error, never a query.
   const readScopeOf = async (actor: Actor): Promise<ReadScope> =>
-    parseInput(readScopeSchema, await readScope(actor), 'read scope') as ReadScope;
+    hostScope
+      ? (parseInput(readScopeSchema, await hostScope(actor), 'read scope') as ReadScope)
+      : defaultReadScope(actor);
 
   const grouping = groupCommitSettings(options.groupCommit);
   const group = grouping ? groupCommitter(store, grouping) : undefined;

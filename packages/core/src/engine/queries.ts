@@ -80,8 +80,10 @@ export async function query(ctx: EngineContext, raw: PipQuery, actor: Actor): Pr
   } = parseInput(pipQuerySchema, raw, 'query');
   if (!ctx.store.queryPips) throw storeLacks('queryPips', 'run queries');
   const filter = normalizeFilter(rest);
-  const of = fingerprint(filter, sort);
-  const after = cursor === undefined ? undefined : decodeCursor(cursor, of);
+  // The fingerprint is needed only to read a cursor or to write the next one.
+  let of: string | undefined;
+  const fingerprinted = () => (of ??= fingerprint(filter, sort));
+  const after = cursor === undefined ? undefined : decodeCursor(cursor, fingerprinted());
   const scope = await ctx.readScopeOf(actor);
   const entries = await ctx.store.queryPips({
     filter,
@@ -100,7 +102,9 @@ export async function query(ctx: EngineContext, raw: PipQuery, actor: Actor): Pr
     pips,
     unreadable,
     hidden,
-    ...(entries.length === limit && last ? { next: encodeCursor(of, last.position) } : {}),
+    ...(entries.length === limit && last
+      ? { next: encodeCursor(fingerprinted(), last.position) }
+      : {}),
   };
 }
 

@@ -115,28 +115,22 @@ export type NormalizedFilter = z.output<typeof pipFilterSchema>;
 
 /** Puts every instant of a validated filter in canonical UTC form, so stores compare strings. */
 export function normalizeFilter(filter: NormalizedFilter): NormalizedFilter {
-  const utc = (value: string | undefined) =>
-    value === undefined ? undefined : new Date(value).toISOString();
-  const range = <R extends { from?: string | undefined; to?: string | undefined }>(
-    r: R | undefined,
-  ) => (r === undefined ? undefined : { ...r, from: utc(r.from), to: utc(r.to) });
-  return dropUndefined({
+  const { nextDeadline, opened, closed } = filter;
+  if (!nextDeadline && !opened && !closed) return filter;
+  return {
     ...filter,
-    nextDeadline: range(filter.nextDeadline),
-    opened: range(filter.opened),
-    closed: range(filter.closed),
-  });
+    ...(nextDeadline ? { nextDeadline: utcRange(nextDeadline) } : {}),
+    ...(opened ? { opened: utcRange(opened) } : {}),
+    ...(closed ? { closed: utcRange(closed) } : {}),
+  };
 }
 
-/** The object without its `undefined` fields (at the top and one level down). */
-function dropUndefined<T extends object>(value: T): T {
-  const result: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value) as [string, unknown][]) {
-    if (field === undefined) continue;
-    result[key] =
-      field !== null && typeof field === 'object' && !Array.isArray(field)
-        ? Object.fromEntries(Object.entries(field).filter(([, inner]) => inner !== undefined))
-        : field;
-  }
-  return result as T;
+/** A range with its ends as `toISOString` gives them; an end left out stays out. */
+function utcRange<R extends { from?: string | undefined; to?: string | undefined }>(range: R): R {
+  const { from, to, ...rest } = range;
+  return {
+    ...rest,
+    ...(from === undefined ? {} : { from: new Date(from).toISOString() }),
+    ...(to === undefined ? {} : { to: new Date(to).toISOString() }),
+  } as R;
 }
