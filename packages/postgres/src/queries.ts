@@ -54,6 +54,7 @@ export function filterDocument(
     next_kinds: arrayLiteral(filter.nextDeadline?.kinds),
     opened: filter.opened,
     closed: filter.closed,
+    state_since: filter.stateSince,
   };
   return Object.fromEntries(Object.entries(document).filter(([, value]) => value !== undefined));
 }

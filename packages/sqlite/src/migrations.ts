@@ -147,6 +147,7 @@ export const MIGRATIONS: readonly Migration[] = [
       -- lastChange (updated_at DESC, pip_id DESC) and the opened range.
       CREATE INDEX pipkit_pips_changed ON pipkit_pips (updated_at, pip_id);
       CREATE INDEX pipkit_pips_created ON pipkit_pips (created_at, pip_id);
+      CREATE INDEX pipkit_pips_state_since ON pipkit_pips (state, state_since);
       -- Only the PIPs with something overdue (few): a manager's overdue queue in deadline
       -- order, and the overdue filter and overdueByKind for everyone.
       CREATE INDEX pipkit_pips_manager_overdue ON pipkit_pips (manager_id, next_due_at, pip_id)

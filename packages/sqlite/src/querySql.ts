@@ -98,6 +98,7 @@ export function whereOf(
   }
   if (filter.opened) where.within('created_at', filter.opened);
   if (filter.closed) where.within('outcome_at', filter.closed);
+  if (filter.stateSince) where.within('state_since', filter.stateSince);
   return {
     sql: where.parts.length > 0 ? where.parts.join(' AND ') : '1',
     parameters: where.parameters,

@@ -108,6 +108,8 @@ describe('engine.query: what a manager and HR ask for', () => {
     ).toBe(2);
     expect(await count({ nextDeadline: { kinds: ['watch'] } })).toBe(2);
     expect(await count({ overdue: false })).toBe(16);
+    // In review since before 10 May: the plans whose review began on 4 May, not those of 12 May.
+    expect(await count({ states: ['review'], stateSince: { to: '2026-05-10T00:00:00Z' } })).toBe(6);
   });
 
   it('answers the reports HR and a regulator ask for', async () => {

@@ -83,6 +83,11 @@ export const pipFilterSchema = z
     opened: rangeSchema.optional(),
     /** Given an outcome (passed, terminated, closed) in `[from, to)`. */
     closed: rangeSchema.optional(),
+    /**
+     * Entered its current state in `[from, to)`: with `to` ten days ago and `states: ['review']`,
+     * the plans in review for more than ten days.
+     */
+    stateSince: rangeSchema.optional(),
   })
   .strict();
 
@@ -115,13 +120,14 @@ export type NormalizedFilter = z.output<typeof pipFilterSchema>;
 
 /** Puts every instant of a validated filter in canonical UTC form, so stores compare strings. */
 export function normalizeFilter(filter: NormalizedFilter): NormalizedFilter {
-  const { nextDeadline, opened, closed } = filter;
-  if (!nextDeadline && !opened && !closed) return filter;
+  const { nextDeadline, opened, closed, stateSince } = filter;
+  if (!nextDeadline && !opened && !closed && !stateSince) return filter;
   return {
     ...filter,
     ...(nextDeadline ? { nextDeadline: utcRange(nextDeadline) } : {}),
     ...(opened ? { opened: utcRange(opened) } : {}),
     ...(closed ? { closed: utcRange(closed) } : {}),
+    ...(stateSince ? { stateSince: utcRange(stateSince) } : {}),
   };
 }
 

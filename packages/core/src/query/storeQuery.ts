@@ -139,6 +139,7 @@ export function matchesFilter(row: QueryRow, filter: NormalizedFilter): boolean 
   }
   if (filter.opened && !within(row.createdAt, filter.opened)) return false;
   if (filter.closed && !within(row.outcomeAt, filter.closed)) return false;
+  if (filter.stateSince && !within(row.stateSince, filter.stateSince)) return false;
   return true;
 }
 

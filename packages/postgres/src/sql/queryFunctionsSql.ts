@@ -40,7 +40,10 @@ const DECLARE_FILTER = `
         v_opened_to text := p_query->'opened'->>'to';
         v_closed boolean := p_query ? 'closed';
         v_closed_from text := p_query->'closed'->>'from';
-        v_closed_to text := p_query->'closed'->>'to';`;
+        v_closed_to text := p_query->'closed'->>'to';
+        v_since boolean := p_query ? 'state_since';
+        v_since_from text := p_query->'state_since'->>'from';
+        v_since_to text := p_query->'state_since'->>'to';`;
 
 /**
  * The scope and every filter on `pipkit_pips p`, as core's `inScope` and `matchesFilter` define
@@ -72,7 +75,10 @@ const FILTER_WHERE = `p.tenant_id = p_tenant
           AND (v_opened_to IS NULL OR p.created_at < v_opened_to)
           AND (NOT v_closed OR p.outcome_at IS NOT NULL)
           AND (v_closed_from IS NULL OR p.outcome_at >= v_closed_from)
-          AND (v_closed_to IS NULL OR p.outcome_at < v_closed_to)`;
+          AND (v_closed_to IS NULL OR p.outcome_at < v_closed_to)
+          AND (NOT v_since OR p.state_since IS NOT NULL)
+          AND (v_since_from IS NULL OR p.state_since >= v_since_from)
+          AND (v_since_to IS NULL OR p.state_since < v_since_to)`;
 
 /**
  * What a page row returns: the id, the record and the sort key of the order (NULL for `pipId`).

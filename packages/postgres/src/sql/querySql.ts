@@ -74,6 +74,7 @@ export const queryTablesV7 = (s: string): string => `
       CREATE INDEX pipkit_pips_outcome_at ON ${s}.pipkit_pips (tenant_id, outcome_at)
         WHERE outcome_at IS NOT NULL;
       CREATE INDEX pipkit_pips_created ON ${s}.pipkit_pips (tenant_id, created_at, pip_id);
+      CREATE INDEX pipkit_pips_state_since ON ${s}.pipkit_pips (tenant_id, state, state_since);
 
       CREATE TABLE ${s}.pipkit_query_backfill (
         tenant_id text COLLATE "C" NOT NULL,

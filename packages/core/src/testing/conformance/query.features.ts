@@ -35,6 +35,7 @@ const FILTERS: readonly (readonly [string, NormalizedFilter])[] = [
     { opened: { from: '2026-03-02T15:05:00.000Z', to: '2026-03-02T15:15:00.000Z' } },
   ],
   ['closed range', { closed: { from: '2026-05-01T00:00:00.000Z' } }],
+  ['in its state since', { stateSince: { to: '2026-05-01T00:00:00.000Z' } }],
   ['several at once', { states: ['review'], managerIds: ['mgr-0', 'mgr-2'], overdue: true }],
 ];
 
