@@ -4,46 +4,16 @@
  * policy allows one extension of at most 30 calendar days and caps the plan at 90 days (31 May).
  */
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../engine/createEngine.js';
-import type { Actor } from '../model/actor.js';
 import type { Command } from '../model/commands.js';
 import { defaultPolicyDocument } from '../policy/defaultPolicy.js';
-import { definePolicy } from '../policy/definePolicy.js';
-import { memoryStore } from '../store/memoryStore.js';
-import { createTestClock } from '../testing/testClock.js';
+import { activePlan as activeOn, manager } from './__fixtures__/activePlan.js';
 
-const manager: Actor = { id: 'mgr-1', role: 'manager' };
-const hr: Actor = { id: 'hr-1', role: 'hr' };
-const employee: Actor = { id: 'emp-1', role: 'employee' };
-const plan = { kind: 'planDocument', ref: 'dms://plan', sha256: 'a'.repeat(64) };
-
+/** A PIP active from 3 March whose extensions count in `unit`, on 20 April. */
 async function activePlan(unit: 'calendarDays' | 'businessDays' | 'weeks' = 'calendarDays') {
-  const policy = definePolicy({
-    ...defaultPolicyDocument,
+  const { engine, clock } = await activeOn({
     id: `extend-${unit.toLowerCase()}`,
     extensions: { ...defaultPolicyDocument.extensions, unit },
   });
-  const clock = createTestClock('2026-03-02T15:00:00Z');
-  const engine = createEngine({ store: memoryStore(), policies: [policy], clock });
-  await engine.open(
-    {
-      pipId: 'p',
-      employee: { id: employee.id, timeZone: 'America/New_York' },
-      managerId: manager.id,
-      policy: { id: policy.id },
-      goals: [{ id: 'g1', description: 'Resolve tickets', measure: '90% within SLA' }],
-      documents: [plan],
-    },
-    { actor: manager },
-  );
-  await engine.dispatch('p', { type: 'SUBMIT_FOR_APPROVAL' }, { actor: manager });
-  await engine.dispatch('p', { type: 'APPROVE' }, { actor: hr });
-  clock.set('2026-03-03T15:00:00Z');
-  await engine.dispatch(
-    'p',
-    { type: 'ACKNOWLEDGE', documentSha256: plan.sha256 },
-    { actor: employee },
-  );
   clock.set('2026-04-20T15:00:00Z');
   return engine;
 }

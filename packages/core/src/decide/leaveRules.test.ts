@@ -6,45 +6,14 @@
  * return, not counted (leave from 4 March, back 12 March: 8 days).
  */
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../engine/createEngine.js';
-import type { Actor } from '../model/actor.js';
+import type { PolicyDocumentInput } from '../policy/policySchema.js';
 import { defaultPolicyDocument } from '../policy/defaultPolicy.js';
 import { definePolicy } from '../policy/definePolicy.js';
-import type { PolicyDocumentInput } from '../policy/policySchema.js';
-import { memoryStore } from '../store/memoryStore.js';
-import { createTestClock } from '../testing/testClock.js';
+import { activePlan as activeOn, hr, manager } from './__fixtures__/activePlan.js';
 
-const manager: Actor = { id: 'mgr-1', role: 'manager' };
-const hr: Actor = { id: 'hr-1', role: 'hr' };
-const employee: Actor = { id: 'emp-1', role: 'employee' };
-const plan = { kind: 'planDocument', ref: 'dms://plan', sha256: 'a'.repeat(64) };
-
-/** A PIP on the default policy with `leave`, active from 3 March; returns its engine and clock. */
-async function activePlan(leave: PolicyDocumentInput['leave']) {
-  const policy = definePolicy({ ...defaultPolicyDocument, id: 'leave-test', leave });
-  const clock = createTestClock('2026-03-02T15:00:00Z');
-  const engine = createEngine({ store: memoryStore(), policies: [policy], clock });
-  await engine.open(
-    {
-      pipId: 'p',
-      employee: { id: employee.id, timeZone: 'America/New_York' },
-      managerId: manager.id,
-      policy: { id: policy.id },
-      goals: [{ id: 'g1', description: 'Resolve tickets', measure: '90% within SLA' }],
-      documents: [plan],
-    },
-    { actor: manager },
-  );
-  await engine.dispatch('p', { type: 'SUBMIT_FOR_APPROVAL' }, { actor: manager });
-  await engine.dispatch('p', { type: 'APPROVE' }, { actor: hr });
-  clock.set('2026-03-03T15:00:00Z');
-  await engine.dispatch(
-    'p',
-    { type: 'ACKNOWLEDGE', documentSha256: plan.sha256 },
-    { actor: employee },
-  );
-  return { engine, clock };
-}
+/** A PIP active from 3 March on the default policy with `leave`. */
+const activePlan = (leave: PolicyDocumentInput['leave']) =>
+  activeOn({ id: 'leave-test', ...(leave ? { leave } : {}) });
 
 /** Takes leave from `from` (local morning) and returns on `back`; the PIP's dates after it. */
 async function leave(
