@@ -130,6 +130,7 @@ async function backfillTenant(
   await db.query(
     `UPDATE ${s}.pipkit_pips p
         SET record = coalesce(u.record, p.record), created_at = u.created_at,
+            org_unit_id = u.org_unit_id,
             issued_at = u.issued_at, issued_on = u.issued_on, state_since = u.state_since,
             next_due_at = u.next_due_at, next_kind = u.next_kind,
             overdue_since = u.overdue_since, overdue_kind = u.overdue_kind,
@@ -137,7 +138,8 @@ async function backfillTenant(
             outcome_at = u.outcome_at, outcome_on = u.outcome_on, plan_start = u.plan_start,
             plan_end = u.plan_end, extensions = u.extensions, paused_days = u.paused_days
        FROM jsonb_to_recordset($2::jsonb) AS u (
-              pip_id text, version integer, record text, created_at text, issued_at text,
+              pip_id text, version integer, record text, created_at text, org_unit_id text,
+              issued_at text,
               issued_on text, state_since text, next_due_at text, next_kind text,
               overdue_since text, overdue_kind text, outcome_status text, outcome_reason text,
               outcome_at text, outcome_on text, plan_start text, plan_end text,

@@ -67,6 +67,7 @@ export function queryDocument(record: PipRecord): Record<string, string | number
   const columns = queryColumns(record);
   return {
     created_at: record.createdAt,
+    org_unit_id: columns.orgUnitId,
     issued_at: columns.issuedAt,
     issued_on: columns.issuedOn,
     state_since: columns.stateSince,

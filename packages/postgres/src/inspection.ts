@@ -61,6 +61,7 @@ function queryColumnsOf(stored: Record<string, string | number | null>): QueryCo
   const text = (column: string) => stored[column] as string | null;
   const whole = (column: string) => stored[column] as number;
   return {
+    orgUnitId: text('org_unit_id'),
     issuedAt: text('issued_at'),
     issuedOn: text('issued_on'),
     stateSince: text('state_since'),

@@ -124,6 +124,7 @@ export const MIGRATIONS: readonly Migration[] = [
       -- record, written by every commit in the same transaction (NULL where a fact does not
       -- apply). created_at is the record's createdAt (the opened filter).
       ALTER TABLE pipkit_pips ADD COLUMN created_at     TEXT;
+      ALTER TABLE pipkit_pips ADD COLUMN org_unit_id    TEXT;
       ALTER TABLE pipkit_pips ADD COLUMN issued_at      TEXT;
       ALTER TABLE pipkit_pips ADD COLUMN issued_on      TEXT;
       ALTER TABLE pipkit_pips ADD COLUMN state_since    TEXT;
@@ -148,6 +149,9 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX pipkit_pips_changed ON pipkit_pips (updated_at, pip_id);
       CREATE INDEX pipkit_pips_created ON pipkit_pips (created_at, pip_id);
       CREATE INDEX pipkit_pips_state_since ON pipkit_pips (state, state_since);
+      -- An org unit's plans (a filter, and an HR business partner's scope).
+      CREATE INDEX pipkit_pips_org_unit ON pipkit_pips (org_unit_id, pip_id)
+        WHERE org_unit_id IS NOT NULL;
       -- Only the PIPs with something overdue (few): a manager's overdue queue in deadline
       -- order, and the overdue filter and overdueByKind for everyone.
       CREATE INDEX pipkit_pips_manager_overdue ON pipkit_pips (manager_id, next_due_at, pip_id)
@@ -164,7 +168,7 @@ export const MIGRATIONS: readonly Migration[] = [
       -- For BI tools (Metabase, Superset): one row per PIP, readable columns, no personal free
       -- text (ids are the host's opaque ids; reasons are codes). Read-only: never write through it.
       CREATE VIEW pipkit_plan_facts AS
-      SELECT pip_id, employee_id, manager_id, policy_id, policy_version, state, version,
+      SELECT pip_id, employee_id, manager_id, org_unit_id, policy_id, policy_version, state, version,
              created_at AS opened_at, updated_at, state_since,
              issued_at, issued_on, plan_start, plan_end,
              CAST(round(julianday(plan_end) - julianday(plan_start)) AS INTEGER) AS plan_days,

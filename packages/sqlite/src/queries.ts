@@ -177,12 +177,13 @@ export function createQueries(
   };
 }
 
-/** True when the scope or the filters name people: the query reads only their plans. */
+/** True when the scope or the filters name people or units: the query reads only their plans. */
 function narrowed(query: StoreQuery): boolean {
   return (
     query.scope !== 'all' ||
     query.filter.managerIds !== undefined ||
-    query.filter.employeeIds !== undefined
+    query.filter.employeeIds !== undefined ||
+    query.filter.orgUnitIds !== undefined
   );
 }
 

@@ -9,6 +9,7 @@ import { type PipRecord, type QueryColumns, queryColumns } from '@pipkit/core/ad
  * holds (`created_at` is the record's `createdAt`, the `opened` filter's column).
  */
 export const QUERY_COLUMN_FIELDS = [
+  ['org_unit_id', 'orgUnitId'],
   ['issued_at', 'issuedAt'],
   ['issued_on', 'issuedOn'],
   ['state_since', 'stateSince'],
@@ -66,6 +67,7 @@ export function storedQueryColumns(row: QueryColumnsDbRow): QueryColumns {
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
   const count = (value: unknown) => (typeof value === 'number' ? value : 0);
   return {
+    orgUnitId: text(row.org_unit_id),
     issuedAt: text(row.issued_at),
     issuedOn: text(row.issued_on),
     stateSince: text(row.state_since),

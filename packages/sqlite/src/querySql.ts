@@ -53,8 +53,10 @@ function scopeCondition(scope: ReadScope, where: Where): boolean {
   const either: [string, unknown][] = [];
   if (scope.employeeIds?.length) either.push(anyOfSql('employee_id', scope.employeeIds));
   if (scope.managerIds?.length) either.push(anyOfSql('manager_id', scope.managerIds));
+  if (scope.orgUnitIds?.length) either.push(anyOfSql('org_unit_id', scope.orgUnitIds));
   if (either.length === 0) return false;
-  // Either list matches (core's inScope): an employee's own plans or the ones they manage.
+  // Any list matches (core's inScope): an employee's own plans, the ones they manage, or their
+  // units' plans.
   const sql = either.map(([part]) => part).join(' OR ');
   where.add(either.length === 1 ? sql : `(${sql})`, ...either.map(([, parameter]) => parameter));
   return true;
@@ -78,6 +80,7 @@ export function whereOf(
   if (filter.outcomeReasons) where.anyOf('outcome_reason', filter.outcomeReasons);
   if (filter.employeeIds) where.anyOf('employee_id', filter.employeeIds);
   if (filter.managerIds) where.anyOf('manager_id', filter.managerIds);
+  if (filter.orgUnitIds) where.anyOf('org_unit_id', filter.orgUnitIds);
   if (filter.policies) {
     // Any listed policy: the same id, and the same version when one is given.
     where.add(

@@ -198,6 +198,7 @@ export function decideOpen(request: {
     pipId,
     employee: input.employee,
     managerId: input.managerId,
+    ...(input.orgUnitId ? { orgUnitId: input.orgUnitId } : {}),
     policy: { id: policy.id, version: policy.version },
     goals: input.goals,
     ...(input.planDuration ? { planDuration: input.planDuration } : {}),

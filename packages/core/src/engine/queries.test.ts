@@ -108,6 +108,8 @@ describe('engine.query: what a manager and HR ask for', () => {
     ).toBe(2);
     expect(await count({ nextDeadline: { kinds: ['watch'] } })).toBe(2);
     expect(await count({ overdue: false })).toBe(16);
+    // Units ou-0 to ou-3 (i % 4), none for every fifth plan: ou-1 has plans 1, 5, 13, 17, 21.
+    expect(await count({ orgUnitIds: ['ou-1'] })).toBe(5);
     // In review since before 10 May: the plans whose review began on 4 May, not those of 12 May.
     expect(await count({ states: ['review'], stateSince: { to: '2026-05-10T00:00:00Z' } })).toBe(6);
   });
@@ -290,6 +292,17 @@ describe('readScope: the host says who sees what', () => {
     expect(page.hidden).toBe(1);
     expect(await scoped.count({}, { actor: skipLevel })).toBe(8);
     expect((await scoped.query({}, { actor: hr })).pips).toEqual([]);
+  });
+
+  it("scopes an HR business partner to their units' plans", async () => {
+    const partner = createEngine({
+      store,
+      policies: [defaultPolicy, secondVersion, otherPolicy],
+      readScope: () => ({ orgUnitIds: ['ou-2'] }),
+    });
+    const page = await partner.query({}, { actor: hr });
+    expect(page.pips.map((pip) => pip.pipId)).toEqual(ids([2, 6, 10, 18, 22]));
+    expect(page.pips.every((pip) => pip.context.orgUnitId === 'ou-2')).toBe(true);
   });
 
   it('refuses a malformed scope from the host with a typed error', async () => {

@@ -112,6 +112,7 @@ export const pipMachine = setup({
     pipId: input.pipId,
     employee: input.employee,
     managerId: input.managerId,
+    ...(input.orgUnitId ? { orgUnitId: input.orgUnitId } : {}),
     policy: input.policy,
     createdAt: input.at,
     createdBy: input.actor.id,

@@ -65,6 +65,8 @@ export interface PipContext {
   readonly pipId: string;
   readonly employee: PipEmployee;
   readonly managerId: string;
+  /** The organisational unit the plan belongs to, when the host gave one at open. */
+  readonly orgUnitId?: string;
   readonly policy: { readonly id: string; readonly version: number };
   readonly createdAt: string;
   readonly createdBy: string;
@@ -196,6 +198,8 @@ export type PipEvent =
       readonly pipId: string;
       readonly employee: PipEmployee;
       readonly managerId: string;
+      /** The organisational unit the host gave at open. */
+      readonly orgUnitId?: string;
       readonly policy: { readonly id: string; readonly version: number };
       readonly goals: readonly Goal[];
       /** The plan length chosen at open, when the policy offers a choice. */

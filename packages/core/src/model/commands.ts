@@ -199,6 +199,12 @@ export const openPipSchema = z
       })
       .strict(),
     managerId: hostIdSchema,
+    /**
+     * The organisational unit the plan belongs to (a department, a division), as the host names
+     * it; kept for the plan's life, so queries filter and scope on it (an HR business partner
+     * sees the plans of the units they look after).
+     */
+    orgUnitId: hostIdSchema.optional(),
     /** The policy to pin; the newest registered version when `version` is omitted. */
     policy: z
       .object({ id: z.string().min(1), version: z.number().int().positive().optional() })

@@ -57,6 +57,8 @@ export const pipFilterSchema = z
     outcomeReasons: z.array(z.string().min(1).max(100)).min(1).max(100).optional(),
     employeeIds: ids.optional(),
     managerIds: ids.optional(),
+    /** Plans of any of these organisational units (given at open). */
+    orgUnitIds: ids.optional(),
     /** Any of these policies; with `version`, only that version. */
     policies: z
       .array(

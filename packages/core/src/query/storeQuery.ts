@@ -27,13 +27,15 @@ import { type QueryColumns, queryColumns } from './queryColumns.js';
 
 /**
  * Which PIPs an actor may see, pushed into the query so pages and counts are right: `'all'`, or
- * the PIPs of these employees or with these managers (either matches). `{}` sees none.
+ * the PIPs of these employees, with these managers, or of these organisational units (any
+ * matches). `{}` sees none.
  */
 export type ReadScope =
   | 'all'
   | {
       readonly employeeIds?: readonly string[];
       readonly managerIds?: readonly string[];
+      readonly orgUnitIds?: readonly string[];
     };
 
 /**
@@ -87,19 +89,21 @@ export const readScopeSchema = z.union([
     .object({
       employeeIds: z.array(hostIdSchema).max(10_000).optional(),
       managerIds: z.array(hostIdSchema).max(10_000).optional(),
+      orgUnitIds: z.array(hostIdSchema).max(10_000).optional(),
     })
     .strict(),
 ]);
 
 /** True when `row` is in `scope`. */
 export function inScope(
-  row: Pick<QueryRow, 'employeeId' | 'managerId'>,
+  row: Pick<QueryRow, 'employeeId' | 'managerId' | 'orgUnitId'>,
   scope: ReadScope,
 ): boolean {
   if (scope === 'all') return true;
   return (
     (scope.employeeIds?.includes(row.employeeId) ?? false) ||
-    (scope.managerIds?.includes(row.managerId) ?? false)
+    (scope.managerIds?.includes(row.managerId) ?? false) ||
+    (row.orgUnitId !== null && (scope.orgUnitIds?.includes(row.orgUnitId) ?? false))
   );
 }
 
@@ -121,6 +125,8 @@ export function matchesFilter(row: QueryRow, filter: NormalizedFilter): boolean 
     return false;
   if (employeeIds && !employeeIds.includes(row.employeeId)) return false;
   if (managerIds && !managerIds.includes(row.managerId)) return false;
+  if (filter.orgUnitIds && (row.orgUnitId === null || !filter.orgUnitIds.includes(row.orgUnitId)))
+    return false;
   if (
     policies &&
     !policies.some(

@@ -28,6 +28,8 @@ const DECLARE_FILTER = `
         v_reasons text[] := ${textArray('outcome_reasons')};
         v_employees text[] := ${textArray('employee_ids')};
         v_managers text[] := ${textArray('manager_ids')};
+        v_org_units text[] := ${textArray('org_unit_ids')};
+        v_scope_org_units text[] := ${textArray('scope_org_units')};
         v_policy_ids text[] := ${textArray('policy_ids')};
         v_policy_versions integer[] := (p_query->>'policy_versions')::integer[];
         v_overdue boolean := (p_query->>'overdue')::boolean;
@@ -55,12 +57,14 @@ const FILTER_WHERE = `p.tenant_id = p_tenant
                OR (v_scope_employees IS NOT NULL AND p.employee_id = ANY (v_scope_employees))
                OR (v_scope_manager IS NOT NULL AND p.manager_id = v_scope_manager)
                OR (v_scope_manager IS NULL AND v_scope_managers IS NOT NULL
-                   AND p.manager_id = ANY (v_scope_managers)))
+                   AND p.manager_id = ANY (v_scope_managers))
+               OR (v_scope_org_units IS NOT NULL AND p.org_unit_id = ANY (v_scope_org_units)))
           AND (v_states IS NULL OR p.state = ANY (v_states))
           AND (v_outcomes IS NULL OR p.outcome_status = ANY (v_outcomes))
           AND (v_reasons IS NULL OR p.outcome_reason = ANY (v_reasons))
           AND (v_employees IS NULL OR p.employee_id = ANY (v_employees))
           AND (v_managers IS NULL OR p.manager_id = ANY (v_managers))
+          AND (v_org_units IS NULL OR p.org_unit_id = ANY (v_org_units))
           AND (v_policy_ids IS NULL OR EXISTS (
                  SELECT 1 FROM unnest(v_policy_ids, v_policy_versions) AS q (id, version)
                   WHERE q.id = p.policy_id AND (q.version IS NULL OR q.version = p.policy_version)))
@@ -220,6 +224,7 @@ export const inspectV7 = (s: string): string => `
                    'manager_id', p.manager_id, 'policy_id', p.policy_id,
                    'policy_version', p.policy_version, 'state', p.state, 'version', p.version,
                    'query', jsonb_build_object(
+                     'org_unit_id', p.org_unit_id,
                      'issued_at', p.issued_at, 'issued_on', p.issued_on,
                      'state_since', p.state_since, 'next_due_at', p.next_due_at,
                      'next_kind', p.next_kind, 'overdue_since', p.overdue_since,

@@ -13,6 +13,7 @@
  */
 export const QUERY_COLUMNS: readonly (readonly [column: string, type: 'text' | 'integer'])[] = [
   ['created_at', 'text'],
+  ['org_unit_id', 'text'],
   ['issued_at', 'text'],
   ['issued_on', 'text'],
   ['state_since', 'text'],
@@ -75,6 +76,8 @@ export const queryTablesV7 = (s: string): string => `
         WHERE outcome_at IS NOT NULL;
       CREATE INDEX pipkit_pips_created ON ${s}.pipkit_pips (tenant_id, created_at, pip_id);
       CREATE INDEX pipkit_pips_state_since ON ${s}.pipkit_pips (tenant_id, state, state_since);
+      CREATE INDEX pipkit_pips_org_unit ON ${s}.pipkit_pips (tenant_id, org_unit_id, pip_id)
+        WHERE org_unit_id IS NOT NULL;
 
       CREATE TABLE ${s}.pipkit_query_backfill (
         tenant_id text COLLATE "C" NOT NULL,

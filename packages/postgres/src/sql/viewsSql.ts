@@ -20,6 +20,7 @@ export const viewsV7 = (s: string): string => `
              p.pip_id::text                                AS pip_id,
              p.employee_id                                 AS employee_id,
              p.manager_id                                  AS manager_id,
+             p.org_unit_id                                 AS org_unit_id,
              p.policy_id                                   AS policy_id,
              p.policy_version                              AS policy_version,
              p.state                                       AS state,

@@ -21,6 +21,7 @@ const FILTERS: readonly (readonly [string, NormalizedFilter])[] = [
   ['outcomeReasons', { outcomeReasons: ['resigned'] }],
   ['employeeIds', { employeeIds: ['emp-1', 'emp-5', 'emp-22'] }],
   ['managerIds', { managerIds: ['mgr-1'] }],
+  ['orgUnitIds', { orgUnitIds: ['ou-1', 'ou-2', 'ou-9'] }],
   ['policies (any version)', { policies: [{ id: 'pipkit-other' }, { id: 'unknown' }] }],
   ['policies (one version)', { policies: [{ id: 'pipkit-default', version: 2 }] }],
   ['overdue', { overdue: true }],
@@ -44,6 +45,8 @@ const SCOPES: readonly (readonly [string, ReadScope])[] = [
   ['a manager', { managerIds: ['mgr-2'] }],
   ['an employee', { employeeIds: ['emp-7'] }],
   ['employees or managers', { employeeIds: ['emp-0'], managerIds: ['mgr-1'] }],
+  ['an org unit', { orgUnitIds: ['ou-3'] }],
+  ['an org unit or an employee', { orgUnitIds: ['ou-0'], employeeIds: ['emp-4'] }],
   ['nobody', {}],
 ];
 

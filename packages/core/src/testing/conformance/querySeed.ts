@@ -93,6 +93,8 @@ export async function seedPlans(store: PipStore): Promise<{ engine: Engine; cloc
         pipId,
         employee: { id: employee(i).id, timeZone: 'America/New_York' },
         managerId: manager(i).id,
+        // Four units; every fifth plan has none.
+        ...(i % 5 === 4 ? {} : { orgUnitId: `ou-${i % 4}` }),
         policy: policyOfSeeded(i),
         goals: [{ id: 'g1', description: 'Resolve tickets', measure: '90% within SLA' }],
         documents: [plan],
