@@ -11,6 +11,8 @@ import {
   type PipStore,
   type Policy,
   replayEvents,
+  summarize,
+  type PipSummary,
   type StoredEvent,
 } from '@pipkit/core';
 import { type CommitRequest } from '@pipkit/core/adapter';
@@ -76,6 +78,7 @@ export function issuedPipSeeds(
 ): (pipId: string, index: number, issuedAt: string, due: string) => CommitRequest {
   const manager: Actor = { id: 'mgr-1', role: 'manager' };
   let template: ReturnType<typeof replayEvents> | undefined;
+  let summaryChecked = false;
   return (pipId, index, issuedAt, due) => {
     const acknowledgement = {
       id: 'acknowledgement',
@@ -105,6 +108,18 @@ export function issuedPipSeeds(
       return entry;
     });
     template ??= replayEvents(events);
+    // What the engine keeps on every record it writes; the first seed checks it against the log.
+    const summary: PipSummary = {
+      overdue: [],
+      next: { id: 'acknowledgement', kind: 'acknowledgement', dueAt: due },
+      stateSince: issuedAt,
+    };
+    if (!summaryChecked) {
+      if (JSON.stringify(summarize(events)) !== JSON.stringify(summary)) {
+        throw new Error('The seeded summary is not the one its events give.');
+      }
+      summaryChecked = true;
+    }
     const record: PipRecord = {
       pipId,
       employeeId: employee.id,
@@ -125,6 +140,7 @@ export function issuedPipSeeds(
       lastHash: prevHash,
       createdAt: issuedAt,
       updatedAt: issuedAt,
+      summary,
     };
     return {
       pipId,
