@@ -3,6 +3,7 @@
  * with the semantics of core's `selectPage` and `countMatching`.
  */
 import {
+  type EnvelopeColumns,
   type PipRecord,
   type QueryEntry,
   type QueryPosition,
@@ -21,8 +22,8 @@ const MAX_PAGE = 1000;
 
 /**
  * The columns a page reads: the record and the sort keys. The envelope columns of a record that
- * cannot be read are read apart, for that row only (rare), so a page reads no more than a host's
- * own query would.
+ * cannot be read come from `inspect`, for that row only (rare), as `listEntries` reads them, so a
+ * page reads no more than a host's own query would.
  */
 const PAGE_COLUMNS = 'pip_id, record, next_due_at, updated_at';
 
@@ -32,18 +33,6 @@ interface PageRow {
   next_due_at: string | null;
   updated_at: string;
 }
-
-interface EnvelopeRow {
-  employee_id: string;
-  manager_id: string;
-  policy_id: string | null;
-  policy_version: number | null;
-  state: string;
-  version: number;
-}
-
-const ENVELOPE_OF = `SELECT employee_id, manager_id, policy_id, policy_version, state, version
-  FROM pipkit_pips WHERE pip_id = ?`;
 
 /** The store's queries, synchronous: the caller turns throws into rejections. */
 export interface Queries {
@@ -55,6 +44,7 @@ export interface Queries {
 export function createQueries(
   database: SqliteDatabase,
   prepared: (sql: string) => SqliteStatement,
+  envelopeOf: (pipId: string) => EnvelopeColumns | undefined,
 ): Queries {
   const page = (
     conditions: readonly Condition[],
@@ -157,8 +147,6 @@ export function createQueries(
   return {
     queryPips(query) {
       const rows = rowsOf(query, clampLimit(query.limit, MAX_PAGE));
-      const envelopeOf = (pipId: string) =>
-        prepared(ENVELOPE_OF).get(pipId) as EnvelopeRow | undefined;
       const entries: QueryEntry[] = [];
       for (const row of rows) {
         const entry = entryOf(row, envelopeOf);
@@ -200,27 +188,14 @@ function positionOf(row: PageRow, sort: StoreQuery['sort']): QueryPosition {
  */
 function entryOf(
   row: PageRow,
-  envelopeOf: (pipId: string) => EnvelopeRow | undefined,
+  envelopeOf: (pipId: string) => EnvelopeColumns | undefined,
 ): PipRecord | UnreadableListEntry | undefined {
   try {
     return parseStored<PipRecord>(row.record, { pipId: row.pip_id, table: 'pipkit_pips' });
   } catch (error) {
     if (storeErrorReason(error) !== StoreErrorReasons.CORRUPT_ROW) throw error;
     // Read apart: a row another process deleted in between is simply no longer on the page.
-    const envelope = envelopeOf(row.pip_id);
-    if (!envelope) return undefined;
-    return {
-      unreadable: true,
-      pipId: row.pip_id,
-      columns: {
-        employeeId: envelope.employee_id,
-        managerId: envelope.manager_id,
-        policyId: envelope.policy_id ?? '',
-        policyVersion: envelope.policy_version ?? 0,
-        state: envelope.state,
-        version: envelope.version,
-      },
-      error: error as Error,
-    };
+    const columns = envelopeOf(row.pip_id);
+    return columns && { unreadable: true, pipId: row.pip_id, columns, error: error as Error };
   }
 }

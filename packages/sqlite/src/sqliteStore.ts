@@ -1,4 +1,5 @@
 import { type PipStore, StoreError, StoreErrorReasons } from '@pipkit/core';
+import type { EnvelopeColumns } from '@pipkit/core/adapter';
 import { createCommitPath, readOnlyCommitPath } from './commitPath.js';
 import { openConnection } from './connection.js';
 import { resolveSettings, type SqliteStoreOptions } from './options.js';
@@ -57,7 +58,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const reads = createReads(database, statements);
   const timers = createTimersAndOutbox(database, statements, readOnly);
   const prepared = statementCache(database);
-  const queries = queriesOn(schemaVersion, database, prepared);
+  const queries = queriesOn(
+    schemaVersion,
+    database,
+    prepared,
+    (pipId) => reads.inspect(pipId)?.columns,
+  );
   let closed = false;
 
   return {
@@ -105,9 +111,10 @@ function queriesOn(
   schemaVersion: number,
   database: SqliteDatabase,
   prepared: ReturnType<typeof statementCache>,
+  envelopeOf: (pipId: string) => EnvelopeColumns | undefined,
 ): () => Queries {
   if (schemaVersion >= 3) {
-    const queries = createQueries(database, prepared);
+    const queries = createQueries(database, prepared, envelopeOf);
     return () => queries;
   }
   return () => {
