@@ -2,19 +2,26 @@ import type { Actor } from '../model/actor.js';
 import type { DocumentRef, Goal } from '../model/commands.js';
 import type { Duration } from '../calendar/duration.js';
 
-/** What a deadline is for. Each kind has one meaning when it fires (see `docs/concepts.md`). */
-export type DeadlineKind =
-  | 'acknowledgement'
-  | 'checkIn'
-  | 'planEnd'
-  | 'review'
-  | 'reply'
-  | 'decision'
-  | 'watch'
-  | 'pauseEnd'
-  | 'reminder'
-  | 'investigation'
-  | 'obligation';
+/** Every deadline kind. Each has one meaning when it fires (see `docs/concepts.md`). */
+export const DEADLINE_KINDS = [
+  'acknowledgement',
+  'checkIn',
+  'planEnd',
+  'review',
+  'reply',
+  'decision',
+  'watch',
+  'pauseEnd',
+  'reminder',
+  'investigation',
+  'obligation',
+] as const;
+
+/** What a deadline is for. */
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+/** The statuses a plan's outcome can have. */
+export const OUTCOME_STATUSES = ['passed', 'terminated', 'closed'] as const;
 
 /** A pending deadline: data in the snapshot and a row in the store's timer index. */
 export interface Deadline {
@@ -37,7 +44,7 @@ export interface AttachedDocument extends DocumentRef {
 
 /** The final outcome of a PIP. Every outcome carries a reason. */
 export interface PipOutcome {
-  readonly status: 'passed' | 'terminated' | 'closed';
+  readonly status: (typeof OUTCOME_STATUSES)[number];
   /** `passed`, `removed`, `demoted`, `reassigned`, `retained`, `withdrawn`, `resigned`, `misconduct`, `transferred`, `policyChanged`. */
   readonly reason: string;
   readonly at: string;

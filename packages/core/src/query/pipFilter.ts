@@ -5,26 +5,10 @@
  */
 import { z } from 'zod';
 import { PIP_STATES } from '../machine/pipMachine.js';
-import type { DeadlineKind } from '../machine/types.js';
+import { DEADLINE_KINDS, OUTCOME_STATUSES } from '../machine/types.js';
 import { hostIdSchema } from '../model/actor.js';
 
-/** Every deadline kind, for filters on the next deadline. */
-export const DEADLINE_KINDS = [
-  'acknowledgement',
-  'checkIn',
-  'planEnd',
-  'review',
-  'reply',
-  'decision',
-  'watch',
-  'pauseEnd',
-  'reminder',
-  'investigation',
-  'obligation',
-] as const satisfies readonly DeadlineKind[];
-
-/** The outcome statuses a plan can end with. */
-export const OUTCOME_STATUSES = ['passed', 'terminated', 'closed'] as const;
+export { DEADLINE_KINDS, OUTCOME_STATUSES };
 
 /** How many ids one filter may list, and how many PIPs one page may hold. */
 export const QUERY_LIMITS = Object.freeze({ ids: 1000, policies: 100, default: 100, max: 1000 });
@@ -53,7 +37,11 @@ export const pipFilterSchema = z
     states: z.array(z.enum(PIP_STATES)).min(1).optional(),
     /** Plans whose outcome has any of these statuses (a plan without an outcome never matches). */
     outcomes: z.array(z.enum(OUTCOME_STATUSES)).min(1).optional(),
-    /** Plans whose outcome has any of these reasons (`removed`, `resigned`, ...). */
+    /**
+     * Plans whose outcome has any of these reasons: `passed`, `removed`, `demoted`,
+     * `reassigned`, `retained`, `withdrawn`, `resigned`, `misconduct`, `transferred`,
+     * `policyChanged`.
+     */
     outcomeReasons: z.array(z.string().min(1).max(100)).min(1).max(100).optional(),
     employeeIds: ids.optional(),
     managerIds: ids.optional(),
