@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDatabase } from './__fixtures__/database.js';
-import { hrActor, overduePips } from './__fixtures__/overdue.js';
+import { OVERDUE_HR as hrActor, overduePips } from '@pipkit/core/testing';
 import { postgresStore } from './postgresStore.js';
 
 const db = testDatabase('queries');

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_URL } from './__fixtures__/database.js';
 import { copyRows } from './__fixtures__/copyRows.js';
-import { overduePips } from './__fixtures__/overdue.js';
+import { overduePips } from '@pipkit/core/testing';
 import { migrate, MIGRATIONS, SCHEMA_VERSION, TENANT_TABLES } from './migrations.js';
 import { postgresStore, type PostgresStore } from './postgresStore.js';
 

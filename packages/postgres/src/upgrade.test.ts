@@ -4,7 +4,7 @@ import { openPip } from './__fixtures__/append.js';
 import { copyRows } from './__fixtures__/copyRows.js';
 import { testDatabase } from './__fixtures__/database.js';
 import { document, hr, manager, PIP_ID, runLifecycle } from './__fixtures__/lifecycle.js';
-import { overduePips } from './__fixtures__/overdue.js';
+import { overduePips } from '@pipkit/core/testing';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { postgresStore } from './postgresStore.js';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hrActor, OVERDUE_AT, overduePips } from './__fixtures__/overduePips.js';
+import { OVERDUE_AT, OVERDUE_HR as hrActor, overduePips } from '@pipkit/core/testing';
 import { copyAtSchemaTwo } from './__fixtures__/schemaTwo.js';
 import { QUERY_COLUMN_FIELDS } from './queryColumnsSql.js';
 import { reportStatement } from './reports.js';
@@ -48,7 +48,7 @@ const onIndexes = (plan: readonly string[]) =>
 describe('queries on SQLite', () => {
   it('reports a corrupt record as unreadable in its page and still returns the others', async () => {
     const store = sqliteStore({ path: newFile() });
-    const { engine, pipIds } = await overduePips(store, { count: 4, overdue: 2 });
+    const { engine, pipIds } = await overduePips(store, { prefix: 'p-', count: 4, overdue: 2 });
     store.database
       .prepare("UPDATE pipkit_pips SET record = '{broken' WHERE pip_id = ?")
       .run(pipIds[1]);
@@ -77,7 +77,7 @@ describe('queries on SQLite', () => {
 
   it('has verify report a tampered overdue_since column', async () => {
     const store = sqliteStore({ path: newFile() });
-    const { engine, pipIds } = await overduePips(store, { count: 2, overdue: 1 });
+    const { engine, pipIds } = await overduePips(store, { prefix: 'p-', count: 2, overdue: 1 });
     const [overdue] = pipIds as [string];
     expect(await engine.verify(overdue, { actor: hrActor })).toMatchObject({ ok: true });
     // Hiding a plan from the overdue queue while its chain still verifies.
@@ -103,7 +103,7 @@ describe('queries on SQLite', () => {
       return prepare(sql);
     };
     const store = sqliteStore({ database });
-    await overduePips(store, { count: 6, overdue: 3, managers: 3 });
+    await overduePips(store, { prefix: 'p-', count: 6, overdue: 3, managers: 3 });
     seen.length = 0;
     await store.queryPips?.({
       filter: { overdue: true },
@@ -129,7 +129,7 @@ describe('queries on SQLite', () => {
 describe('BI views', () => {
   it('show one row per PIP in pipkit_plan_facts, and outcomes by month in pipkit_outcomes', async () => {
     const store = sqliteStore({ path: newFile() });
-    const { engine, pipIds } = await overduePips(store, { count: 3, overdue: 1 });
+    const { engine, pipIds } = await overduePips(store, { prefix: 'p-', count: 3, overdue: 1 });
     await engine.dispatch(
       pipIds[2] as string,
       { type: 'CLOSE', reason: 'resigned' },
@@ -184,7 +184,7 @@ describe('migration 3 on a database written at schema 2', () => {
   it('fills the query columns and the summary of existing PIPs, so overdue plans are found', async () => {
     const path = newFile();
     const writer = sqliteStore({ path });
-    const { pipIds } = await overduePips(writer, { count: 5, overdue: 2 });
+    const { pipIds } = await overduePips(writer, { prefix: 'p-', count: 5, overdue: 2 });
     await writer.close();
     const old = newFile();
     copyAtSchemaTwo(path, old);

@@ -23,3 +23,4 @@ export {
 } from './referenceLifecycle.js';
 export type { ReferenceLifecycle } from './referenceLifecycle.js';
 export type { TestClock } from './testClock.js';
+export { OVERDUE_AT, OVERDUE_HR, overduePips } from './overduePips.js';
