@@ -1,5 +1,6 @@
 import { calendarBenches } from './calendarBench.js';
 import { dispatchBenches } from './dispatchBench.js';
+import { footprintBenches } from './footprintBench.js';
 import { postgresGroupCommitBenches, sqliteGroupCommitBenches } from './groupCommitBench.js';
 import type { BenchResult } from './harness.js';
 import { postgresBenches } from './postgresBench.js';
@@ -13,8 +14,14 @@ import { tickBenches } from './tickBench.js';
 /**
  * `pnpm bench` prints a table; `pnpm bench -- --json` prints one JSON object on one line:
  * `{ "results": [{ "name", "opsPerSec", "baselineOpsPerSec", "ratio" }], "info": {...} }`.
+ * `--cases sqlite,sweep,footprint` runs only the named groups (the file names without `Bench`:
+ * dispatch, calendar, sqlite, query, postgres, groupCommit, tick, sweep, postgresTick,
+ * postgresQuery, footprint); without it every group runs.
  */
 const json = process.argv.includes('--json');
+const casesAt = process.argv.indexOf('--cases');
+const selected = casesAt >= 0 ? new Set((process.argv[casesAt + 1] ?? '').split(',')) : undefined;
+const runs = (group: string) => selected === undefined || selected.has(group);
 const log = (line: string) => {
   if (!json) console.log(line);
 };
@@ -23,35 +30,54 @@ log('pipkit bench: each case against the raw dependency doing the same work, in 
 const results: BenchResult[] = [];
 const info: Record<string, number> = {};
 
-const dispatch = await dispatchBenches();
-results.push(...dispatch.results);
-Object.assign(info, dispatch.info);
-results.push(...(await calendarBenches()));
-const sqlite = await sqliteBenches();
-results.push(...sqlite.results);
-Object.assign(info, sqlite.info);
-const queries = await queryBenches();
-results.push(...queries.results);
-Object.assign(info, queries.info);
-const postgres = await postgresBenches();
-results.push(...postgres.results);
-Object.assign(info, postgres.info);
-for (const group of [await sqliteGroupCommitBenches(), await postgresGroupCommitBenches()]) {
-  results.push(...group.results);
-  Object.assign(info, group.info);
+if (runs('dispatch')) {
+  const dispatch = await dispatchBenches();
+  results.push(...dispatch.results);
+  Object.assign(info, dispatch.info);
 }
-const tick = await tickBenches();
-results.push(...tick.results);
-Object.assign(info, tick.info);
-const sweep = await sweepBenches();
-results.push(...sweep.results);
-Object.assign(info, sweep.info);
-const postgresTick = await postgresTickBenches();
-results.push(...postgresTick.results);
-Object.assign(info, postgresTick.info);
-const postgresQuery = await postgresQueryBenches();
-results.push(...postgresQuery.results);
-Object.assign(info, postgresQuery.info);
+if (runs('calendar')) results.push(...(await calendarBenches()));
+if (runs('sqlite')) {
+  const sqlite = await sqliteBenches();
+  results.push(...sqlite.results);
+  Object.assign(info, sqlite.info);
+}
+if (runs('query')) {
+  const queries = await queryBenches();
+  results.push(...queries.results);
+  Object.assign(info, queries.info);
+}
+if (runs('postgres')) {
+  const postgres = await postgresBenches();
+  results.push(...postgres.results);
+  Object.assign(info, postgres.info);
+}
+if (runs('groupCommit')) {
+  for (const group of [await sqliteGroupCommitBenches(), await postgresGroupCommitBenches()]) {
+    results.push(...group.results);
+    Object.assign(info, group.info);
+  }
+}
+if (runs('tick')) {
+  const tick = await tickBenches();
+  results.push(...tick.results);
+  Object.assign(info, tick.info);
+}
+if (runs('sweep')) {
+  const sweep = await sweepBenches();
+  results.push(...sweep.results);
+  Object.assign(info, sweep.info);
+}
+if (runs('postgresTick')) {
+  const postgresTick = await postgresTickBenches();
+  results.push(...postgresTick.results);
+  Object.assign(info, postgresTick.info);
+}
+if (runs('postgresQuery')) {
+  const postgresQuery = await postgresQueryBenches();
+  results.push(...postgresQuery.results);
+  Object.assign(info, postgresQuery.info);
+}
+if (runs('footprint')) Object.assign(info, (await footprintBenches()).info);
 
 if (json) {
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
