@@ -34,6 +34,7 @@ export type {
 } from './store/pipStore.js';
 export type { StoredEvent } from './audit/hashChain.js';
 export { assertCommitShape } from './store/commitShape.js';
+export { assertTenantId, isTenantId, tenantIdIssues } from './store/tenantId.js';
 export { commitPreconditionError } from './store/commitPreconditions.js';
 export type { CommitFacts } from './store/commitPreconditions.js';
 export {

@@ -10,6 +10,7 @@
 
 // errors
 export {
+  AuthorizationFailedError,
   CalendarError,
   CommandRefusedError,
   ErrorCodes,
@@ -61,8 +62,43 @@ export type {
 export * from './presets.js';
 export { definePolicy } from './policy/definePolicy.js';
 export type { Policy, PolicyRule, PolicyRuleInput } from './policy/definePolicy.js';
-export { allowedRoles, DEFAULT_PERMISSIONS, defaultAuthorizer } from './decide/authorize.js';
-export type { AuthorizationAction, AuthorizationRequest, Authorizer } from './decide/authorize.js';
+export {
+  allowedRoles,
+  commandRoleIssues,
+  createDefaultAuthorizer,
+  DEFAULT_PERMISSIONS,
+  defaultAuthorizer,
+} from './decide/authorize.js';
+export type {
+  AuthorizationAction,
+  AuthorizationRequest,
+  AuthorizationSubject,
+  Authorizer,
+  DefaultAuthorizerOptions,
+  SyncAuthorizer,
+} from './decide/authorize.js';
+
+// authorization: the default one with its options, and authorization by the host's org chart
+export { DEFAULT_TENANT_WIDE_READERS } from './model/actor.js';
+export { defaultAuthorization } from './authorization/authorization.js';
+export type { Authorization, ReadScopeProvider } from './authorization/authorization.js';
+export {
+  CAPABILITIES,
+  delegationSchema,
+  MAX_MANAGER_CHAIN_LEVELS,
+  orgReachSchema,
+  orgRelationshipsSchema,
+} from './authorization/orgChartOptions.js';
+export type {
+  Delegation,
+  HostRole,
+  OrgChartOptions,
+  OrgReach,
+  OrgRelationships,
+  ReachRequest,
+  RelationshipsRequest,
+} from './authorization/orgChartOptions.js';
+export { delegationRunsAt, orgChartAuthorizer } from './authorization/orgChartAuthorizer.js';
 
 // machine
 export { FINAL_STATES, MACHINE_VERSION, PIP_STATES, pipMachine } from './machine/pipMachine.js';
@@ -93,7 +129,8 @@ export type { HistoryBreak, HistoryVerification, StoredEvent } from './audit/has
 export { DEADLINE_PARKED_MESSAGE, LIST_LIMITS } from './store/pipStore.js';
 export type { ListQuery, OutboxMessage, PipRecord, PipStore, TimerRow } from './store/pipStore.js';
 export { memoryStore } from './store/memoryStore.js';
-export type { MemoryStoreOptions } from './store/memoryStore.js';
+export type { MemoryStore, MemoryStoreOptions } from './store/memoryStore.js';
+export { assertTenantId, isTenantId } from './store/tenantId.js';
 
 // schemas: commands, actors, policy documents (also at `@pipkit/core/schemas`)
 export * from './schemas.js';
@@ -120,6 +157,17 @@ export type {
   TickResult,
 } from './engine/engineApi.js';
 export type { GroupCommitOptions } from './engine/groupCommit.js';
+export type {
+  TenantEngineOptions,
+  TenantFailure,
+  TenantList,
+  TenantOperations,
+  TenantOutboxHandler,
+  TenantRelayOptions,
+  TenantRelayResult,
+  TenantTickOptions,
+  TenantTickResult,
+} from './engine/tenantApi.js';
 export type { QueryPage } from './engine/engineApi.js';
 export { defaultReadScope } from './query/storeQuery.js';
 export type { ReadScope } from './query/storeQuery.js';

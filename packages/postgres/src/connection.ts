@@ -55,6 +55,13 @@ export interface StoreConnection {
   readonly transaction: <T>(work: (db: PgQueryable) => Promise<T>, doing: string) => Promise<T>;
   /** Waits for a migration in flight, then ends the pool when the store created it. */
   readonly close: () => Promise<void>;
+  /** The tenant `call` and `bounded` pass to every function. */
+  readonly tenantId: string;
+  /**
+   * The same connection (pool or host client, migration, mutex) for another tenant: only the
+   * tenant argument of each call differs. Nothing is opened.
+   */
+  readonly withTenant: (tenantId: string) => StoreConnection;
 }
 
 /**
@@ -103,52 +110,56 @@ export function openConnection(
     return migrated;
   };
 
-  /**
-   * One call of one of the schema's functions, with the tenant as its first argument: on the
-   * pool (one round trip, its own transaction), or, one at a time, on the host client.
-   */
-  const call = async (
-    name: string,
-    args: readonly unknown[],
-    doing: string,
-    shape: 'rows' | 'value' = 'rows',
-  ): Promise<unknown[]> => {
-    await ready();
-    const placeholders = args.map((_, index) => `$${index + 2}`).join(', ');
-    const text =
-      shape === 'rows'
-        ? `SELECT * FROM ${fn(name)}($1${placeholders ? `, ${placeholders}` : ''})`
-        : `SELECT ${fn(name)}($1${placeholders ? `, ${placeholders}` : ''})`;
-    const values = [tenantId, ...args];
-    try {
-      const result = client
-        ? await exclusive(() => client.query(text, values))
-        : await (pool as PgPool).query(text, values);
-      return result.rows;
-    } catch (error) {
-      throw toStoreError(error, doing);
-    }
-  };
-
-  const bounded = async (
-    name: string,
-    args: readonly SqlValue[],
-    doing: string,
-    shape: 'rows' | 'value' = 'rows',
-  ): Promise<unknown[]> => {
-    await ready();
-    const list = [tenantId, ...args].map(sqlValue).join(', ');
-    const callText = `${shape === 'rows' ? 'SELECT * FROM' : 'SELECT'} ${fn(name)}(${list})`;
-    try {
-      if (client) {
-        return await exclusive(() =>
-          inTransaction(client, 'savepoint', (db) => boundedOnHost(db, timeouts, callText)),
-        );
+  /** `call` and `bounded` for one tenant: each function sets it for its own transaction. */
+  const forTenant = (tenantId: string) => {
+    /**
+     * One call of one of the schema's functions, with the tenant as its first argument: on the
+     * pool (one round trip, its own transaction), or, one at a time, on the host client.
+     */
+    const call = async (
+      name: string,
+      args: readonly unknown[],
+      doing: string,
+      shape: 'rows' | 'value' = 'rows',
+    ): Promise<unknown[]> => {
+      await ready();
+      const placeholders = args.map((_, index) => `$${index + 2}`).join(', ');
+      const text =
+        shape === 'rows'
+          ? `SELECT * FROM ${fn(name)}($1${placeholders ? `, ${placeholders}` : ''})`
+          : `SELECT ${fn(name)}($1${placeholders ? `, ${placeholders}` : ''})`;
+      const values = [tenantId, ...args];
+      try {
+        const result = client
+          ? await exclusive(() => client.query(text, values))
+          : await (pool as PgPool).query(text, values);
+        return result.rows;
+      } catch (error) {
+        throw toStoreError(error, doing);
       }
-      return lastRows(await (pool as PgPool).query(timeoutPrefix(timeouts) + callText));
-    } catch (error) {
-      throw toStoreError(error, doing);
-    }
+    };
+
+    const bounded = async (
+      name: string,
+      args: readonly SqlValue[],
+      doing: string,
+      shape: 'rows' | 'value' = 'rows',
+    ): Promise<unknown[]> => {
+      await ready();
+      const list = [tenantId, ...args].map(sqlValue).join(', ');
+      const callText = `${shape === 'rows' ? 'SELECT * FROM' : 'SELECT'} ${fn(name)}(${list})`;
+      try {
+        if (client) {
+          return await exclusive(() =>
+            inTransaction(client, 'savepoint', (db) => boundedOnHost(db, timeouts, callText)),
+          );
+        }
+        return lastRows(await (pool as PgPool).query(timeoutPrefix(timeouts) + callText));
+      } catch (error) {
+        throw toStoreError(error, doing);
+      }
+    };
+    return { call, bounded };
   };
 
   const transaction = async <T>(
@@ -188,5 +199,17 @@ export function openConnection(
     await migrated?.catch(() => undefined);
     if (owned) await (pool as PgPool).end();
   };
-  return { fn, pool, client, exclusive, ready, call, bounded, transaction, close };
+  const withTenant = (id: string): StoreConnection => ({
+    fn,
+    pool,
+    client,
+    exclusive,
+    ready,
+    ...forTenant(id),
+    transaction,
+    close,
+    tenantId: id,
+    withTenant,
+  });
+  return withTenant(tenantId);
 }

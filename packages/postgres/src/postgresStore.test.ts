@@ -29,6 +29,7 @@ describeStoreConformance('postgres', freshStore, {
   batching: true,
   batchLoading: true,
   queries: true,
+  tenants: true,
 });
 
 describe('postgresStore', () => {

@@ -1,4 +1,5 @@
 import {
+  assertTenantId,
   type IdempotencyRecord,
   LIST_LIMITS,
   type ListQuery,
@@ -9,7 +10,7 @@ import {
   VersionConflictError,
 } from '@pipkit/core/adapter';
 import { createCommits } from './commits.js';
-import { openConnection } from './connection.js';
+import { openConnection, type StoreConnection } from './connection.js';
 import { createInspection } from './inspection.js';
 import { createQueries } from './queries.js';
 import { DEFAULT_SCHEMA } from './migrations.js';
@@ -62,6 +63,16 @@ export type PostgresStore = PipStore & {
   readonly schema: string;
   /** The tenant this store reads and writes. */
   readonly tenantId: string;
+  /**
+   * This store for another tenant, on the same pool or client: no connection is opened, so it is
+   * cheap to call per request. Every statement of the scoped store is one call of the schema's
+   * functions with that tenant as its argument, and each function sets the tenant for its own
+   * transaction (`set_config(..., true)`), so row-level security confines it to that tenant and
+   * a pooled connection never carries one tenant's setting into another's statement. Its
+   * `close` leaves the connection open: the store it came from owns it. Throws `INVALID_INPUT`
+   * (`INVALID_TENANT`) for an invalid id.
+   */
+  forTenant(tenantId: string): PostgresStore;
 };
 
 /** Raised by `pipkit_purge`: the PIP is not at the expected version (DETAIL: the actual one). */
@@ -99,7 +110,25 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_TIMEOUTS.lockTimeoutMs,
     statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_TIMEOUTS.statementTimeoutMs,
   });
-  const { ready, call, bounded } = connection;
+  const concurrentCommits = options.client
+    ? // One connection serialises everything: batches would only add transactions.
+      1
+    : (options.concurrentCommits ?? DEFAULT_CONCURRENT_COMMITS);
+  return storeOn(connection, { schema, concurrentCommits, ownsConnection: true });
+}
+
+/** The store of `connection`'s tenant; `forTenant` gives its siblings on the same connection. */
+function storeOn(
+  connection: StoreConnection,
+  settings: {
+    readonly schema: string;
+    readonly concurrentCommits: number;
+    /** False for a scoped store: closing it leaves the shared connection open. */
+    readonly ownsConnection: boolean;
+  },
+): PostgresStore {
+  const { schema, concurrentCommits } = settings;
+  const { ready, call, bounded, tenantId } = connection;
   const { commit, commitMany } = createCommits(connection);
   const { inspect, recordTimerFault } = createInspection(connection, tenantId);
   const { queryPips, countPips, reportPips } = createQueries(connection, inspect);
@@ -141,10 +170,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     ready,
     commit,
     commitMany,
-    // One connection serialises everything: batches would only add transactions.
-    concurrentCommits: options.client
-      ? 1
-      : (options.concurrentCommits ?? DEFAULT_CONCURRENT_COMMITS),
+    concurrentCommits,
+    forTenant(id) {
+      assertTenantId(id);
+      return storeOn(connection.withTenant(id), { ...settings, ownsConnection: false });
+    },
     inspect,
     recordTimerFault,
     queryPips,
@@ -300,7 +330,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
 
     async close() {
-      if (closed) return;
+      if (closed || !settings.ownsConnection) return;
       closed = true;
       await connection.close();
     },

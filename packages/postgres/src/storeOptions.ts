@@ -3,6 +3,7 @@
  * @module
  */
 import { type PipkitIssue, ValidationError } from '@pipkit/core';
+import { tenantIdIssues } from '@pipkit/core/adapter';
 import pg from 'pg';
 import { isPlainIdentifier } from './migrations.js';
 import type { PgPool, PgQueryable } from './pgDriver.js';
@@ -108,15 +109,7 @@ export function checkOptions(
   schema: string,
   tenantId: string,
 ): void {
-  const issues: PipkitIssue[] = [];
-  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  if (typeof tenantId !== 'string' || !/^[^\u0000-\u001f\u007f]{1,200}$/.test(tenantId)) {
-    issues.push({
-      code: 'INVALID_TENANT',
-      path: ['tenantId'],
-      message: `tenantId must be a non-empty string of at most 200 characters without control characters, not ${JSON.stringify(tenantId)}.`,
-    });
-  }
+  const issues: PipkitIssue[] = [...tenantIdIssues(tenantId)];
   const given = [options.connectionString, options.pool, options.client].filter(
     (target) => target !== undefined,
   );

@@ -9,7 +9,7 @@ import { commandSchema, openPipSchema } from '../model/commands.js';
 import type { Actor } from '../model/actor.js';
 import type { Report, ReportName, ReportRequest } from '../query/reports.js';
 import type { Engine, EngineOptions } from './engineApi.js';
-import { createEngineContext } from './engineContext.js';
+import { createEngineContext, type EngineContext } from './engineContext.js';
 import { execute } from './execute.js';
 import { assertCallerKey, commandKey, openKey } from './idempotency.js';
 import { count, deadlinesOf, query, report } from './queries.js';
@@ -19,6 +19,13 @@ import { unpark } from './parking.js';
 import { purge } from './retention.js';
 import { sweep, sweepInstant } from './sweep.js';
 import { verifyPip } from './verify.js';
+import {
+  relayTenants,
+  type TenantRegistry,
+  tenantRegistry,
+  type TenantScope,
+  tickTenants,
+} from './tenants.js';
 
 const idempotencyKeySchema = hostIdSchema.optional();
 
@@ -101,9 +108,31 @@ function scopedKey(key: string | undefined, scope: (key: string) => string) {
  * ```
  */
 export function createEngine(options: EngineOptions): Engine {
+  // The registry hands out the root for the store's own tenant, only ever after it is built.
+  const tenants: TenantRegistry = tenantRegistry(
+    options.store,
+    options.tenantEngines,
+    () => root,
+    (store) => scopeOver({ ...options, store }, tenants),
+  );
+  const root = scopeOver(options, tenants);
+  return root.engine;
+}
+
+/** An engine over `options.store`, one of the family whose tenants `tenants` keeps. */
+function scopeOver(options: EngineOptions, tenants: TenantRegistry): TenantScope {
   const ctx = createEngineContext(options);
+  return { ctx, engine: engineOver(ctx, tenants) };
+}
+
+/** The engine's methods over its services. */
+function engineOver(ctx: EngineContext, tenants: TenantRegistry): Engine {
   const { store } = ctx;
   return {
+    ...(store.tenantId === undefined ? {} : { tenantId: store.tenantId }),
+    forTenant: (tenantId) => tenants.scope(tenantId).engine,
+    tickTenants: (rawOptions) => tickTenants(tenants, () => ctx.clock.now(), rawOptions),
+    relayTenants: (handler, rawOptions) => relayTenants(tenants, handler, rawOptions),
     async open(rawInput, rawOptions) {
       const { actor, idempotencyKey } = parse(openOptionsSchema, rawOptions, 'open options');
       const input = parse(openPipSchema, rawInput, 'open request');

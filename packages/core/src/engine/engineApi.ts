@@ -12,6 +12,7 @@ import type { Actor } from '../model/actor.js';
 import type { Command, OpenPipInput } from '../model/commands.js';
 import type { Policy } from '../policy/definePolicy.js';
 import type { GroupCommitOptions } from './groupCommit.js';
+import type { TenantEngineOptions, TenantOperations } from './tenantApi.js';
 import type { PipFilter, PipQuery } from '../query/pipFilter.js';
 import type { Report, ReportName, ReportRequest } from '../query/reports.js';
 import type { ReadScope } from '../query/storeQuery.js';
@@ -28,7 +29,7 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /** How to build an engine. */
-export interface EngineOptions {
+export interface EngineOptions extends TenantEngineOptions {
   /** Where PIPs live: `memoryStore()`, `@pipkit/sqlite` or `@pipkit/postgres`. */
   readonly store: PipStore;
   /** Every policy version PIPs may run on. A PIP stays on the version it opened under. */
@@ -37,7 +38,10 @@ export interface EngineOptions {
   readonly clock?: Clock;
   /** Generates PIP ids when `open` is not given one. Defaults to `crypto.randomUUID`. */
   readonly ids?: () => string;
-  /** Authorization port; defaults to {@link defaultAuthorizer}. Deny by returning issues. */
+  /**
+   * Authorization port; defaults to {@link defaultAuthorizer}. Deny by returning issues (or a
+   * promise of them). A throw or rejection refuses the request with `AUTHORIZATION_FAILED`.
+   */
   readonly authorize?: Authorizer;
   /**
    * Working calendars by id (for example from `@pipkit/holidays`), chosen per employee at open
@@ -70,12 +74,17 @@ export interface EngineOptions {
   readonly groupCommit?: boolean | GroupCommitOptions;
   /**
    * Which PIPs an actor may see, for `query`, `count` and `report`: pushed into the store's
-   * query, so pages and counts are right. Defaults to {@link defaultReadScope} (an employee their
-   * own plans, a manager the plans they manage, HR, legal, senior managers and the system all).
-   * With a custom `authorize`, give the scope it implies: every PIP returned is still checked
-   * with the authorizer, and those it denies are only counted in `hidden`.
+   * query, so pages and counts are right. Called with the actor, the instant of the attempt
+   * (`at`, from the clock) and the store's tenant when it has one. Defaults to {@link defaultReadScope} (an employee their own plans, a
+   * manager the plans they manage, HR, legal and the system all). With a custom `authorize`,
+   * give the scope it implies (`orgChartAuthorizer` and `defaultAuthorization` return both, to
+   * spread into these options): every PIP returned is still checked with the authorizer, and
+   * those it denies are only counted in `hidden`.
    */
-  readonly readScope?: (actor: Actor) => ReadScope | Promise<ReadScope>;
+  readonly readScope?: (
+    actor: Actor,
+    attempt: { readonly at: string; readonly tenantId?: string },
+  ) => ReadScope | Promise<ReadScope>;
 }
 
 /** Options of {@link Engine.dispatch}. */
@@ -165,7 +174,7 @@ export interface PipVerification {
 }
 
 /** The pipkit engine: commands in; events, snapshot, timers and outbox out, atomically. */
-export interface Engine {
+export interface Engine extends TenantOperations {
   /** Creates a PIP in `draft`, pinned to a policy version. */
   open(
     input: OpenPipInput,

@@ -61,10 +61,14 @@ function isRefusal(error: unknown): error is PipkitError {
   return isPipkitError(error, 'COMMAND_REFUSED') || isPipkitError(error, 'PIP_NOT_FOUND');
 }
 
+/** A failure's stable code: a store failure reason, a pipkit error code, or `UNEXPECTED_ERROR`. @internal */
+export function failureCode(error: unknown): string {
+  return storeErrorReason(error) ?? (isPipkitError(error) ? error.code : 'UNEXPECTED_ERROR');
+}
+
 /** Records a fire that failed for a reason other than a refusal; never throws. */
 async function fault(ctx: EngineContext, round: Round, timer: TimerRow, error: unknown) {
-  const reason = storeErrorReason(error);
-  const code = reason ?? (isPipkitError(error) ? error.code : 'UNEXPECTED_ERROR');
+  const code = failureCode(error);
   // A retryable store failure (busy, unreachable) is the store's, not this deadline's: it is
   // reported but never counts towards parking.
   const transient = isPipkitError(error) && error.retryable;
@@ -236,6 +240,24 @@ export async function sweep(
   now: string,
   options: SweepOptions = {},
 ): Promise<TickResult> {
+  const sweeping = sweeper(ctx, now, options);
+  while (await sweeping.next());
+  return sweeping.result();
+}
+
+/** A sweep taken one round at a time, so several tenants' sweeps can take turns. @internal */
+export interface Sweeper {
+  /**
+   * Reads and fires one round of at most `limit` due deadlines. Resolves to false once nothing
+   * due is left (the round then fired nothing); rejects when the store cannot list due timers.
+   */
+  next(): Promise<boolean>;
+  /** What the rounds so far did; the arrays grow as rounds run. */
+  result(): TickResult;
+}
+
+/** A sweep of `ctx`'s store at `now`, in rounds of at most `options.limit` deadlines. @internal */
+export function sweeper(ctx: EngineContext, now: string, options: SweepOptions = {}): Sweeper {
   const limit = options.limit ?? 500;
   const leaseMs = options.leaseMs ?? 60_000;
   const round: Round = {
@@ -252,35 +274,43 @@ export async function sweep(
   // (a refused or failed fire) come back at the head of each read; `extra` asks for that many
   // more rows, so a read costs `limit` plus what is still in the way, not everything swept so far.
   let extra = 0;
-  for (;;) {
-    const size = limit + extra;
-    const batch = store.claimDueTimers
-      ? await store.claimDueTimers(now, size, { owner: ctx.owner, leaseMs })
-      : await store.dueTimers(now, size);
-    const due = batch.filter((timer) => !seen.has(`${timer.timerId}@${timer.dueAt}`));
-    if (due.length === 0) {
-      if (batch.length < size) break;
-      extra = extra * 2 + limit;
-      continue;
+  let done = false;
+  const next = async (): Promise<boolean> => {
+    while (!done) {
+      const size = limit + extra;
+      const batch = store.claimDueTimers
+        ? await store.claimDueTimers(now, size, { owner: ctx.owner, leaseMs })
+        : await store.dueTimers(now, size);
+      const due = batch.filter((timer) => !seen.has(`${timer.timerId}@${timer.dueAt}`));
+      if (due.length === 0) {
+        if (batch.length < size) done = true;
+        else extra = extra * 2 + limit;
+        continue;
+      }
+      extra = batch.length - due.length;
+      // One deadline per PIP per round: firing it may schedule an earlier one (the next check-in)
+      // that must fire before that PIP's later deadlines, so they are re-read next round.
+      const touched = new Set<string>();
+      const timers: TimerRow[] = [];
+      for (const timer of due.slice(0, limit)) {
+        if (touched.has(timer.pipId)) continue;
+        touched.add(timer.pipId);
+        seen.add(`${timer.timerId}@${timer.dueAt}`);
+        timers.push(timer);
+      }
+      // With a store that commits many requests in one transaction (one disk flush), the round's
+      // fires are decided first and committed together. Any fire the batch does not settle takes
+      // the one-by-one path, which decides it again from the store and reports it exactly.
+      const alone = store.commitMany
+        ? await fireTogether(ctx, store.commitMany.bind(store), timers, round)
+        : timers;
+      for (const timer of alone) await fireAlone(ctx, timer, round);
+      return true;
     }
-    extra = batch.length - due.length;
-    // One deadline per PIP per round: firing it may schedule an earlier one (the next check-in)
-    // that must fire before that PIP's later deadlines, so they are re-read next round.
-    const touched = new Set<string>();
-    const timers: TimerRow[] = [];
-    for (const timer of due.slice(0, limit)) {
-      if (touched.has(timer.pipId)) continue;
-      touched.add(timer.pipId);
-      seen.add(`${timer.timerId}@${timer.dueAt}`);
-      timers.push(timer);
-    }
-    // With a store that commits many requests in one transaction (one disk flush), the round's
-    // fires are decided first and committed together. Any fire the batch does not settle takes
-    // the one-by-one path, which decides it again from the store and reports it exactly.
-    const alone = store.commitMany
-      ? await fireTogether(ctx, store.commitMany.bind(store), timers, round)
-      : timers;
-    for (const timer of alone) await fireAlone(ctx, timer, round);
-  }
-  return { now, fired: round.fired, skipped: round.skipped, faults: round.faults };
+    return false;
+  };
+  return {
+    next,
+    result: () => ({ now, fired: round.fired, skipped: round.skipped, faults: round.faults }),
+  };
 }

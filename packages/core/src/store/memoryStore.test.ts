@@ -7,4 +7,5 @@ describeStoreConformance('memory', () => memoryStore(), {
   batchLoading: true,
   purging: true,
   queries: true,
+  tenants: true,
 });

@@ -13,6 +13,7 @@ import type {
 import { LIST_LIMITS, type PipRows, parkedMessage } from './pipStore.js';
 import { assertCommitShape } from './commitShape.js';
 import { TimerIndex } from './timerIndex.js';
+import { assertTenantId } from './tenantId.js';
 import { computeReport } from '../query/reports.js';
 import {
   countMatching,
@@ -26,7 +27,26 @@ import {
 export interface MemoryStoreOptions {
   /** The store's own clock for timer leases, in epoch milliseconds. Defaults to `Date.now`. */
   readonly now?: () => number;
+  /**
+   * The tenant this store serves (default none): `forTenant` with the same id returns this store.
+   * A valid tenant id (see `isTenantId`).
+   */
+  readonly tenantId?: string;
 }
+
+/**
+ * The in-memory store: a {@link PipStore} with every optional capability but `claimOutbox`,
+ * including `forTenant`, which keeps each tenant's data apart.
+ */
+export type MemoryStore = PipStore & {
+  /**
+   * The store of one tenant: its own PIPs, timers, outbox and idempotency keys, none of another
+   * tenant's (the same PIP id in two tenants is two PIPs). The same id always gives the same
+   * store, with its data; the timer lease clock is shared. Throws `INVALID_INPUT`
+   * (`INVALID_TENANT`) for an invalid id.
+   */
+  forTenant(tenantId: string): MemoryStore;
+};
 
 interface Entry {
   record: string;
@@ -46,7 +66,28 @@ interface Entry {
  * const engine = createEngine({ store: memoryStore(), policies: [defaultPolicy] });
  * ```
  */
-export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  if (options.tenantId !== undefined) assertTenantId(options.tenantId, ['tenantId']);
+  const tenants = new Map<string, MemoryStore>();
+  const forTenant = (tenantId: string): MemoryStore => {
+    assertTenantId(tenantId);
+    let store = tenants.get(tenantId);
+    if (!store) {
+      store = tenantStore({ ...options, tenantId }, forTenant);
+      tenants.set(tenantId, store);
+    }
+    return store;
+  };
+  const root = tenantStore(options, forTenant);
+  if (options.tenantId !== undefined) tenants.set(options.tenantId, root);
+  return root;
+}
+
+/** One tenant's data (or the untenanted root's), with the family's `forTenant`. */
+function tenantStore(
+  options: MemoryStoreOptions,
+  forTenant: (tenantId: string) => MemoryStore,
+): MemoryStore {
   const storeNow = options.now ?? Date.now;
   const leases = new Map<string, { owner: string; until: number }>();
   const pips = new Map<string, Entry>();
@@ -124,6 +165,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): PipStore {
   }
 
   return {
+    ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+    forTenant,
     load(pipId) {
       const entry = pips.get(pipId);
       return Promise.resolve(entry ? (JSON.parse(entry.record) as PipRecord) : undefined);

@@ -23,6 +23,7 @@ import {
 } from './conformance/outbox.features.js';
 import { registerPurgeFeatures } from './conformance/purge.features.js';
 import { registerQueryFeatures } from './conformance/query.features.js';
+import { registerTenantFeatures } from './conformance/tenants.features.js';
 import { registerTimerFaultFeatures } from './conformance/timerFaults.features.js';
 import {
   registerTimerFeatures,
@@ -71,6 +72,11 @@ export interface StoreConformanceOptions {
    * and reports pushed into the store); the query tests then run. Default false.
    */
   readonly queries?: boolean;
+  /**
+   * True when the store implements `forTenant` (stores scoped to one tenant on shared
+   * connections); the tenant isolation tests then run. Default false.
+   */
+  readonly tenants?: boolean;
   /**
    * The test runner to register with. Default: vitest's, found in the running vitest worker
    * (with or without `globals`), else Jest's (or any runner's) global `describe`, `it`,
@@ -133,6 +139,7 @@ export function describeStoreConformance(
     registerPurgeFeatures(context);
     registerOutboxLeaseFeatures(context);
     registerParallelWriterFeatures(context);
+    registerTenantFeatures(context);
   });
 }
 
