@@ -20,6 +20,7 @@ import type { Command, OpenPipRequest } from '../model/commands.js';
 import type { Policy } from '../policy/definePolicy.js';
 import { commandSpec } from './commandSpecs.js';
 import { type DecisionInput, type PriorPlan, base, issue } from './decision.js';
+import { evidenceDateIssues } from './datedFacts.js';
 import { documentIssues, planLimitIssues } from './planning.js';
 import { withReminders } from './reminders.js';
 import type { Schedule } from './schedule.js';
@@ -109,8 +110,11 @@ export function decideCommand(
     now,
     ...(request.priorPlans ? { priorPlans: request.priorPlans } : {}),
   };
-  const draft = { issues: documentIssues(input), events: [] as PipEvent[] };
   const attached = command.documents ?? [];
+  const draft = {
+    issues: [...documentIssues(input), ...evidenceDateIssues(input, attached)],
+    events: [] as PipEvent[],
+  };
   if (attached.length > 0)
     draft.events.push({ ...base(input, 'DOCUMENTS_ATTACHED'), documents: attached });
   if (pip.context.investigation?.stoppedClock && spec.needsClock) {
@@ -186,6 +190,7 @@ export function decideOpen(request: {
       );
     }
   }
+  refused.push(...evidenceDateIssues(request, input.documents ?? []));
   // Across-plans limit (Wyoming: no third plan within a year).
   if (policy.document.plans.maxWithin && refused.length === 0) {
     refused.push(...planLimitIssues(policy, request.schedule, request.priorPlans ?? [], now));

@@ -11,6 +11,7 @@ import {
   base,
 } from './decision.js';
 import type { OutcomeDates, PipEvent } from '../machine/types.js';
+import { citedInstanceIssues, effectiveInstant, reliedInstanceIssues } from './datedFacts.js';
 
 export function periodEnded(input: DecisionInput, early: boolean): PipEvent {
   const { schedule, context } = input;
@@ -99,10 +100,16 @@ function decidePass(input: DecisionInput, draft: DecisionDraft): void {
 }
 
 /** PROPOSE_TERMINATION. */
-function decideProposeTermination(input: DecisionInput, draft: DecisionDraft): void {
+function decideProposeTermination(
+  input: DecisionInput,
+  command: CommandOf<'PROPOSE_TERMINATION'>,
+  draft: DecisionDraft,
+): void {
   const { context, schedule } = input;
   const doc = input.policy.document;
   const { events } = draft;
+  const instances = command.instances ?? [];
+  draft.issues.push(...citedInstanceIssues(input, instances));
   const today = schedule.day(input.now);
   const t = doc.termination;
   // The notice end is a date, not a timer: a removal cannot take effect before the day after it.
@@ -117,6 +124,7 @@ function decideProposeTermination(input: DecisionInput, draft: DecisionDraft): v
       set: [reply, ...decisionDue],
     }),
     noticeEndDate: notice.date,
+    ...(instances.length > 0 ? { instances } : {}),
   });
 }
 
@@ -150,14 +158,22 @@ function decideDecide(
   // A removal and a reduction in grade both wait for the end of the advance notice
   // (5 USC 4303(b)(1)(A)): decided early, they take effect the day after it ends.
   const adverse = command.decision === 'remove' || command.decision === 'demote';
-  const effectiveAt =
+  const earliest =
     adverse && termination
       ? laterOf(input.now, schedule.effectiveAfterNotice(termination.noticeEndDate))
+      : input.now;
+  const effective = effectiveInstant(input, command.effectiveDate, earliest);
+  issues.push(...effective.issues, ...reliedInstanceIssues(input, command, adverse));
+  const effectiveAt =
+    (adverse && termination) || command.effectiveDate !== undefined
+      ? effective.effectiveAt
       : undefined;
+  const relied = command.instancesRelied ?? [];
   events.push({
     ...base(input, 'DECIDED', { clear: allDeadlineIds(context) }),
     decision: command.decision,
     ...(effectiveAt ? { effectiveAt } : {}),
+    ...(relied.length > 0 ? { instancesRelied: relied } : {}),
     ...outcomeDates(input, effectiveAt ?? input.now, adverse),
     ...purgeDate(input, adverse),
   });
@@ -257,7 +273,7 @@ export function decideOutcome(input: DecisionInput, draft: DecisionDraft): void 
     case 'PASS':
       return decidePass(input, draft);
     case 'PROPOSE_TERMINATION':
-      return decideProposeTermination(input, draft);
+      return decideProposeTermination(input, input.command, draft);
     case 'SUBMIT_REPLY':
       return decideSubmitReply(input, draft);
     case 'DECIDE':

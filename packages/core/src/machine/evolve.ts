@@ -210,6 +210,7 @@ function evolveOutcome(next: PipContext, event: PipEvent): PipContext | undefine
           proposedAt: event.at,
           noticeEndDate: event.noticeEndDate,
           replies: 0,
+          ...(event.instances ? { instances: event.instances } : {}),
         },
       };
     case 'REPLY_SUBMITTED':
@@ -237,6 +238,7 @@ function evolveOutcome(next: PipContext, event: PipEvent): PipContext | undefine
           at: event.at,
           by: event.actor.id,
           ...(event.effectiveAt ? { effectiveAt: event.effectiveAt } : {}),
+          ...(event.instancesRelied ? { instancesRelied: event.instancesRelied } : {}),
           ...outcomeDates(event),
         },
       };

@@ -1,5 +1,5 @@
 import type { Actor } from '../model/actor.js';
-import type { DocumentRef, Goal } from '../model/commands.js';
+import type { CitedInstance, DocumentRef, Goal } from '../model/commands.js';
 import type { Duration } from '../calendar/duration.js';
 
 /** Every deadline kind. Each has one meaning when it fires (see `docs/concepts.md`). */
@@ -49,8 +49,13 @@ export interface PipOutcome {
   readonly reason: string;
   readonly at: string;
   readonly by: string;
-  /** For a removal: the earliest day it takes effect (after the notice period). */
+  /**
+   * When the decision takes effect: the decision's `effectiveDate` (its first instant), or for a
+   * removal or demotion without one the earliest it may (the day after the notice period).
+   */
   readonly effectiveAt?: string;
+  /** The ids of the proposal's cited instances the decision relies on. */
+  readonly instancesRelied?: readonly string[];
   /** The last day (and instant) the employee may appeal, when the policy has an appeal window. */
   readonly appealUntil?: { readonly date: string; readonly dueAt: string };
   /** The last day the records must be kept, when the policy sets a retention period. */
@@ -149,6 +154,8 @@ export interface PipContext {
     readonly proposedAt: string;
     readonly noticeEndDate: string;
     readonly replies: number;
+    /** The instances the notice cites, with their dates. */
+    readonly instances?: readonly CitedInstance[];
   };
   /** Pending deadlines by id. */
   readonly deadlines: Readonly<Record<string, Deadline>>;
@@ -304,7 +311,10 @@ export type PipEvent =
   | PipEventBase<'REVIEW_OVERDUE'>
   | (PipEventBase<'PASSED'> & OutcomeDates & { readonly watchUntil?: string })
   | PipEventBase<'WATCH_ENDED'>
-  | (PipEventBase<'TERMINATION_PROPOSED'> & { readonly noticeEndDate: string })
+  | (PipEventBase<'TERMINATION_PROPOSED'> & {
+      readonly noticeEndDate: string;
+      readonly instances?: readonly CitedInstance[];
+    })
   | PipEventBase<'REPLY_SUBMITTED'>
   | PipEventBase<'REPLY_WINDOW_CLOSED'>
   | PipEventBase<'DECISION_OVERDUE'>
@@ -312,6 +322,7 @@ export type PipEvent =
       OutcomeDates & {
         readonly decision: 'remove' | 'demote' | 'reassign' | 'retain';
         readonly effectiveAt?: string;
+        readonly instancesRelied?: readonly string[];
       })
   | (PipEventBase<'CLOSED'> & OutcomeDates & { readonly reason: string });
 

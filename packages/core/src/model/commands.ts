@@ -55,11 +55,38 @@ export const documentRefSchema = z
     ref: z.string().min(1).max(500),
     /** Lowercase hex SHA-256 of the document's bytes: what was shown is provable later. */
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'Expected a lowercase hex SHA-256 (64 characters)'),
+    /**
+     * The local date the evidence speaks to (the meeting it minutes, the work it shows), when it
+     * differs from the day it is attached. Never after the day it is attached.
+     */
+    evidenceDate: z.iso.date().optional(),
   })
   .strict();
 
 /** A reference to a host-kept document. */
 export type DocumentRef = z.infer<typeof documentRefSchema>;
+
+/**
+ * One instance of unacceptable performance a notice of proposed action relies on: the notice
+ * identifies the specific instances (5 U.S.C. 4303(b)(1)(A)), and a proposal may rely only on
+ * those within the 1 year ending on the date of the notice (5 U.S.C. 4303(c)(2)(A); policy
+ * `termination.citedInstances.lookBack`). Descriptions stay with the host, behind `id`.
+ */
+export const citedInstanceSchema = z
+  .object({
+    /** The host's id for the instance, cited again by the decision (`DECIDE.instancesRelied`). */
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, 'Ids are 1-100 letters, digits, and _ . : -'),
+    /** The local date the instance happened. */
+    on: z.iso.date(),
+    /** The critical element it concerns, as the plan names it. */
+    element: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+/** One instance a proposal cites. */
+export type CitedInstance = z.infer<typeof citedInstanceSchema>;
 
 /** One improvement goal. The measure is what makes it assessable. */
 export const goalSchema = z
@@ -149,9 +176,25 @@ export const commandSchema = z.discriminatedUnion('type', [
   }),
   command('CONCLUDE_EARLY', {}),
   command('PASS', {}),
-  command('PROPOSE_TERMINATION', {}),
+  command('PROPOSE_TERMINATION', {
+    /** The instances of unacceptable performance the notice relies on, each with its date. */
+    instances: z.array(citedInstanceSchema).max(100).optional(),
+  }),
   command('SUBMIT_REPLY', {}),
-  command('DECIDE', { decision: decisionSchema }),
+  command('DECIDE', {
+    decision: decisionSchema,
+    /**
+     * The local date the decision takes effect; defaults to the earliest it may. A removal or
+     * demotion may not take effect before the day after the notice period ends (5 U.S.C.
+     * 4303(b)(1)(A)), and no decision before the day it is made.
+     */
+    effectiveDate: z.iso.date().optional(),
+    /**
+     * The ids of the proposal's cited instances the decision relies on (5 U.S.C. 4303(b)(1)(D):
+     * the decision specifies the instances relied on).
+     */
+    instancesRelied: z.array(z.string().min(1).max(100)).max(100).optional(),
+  }),
   command('CLOSE', { reason: closeReasonSchema }),
   /** Extends the notice of proposed action by `amount` calendar days (policy `termination.noticeExtension`). */
   command('EXTEND_NOTICE', {

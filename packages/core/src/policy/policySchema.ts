@@ -185,6 +185,32 @@ export const policyDocumentSchema = z
           })
           .strict()
           .optional(),
+        /**
+         * The instances a notice of proposed action cites (`PROPOSE_TERMINATION.instances`):
+         * `required` makes the notice name at least one, and the decision name those it relies
+         * on (5 U.S.C. 4303(b)(1)(A) and (D)); `lookBack` refuses an instance older than this
+         * period ending on the day of the notice (5 U.S.C. 4303(c)(2)(A): the 1-year period
+         * ending on the date of the notice, `{ amount: 12, unit: 'months' }`).
+         */
+        citedInstances: z
+          .object({
+            required: z.boolean().default(false),
+            lookBack: z
+              .object({
+                amount: z.number().int().positive().max(3660),
+                unit: z.enum(['calendarDays', 'months']),
+              })
+              .strict()
+              .optional(),
+          })
+          .strict()
+          .optional(),
+        /**
+         * How long after the earliest day a decision may take effect may its effective date
+         * (`DECIDE.effectiveDate`) be set; without it, at most 3,660 days (the longest duration a
+         * policy can state).
+         */
+        effectiveWithin: durationSchema.optional(),
       })
       .strict(),
     /**

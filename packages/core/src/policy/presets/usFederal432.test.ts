@@ -13,6 +13,8 @@ import {
 
 const federal = presets.usFederal432;
 const NY = 'America/New_York';
+/** An instance the notices cite: within the year ending on each notice's date (4303(c)(2)(A)). */
+const cited = { id: 'late-reports-march', on: '2026-03-20', element: 'Timeliness' };
 
 /** Issued Mon 2 Mar 2026 10:00 EST: the 30-day opportunity period runs 2 Mar to 31 Mar (C1). */
 async function issued() {
@@ -74,7 +76,7 @@ describe('preset usFederal432 (5 USC 4303, 5 CFR 432, 5 CFR 1201)', () => {
     h.at('2026-04-08T14:00:00Z');
     await h.send(
       pipId,
-      { type: 'PROPOSE_TERMINATION', documents: [doc('proposalNotice')] },
+      { type: 'PROPOSE_TERMINATION', documents: [doc('proposalNotice')], instances: [cited] },
       manager,
     );
     pip = await h.load(pipId);
@@ -115,6 +117,7 @@ describe('preset usFederal432 (5 USC 4303, 5 CFR 432, 5 CFR 1201)', () => {
     const decide = {
       type: 'DECIDE' as const,
       decision: 'remove' as const,
+      instancesRelied: [cited.id],
       documents: [doc('decisionLetter')],
     };
     const byHr = await refusal(h.engine.dispatch(pipId, decide, { actor: hr }));
@@ -148,7 +151,7 @@ describe('preset usFederal432 (5 USC 4303, 5 CFR 432, 5 CFR 1201)', () => {
     h.at('2026-04-08T14:00:00Z');
     await h.send(
       pipId,
-      { type: 'PROPOSE_TERMINATION', documents: [doc('proposalNotice')] },
+      { type: 'PROPOSE_TERMINATION', documents: [doc('proposalNotice')], instances: [cited] },
       manager,
     );
     h.at('2026-05-09T14:00:00Z');
@@ -175,7 +178,7 @@ describe('preset usFederal432 (5 USC 4303, 5 CFR 432, 5 CFR 1201)', () => {
     h.at('2026-04-08T14:00:00Z');
     await h.send(
       pipId,
-      { type: 'PROPOSE_TERMINATION', documents: [doc('proposalNotice')] },
+      { type: 'PROPOSE_TERMINATION', documents: [doc('proposalNotice')], instances: [cited] },
       manager,
     );
     h.at('2026-04-14T14:00:00Z');
@@ -186,6 +189,7 @@ describe('preset usFederal432 (5 USC 4303, 5 CFR 432, 5 CFR 1201)', () => {
       {
         type: 'DECIDE',
         decision: 'demote',
+        instancesRelied: [cited.id],
         documents: [doc('decisionLetter'), doc('higherLevelConcurrence')],
       },
       senior,
@@ -225,7 +229,7 @@ describe('preset usFederal432 (5 USC 4303, 5 CFR 432, 5 CFR 1201)', () => {
     expect(pip.context.outcome).toBeUndefined();
     await h.send(
       pipId,
-      { type: 'PROPOSE_TERMINATION', documents: [doc('proposalNotice')] },
+      { type: 'PROPOSE_TERMINATION', documents: [doc('proposalNotice')], instances: [cited] },
       manager,
     );
     expect((await h.load(pipId)).context.termination?.noticeEndDate).toBe('2026-10-31');

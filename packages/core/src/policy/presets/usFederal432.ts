@@ -62,6 +62,10 @@ export const usFederal432Document = {
     decisionDue: durations.daysAfter(30),
     deciderRoles: ['seniorManager'],
     noticeExtension: { maxDays: 30, reasons: [...FEDERAL_NOTICE_EXTENSION_REASONS] },
+    // The notice identifies the specific instances (5 U.S.C. 4303(b)(1)(A)), only those within
+    // the 1 year ending on the date of the notice count (4303(c)(2)(A)), and the decision
+    // specifies the instances relied on (4303(b)(1)(D)).
+    citedInstances: { required: true, lookBack: { amount: 12, unit: 'months' } },
   },
   appealWindow: durations.daysAfterRolling(30),
   watchWindow: durations.inclusiveMonths(12, { monthEnd: 'bgb188' }),
