@@ -59,23 +59,22 @@ function countingLoads(): { store: PipStore; loads: Map<string, number> } {
   const inner = memoryStore();
   const loads = new Map<string, number>();
   const scoped = new Map<string, PipStore>();
-  const store: PipStore = Object.assign(Object.create(inner) as PipStore, {
-    forTenant(tenantId: string) {
-      let found = scoped.get(tenantId);
-      if (!found) {
-        const tenantStore = inner.forTenant?.(tenantId) as PipStore;
-        found = Object.assign(Object.create(tenantStore) as PipStore, {
-          load(pipId: string) {
-            loads.set(tenantId, (loads.get(tenantId) ?? 0) + 1);
-            return tenantStore.load(pipId);
-          },
-          forTenant: store.forTenant,
-        });
-        scoped.set(tenantId, found);
-      }
-      return found;
-    },
-  });
+  const forTenant = (tenantId: string): PipStore => {
+    let found = scoped.get(tenantId);
+    if (!found) {
+      const tenantStore = inner.forTenant(tenantId);
+      found = Object.assign(Object.create(tenantStore) as PipStore, {
+        load(pipId: string) {
+          loads.set(tenantId, (loads.get(tenantId) ?? 0) + 1);
+          return tenantStore.load(pipId);
+        },
+        forTenant,
+      });
+      scoped.set(tenantId, found);
+    }
+    return found;
+  };
+  const store: PipStore = Object.assign(Object.create(inner) as PipStore, { forTenant });
   return { store, loads };
 }
 
@@ -234,7 +233,10 @@ describe('engine.tickTenants', () => {
     });
     const order = result.fired.map((fire) => fire.tenantId);
     // Round one: five of big's, then all three of small's; big goes on in later rounds.
-    expect(order.slice(0, 8)).toEqual([...Array(5).fill('big'), ...Array(3).fill('small')]);
+    expect(order.slice(0, 8)).toEqual([
+      ...Array<string>(5).fill('big'),
+      ...Array<string>(3).fill('small'),
+    ]);
     expect(order.filter((tenant) => tenant === 'big')).toHaveLength(40);
     expect(result.tenantFailures).toEqual([]);
     expect(result.now).toBe(LATER);
@@ -282,7 +284,7 @@ describe('engine.tickTenants', () => {
     await issue(engine.forTenant('down'), 'pip-1');
     await issue(engine.forTenant('fine'), 'pip-1');
     const result = await engine.tickTenants({
-      tenants: async () => ['down', 'old', 'fine'],
+      tenants: () => Promise.resolve(['down', 'old', 'fine']),
       at: LATER,
     });
     expect(result.tenantFailures).toEqual([
