@@ -13,6 +13,7 @@ import {
   type EngineOptions,
   isPipkitError,
   memoryStore,
+  type MemoryStore,
   type PipStore,
   StoreError,
   StoreErrorReasons,
@@ -52,6 +53,13 @@ async function issue(engine: Engine, pipId: string, employeeId = `emp-${pipId}`)
     { actor: manager },
   );
   return engine.dispatch(pipId, { type: 'APPROVE' }, { actor: hr });
+}
+
+/** A store without `forTenant`, as an embedded single-tenant store is. */
+function singleTenantStore(): PipStore {
+  const store: Partial<MemoryStore> = { ...memoryStore() };
+  delete store.forTenant;
+  return store as PipStore;
 }
 
 /** A memory store whose scoped stores count their `load` calls, per tenant. */
@@ -204,7 +212,7 @@ describe('engine.forTenant', () => {
       expect(isPipkitError(error, 'INVALID_INPUT')).toBe(true);
       expect((error as { issues: { code: string }[] }).issues[0]?.code).toBe('INVALID_TENANT');
     }
-    const single = engineOn({ ...memoryStore(), forTenant: undefined });
+    const single = engineOn(singleTenantStore());
     let refusal: unknown;
     try {
       single.forTenant('acme');
@@ -313,7 +321,7 @@ describe('engine.tickTenants', () => {
     expect((await engine.forTenant('acme').get('pip-1', { actor: hr })).version).toBe(
       issued.pip.version,
     );
-    const single = engineOn({ ...memoryStore(), forTenant: undefined });
+    const single = engineOn(singleTenantStore());
     await expect(single.tickTenants({ tenants: ['acme'] })).rejects.toMatchObject({
       code: 'STORE_ERROR',
     });
