@@ -39,7 +39,7 @@ export { DEFAULT_CONCURRENT_COMMITS, DEFAULT_TENANT, DEFAULT_TIMEOUTS } from './
 export { toStoreError } from './storeErrors.js';
 
 /** A {@link PipStore} on PostgreSQL, with timer leases for many engine instances. */
-export type PostgresStore = PipStore & {
+export type PostgresStore = Omit<PipStore, 'forTenant'> & {
   loadMany: NonNullable<PipStore['loadMany']>;
   claimDueTimers: NonNullable<PipStore['claimDueTimers']>;
   claimOutbox: NonNullable<PipStore['claimOutbox']>;

@@ -38,7 +38,7 @@ export interface MemoryStoreOptions {
  * The in-memory store: a {@link PipStore} with every optional capability but `claimOutbox`,
  * including `forTenant`, which keeps each tenant's data apart.
  */
-export type MemoryStore = PipStore & {
+export type MemoryStore = Omit<PipStore, 'forTenant'> & {
   /**
    * The store of one tenant: its own PIPs, timers, outbox and idempotency keys, none of another
    * tenant's (the same PIP id in two tenants is two PIPs). The same id always gives the same
