@@ -17,6 +17,8 @@ const CORE_LAYERS = {
   status: ['machine', 'model', 'calendar', 'errors'],
   query: ['status', 'machine', 'model', 'calendar', 'errors'],
   store: ['query', 'status', 'audit', 'machine', 'model', 'calendar', 'errors'],
+  // Authorizers a host wires into the engine: the decide layer's port and the query layer's scope.
+  authorization: ['decide', 'query', 'policy', 'machine', 'model', 'calendar', 'errors'],
   engine: [
     'store',
     'query',

@@ -13,6 +13,7 @@ import {
 import type { PriorPlan } from '../decide/decision.js';
 import { Schedule } from '../decide/schedule.js';
 import {
+  AuthorizationFailedError,
   CalendarError,
   ForbiddenError,
   PipNotFoundError,
@@ -21,6 +22,7 @@ import {
   StoreError,
   StoreErrorReasons,
 } from '../errors/pipkitError.js';
+import type { PipState } from '../machine/pipMachine.js';
 import type { PipEmployee } from '../machine/types.js';
 import type { Actor } from '../model/actor.js';
 import type { Command } from '../model/commands.js';
@@ -31,6 +33,36 @@ import { parseInput } from '../errors/zodIssues.js';
 import { type Clock, type EngineOptions, systemClock } from './engineApi.js';
 import { type GroupCommitter, groupCommitSettings, groupCommitter } from './groupCommit.js';
 import { type RecordCache, recordCache } from './recordCache.js';
+
+/** The facts of a PIP the engine authorizes against: a record, an envelope, or one to open. @internal */
+export type AuthorizedPip = Pick<PipRecord, 'pipId' | 'employeeId' | 'managerId'> & {
+  readonly context?: PipRecord['context'];
+  readonly state?: string;
+  readonly orgUnitId?: string;
+  readonly tenantId?: string;
+};
+
+/** True when an authorizer's answer is already a list (no promise to await). @internal */
+export function isIssueList(
+  answer: readonly PipkitIssue[] | Promise<readonly PipkitIssue[]>,
+): answer is readonly PipkitIssue[] {
+  return Array.isArray(answer);
+}
+
+/** The authorizer's answer, checked: a list of issues, or `AUTHORIZATION_FAILED`. */
+function checkedAnswer(answer: unknown, action: AuthorizationAction): readonly PipkitIssue[] {
+  if (Array.isArray(answer)) return answer as readonly PipkitIssue[];
+  throw new AuthorizationFailedError(action, new TypeError('The authorizer answered no list.'));
+}
+
+/** True for a promise or any other thenable. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
 
 /** The engine's shared services. @internal */
 export interface EngineContext {
@@ -48,16 +80,20 @@ export interface EngineContext {
   policyOf(id: string, version?: number): Policy;
   /** The schedule (policy + calendar in the employee's zone) a PIP's dates are computed with. */
   scheduleFor(policy: Policy, employee: PipEmployee): Schedule;
-  /** Runs the authorizer; returns every reason to deny. */
+  /**
+   * Runs the authorizer at `at`; returns every reason to deny, as the authorizer gave them: a
+   * list, or a promise of one from an asynchronous authorizer (await it only then, with
+   * {@link isIssueList}). A throw, a rejection or an answer that is not a list is
+   * `AUTHORIZATION_FAILED`.
+   */
   authorize(
-    record: Pick<PipRecord, 'pipId' | 'employeeId' | 'managerId'> & {
-      readonly context?: PipRecord['context'];
-    },
+    subject: AuthorizedPip,
     policy: Policy,
     actor: Actor,
     action: AuthorizationAction,
+    at: string,
     command?: Command,
-  ): readonly PipkitIssue[];
+  ): readonly PipkitIssue[] | Promise<readonly PipkitIssue[]>;
   /** Loads a PIP the actor may read, or throws `PIP_NOT_FOUND` / `FORBIDDEN`. */
   loadReadable(pipId: string, actor: Actor): Promise<PipRecord>;
   /**
@@ -100,6 +136,8 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     return policy;
   };
 
+  const now = (): string => clock.now().toISOString();
+
   const scheduleFor = (policy: Policy, employee: PipEmployee): Schedule => {
     const { timeZone, calendar: calendarId } = employee;
     const key = `${policy.id}@${policy.version}|${timeZone}|${calendarId ?? ''}`;
@@ -121,20 +159,40 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     return schedule;
   };
 
-  const authorize: EngineContext['authorize'] = (record, policy, actor, action, command) => {
+  const authorize: EngineContext['authorize'] = (subject, policy, actor, action, at, command) => {
+    const orgUnitId = subject.orgUnitId ?? subject.context?.orgUnitId;
+    const tenantId = subject.tenantId ?? store.tenantId;
     const request: AuthorizationRequest = {
       actor,
       action,
       ...(command ? { command } : {}),
       pip: {
-        pipId: record.pipId,
-        employeeId: record.employeeId,
-        managerId: record.managerId,
-        ...(record.context ? { context: record.context } : {}),
+        pipId: subject.pipId,
+        employeeId: subject.employeeId,
+        managerId: subject.managerId,
+        ...(orgUnitId === undefined ? {} : { orgUnitId }),
+        ...(tenantId === undefined ? {} : { tenantId }),
+        // Stores hold only the machine's states, so the column is one.
+        ...(subject.state === undefined ? {} : { state: subject.state as PipState }),
+        ...(subject.context ? { context: subject.context } : {}),
       },
       policy: policy.document,
+      at,
     };
-    return authorizer(request);
+    let answer: unknown;
+    try {
+      answer = authorizer(request);
+    } catch (error) {
+      throw new AuthorizationFailedError(action, error);
+    }
+    // Only a promise is awaited: a synchronous authorizer's answer is used as it is.
+    if (!isThenable(answer)) return checkedAnswer(answer, action);
+    return Promise.resolve(answer).then(
+      (settled) => checkedAnswer(settled, action),
+      (error: unknown) => {
+        throw new AuthorizationFailedError(action, error);
+      },
+    );
   };
 
   const loadAuthorized = async (
@@ -146,7 +204,8 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     const record = await store.load(pipId);
     if (!record) throw new PipNotFoundError(pipId);
     const policy = policyOf(record.policyId, record.policyVersion);
-    const denied = authorize(record, policy, actor, action);
+    const answer = authorize(record, policy, actor, action, now());
+    const denied = isIssueList(answer) ? answer : await answer;
     if (denied.length > 0) {
       throw new ForbiddenError(
         `Actor "${actor.id}" (${actor.role}) may not ${doing} PIP "${pipId}".`,
@@ -180,10 +239,16 @@ export function createEngineContext(options: EngineOptions): EngineContext {
   };
 
   const hostScope = options.readScope;
+  const attemptAt = () =>
+    store.tenantId === undefined ? { at: now() } : { at: now(), tenantId: store.tenantId };
   // The host's answer is checked like input: a malformed scope is a typed error, never a query.
   const readScopeOf = async (actor: Actor): Promise<ReadScope> =>
     hostScope
-      ? (parseInput(readScopeSchema, await hostScope(actor), 'read scope') as ReadScope)
+      ? (parseInput(
+          readScopeSchema,
+          await hostScope(actor, attemptAt()),
+          'read scope',
+        ) as ReadScope)
       : defaultReadScope(actor);
 
   const grouping = groupCommitSettings(options.groupCommit);
@@ -196,7 +261,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     newId: options.ids ?? randomUUID,
     records: recordCache(options.recordCache ?? 1000),
     owner: `pipkit-engine:${randomUUID()}`,
-    now: () => clock.now().toISOString(),
+    now,
     policyOf,
     scheduleFor,
     authorize,

@@ -24,7 +24,7 @@ import type { CommitRequest, IdempotencyRecord, PipRecord } from '../store/pipSt
 import { isSummary, type PipSummary, summarize } from '../status/summary.js';
 import { buildCommit, identityOf, requestHash } from './commitBuilder.js';
 import type { DispatchResult } from './engineApi.js';
-import type { EngineContext } from './engineContext.js';
+import { type EngineContext, isIssueList } from './engineContext.js';
 import type { GroupCommitter } from './groupCommit.js';
 
 /** What to write: one of the four kinds of write. @internal */
@@ -99,7 +99,9 @@ export async function decideWrite(
   const policy = ctx.policyOf(record.policyId, record.policyVersion);
   const action = request.kind === 'migrate' ? 'MIGRATE' : request.command.type;
   const command = request.kind === 'command' ? request.command : undefined;
-  const forbidden = ctx.authorize(record, policy, actor, action, command);
+  const answer = ctx.authorize(record, policy, actor, action, now, command);
+  // Awaited only when the authorizer answered with a promise: the synchronous path stays one turn.
+  const forbidden = isIssueList(answer) ? answer : await answer;
   let evaluation: Evaluation;
   let identity = identityOf(record);
   if (request.kind === 'migrate') {
@@ -173,7 +175,10 @@ async function decideOpening(
     machineVersion: MACHINE_VERSION,
     createdAt: now,
   };
-  const forbidden = ctx.authorize(identity, policy, actor, 'OPEN');
+  const subject =
+    input.orgUnitId === undefined ? identity : { ...identity, orgUnitId: input.orgUnitId };
+  const answer = ctx.authorize(subject, policy, actor, 'OPEN', now);
+  const forbidden = isIssueList(answer) ? answer : await answer;
   if (forbidden.length > 0) {
     return {
       forbidden,

@@ -92,7 +92,7 @@ export async function query(ctx: EngineContext, raw: PipQuery, actor: Actor): Pr
     limit,
     ...(after ? { after } : {}),
   });
-  const { pips, unreadable, hidden } = readableEntries(
+  const { pips, unreadable, hidden } = await readableEntries(
     ctx,
     entries.map(({ entry }) => entry),
     actor,

@@ -16,7 +16,7 @@ import {
   type UnreadableListEntry,
 } from '../store/pipStore.js';
 import type { Explanation, ListPage } from './engineApi.js';
-import type { EngineContext } from './engineContext.js';
+import { type AuthorizedPip, type EngineContext, isIssueList } from './engineContext.js';
 import { decideWrite } from './execute.js';
 
 /** PIPs matching the query that the actor may read. @internal */
@@ -26,10 +26,7 @@ export async function list(
   actor: Actor,
 ): Promise<PipRecord[]> {
   const records = await ctx.store.list(query);
-  // A PIP on a policy this engine does not register cannot be authorized: not shown.
-  return records.filter((record) =>
-    mayRead(ctx, record, record.policyId, record.policyVersion, actor),
-  );
+  return (await readableEntries(ctx, records, actor)).pips;
 }
 
 /**
@@ -46,7 +43,7 @@ export async function listPage(
   const entries = ctx.store.listEntries
     ? await ctx.store.listEntries(query)
     : await ctx.store.list(query);
-  const { pips, unreadable } = readableEntries(ctx, entries, actor);
+  const { pips, unreadable } = await readableEntries(ctx, entries, actor);
   const last = entries.at(-1);
   return {
     pips,
@@ -58,59 +55,73 @@ export async function listPage(
 /**
  * The entries of a page the actor may read: readable records, and unreadable rows by id and code
  * (`STORE_CORRUPT_ROW`), shown only when the actor may read them by their envelope columns;
- * `hidden` counts the rest. @internal
+ * `hidden` counts the rest, and those whose authorization failed (fail closed). An asynchronous
+ * authorizer is asked about the page's entries concurrently; the order is kept. @internal
  */
-export function readableEntries(
+export async function readableEntries(
   ctx: EngineContext,
   entries: Iterable<PipRecord | UnreadableListEntry>,
   actor: Actor,
-): {
+): Promise<{
   pips: PipRecord[];
   unreadable: { pipId: string; code: string }[];
   hidden: number;
-} {
+}> {
+  const at = ctx.now();
+  const listed = [...entries];
+  const answers = listed.map((entry) => {
+    if (!isUnreadableEntry(entry)) {
+      return mayRead(ctx, entry, entry.policyId, entry.policyVersion, actor, at);
+    }
+    const { columns } = entry;
+    const subject = {
+      pipId: entry.pipId,
+      employeeId: columns.employeeId,
+      managerId: columns.managerId,
+      state: columns.state,
+      ...(columns.tenantId === undefined ? {} : { tenantId: columns.tenantId }),
+    };
+    return mayRead(ctx, subject, columns.policyId, columns.policyVersion, actor, at);
+  });
+  const allowed = answers.some((answer) => typeof answer !== 'boolean')
+    ? await Promise.all(answers.map((answer) => Promise.resolve(answer)))
+    : (answers as boolean[]);
   const pips: PipRecord[] = [];
   const unreadable: { pipId: string; code: string }[] = [];
   let hidden = 0;
-  for (const entry of entries) {
-    if (isUnreadableEntry(entry)) {
-      const { columns } = entry;
-      const subject = {
-        pipId: entry.pipId,
-        employeeId: columns.employeeId,
-        managerId: columns.managerId,
-      };
-      if (mayRead(ctx, subject, columns.policyId, columns.policyVersion, actor)) {
-        unreadable.push({
-          pipId: entry.pipId,
-          code: storeErrorReason(entry.error) ?? 'UNREADABLE',
-        });
-      } else hidden++;
-    } else if (mayRead(ctx, entry, entry.policyId, entry.policyVersion, actor)) {
-      pips.push(entry);
-    } else hidden++;
+  for (const [index, entry] of listed.entries()) {
+    if (!allowed[index]) hidden++;
+    else if (isUnreadableEntry(entry)) {
+      unreadable.push({ pipId: entry.pipId, code: storeErrorReason(entry.error) ?? 'UNREADABLE' });
+    } else pips.push(entry);
   }
   return { pips, unreadable, hidden };
 }
 
-/** Whether the actor may read a PIP; a PIP on a policy this engine does not register: no. */
-/** True when the actor may read the PIP (false too when its policy is not registered). @internal */
+/**
+ * True when the actor may read the PIP; false too when its policy is not registered or the
+ * authorizer fails for it (the read fails closed). A promise only when the authorizer answered
+ * with one. @internal
+ */
 export function mayRead(
   ctx: EngineContext,
-  subject: Pick<PipRecord, 'pipId' | 'employeeId' | 'managerId'> & {
-    readonly context?: PipRecord['context'];
-  },
+  subject: AuthorizedPip,
   policyId: string,
   policyVersion: number,
   actor: Actor,
-): boolean {
+  at: string,
+): boolean | Promise<boolean> {
+  let answer: ReturnType<EngineContext['authorize']>;
   try {
-    return (
-      ctx.authorize(subject, ctx.policyOf(policyId, policyVersion), actor, 'READ').length === 0
-    );
+    answer = ctx.authorize(subject, ctx.policyOf(policyId, policyVersion), actor, 'READ', at);
   } catch {
     return false;
   }
+  if (isIssueList(answer)) return answer.length === 0;
+  return answer.then(
+    (issues) => issues.length === 0,
+    () => false,
+  );
 }
 
 /** Whether `dispatch` would accept the command now, and every reason it would not. @internal */
@@ -159,7 +170,8 @@ export async function planMigration(
     for (const record of page) {
       if (record.policyId !== from.id || record.policyVersion !== from.version) continue;
       if (isFinalState(record.state)) continue;
-      const denied = ctx.authorize(record, from, actor, 'PLAN_MIGRATION');
+      const answer = ctx.authorize(record, from, actor, 'PLAN_MIGRATION', now);
+      const denied = isIssueList(answer) ? answer : await answer;
       if (denied.length > 0) {
         throw new ForbiddenError(
           `Actor "${actor.id}" (${actor.role}) may not plan migrations.`,

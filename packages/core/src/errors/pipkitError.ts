@@ -28,6 +28,11 @@ export const ErrorCodes = {
   POLICY_NOT_FOUND: 'POLICY_NOT_FOUND',
   /** The acting person may not do this (role, ownership or separation of duties). */
   FORBIDDEN: 'FORBIDDEN',
+  /**
+   * The authorizer threw, rejected or answered something that is not a list of issues, so
+   * nothing could be allowed: the request is refused and nothing is written. Retryable.
+   */
+  AUTHORIZATION_FAILED: 'AUTHORIZATION_FAILED',
   /** The PIP changed since the caller read it. Reload and retry. */
   VERSION_CONFLICT: 'VERSION_CONFLICT',
   /** The command is valid but the PIP's state or policy refuses it; `issues` lists every reason. */
@@ -139,6 +144,25 @@ export class PolicyNotFoundError extends PipkitError {
 export class ForbiddenError extends PipkitError {
   constructor(message: string, issues: readonly PipkitIssue[] = []) {
     super(ErrorCodes.FORBIDDEN, message, issues);
+  }
+}
+
+/**
+ * The authorizer could not answer (it threw, rejected, or returned something that is not a list
+ * of issues): the request is refused as if denied, and nothing is written. Retryable, since the
+ * usual cause is a host directory that is briefly unreachable. The message names the action only,
+ * never the actor or the PIP's people; the authorizer's own error is kept as `cause` for the
+ * host's logs and is never part of `toJSON()`.
+ */
+export class AuthorizationFailedError extends PipkitError {
+  constructor(action: string, cause: unknown) {
+    const message = `The authorizer failed while deciding ${action}; nothing was done. Retry, or check the authorizer.`;
+    super(
+      ErrorCodes.AUTHORIZATION_FAILED,
+      message,
+      [{ code: 'AUTHORIZER_FAILED', path: ['authorize'], message }],
+      { retryable: true, cause },
+    );
   }
 }
 

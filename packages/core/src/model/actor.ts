@@ -33,3 +33,14 @@ export const actorSchema = z
 
 /** The person (or system) behind a command or a read. */
 export type Actor = z.infer<typeof actorSchema>;
+
+/**
+ * The roles that read every PIP of the tenant under the default authorizer: those whose job is
+ * the process itself (HR, legal, and the system's own sweep and integrations). Everyone else
+ * reads only the plans they are part of. A host narrows it with `tenantWideReaders`.
+ */
+export const DEFAULT_TENANT_WIDE_READERS: readonly Role[] = Object.freeze([
+  'hr',
+  'legal',
+  'system',
+]);

@@ -5,7 +5,12 @@
  */
 import { z } from 'zod';
 import type { PipState } from '../machine/pipMachine.js';
-import { type Actor, hostIdSchema, type Role } from '../model/actor.js';
+import {
+  type Actor,
+  DEFAULT_TENANT_WIDE_READERS,
+  hostIdSchema,
+  type Role,
+} from '../model/actor.js';
 import type { PipContext } from '../machine/types.js';
 import type { PipSummary } from '../status/summary.js';
 import type { NormalizedFilter, QuerySort } from './pipFilter.js';
@@ -70,16 +75,21 @@ export interface QueryRow extends QueryColumns {
   readonly updatedAt: string;
 }
 
-const SEES_ALL: readonly Role[] = ['hr', 'legal', 'seniorManager', 'system'];
-
 /**
- * The read scope the default authorizer implies: an employee their own plans, a manager the
- * plans they manage, HR, legal, senior managers and the system every plan of the store.
+ * The read scope the default authorizer implies: an employee their own plans, a manager the plans
+ * they manage, and the `tenantWideReaders` (HR, legal and the system by default) every plan of
+ * the store; anyone else none. Pass the same `tenantWideReaders` as to `createDefaultAuthorizer`
+ * (`defaultAuthorization` does both).
  */
-export function defaultReadScope(actor: Actor): ReadScope {
+export function defaultReadScope(
+  actor: Actor,
+  options: { readonly tenantWideReaders?: readonly Role[] } = {},
+): ReadScope {
+  const tenantWideReaders = options.tenantWideReaders ?? DEFAULT_TENANT_WIDE_READERS;
   if (actor.role === 'employee') return { employeeIds: [actor.id] };
+  if (tenantWideReaders.includes(actor.role)) return 'all';
   if (actor.role === 'manager') return { managerIds: [actor.id] };
-  return SEES_ALL.includes(actor.role) ? 'all' : {};
+  return {};
 }
 
 /** A read scope as a host's `readScope` must give it (at most 10,000 ids of each kind). */

@@ -9,6 +9,7 @@ import {
   type CalendarDefinition,
   type Command,
   createEngine,
+  defaultAuthorization,
   type DocumentRef,
   type Engine,
   memoryStore,
@@ -83,6 +84,10 @@ export function presetHarness(
     clock,
     ids: () => `pip-${(next += 1)}`,
     ...(options.calendars ? { calendars: options.calendars } : {}),
+    // The presets' senior manager decides the plans of the whole cast and reads them to do so.
+    // Without an org chart that ties them to mgr-1, senior managers read every plan only when
+    // a host says so: the default gives tenant-wide reads to HR, legal and the system alone.
+    ...defaultAuthorization({ tenantWideReaders: ['hr', 'legal', 'system', 'seniorManager'] }),
   });
   const policy = policies[0] as Policy;
   return {
