@@ -9,12 +9,13 @@ import {
   type Authorizer,
   commandRoleIssues,
 } from '../decide/authorize.js';
-import type { PipkitIssue } from '../errors/pipkitError.js';
-import { parseInput } from '../errors/zodIssues.js';
+import { type PipkitIssue, ValidationError } from '../errors/pipkitError.js';
+import { fromZodIssues, parseInput } from '../errors/zodIssues.js';
 import type { Actor, Role } from '../model/actor.js';
 import type { ReadScope } from '../query/storeQuery.js';
 import type { Authorization } from './authorization.js';
 import {
+  crossFieldIssues,
   type Delegation,
   type OrgChartOptions,
   orgChartOptionsSchema,
@@ -170,6 +171,18 @@ function tenantOf(attempt: { readonly tenantId?: string }): { tenantId?: string 
   return attempt.tenantId === undefined ? {} : { tenantId: attempt.tenantId };
 }
 
+/** The options, or `INVALID_INPUT` listing every problem: the schema's and those between fields. */
+function parseOptions(options: OrgChartOptions): ReturnType<typeof orgChartOptionsSchema.parse> {
+  const between = crossFieldIssues(options);
+  const parsed = orgChartOptionsSchema.safeParse(options);
+  if (parsed.success && between.length === 0) return parsed.data;
+  const issues = [...(parsed.success ? [] : fromZodIssues(parsed.error.issues)), ...between];
+  throw new ValidationError(
+    `Invalid orgChartAuthorizer options: ${issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    issues,
+  );
+}
+
 /**
  * Authorization by the host's org chart. Host roles (any names) are held through a relationship
  * to the plan (`heldBy`): its employee, a level of the manager chain (`{ managerLevel: 2 }` is
@@ -209,7 +222,7 @@ function tenantOf(attempt: { readonly tenantId?: string }): { tenantId?: string 
  * ```
  */
 export function orgChartAuthorizer(options: OrgChartOptions): Authorization {
-  const parsed = parseInput(orgChartOptionsSchema, options, 'orgChartAuthorizer options');
+  const parsed = parseOptions(options);
   const roles = compileRoles(parsed);
   const levels = parsed.managerChainLevels;
   const { relationships } = options;

@@ -4,6 +4,7 @@
  * validated once, when the authorizer is built; the org chart's answers at every call.
  */
 import { z } from 'zod';
+import type { PipkitIssue } from '../errors/pipkitError.js';
 import type { AuthorizationAction, AuthorizationSubject } from '../decide/authorize.js';
 import { COMMAND_TYPES } from '../model/commands.js';
 import { type Actor, hostIdSchema, roleSchema } from '../model/actor.js';
@@ -155,28 +156,46 @@ export const orgChartOptionsSchema = z
       .record(z.string().min(1).max(100), hostRoleSchema)
       .refine((roles) => Object.keys(roles).length > 0, 'name at least one role'),
   })
-  .strict()
-  .superRefine((options, context) => {
-    for (const [name, role] of Object.entries(options.roles)) {
-      const { heldBy } = role;
-      if (typeof heldBy === 'object' && heldBy.managerLevel > options.managerChainLevels) {
-        context.addIssue({
-          code: 'custom',
-          path: ['roles', name, 'heldBy', 'managerLevel'],
-          message: `Level ${heldBy.managerLevel} is beyond managerChainLevels (${options.managerChainLevels}).`,
-        });
-      }
-      const asEmployee = role.actsAs.includes('employee');
-      if ((heldBy === 'employee') !== asEmployee || (asEmployee && role.actsAs.length > 1)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['roles', name, 'actsAs'],
-          message:
-            'A role held as the employee acts as `employee` only, and only such a role does.',
-        });
-      }
+  .strict();
+
+/**
+ * The rules between fields: levels within the chain, and the employee's role kept apart. Run on
+ * the raw options besides the schema, so one error lists every problem: the value may then be
+ * partly invalid, hence the checks of its shape.
+ */
+export function crossFieldIssues(options: unknown): PipkitIssue[] {
+  const issues: PipkitIssue[] = [];
+  const { roles, managerChainLevels } = options as {
+    roles?: unknown;
+    managerChainLevels?: unknown;
+  };
+  if (typeof roles !== 'object' || roles === null) return issues;
+  for (const [name, value] of Object.entries(roles)) {
+    const role = value as { heldBy?: unknown; actsAs?: unknown };
+    const level = (role.heldBy as { managerLevel?: unknown } | undefined)?.managerLevel;
+    if (
+      typeof level === 'number' &&
+      typeof managerChainLevels === 'number' &&
+      level > managerChainLevels
+    ) {
+      issues.push({
+        code: 'LEVEL_BEYOND_CHAIN',
+        path: ['roles', name, 'heldBy', 'managerLevel'],
+        message: `Level ${level} is beyond managerChainLevels (${managerChainLevels}).`,
+      });
     }
-  });
+    if (!Array.isArray(role.actsAs)) continue;
+    const asEmployee = role.actsAs.includes('employee');
+    if ((role.heldBy === 'employee') !== asEmployee || (asEmployee && role.actsAs.length > 1)) {
+      issues.push({
+        code: 'EMPLOYEE_ROLE_MIXED',
+        path: ['roles', name, 'actsAs'],
+        message: 'A role held as the employee acts as `employee` only, and only such a role does.',
+      });
+    }
+  }
+  return issues;
+}
 
 /** The options of `orgChartAuthorizer`. */
 export interface OrgChartOptions {
