@@ -344,21 +344,29 @@ describe.each(backends)('the HTTP service on $name', ({ name, open }) => {
     expect(await stored('pip-refused')).toEqual({ version: 1, events: 1 });
   });
 
-  it('answers 401 without actor headers and 403 for an actor who may not act', async () => {
+  it('answers 401 without a bearer token and 403 for an actor who may not act', async () => {
     await openPip('pip-auth');
     expectProblem(
       await service.request('GET', '/pips/pip-auth', { as: null }),
       401,
-      'ACTOR_REQUIRED',
+      'UNAUTHENTICATED',
     );
     const badRole = await service.request('GET', '/pips/pip-auth', {
       as: null,
-      headers: { 'x-actor-id': 'someone', 'x-actor-role': 'ceo' },
+      headers: {
+        authorization: `Bearer ${await service.identity.token({ id: 'someone', role: 'hr' }, { claims: { role: 'ceo' } })}`,
+      },
     });
-    expectProblem(badRole, 401, 'ACTOR_REQUIRED');
-    // Authentication runs before the body is read: a bad body without an actor is still a 401.
+    expectProblem(badRole, 401, 'UNAUTHENTICATED');
+    // The development headers are not accepted when the service verifies tokens.
+    const headers = await service.request('GET', '/pips/pip-auth', {
+      as: null,
+      headers: { 'x-actor-id': 'hr-7', 'x-actor-role': 'hr' },
+    });
+    expectProblem(headers, 401, 'UNAUTHENTICATED');
+    // Authentication runs before the body is read: a bad body without a token is still a 401.
     const anonymous = await service.request('POST', '/pips', { as: null, raw: '{' });
-    expectProblem(anonymous, 401, 'ACTOR_REQUIRED');
+    expectProblem(anonymous, 401, 'UNAUTHENTICATED');
 
     const approve = await service.request('POST', '/pips/pip-auth/commands', {
       as: people.employee,
@@ -492,7 +500,7 @@ describe.each(backends)('the HTTP service on $name', ({ name, open }) => {
   });
 
   it('serves the OpenAPI document built from pipkit schemas, and Swagger UI from local assets', async () => {
-    const spec = await service.request('GET', '/openapi.json', { as: null });
+    const spec = await service.request('GET', '/openapi.json');
     expect(spec.status).toBe(200);
     const paths = spec.json.paths as Record<string, Record<string, unknown>>;
     expect(Object.keys(paths).sort()).toEqual([
@@ -515,10 +523,13 @@ describe.each(backends)('the HTTP service on $name', ({ name, open }) => {
     expect(schemas.OpenPipInput).toBeDefined();
     expect(JSON.stringify(paths['/pips/{id}/commands'])).toContain('application/problem+json');
 
-    const ui = await service.request('GET', '/docs', { as: null });
+    const ui = await service.request('GET', '/docs/');
     expect(ui.status).toBe(200);
     expect(ui.body).toContain('swagger-ui');
-    const bundle = await fetch(`${service.url}/docs/static/swagger-ui-bundle.js`);
+    const token = await service.identity.token(people.hr);
+    const bundle = await fetch(`${service.url}/docs/static/swagger-ui-bundle.js`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(bundle.status).toBe(200);
     expect((await bundle.text()).length).toBeGreaterThan(100_000);
   });

@@ -1,6 +1,6 @@
 import { commandSchema, type Engine, openPipSchema } from '@pipkit/core';
-import { authenticate, actorFromHeaders } from './authentication.js';
-import { etag, expectedVersion } from './etags.js';
+import { actorOf } from './requestGuards.js';
+import { etag, expectedVersion, requireIfMatch } from './etags.js';
 import { pipProblems, problems, security } from './openApi.js';
 import type { PipkitApi } from './pipkitApi.js';
 import {
@@ -20,7 +20,6 @@ export function registerCommandRoutes(api: PipkitApi, engine: Engine): void {
   api.post(
     '/pips',
     {
-      onRequest: authenticate,
       schema: {
         summary: 'Open a PIP in draft',
         security,
@@ -36,7 +35,7 @@ export function registerCommandRoutes(api: PipkitApi, engine: Engine): void {
       },
     },
     async (request, reply) => {
-      const actor = actorFromHeaders(request);
+      const actor = actorOf(request);
       const key = request.headers['idempotency-key'];
       const result = await engine.open(request.body, {
         actor,
@@ -64,7 +63,8 @@ export function registerCommandRoutes(api: PipkitApi, engine: Engine): void {
   api.post(
     '/pips/:id/commands',
     {
-      onRequest: authenticate,
+      // A missing If-Match is 428 (RFC 6585), checked before the headers' schema (400).
+      preValidation: requireIfMatch,
       schema: {
         summary: 'Send a command',
         description:
@@ -86,7 +86,7 @@ export function registerCommandRoutes(api: PipkitApi, engine: Engine): void {
       },
     },
     async (request, reply) => {
-      const actor = actorFromHeaders(request);
+      const actor = actorOf(request);
       const version = expectedVersion(request.headers['if-match']);
       const key = request.headers['idempotency-key'];
       const command = request.body;
@@ -115,7 +115,6 @@ export function registerCommandRoutes(api: PipkitApi, engine: Engine): void {
   api.post(
     '/pips/:id/explain',
     {
-      onRequest: authenticate,
       schema: {
         summary: 'Say whether a command would be accepted now, and every reason if not',
         description: 'Writes nothing. A refusal is a 200 with `accepted: false` and its issues.',
@@ -125,7 +124,6 @@ export function registerCommandRoutes(api: PipkitApi, engine: Engine): void {
         response: { 200: explanationSchema, ...pipProblems },
       },
     },
-    async (request) =>
-      engine.explain(request.params.id, request.body, { actor: actorFromHeaders(request) }),
+    async (request) => engine.explain(request.params.id, request.body, { actor: actorOf(request) }),
   );
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { memoryStore } from '@pipkit/core';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
+import { devHeaderAuthenticator } from './authentication.js';
 import { captureLogs } from './__fixtures__/service.js';
 import { REDACTED_PATHS } from './logging.js';
 import { STATUS_BY_CODE } from './problems.js';
@@ -45,7 +46,11 @@ describe('the http-service docs', () => {
   });
 
   it.each(Object.entries(pages))('%s lists every route the service serves', async (_name, page) => {
-    const app = await buildApp({ store: memoryStore(), logger: captureLogs().logger });
+    const app = await buildApp({
+      store: memoryStore(),
+      logger: captureLogs().logger,
+      authenticate: devHeaderAuthenticator('default'),
+    });
     await app.ready();
     const spec = app.swagger() as { paths: Record<string, Record<string, unknown>> };
     await app.close();

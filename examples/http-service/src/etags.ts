@@ -1,5 +1,12 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpCodes, HttpProblem } from './problems.js';
+
+/** Refuses a command without `If-Match` with 428, before its headers are validated (400). */
+export function requireIfMatch(request: FastifyRequest): Promise<void> {
+  return Promise.resolve().then(() => {
+    if (request.headers['if-match'] === undefined) expectedVersion(undefined);
+  });
+}
 
 /** Reads `If-Match`: a version (`"4"`), `*` (any), or nothing (428: a command must name one). */
 export function expectedVersion(ifMatch: string | undefined): number | undefined {
@@ -26,3 +33,19 @@ export const etag = (version: number) => `"${version}"`;
 /** True when the request pinned a version with `If-Match: "n"`. */
 export const pinsVersion = (request: FastifyRequest) =>
   /^"\d+"$/.test(request.headers['if-match'] ?? '');
+
+/**
+ * True when `If-None-Match` holds `tag` (or is `*`): the caller's copy is current, so a read
+ * answers 304 without a body. Weak comparison, as RFC 9110 section 13.1.2 asks.
+ */
+export function isNotModified(request: FastifyRequest, tag: string): boolean {
+  const header = request.headers['if-none-match'];
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((entry) => entry.trim().replace(/^W\//, '') === tag);
+}
+
+/** Answers 304 with no body (the ETag header already set). */
+export function notModified(reply: { code(status: number): FastifyReply }): FastifyReply {
+  return reply.code(304).send();
+}

@@ -17,6 +17,9 @@ const secrets = {
   hostRef: 'case-SECRET-4711',
   witnessId: 'wit-SECRET-charles-babbage',
   reason: 'SECRET-burnout',
+  matterRef: 'matter-SECRET-doe-v-acme',
+  // Not a token the service keeps as a request id: replaced, never logged.
+  requestId: 'SECRET request id, '.repeat(20),
 };
 
 describe('log redaction', () => {
@@ -66,6 +69,12 @@ describe('log redaction', () => {
         version,
       );
       expect(paused.status).toBe(200);
+      const held = await service.request('POST', '/pips/pip-private/commands', {
+        as: { id: 'legal-1', role: 'legal' },
+        body: { type: 'PLACE_LEGAL_HOLD', matterRef: secrets.matterRef },
+        headers: { 'if-match': '*', 'x-request-id': secrets.requestId },
+      });
+      expect(held.status).toBe(200);
       const refused = await send(manager, { type: 'EXTEND', amount: 5, reason: secrets.reason }, 1);
       expect(refused.status).toBe(412);
       const forbidden = await service.request('GET', '/pips/pip-private', {
@@ -103,6 +112,7 @@ describe('log redaction', () => {
     expect(text).toContain('"msg":"pip opened"');
     expect(text).toContain('notification');
     expect(text).toContain('[Redacted]');
+    expect(text).toContain('PLACE_LEGAL_HOLD');
     for (const [field, value] of Object.entries(secrets)) {
       expect(text.includes(value), `${field} leaked into the log`).toBe(false);
     }

@@ -6,8 +6,8 @@ import { pino, type DestinationStream, type Logger } from 'pino';
  * these shapes: an actor, an open request, a command, a PIP record, or request headers.
  *
  * - who: the acting person's id, the employee's id, zone and calendar, the manager's id, a witness;
- * - what: goal descriptions and measures, document references, the host's leave or case
- *   reference, an extension's reason;
+ * - what: goal descriptions and measures, document references, the host's leave, case or legal
+ *   matter reference, meeting attendees and companions, cited instances, an extension's reason;
  * - how they authenticated: the actor, authorization and cookie headers.
  *
  * Kept (needed to operate the service, not personal): PIP ids, roles, command types, states,
@@ -22,12 +22,19 @@ export const REDACTED_PATHS: readonly string[] = [
   'goals',
   'documents[*].ref',
   'hostRef',
+  'matterRef',
+  'attendees',
+  'companion',
   'reason',
   'command.goals',
   'command.documents[*].ref',
   'command.hostRef',
   'command.witnessId',
   'command.reason',
+  'command.matterRef',
+  'command.attendees',
+  'command.companion',
+  'command.instances',
   'pip.employeeId',
   'pip.managerId',
   'pip.context',

@@ -1,4 +1,10 @@
-import { ErrorCodes, PipkitError, type PipkitIssue, VersionConflictError } from '@pipkit/core';
+import {
+  ErrorCodes,
+  PipkitError,
+  type PipkitIssue,
+  storeErrorReason,
+  VersionConflictError,
+} from '@pipkit/core';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
 /**
@@ -33,8 +39,18 @@ export const HttpCodes = {
   BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   /** The body is not `application/json`. */
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  /** The actor headers are missing or invalid: the stand-in for authentication failed. */
-  ACTOR_REQUIRED: 'ACTOR_REQUIRED',
+  /** No credentials, or credentials the service does not accept (token, claims, dev headers). */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The credentials are for a tenant this service does not hold. */
+  TENANT_MISMATCH: 'TENANT_MISMATCH',
+  /** The identity provider's keys cannot be fetched right now. */
+  AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
+  /** The principal (or, before authentication, the IP address) sent too many requests. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The route exists, but not with this method; `Allow` lists the methods it has. */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** A path segment is longer than any id the service accepts. */
+  URI_TOO_LONG: 'URI_TOO_LONG',
   /** A command was sent without `If-Match`. */
   PRECONDITION_REQUIRED: 'PRECONDITION_REQUIRED',
   /** `If-Match` named a version the PIP is no longer (or not yet) at. */
@@ -52,6 +68,8 @@ export class HttpProblem extends Error {
     readonly code: string,
     message: string,
     readonly issues: readonly PipkitIssue[] = [{ code, path: [], message }],
+    /** Response headers the problem needs (`Allow` on a 405, `WWW-Authenticate` on a 401). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'HttpProblem';
@@ -62,30 +80,40 @@ export class HttpProblem extends Error {
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   [ErrorCodes.INVALID_INPUT]: 400,
   [HttpCodes.MALFORMED_JSON]: 400,
-  [HttpCodes.ACTOR_REQUIRED]: 401,
+  [HttpCodes.UNAUTHENTICATED]: 401,
   [ErrorCodes.FORBIDDEN]: 403,
+  [HttpCodes.TENANT_MISMATCH]: 403,
   [ErrorCodes.PIP_NOT_FOUND]: 404,
   [HttpCodes.ROUTE_NOT_FOUND]: 404,
+  [HttpCodes.METHOD_NOT_ALLOWED]: 405,
   [ErrorCodes.VERSION_CONFLICT]: 409,
   [ErrorCodes.PIP_ALREADY_EXISTS]: 409,
   [HttpCodes.PRECONDITION_FAILED]: 412,
   [HttpCodes.BODY_TOO_LARGE]: 413,
+  [HttpCodes.URI_TOO_LONG]: 414,
   [HttpCodes.UNSUPPORTED_MEDIA_TYPE]: 415,
   [ErrorCodes.COMMAND_REFUSED]: 422,
   [ErrorCodes.IDEMPOTENCY_KEY_REUSED]: 422,
   [ErrorCodes.POLICY_NOT_FOUND]: 422,
   [ErrorCodes.INVALID_CALENDAR]: 422,
   [HttpCodes.PRECONDITION_REQUIRED]: 428,
+  [HttpCodes.RATE_LIMITED]: 429,
   [ErrorCodes.INVALID_POLICY]: 500,
   [HttpCodes.INTERNAL]: 500,
   [ErrorCodes.STORE_ERROR]: 503,
+  [HttpCodes.AUTH_UNAVAILABLE]: 503,
 };
 
 const TITLES: Readonly<Record<string, string>> = {
   [ErrorCodes.INVALID_INPUT]: 'The request does not match its schema',
   [HttpCodes.MALFORMED_JSON]: 'The body is not valid JSON',
-  [HttpCodes.ACTOR_REQUIRED]: 'The acting person is unknown',
+  [HttpCodes.UNAUTHENTICATED]: 'The caller is not authenticated',
   [ErrorCodes.FORBIDDEN]: 'The acting person may not do this',
+  [HttpCodes.TENANT_MISMATCH]: 'The credentials are for another tenant',
+  [HttpCodes.AUTH_UNAVAILABLE]: 'The identity provider is unavailable',
+  [HttpCodes.RATE_LIMITED]: 'Too many requests',
+  [HttpCodes.METHOD_NOT_ALLOWED]: 'The route does not have this method',
+  [HttpCodes.URI_TOO_LONG]: 'The path is too long',
   [ErrorCodes.PIP_NOT_FOUND]: 'No such PIP',
   [HttpCodes.ROUTE_NOT_FOUND]: 'No such route',
   [ErrorCodes.VERSION_CONFLICT]: 'Another writer changed the PIP first',
@@ -158,9 +186,22 @@ export function toProblem(error: unknown, context: ProblemContext): Problem {
     // The If-Match precondition failed: at load time, or at commit time against a racing writer.
     return make(HttpCodes.PRECONDITION_FAILED, error.message, error.issues, true);
   }
+  if (error instanceof PipkitError && error.code === ErrorCodes.STORE_ERROR) {
+    // A store's message can quote a row; the answer names only the reason (STORE_CORRUPT_ROW...).
+    const reason = storeErrorReason(error) ?? 'STORE_ERROR';
+    const detail = error.retryable
+      ? 'The store is busy or unavailable; try again shortly.'
+      : 'The store could not read or write this data; the log has the details.';
+    return make(
+      ErrorCodes.STORE_ERROR,
+      detail,
+      [{ code: reason, path: [], message: detail }],
+      error.retryable,
+      error.retryable ? 503 : 500,
+    );
+  }
   if (error instanceof PipkitError) {
-    const status = error.code === ErrorCodes.STORE_ERROR && !error.retryable ? 500 : undefined;
-    return make(error.code, error.message, error.issues, error.retryable, status);
+    return make(error.code, error.message, error.issues, error.retryable);
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     // Fastify validated a part of the request against a zod schema; keep zod's code and path,
@@ -195,7 +236,9 @@ export function toProblem(error: unknown, context: ProblemContext): Problem {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return make(HttpCodes.MALFORMED_JSON, 'The request body is not valid JSON.', []);
   }
-  if (error instanceof SyntaxError) {
+  if (error instanceof SyntaxError && (error as { statusCode?: unknown }).statusCode === 400) {
+    // Fastify's JSON parser marks the body's syntax errors with 400; any other SyntaxError is
+    // ours (a stored row that does not parse) and must not blame the caller's body.
     return make(HttpCodes.MALFORMED_JSON, 'The request body is not valid JSON.', []);
   }
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;

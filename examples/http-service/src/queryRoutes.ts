@@ -1,5 +1,5 @@
 import { type Engine, pipFilterSchema, pipQuerySchema, reportRequestSchema } from '@pipkit/core';
-import { actorFromHeaders, authenticate } from './authentication.js';
+import { actorOf } from './requestGuards.js';
 import { pipProblems, problems, security } from './openApi.js';
 import type { PipkitApi } from './pipkitApi.js';
 import { countSchema, deadlinesSchema, queryPageSchema, reportSchema } from './querySchemas.js';
@@ -14,7 +14,6 @@ export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
   api.post(
     '/pips/query',
     {
-      onRequest: authenticate,
       schema: {
         summary: 'Query the PIPs the actor may see: filters, order, keyset pages',
         description:
@@ -27,7 +26,7 @@ export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
       },
     },
     async (request) => {
-      const page = await engine.query(request.body, { actor: actorFromHeaders(request) });
+      const page = await engine.query(request.body, { actor: actorOf(request) });
       const { pips, ...rest } = page;
       return { items: pips, ...rest };
     },
@@ -36,7 +35,6 @@ export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
   api.post(
     '/pips/count',
     {
-      onRequest: authenticate,
       schema: {
         summary: 'How many PIPs the actor may see match the filters',
         security,
@@ -45,14 +43,13 @@ export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
       },
     },
     async (request) => ({
-      count: await engine.count(request.body, { actor: actorFromHeaders(request) }),
+      count: await engine.count(request.body, { actor: actorOf(request) }),
     }),
   );
 
   api.post(
     '/reports',
     {
-      onRequest: authenticate,
       schema: {
         summary: 'A report over the PIPs the actor may see (openByState, outcomesByMonth, ...)',
         security,
@@ -60,13 +57,12 @@ export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
         response: { 200: reportSchema, ...problems },
       },
     },
-    async (request) => engine.report(request.body, { actor: actorFromHeaders(request) }),
+    async (request) => engine.report(request.body, { actor: actorOf(request) }),
   );
 
   api.get(
     '/pips/:id/deadlines',
     {
-      onRequest: authenticate,
       schema: {
         summary: 'Every deadline a PIP has had and what became of it (met, missed, overdue, ...)',
         security,
@@ -76,7 +72,7 @@ export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
     },
     async (request) => ({
       pipId: request.params.id,
-      deadlines: await engine.deadlines(request.params.id, { actor: actorFromHeaders(request) }),
+      deadlines: await engine.deadlines(request.params.id, { actor: actorOf(request) }),
     }),
   );
 }

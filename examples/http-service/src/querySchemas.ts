@@ -5,7 +5,8 @@ import {
   reportRequestSchema,
 } from '@pipkit/core';
 import { z } from 'zod';
-import { apiRegistry, pipRecordSchema } from './schemas.js';
+import { apiRegistry } from './apiRegistry.js';
+import { pipRecordSchema } from './schemas.js';
 
 /**
  * The schemas of the read-side routes: the bodies are pipkit's own `pipQuerySchema` and

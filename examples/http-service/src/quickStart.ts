@@ -1,10 +1,11 @@
 // A host's client of the pipkit service: open a PIP, send a command pinned to the version it
 // read, and read a refusal. `examples/http-service/src/quickStart.test.ts` runs this file.
-const manager = { 'x-actor-id': 'mgr-9', 'x-actor-role': 'manager' }; // your auth sets these
 const json = { 'content-type': 'application/json' };
 const plan = { kind: 'planDocument', ref: 'dms://plans/42', sha256: 'c0ffee'.padEnd(64, '0') };
 
-export async function quickStart(baseUrl: string) {
+/** `token`: the manager's access token from your identity provider (`sub` mgr-9, `role` manager). */
+export async function quickStart(baseUrl: string, token: string) {
+  const manager = { authorization: `Bearer ${token}` };
   const opened = await fetch(`${baseUrl}/pips`, {
     method: 'POST',
     headers: { ...manager, ...json, 'idempotency-key': 'open-pip-42' },

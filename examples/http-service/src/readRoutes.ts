@@ -1,7 +1,7 @@
 import type { Engine, ListQuery } from '@pipkit/core';
 import { timelineRows } from '@pipkit/report';
-import { actorFromHeaders, authenticate } from './authentication.js';
-import { etag } from './etags.js';
+import { actorOf } from './requestGuards.js';
+import { etag, isNotModified, notModified } from './etags.js';
 import { pipProblems, problems, security } from './openApi.js';
 import type { PipkitApi } from './pipkitApi.js';
 import {
@@ -9,6 +9,7 @@ import {
   pipListSchema,
   pipParamsSchema,
   pipRecordSchema,
+  readHeadersSchema,
   timelineRowsQuerySchema,
   timelineRowsSchema,
   timelineSchema,
@@ -20,17 +21,19 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
   api.get(
     '/pips/:id',
     {
-      onRequest: authenticate,
       schema: {
         summary: 'Read a PIP; the ETag is its version',
         security,
         params: pipParamsSchema,
+        headers: readHeadersSchema,
         response: { 200: pipRecordSchema, ...pipProblems },
       },
     },
     async (request, reply) => {
-      const pip = await engine.get(request.params.id, { actor: actorFromHeaders(request) });
-      void reply.header('etag', etag(pip.version));
+      const pip = await engine.get(request.params.id, { actor: actorOf(request) });
+      const tag = etag(pip.version);
+      void reply.header('etag', tag);
+      if (isNotModified(request, tag)) return notModified(reply);
       return pip;
     },
   );
@@ -38,24 +41,26 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
   api.get(
     '/pips/:id/timeline',
     {
-      onRequest: authenticate,
       schema: {
-        summary: "A PIP's events, oldest first, with their hash chain",
+        summary: "A PIP's events, oldest first, with their hash chain; the ETag is its version",
         security,
         params: pipParamsSchema,
+        headers: readHeadersSchema,
         response: { 200: timelineSchema, ...pipProblems },
       },
     },
-    async (request) => ({
-      pipId: request.params.id,
-      events: await engine.history(request.params.id, { actor: actorFromHeaders(request) }),
-    }),
+    async (request, reply) => {
+      const events = await engine.history(request.params.id, { actor: actorOf(request) });
+      const tag = etag(events.at(-1)?.seq ?? 0);
+      void reply.header('etag', tag);
+      if (isNotModified(request, tag)) return notModified(reply);
+      return { pipId: request.params.id, events };
+    },
   );
 
   api.get(
     '/pips/:id/timeline/rows',
     {
-      onRequest: authenticate,
       schema: {
         summary: "A PIP's history as rows to show, in the employee's time and a language",
         description:
@@ -64,17 +69,20 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
         security,
         params: pipParamsSchema,
         querystring: timelineRowsQuerySchema,
+        headers: readHeadersSchema,
         response: { 200: timelineRowsSchema, ...pipProblems },
       },
     },
     async (request, reply) => {
-      const actor = actorFromHeaders(request);
+      const actor = actorOf(request);
       const { locale } = request.query;
       const pip = await engine.get(request.params.id, { actor });
       const events = await engine.history(request.params.id, { actor });
       const timeZone = pip.context.employee.timeZone;
       // The rows are the history read second: their last event is the version they show.
-      void reply.header('etag', etag(events.at(-1)?.seq ?? pip.version));
+      const tag = etag(events.at(-1)?.seq ?? pip.version);
+      void reply.header('etag', tag);
+      if (isNotModified(request, tag)) return notModified(reply);
       return {
         pipId: pip.pipId,
         locale,
@@ -87,7 +95,6 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
   api.get(
     '/pips/:id/verify',
     {
-      onRequest: authenticate,
       schema: {
         summary: 'Verify the hash chain and that replaying the events reproduces the PIP',
         security,
@@ -95,13 +102,12 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
         response: { 200: verificationSchema, ...pipProblems },
       },
     },
-    async (request) => engine.verify(request.params.id, { actor: actorFromHeaders(request) }),
+    async (request) => engine.verify(request.params.id, { actor: actorOf(request) }),
   );
 
   api.get(
     '/pips',
     {
-      onRequest: authenticate,
       schema: {
         summary: 'List the PIPs the actor may read, ordered by id',
         description:
@@ -113,7 +119,7 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
       },
     },
     async (request) => {
-      const actor = actorFromHeaders(request);
+      const actor = actorOf(request);
       const { after, limit, ...filters } = request.query;
       const query: ListQuery = {
         ...(actor.role === 'manager' ? { managerId: actor.id } : {}),

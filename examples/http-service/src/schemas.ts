@@ -5,26 +5,27 @@ import {
   openPipSchema,
   PIP_STATES,
   type HistoryVerification,
-  type PipContext,
-  type PipEvent,
   roleSchema,
   DEADLINE_KINDS,
 } from '@pipkit/core';
 import { LOCALES } from '@pipkit/report';
 import { z } from 'zod';
+import { apiRegistry } from './apiRegistry.js';
+import { componentName, pipContextSchema, pipEventSchema } from './recordSchemas.js';
 
 /**
  * The zod schemas of the HTTP API. Request bodies are pipkit's own exported schemas
  * (`commandSchema`, `openPipSchema`), so the OpenAPI document and the validation can never drift
- * from the engine; responses are described here. Every schema with an id becomes an OpenAPI
- * component (request schemas get an `Input` suffix).
+ * from the engine; responses are described here and in recordSchemas.ts. Every schema with an id
+ * becomes an OpenAPI component.
  */
-export const apiRegistry = z.registry<{ id?: string; description?: string }>();
-
 apiRegistry.add(commandSchema, {
   id: 'Command',
   description: 'A command, discriminated by `type` (pipkit `commandSchema`).',
 });
+for (const option of commandSchema.options) {
+  apiRegistry.add(option, { id: componentName(option.shape.type.value, 'Command') });
+}
 apiRegistry.add(openPipSchema, {
   id: 'OpenPip',
   description: 'What opening a PIP needs (pipkit `openPipSchema`).',
@@ -86,9 +87,7 @@ export const pipRecordSchema = z
     policyVersion: z.number().int(),
     machineVersion: z.number().int(),
     state: stateSchema,
-    context: z
-      .custom<PipContext>(() => true)
-      .meta({ type: 'object', description: 'Goals, plan dates, deadlines, documents, outcome.' }),
+    context: pipContextSchema,
     version: z.number().int().describe('The number of events; send it back in If-Match.'),
     lastHash: z.string(),
     createdAt: z.string(),
@@ -102,9 +101,7 @@ export const storedEventSchema = z
   .object({
     pipId: z.string(),
     seq: z.number().int(),
-    event: z
-      .custom<PipEvent>(() => true)
-      .meta({ type: 'object', description: 'What happened: `type`, `at`, `actor` and its data.' }),
+    event: pipEventSchema,
     prevHash: z.string(),
     hash: z.string(),
   })
@@ -196,14 +193,23 @@ export const healthSchema = z.object({
   store: z.string(),
 });
 
-export const pipParamsSchema = z.object({ id: z.string().min(1).max(128) });
+/** The longest PIP id: `openPipSchema` accepts 1 to 128 characters, and so does every route. */
+export const PIP_ID_MAX_LENGTH = 128;
+
+/** `:id` of every PIP route: exactly the ids `POST /pips` accepts (pipkit `openPipSchema`). */
+export const pipParamsSchema = z.object({ id: openPipSchema.shape.pipId.unwrap() });
 
 export const listQuerySchema = z
   .object({
     state: stateSchema.optional(),
     employeeId: z.string().min(1).max(200).optional(),
     managerId: z.string().min(1).max(200).optional(),
-    after: z.string().min(1).max(128).optional().describe('Keyset paging: PIPs after this id.'),
+    after: z
+      .string()
+      .min(1)
+      .max(PIP_ID_MAX_LENGTH)
+      .optional()
+      .describe('Keyset paging: PIPs after this id.'),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .strict();
@@ -214,8 +220,10 @@ export const commandHeadersSchema = z
     'if-match': z
       .string()
       .regex(/^(\*|"\d+")$/, 'If-Match is the ETag you read, such as "4", or *')
-      .optional()
-      .describe('The ETag of the version you read (`"4"`), or `*` to act on whatever is current.'),
+      .describe(
+        'Required (428 without it): the ETag of the version you read (`"4"`), or `*` to act on ' +
+          'whatever is current.',
+      ),
     'idempotency-key': z
       .string()
       .min(1)
@@ -230,44 +238,19 @@ export const commandHeadersSchema = z
 /** `Idempotency-Key` (optional) when opening a PIP. */
 export const openHeadersSchema = commandHeadersSchema.pick({ 'idempotency-key': true }).loose();
 
+/** `If-None-Match` on reads that carry an ETag: the ETags the caller holds (304 when current). */
+export const readHeadersSchema = z
+  .object({
+    'if-none-match': z
+      .string()
+      .max(1024)
+      .optional()
+      .describe('ETags you hold (`"4"`, or a list); the answer is 304 when one is current.'),
+  })
+  .loose();
+
 /** Problem responses as they appear in the OpenAPI document. */
 export const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: problemSchema } },
 });
-
-/**
- * Drops component schemas no route refers to (directly or through another component): the zod
- * provider emits an input and an output copy of every registered schema, and most are used one
- * way only.
- */
-export function withoutUnusedSchemas<T extends object>(document: T): T {
-  const components = (document as { components?: { schemas?: Record<string, unknown> } })
-    .components;
-  const schemas = components?.schemas;
-  if (!components || !schemas) return document;
-  const used = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
-    if (value === null || typeof value !== 'object') return;
-    for (const [key, child] of Object.entries(value)) {
-      if (key === '$ref' && typeof child === 'string') {
-        const name = child.slice(child.lastIndexOf('/') + 1);
-        if (!used.has(name)) {
-          used.add(name);
-          visit(schemas[name]);
-        }
-      } else {
-        visit(child);
-      }
-    }
-  };
-  visit((document as { paths?: unknown }).paths);
-  return {
-    ...document,
-    components: {
-      ...components,
-      schemas: Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name))),
-    },
-  };
-}

@@ -3,9 +3,11 @@ import type { Actor, PipStore } from '@pipkit/core';
 import { createTestClock, type TestClock } from '@pipkit/core/testing';
 import { createRequire } from 'node:module';
 import type { PgPool } from '@pipkit/postgres';
-import { buildApp, type PipkitApp } from '../app.js';
+import { type AppOptions, buildApp, type PipkitApp } from '../app.js';
+import { bearerAuthenticator } from '../authentication.js';
 import { DEFAULT_PG_URL } from '../config.js';
 import { createLogger } from '../logging.js';
+import { AUDIENCE, ISSUER, startIdentity, type TestIdentity } from './identity.js';
 
 /** The simulated "now" every test service starts at: Monday 2 March 2026, 15:00 UTC. */
 export const T0 = '2026-03-02T15:00:00.000Z';
@@ -59,6 +61,8 @@ export interface TestService {
   readonly url: string;
   readonly clock: TestClock;
   readonly logs: ReturnType<typeof captureLogs>;
+  /** The local identity provider whose tokens the service accepts. */
+  readonly identity: TestIdentity;
   request(
     method: string,
     path: string,
@@ -66,7 +70,7 @@ export interface TestService {
       readonly body?: unknown;
       /** Sent as is (for malformed JSON); wins over `body`. */
       readonly raw?: string;
-      /** The acting person; `null` sends no actor headers. Defaults to the manager. */
+      /** The acting person, as a bearer token; `null` sends none. Defaults to the manager. */
       readonly as?: Actor | null;
       readonly headers?: Record<string, string>;
     },
@@ -74,19 +78,37 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-/** Starts the service on `store` and listens on a random port (real HTTP). */
+/** What a test may change in the service it starts. */
+export type ServiceOptions = Partial<
+  Pick<AppOptions, 'storeName' | 'bodyLimit' | 'docs' | 'rateLimit' | 'timeouts' | 'authenticate'>
+>;
+
+/**
+ * Starts the service on `store` and listens on a random port (real HTTP). It accepts bearer
+ * tokens of a local identity provider whose clock is the service's test clock.
+ */
 export async function startService(
   store: PipStore,
-  options: { readonly storeName?: string; readonly bodyLimit?: number } = {},
+  options: ServiceOptions = {},
 ): Promise<TestService> {
   const clock = createTestClock(T0);
   const logs = captureLogs();
+  const identity = await startIdentity(clock);
   const app = await buildApp({
     store,
     clock,
     logger: logs.logger,
-    storeName: options.storeName ?? 'test',
-    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    storeName: 'test',
+    // Tests send hundreds of requests as one principal; the limit has its own test.
+    rateLimit: false,
+    authenticate: bearerAuthenticator({
+      keys: { jwksUrl: identity.jwksUrl },
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clock,
+      tenantId: 'default',
+    }),
+    ...options,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -97,10 +119,11 @@ export async function startService(
     url,
     clock,
     logs,
+    identity,
     async request(method, path, requestOptions = {}) {
       const actor = requestOptions.as === undefined ? people.manager : requestOptions.as;
       const headers: Record<string, string> = {
-        ...(actor ? { 'x-actor-id': actor.id, 'x-actor-role': actor.role } : {}),
+        ...(actor ? { authorization: `Bearer ${await identity.token(actor)}` } : {}),
         ...(requestOptions.raw !== undefined || requestOptions.body !== undefined
           ? { 'content-type': 'application/json' }
           : {}),
@@ -127,7 +150,10 @@ export async function startService(
         >,
       };
     },
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      await identity.close();
+    },
   };
 }
 
