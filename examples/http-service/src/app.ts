@@ -111,6 +111,8 @@ export async function buildApp(options: AppOptions) {
     // Every id the schemas accept must route, even percent-encoded (3 characters a byte); longer
     // segments are 414, shorter ones that break the schema are 400 with the field.
     routerOptions: { maxParamLength: PIP_ID_MAX_LENGTH * 3 },
+    // Errors the router raises before any hook (a bad URL, a segment over maxParamLength).
+    frameworkErrors: (error, request, reply) => void sendProblem(reply, request, error),
     // A caller's X-Request-Id is kept only when it is a short token (see requestId).
     genReqId: requestId,
     trustProxy: options.trustProxy ?? false,

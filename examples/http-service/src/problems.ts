@@ -229,6 +229,8 @@ export function toProblem(error: unknown, context: ProblemContext): Problem {
         'The request body is larger than this service accepts.',
         [],
       );
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return make(HttpCodes.URI_TOO_LONG, 'A path segment is longer than any id.', []);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return make(HttpCodes.UNSUPPORTED_MEDIA_TYPE, 'Send the body as application/json.', []);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
