@@ -182,6 +182,21 @@ describe('engine.forTenant', () => {
     expect(own.forTenant('acme')).toBe(own);
   });
 
+  it('refuses a tenantEngines option out of range when the engine is built', () => {
+    for (const tenantEngines of [-1, 1.5, 2_000_000]) {
+      let error: unknown;
+      try {
+        engineOn(memoryStore(), { tenantEngines });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(isPipkitError(error, 'INVALID_INPUT')).toBe(true);
+      expect((error as { issues: { code: string }[] }).issues[0]?.code).toBe(
+        'TENANT_ENGINES_OUT_OF_RANGE',
+      );
+    }
+  });
+
   it('hands the tenant to the authorizer', async () => {
     const seen: (string | undefined)[] = [];
     const engine = engineOn(memoryStore(), {
