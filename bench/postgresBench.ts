@@ -70,7 +70,7 @@ export async function postgresBenches(): Promise<{
           RETURNING pip_id),
         appended AS (
           INSERT INTO "${schema}".pipkit_events (tenant_id, pip_id, seq, event, prev_hash, hash)
-          SELECT $1, pip_id, $3, $5, repeat('p', 64), repeat('h', 64) FROM moved),
+          SELECT $1, pip_id, $3, $5, NULL, sha256(convert_to($5, 'UTF8')) FROM moved),
         dropped AS (
           DELETE FROM "${schema}".pipkit_timers WHERE tenant_id = $1 AND timer_id = $6)
         INSERT INTO "${schema}".pipkit_timers (tenant_id, timer_id, pip_id, deadline_id, kind, due_at)

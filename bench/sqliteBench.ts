@@ -6,6 +6,8 @@ import { activePips } from './fixtures.js';
 import { type BenchResult, compare } from './harness.js';
 
 const PIPS = 200;
+/** The baseline's event hash: 32 bytes, as the store keeps one (schema 4). */
+const RAW_HASH = Buffer.alloc(32, 0xab);
 
 /**
  * Persisted dispatch on SQLite (WAL, synchronous=FULL: one disk flush per command) against raw
@@ -54,7 +56,7 @@ export async function sqliteBenches(): Promise<{
     const versions = new Array<number>(PIPS).fill(1);
     const rawWrite = db.transaction((index: number) => {
       const version = versions[index] as number;
-      insertEvent.run(`raw-${index}`, version + 1, eventText, 'p'.repeat(64), 'h'.repeat(64));
+      insertEvent.run(`raw-${index}`, version + 1, eventText, null, RAW_HASH);
       const changed = updatePip.run(
         'active',
         version + 1,

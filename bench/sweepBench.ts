@@ -174,6 +174,8 @@ const tickPolicy = definePolicy({
   acknowledgement: { mode: 'required', due: durations.daysAfter(5) },
 });
 const FIRES = 10_000;
+/** The baseline's event hash: 32 bytes, as the store keeps one (schema 4). */
+const RAW_HASH = Buffer.alloc(32, 0xab);
 
 /**
  * 10,000 PIPs whose acknowledgement is overdue, written through the store port with real hashes;
@@ -261,8 +263,8 @@ export async function sqliteTick(
       statements.exists.get(`timer:${row.timer_id}`);
       const { version } = statements.version.get(row.pip_id) as { version: number };
       statements.update.run('opened', version + 2, recordText, due, row.pip_id, version);
-      statements.event.run(row.pip_id, version + 1, eventText, 'p'.repeat(64), 'h'.repeat(64));
-      statements.event.run(row.pip_id, version + 2, escalatedText, 'h'.repeat(64), 'i'.repeat(64));
+      statements.event.run(row.pip_id, version + 1, eventText, null, RAW_HASH);
+      statements.event.run(row.pip_id, version + 2, escalatedText, null, RAW_HASH);
       statements.drop.run(row.timer_id);
       statements.outbox.run(
         `${row.pip_id}:${version + 2}:0`,

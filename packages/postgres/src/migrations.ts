@@ -10,6 +10,7 @@ import {
   commitV1,
   dropCommitV1,
 } from './sql/commitSql.js';
+import { eventsV8, readEventsV8 } from './sql/eventsSql.js';
 import { claimOutboxV1, markDeliveredV1, pendingOutboxV1, writeOutboxV3 } from './sql/outboxSql.js';
 import { purgeV1 } from './sql/purgeSql.js';
 import { countPipsV7, inspectV7, queryPipsV7, reportPipsV7 } from './sql/queryFunctionsSql.js';
@@ -110,6 +111,21 @@ export const MIGRATIONS: readonly Migration[] = [
         reportPipsV7(s),
         inspectV7(s),
         viewsV7(s),
+      ].join(''),
+  },
+  {
+    version: 8,
+    name: 'event hashes as 32 bytes, the previous hash implied by the sequence',
+    sql: (s) =>
+      [
+        eventsV8(s),
+        commitFunction(s, {
+          timerReset: ', attempts = 0, parked_code = NULL',
+          policyColumns: true,
+          queryColumns: true,
+          compactEvents: true,
+        }),
+        readEventsV8(s),
       ].join(''),
   },
 ];

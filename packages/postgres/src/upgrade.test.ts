@@ -41,6 +41,13 @@ describe('postgres schema upgrades', () => {
       expect(await store.ready()).toEqual(
         MIGRATIONS.slice(previous).map((migration) => migration.version),
       );
+      // Migration 8: every hash is 32 bytes and every previous hash is implied by the sequence.
+      const layout = await db.pool.query(
+        `SELECT count(prev_hash)::int AS kept, min(octet_length(hash)) AS shortest,
+                max(octet_length(hash)) AS longest
+           FROM "${target}".pipkit_events WHERE tenant_id = 'default'`,
+      );
+      expect(layout.rows).toEqual([{ kept: 0, shortest: 32, longest: 32 }]);
       const engine = createEngine({ store, policies: [defaultPolicy] });
       for (const pipId of [PIP_ID, OTHER]) {
         expect(await store.load(pipId)).toEqual(await source.load(pipId));
@@ -117,7 +124,7 @@ describe('postgres schema upgrades', () => {
 
     const [first, second] = [0, 1].map(() => postgresStore({ pool: db.pool, schema: target }));
     const applied = await Promise.all([first?.ready(), second?.ready()]);
-    expect(applied.flat()).toEqual([7]);
+    expect(applied.flat()).toEqual(MIGRATIONS.slice(6).map((migration) => migration.version));
     const store = first as NonNullable<typeof first>;
     const engine = createEngine({ store, policies: [defaultPolicy] });
     const overdue = await engine.query({ overdue: true, sort: 'nextDeadline' }, { actor: hr });

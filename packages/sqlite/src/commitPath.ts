@@ -8,6 +8,7 @@ import {
   StoreErrorReasons,
   VersionConflictError,
 } from '@pipkit/core/adapter';
+import { GENESIS_HASH } from '@pipkit/core';
 import { recordColumnValues } from './queryColumnsSql.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import type { Statements } from './statements.js';
@@ -52,14 +53,20 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
     const { pipId, expectedVersion } = request;
     try {
       writeEnvelope(statements, request, current);
+      // The previous hash is stored only where the sequence does not imply it (schema 4).
+      let previous =
+        expectedVersion === NO_PIP_YET
+          ? GENESIS_HASH
+          : storedHash(statements.eventHash.get(pipId, expectedVersion));
       for (const event of request.events) {
         statements.insertEvent.run(
           pipId,
           event.seq,
           JSON.stringify(event.event),
-          event.prevHash,
-          event.hash,
+          event.prevHash === previous ? null : event.prevHash,
+          Buffer.from(event.hash, 'hex'),
         );
+        previous = event.hash;
       }
     } catch (error) {
       // The keys on pipkit_pips and (pip_id, seq) are the real guard: a clash is a lost race.
@@ -152,6 +159,12 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
       purgePip.immediate(pipId, expectedVersion);
     },
   };
+}
+
+/** The hex hash of a `pipkit_events` row read by `eventHash` (its bytes, or old text). */
+function storedHash(row: unknown): string | undefined {
+  const hash = (row as { hash?: string | Buffer } | undefined)?.hash;
+  return typeof hash === 'string' ? hash : hash?.toString('hex');
 }
 
 /** Inserts or updates the envelope row at the expected version. */

@@ -2,6 +2,37 @@ import { StoreError, StoreErrorReasons } from '@pipkit/core';
 import { backfillQueryColumns } from './backfill.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 
+/**
+ * Schema 4's event log: `hash` as its 32 bytes instead of 64 hex characters, and `prev_hash`
+ * implied by the sequence: the hash of the event before (the genesis hash for event 1). It is
+ * kept, as written, only for an event whose recorded previous hash is not that one (an event
+ * written so by an earlier release or a foreign writer), so verification answers exactly as it
+ * did on the old rows. A stored hash that is not 64 lowercase hex characters is kept as its text
+ * bytes, so it still fails to verify. SQLite cannot change a column's type in place: the table
+ * is rebuilt (https://www.sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema
+ * Changes"); nothing references it.
+ */
+const EVENTS_V4 = `
+      CREATE TABLE pipkit_events_v4 (
+        pip_id    TEXT    NOT NULL REFERENCES pipkit_pips (pip_id),
+        seq       INTEGER NOT NULL CHECK (seq >= 1),
+        event     TEXT    NOT NULL,
+        hash      BLOB    NOT NULL,
+        prev_hash TEXT,
+        PRIMARY KEY (pip_id, seq)
+      ) WITHOUT ROWID;
+      INSERT INTO pipkit_events_v4 (pip_id, seq, event, hash, prev_hash)
+      SELECT pip_id, seq, event,
+             CASE WHEN length(hash) = 64 AND hash NOT GLOB '*[^0-9a-f]*' THEN unhex(hash)
+                  ELSE CAST(hash AS BLOB) END,
+             CASE WHEN prev_hash IS coalesce(lag(hash) OVER (PARTITION BY pip_id ORDER BY seq),
+                                            CASE WHEN seq = 1 THEN '${'0'.repeat(64)}' END)
+                  THEN NULL ELSE prev_hash END
+        FROM pipkit_events;
+      DROP TABLE pipkit_events;
+      ALTER TABLE pipkit_events_v4 RENAME TO pipkit_events;
+`;
+
 /** One schema step. Applied once, in `version` order, and never edited after release. */
 export interface Migration {
   /** 1-based and contiguous; recorded in `pipkit_migrations`. */
@@ -191,6 +222,11 @@ export const MIGRATIONS: readonly Migration[] = [
        GROUP BY outcome_month, policy_id, outcome_status, coalesce(outcome_reason, '');
     `,
     backfill: backfillQueryColumns,
+  },
+  {
+    version: 4,
+    name: 'event hashes as 32 bytes, the previous hash implied by the sequence',
+    sql: EVENTS_V4,
   },
 ];
 

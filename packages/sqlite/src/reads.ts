@@ -1,3 +1,4 @@
+import { GENESIS_HASH } from '@pipkit/core';
 import {
   type IdempotencyRecord,
   type PipRows,
@@ -95,16 +96,26 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
       });
     },
     readEvents(pipId, afterSeq) {
-      return (statements.readEvents.all(pipId, afterSeq) as EventRow[]).map((row): StoredEvent => ({
-        pipId: row.pip_id,
-        seq: row.seq,
-        event: parseStored<StoredEvent['event']>(row.event, {
-          pipId,
-          table: 'pipkit_events',
-        }),
-        prevHash: row.prev_hash,
-        hash: row.hash,
-      }));
+      const events: StoredEvent[] = [];
+      // The hash of the row before: the previous hash every event stored without one links to.
+      let previous: string | undefined;
+      for (const row of statements.readEvents.all(pipId, afterSeq) as EventRow[]) {
+        const hash = hashText(row.hash);
+        if (row.seq > afterSeq) {
+          events.push({
+            pipId: row.pip_id,
+            seq: row.seq,
+            event: parseStored<StoredEvent['event']>(row.event, {
+              pipId,
+              table: 'pipkit_events',
+            }),
+            prevHash: row.prev_hash ?? previous ?? GENESIS_HASH,
+            hash,
+          });
+        }
+        previous = hash;
+      }
+      return events;
     },
     getIdempotency(key) {
       const row = statements.getIdempotency.get(key) as IdempotencyRow | undefined;
@@ -170,4 +181,9 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
     );
     return statement.all(parameters) as { pip_id: string; record: string }[];
   }
+}
+
+/** A stored hash as the port's hex text: schema 4 stores its bytes, earlier schemas the text. */
+function hashText(stored: string | Buffer): string {
+  return typeof stored === 'string' ? stored : stored.toString('hex');
 }

@@ -10,13 +10,16 @@ import type { SqliteDatabase, SqliteStatement } from './sqliteDatabase.js';
 /** SQLite's clock as a UTC ISO instant with milliseconds, like `Date#toISOString`. */
 const NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-/** A row of `pipkit_events`. */
+/**
+ * A row of `pipkit_events`. From schema 4 `hash` is its 32 bytes and `prev_hash` is NULL where it
+ * is the previous event's hash (the genesis hash for event 1); before, both are hex text.
+ */
 export interface EventRow {
   pip_id: string;
   seq: number;
   event: string;
-  prev_hash: string;
-  hash: string;
+  prev_hash: string | null;
+  hash: string | Buffer;
 }
 /** A row of `pipkit_timers`, with its fault count and park (schema 2). */
 export interface TimerDbRow {
@@ -83,6 +86,9 @@ export function prepareStatements(
     schema.version >= 3
       ? `, 1 AS has_query_columns, ${QUERY_COLUMN_FIELDS.map(([column]) => column).join(', ')}`
       : '';
+  // Schema 4 stores the previous hash only where the sequence does not imply it: a read from
+  // afterSeq also reads event afterSeq, whose hash the next event links to.
+  const compactEvents = schema.version >= 4;
   const timerColumns = current
     ? TIMER_COLUMNS
     : 'timer_id, pip_id, deadline_id, kind, due_at, 0 AS attempts, NULL AS parked_code';
@@ -113,8 +119,9 @@ export function prepareStatements(
     ),
     readEvents: prepare(
       `SELECT pip_id, seq, event, prev_hash, hash FROM pipkit_events
-        WHERE pip_id = ? AND seq > ? ORDER BY seq`,
+        WHERE pip_id = ? AND seq ${compactEvents ? '>=' : '>'} ? ORDER BY seq`,
     ),
+    eventHash: prepare('SELECT hash FROM pipkit_events WHERE pip_id = ? AND seq = ?'),
     insertEvent: prepare(
       'INSERT INTO pipkit_events (pip_id, seq, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?)',
     ),

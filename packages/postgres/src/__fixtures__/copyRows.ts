@@ -11,9 +11,31 @@ export const V1_COLUMNS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The event columns as versions 1 to 7 kept them, from a version 8 table: the hash as hex text,
+ * and the previous hash written out (the previous event's hash, or 64 zeros for event 1).
+ */
+const HEX_EVENT_VALUES: Readonly<Record<string, string>> = {
+  hash: `encode(hash, 'hex')`,
+  prev_hash: `coalesce(prev_hash,
+    encode(lag(hash) OVER (PARTITION BY tenant_id, pip_id ORDER BY seq), 'hex'),
+    '${'0'.repeat(64)}')`,
+};
+
+/** True when the schema's events keep their hashes as bytes (version 8 on). */
+async function compactEvents(pool: pg.Pool, schema: string): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT data_type FROM information_schema.columns
+      WHERE table_schema = $1 AND table_name = 'pipkit_events' AND column_name = 'hash'`,
+    [schema],
+  );
+  return (rows[0] as { data_type: string } | undefined)?.data_type === 'bytea';
+}
+
+/**
  * Copies every row of `from` into `to` with the columns `to` has (of those the current schema
  * has: version 1's, and what later versions added), as a pool that bypasses row security (a
- * superuser) sees them: the rows an earlier release wrote, byte for byte. The outbox's
+ * superuser) sees them: the rows an earlier release wrote, byte for byte (events in the hex
+ * layout of versions 1 to 7 when `to` is older than version 8). The outbox's
  * `position` is left to `to`'s own sequence, so later inserts there do not clash.
  */
 export async function copyRows(pool: pg.Pool, from: string, to: string): Promise<void> {
@@ -27,10 +49,15 @@ export async function copyRows(pool: pg.Pool, from: string, to: string): Promise
         ORDER BY t.ordinal_position`,
       [to, from, table],
     );
-    const columns = (rows as { column_name: string }[]).map((row) => row.column_name).join(', ');
+    const names = (rows as { column_name: string }[]).map((row) => row.column_name);
+    const columns = names.join(', ');
+    const values =
+      table === 'pipkit_events' && !(await compactEvents(pool, to))
+        ? names.map((name) => HEX_EVENT_VALUES[name] ?? name).join(', ')
+        : columns;
     const order = table === 'pipkit_outbox' ? ' ORDER BY position' : '';
     await pool.query(
-      `INSERT INTO "${to}".${table} (${columns}) SELECT ${columns} FROM "${from}".${table}${order}`,
+      `INSERT INTO "${to}".${table} (${columns}) SELECT ${values} FROM "${from}".${table}${order}`,
     );
   }
 }

@@ -3,6 +3,7 @@
  * quoted schema name returning DDL; a released one never changes (see `MIGRATIONS`).
  * @module
  */
+import { compactEventsInsert } from './eventsSql.js';
 import { commitQueryFragments } from './querySql.js';
 import { SET_TENANT } from './shared.js';
 
@@ -151,7 +152,8 @@ export const dropCommitV1 = (s: string): string => `
  * assignments for a timer row that is set again, and `policyColumns` writes the envelope's policy
  * columns (version 3 adds both). `queryColumns` (version 7) also writes the query columns
  * the document's `query` object carries (core's `queryColumns` of the record, computed by the
- * store): they commit with the record, in the same statement.
+ * store): they commit with the record, in the same statement. `compactEvents` (version 8) writes
+ * each event's hash as bytes and its previous hash only where the sequence does not imply it.
  */
 export const commitFunction = (
   s: string,
@@ -159,6 +161,7 @@ export const commitFunction = (
     readonly timerReset?: string;
     readonly policyColumns?: boolean;
     readonly queryColumns?: boolean;
+    readonly compactEvents?: boolean;
   } = {},
 ): string => {
   const timerReset = options.timerReset ?? '';
@@ -182,7 +185,7 @@ export const commitFunction = (
         v_idem jsonb := p_request->'idempotency';
         v_key_taken boolean := false;
         v_stale boolean := false;
-        v_actual integer;
+        v_actual integer;${options.compactEvents ? '\n        v_prev text;' : ''}
       BEGIN
         ${SET_TENANT}
         -- The key first: a concurrent duplicate waits for the first and then finds it taken.
@@ -219,10 +222,14 @@ export const commitFunction = (
                   DETAIL = jsonb_build_object('actualVersion', coalesce(v_actual, 0),
                                               'recordedKey', v_key_taken)::text;
         END IF;
-        INSERT INTO ${s}.pipkit_events (tenant_id, pip_id, seq, event, prev_hash, hash)
+${
+  options.compactEvents
+    ? compactEventsInsert(s)
+    : `        INSERT INTO ${s}.pipkit_events (tenant_id, pip_id, seq, event, prev_hash, hash)
         SELECT p_tenant, v_pip, e.seq, e.event, e.prev_hash, e.hash
           FROM jsonb_to_recordset(p_request->'events')
-               AS e (seq integer, event text, prev_hash text, hash text);
+               AS e (seq integer, event text, prev_hash text, hash text);`
+}
         IF jsonb_array_length(p_request->'clear') > 0 THEN
           DELETE FROM ${s}.pipkit_timers
            WHERE tenant_id = p_tenant

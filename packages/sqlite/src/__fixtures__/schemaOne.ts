@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate } from '../migrations.js';
+import { HEX_EVENT_VALUES } from './schemaThree.js';
 
 /** The columns each table had at schema version 1. */
 const SCHEMA_ONE_COLUMNS: Readonly<Record<string, string>> = {
@@ -22,7 +23,7 @@ export function copyAtSchemaOne(source: string, target: string): void {
   database.transaction(() => {
     for (const [table, columns] of Object.entries(SCHEMA_ONE_COLUMNS)) {
       database.exec(
-        `INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM source.${table}`,
+        `INSERT INTO main.${table} (${columns}) SELECT ${table === 'pipkit_events' ? HEX_EVENT_VALUES : columns} FROM source.${table}`,
       );
     }
   })();

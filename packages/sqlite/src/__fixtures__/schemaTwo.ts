@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate } from '../migrations.js';
+import { HEX_EVENT_VALUES } from './schemaThree.js';
 
 /** The columns each table had at schema version 2, and what to copy into them. */
 const SCHEMA_TWO: Readonly<Record<string, readonly [columns: string, values: string]>> = {
@@ -11,7 +12,7 @@ const SCHEMA_TWO: Readonly<Record<string, readonly [columns: string, values: str
     'pip_id, employee_id, manager_id, state, version, record, updated_at, policy_id, policy_version',
     "pip_id, employee_id, manager_id, state, version, json_remove(record, '$.summary'), updated_at, policy_id, policy_version",
   ],
-  pipkit_events: ['pip_id, seq, event, prev_hash, hash', 'pip_id, seq, event, prev_hash, hash'],
+  pipkit_events: ['pip_id, seq, event, prev_hash, hash', HEX_EVENT_VALUES],
   pipkit_timers: [
     'timer_id, pip_id, deadline_id, kind, due_at, attempts, parked_code',
     'timer_id, pip_id, deadline_id, kind, due_at, attempts, parked_code',

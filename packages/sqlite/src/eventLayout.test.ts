@@ -1,0 +1,158 @@
+import { type Actor, createEngine, defaultPolicy, type PipStore } from '@pipkit/core';
+import {
+  createTestClock,
+  REFERENCE_PIP_ID,
+  referenceActors,
+  referenceContents,
+  referenceDocument,
+  runReferenceLifecycle,
+} from '@pipkit/core/testing';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyAtSchemaThree } from './__fixtures__/schemaThree.js';
+import { SCHEMA_VERSION } from './migrations.js';
+import { sqliteStore } from './sqliteStore.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'pipkit-sqlite-events-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+let files = 0;
+const newFile = () => join(directory, `store-${(files += 1)}.db`);
+const { hr } = referenceActors;
+const OTHERS = ['pip-a', 'pip-b', 'pip-c'];
+
+/** Opens three more PIPs beside the reference one and takes each through approval. */
+async function writeOthers(store: PipStore): Promise<void> {
+  const clock = createTestClock('2026-03-02T15:00:00Z');
+  let next = 0;
+  const engine = createEngine({
+    store,
+    policies: [defaultPolicy],
+    clock,
+    ids: () => OTHERS[next++] ?? 'pip-extra',
+  });
+  for (const [index] of OTHERS.entries()) {
+    const manager: Actor = { id: `mgr-${index}`, role: 'manager' };
+    const { pip } = await engine.open(
+      {
+        employee: { id: `emp-${index}`, timeZone: 'Europe/Berlin' },
+        managerId: manager.id,
+        policy: { id: defaultPolicy.id },
+        goals: [{ id: 'g1', description: 'Ship the report', measure: 'Weekly, on time' }],
+        documents: [referenceDocument('planDocument', `plan ${index}`)],
+      },
+      { actor: manager },
+    );
+    await engine.dispatch(pip.pipId, { type: 'SUBMIT_FOR_APPROVAL' }, { actor: manager });
+    await engine.dispatch(pip.pipId, { type: 'APPROVE' }, { actor: hr });
+  }
+}
+
+/** Verifies every PIP of `path` through a read-only store; returns each PIP's result. */
+async function verifyAll(path: string, readOnly: boolean) {
+  const store = sqliteStore({ path, readOnly });
+  const engine = createEngine({ store, policies: [defaultPolicy] });
+  const results: Record<string, unknown> = {};
+  for (const pipId of [REFERENCE_PIP_ID, ...OTHERS]) {
+    results[pipId] = await engine.verify(pipId, { actor: hr });
+  }
+  await store.close();
+  return results;
+}
+
+/** A closed database at schema 3 with four PIPs, and what the current schema read from it. */
+async function schemaThreeFile() {
+  const path = newFile();
+  const store = sqliteStore({ path });
+  await runReferenceLifecycle(store);
+  await writeOthers(store);
+  const contents = await referenceContents(store);
+  const histories = await Promise.all(OTHERS.map((pipId) => store.readEvents(pipId)));
+  await store.close();
+  const old = newFile();
+  copyAtSchemaThree(path, old);
+  return { path: old, contents, histories };
+}
+
+const column = (path: string, sql: string): unknown[] => {
+  const database = new Database(path, { readonly: true });
+  const values = database.prepare(sql).pluck().all();
+  database.close();
+  return values;
+};
+
+describe('the event log at schema 4', () => {
+  it('stores each hash as 32 bytes and no previous hash for the events pipkit writes', async () => {
+    const path = newFile();
+    const store = sqliteStore({ path });
+    await runReferenceLifecycle(store);
+    await writeOthers(store);
+    await store.close();
+    const lengths = column(path, 'SELECT DISTINCT length(hash) FROM pipkit_events');
+    expect(lengths).toEqual([32]);
+    expect(column(path, 'SELECT count(*) FROM pipkit_events WHERE prev_hash IS NOT NULL')).toEqual([
+      0,
+    ]);
+    for (const result of Object.values(await verifyAll(path, false))) {
+      expect(result).toMatchObject({ ok: true });
+    }
+  });
+
+  it('moves a schema 3 database forward: every PIP reads back the same history, verifies, and takes new commits chained on the old events', async () => {
+    const { path, contents, histories } = await schemaThreeFile();
+    for (const result of Object.values(await verifyAll(path, true))) {
+      expect(result).toMatchObject({ ok: true });
+    }
+    const store = sqliteStore({ path });
+    expect(
+      store.database.prepare('SELECT max(version) AS version FROM pipkit_migrations').get(),
+    ).toEqual({ version: SCHEMA_VERSION });
+    expect(await referenceContents(store)).toEqual(contents);
+    expect(await Promise.all(OTHERS.map((pipId) => store.readEvents(pipId)))).toEqual(histories);
+    expect(
+      store.database
+        .prepare('SELECT count(*) AS n FROM pipkit_events WHERE prev_hash IS NOT NULL')
+        .get(),
+    ).toEqual({ n: 0 });
+    const engine = createEngine({ store, policies: [defaultPolicy] });
+    const before = await store.load(REFERENCE_PIP_ID);
+    await engine.dispatch(
+      REFERENCE_PIP_ID,
+      { type: 'ATTACH_DOCUMENT', documents: [referenceDocument('note', 'after schema 4')] },
+      { actor: hr },
+    );
+    const [added] = await store.readEvents(REFERENCE_PIP_ID, { afterSeq: before?.version ?? 0 });
+    expect(added?.prevHash).toBe(before?.lastHash);
+    expect(store.database.pragma('integrity_check', { simple: true })).toBe('ok');
+    await store.close();
+    for (const result of Object.values(await verifyAll(path, false))) {
+      expect(result).toMatchObject({ ok: true });
+    }
+  });
+
+  it('keeps, through the migration, a previous hash the sequence does not imply and a hash that is not hex: verify names the same breaks before and after', async () => {
+    const { path } = await schemaThreeFile();
+    const old = new Database(path);
+    old
+      .prepare("UPDATE pipkit_events SET prev_hash = ? WHERE pip_id = 'pip-a' AND seq = 2")
+      .run('f'.repeat(64));
+    old
+      .prepare("UPDATE pipkit_events SET hash = 'not a hash' WHERE pip_id = 'pip-b' AND seq = 1")
+      .run();
+    old.close();
+    const before = await verifyAll(path, true);
+    expect(before['pip-a']).toMatchObject({ ok: false });
+    expect(before['pip-b']).toMatchObject({ ok: false });
+    sqliteStore({ path }).database.close();
+    // pip-a's event 2 keeps its odd link; pip-b's event 2 keeps the real hash of event 1, which
+    // the stored (broken) hash of event 1 no longer implies. Every other link is implied.
+    const kept =
+      "SELECT pip_id || ':' || seq FROM pipkit_events WHERE prev_hash IS NOT NULL ORDER BY 1";
+    expect(column(path, kept)).toEqual(['pip-a:2', 'pip-b:2']);
+    const after = await verifyAll(path, false);
+    expect(after).toEqual(before);
+    expect(after[REFERENCE_PIP_ID]).toMatchObject({ ok: true });
+  });
+});
