@@ -20,6 +20,10 @@ apiRegistry.add(reportRequestSchema, {
   id: 'ReportRequest',
   description: 'A report by name, with its filter (pipkit `reportRequestSchema`).',
 });
+for (const option of reportRequestSchema.options) {
+  const name = option.shape.name.value;
+  apiRegistry.add(option, { id: `${name.charAt(0).toUpperCase()}${name.slice(1)}Report` });
+}
 
 /** A page of `POST /pips/query`. */
 export const queryPageSchema = z
