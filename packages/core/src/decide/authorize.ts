@@ -154,11 +154,13 @@ function personIssues(actor: Actor, pip: AuthorizationSubject): PipkitIssue[] {
  * actor is: the roles the policy allows for the command, and separation of duties (an approver
  * never approves what they submitted, a decider never decides their own proposal, a witness is
  * neither the employee nor the recorder). Empty for `READ`, `OPEN` and the record-level
- * capabilities, which are not commands.
+ * capabilities, which are not commands. Appends to `issues` when given, and returns them.
  */
-export function commandRoleIssues(request: AuthorizationRequest): PipkitIssue[] {
+export function commandRoleIssues(
+  request: AuthorizationRequest,
+  issues: PipkitIssue[] = [],
+): PipkitIssue[] {
   const { actor, action, command, pip, policy } = request;
-  const issues: PipkitIssue[] = [];
   if (action === 'READ' || action === 'OPEN' || isCapability(action)) return issues;
   const roles = allowedRoles(policy, action);
   if (!roles.includes(actor.role)) {
@@ -229,7 +231,7 @@ export function createDefaultAuthorizer(options: DefaultAuthorizerOptions = {}):
       }
       return issues;
     }
-    if (action !== 'READ') return [...personIssues(actor, pip), ...commandRoleIssues(request)];
+    if (action !== 'READ') return commandRoleIssues(request, personIssues(actor, pip));
     // The employee never reads their own plan in another role, tenant-wide reader or not.
     if (actor.id === pip.employeeId && actor.role !== 'employee') return personIssues(actor, pip);
     if (readers.has(actor.role)) return [];

@@ -7,6 +7,7 @@ import { type Calendar, type CalendarDefinition, createCalendar } from '../calen
 import {
   type AuthorizationAction,
   type AuthorizationRequest,
+  type AuthorizationSubject,
   type Authorizer,
   defaultAuthorizer,
 } from '../decide/authorize.js';
@@ -33,6 +34,8 @@ import { parseInput } from '../errors/zodIssues.js';
 import { type Clock, type EngineOptions, systemClock } from './engineApi.js';
 import { type GroupCommitter, groupCommitSettings, groupCommitter } from './groupCommit.js';
 import { type RecordCache, recordCache } from './recordCache.js';
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The facts of a PIP the engine authorizes against: a record, an envelope, or one to open. @internal */
 export type AuthorizedPip = Pick<PipRecord, 'pipId' | 'employeeId' | 'managerId'> & {
@@ -162,23 +165,25 @@ export function createEngineContext(options: EngineOptions): EngineContext {
   const authorize: EngineContext['authorize'] = (subject, policy, actor, action, at, command) => {
     const orgUnitId = subject.orgUnitId ?? subject.context?.orgUnitId;
     const tenantId = subject.tenantId ?? store.tenantId;
-    const request: AuthorizationRequest = {
+    // Built by assignment, not spreads: this runs before every command and read.
+    const pip: Writable<AuthorizationSubject> = {
+      pipId: subject.pipId,
+      employeeId: subject.employeeId,
+      managerId: subject.managerId,
+    };
+    if (orgUnitId !== undefined) pip.orgUnitId = orgUnitId;
+    if (tenantId !== undefined) pip.tenantId = tenantId;
+    // Stores hold only the machine's states, so the column is one.
+    if (subject.state !== undefined) pip.state = subject.state as PipState;
+    if (subject.context) pip.context = subject.context;
+    const request: Writable<AuthorizationRequest> = {
       actor,
       action,
-      ...(command ? { command } : {}),
-      pip: {
-        pipId: subject.pipId,
-        employeeId: subject.employeeId,
-        managerId: subject.managerId,
-        ...(orgUnitId === undefined ? {} : { orgUnitId }),
-        ...(tenantId === undefined ? {} : { tenantId }),
-        // Stores hold only the machine's states, so the column is one.
-        ...(subject.state === undefined ? {} : { state: subject.state as PipState }),
-        ...(subject.context ? { context: subject.context } : {}),
-      },
+      pip,
       policy: policy.document,
       at,
     };
+    if (command) request.command = command;
     let answer: unknown;
     try {
       answer = authorizer(request);
