@@ -12,6 +12,7 @@ import { decideCheckIns } from './checkIns.js';
 import { decideDeadlines } from './deadlines.js';
 import { decideExtensions } from './extensions.js';
 import { decideLeave } from './leave.js';
+import { decideMeetings } from './meetings.js';
 import { decideOutcome } from './outcome.js';
 import { decidePlanning } from './planning.js';
 import { decideRecordLevel } from './recordLevel.js';
@@ -24,6 +25,7 @@ export type CommandFamily =
   | 'deadlines'
   | 'extensions'
   | 'leave'
+  | 'meetings'
   | 'outcome'
   | 'planning'
   | 'recordLevel';
@@ -200,6 +202,30 @@ export const COMMAND_SPECS = {
     roles: ['manager', 'hr'],
     primaryEvent: 'RELAPSE_RECORDED',
     decide: decideOutcome,
+  },
+  SCHEDULE_MEETING: {
+    family: 'meetings',
+    roles: ['manager', 'hr'],
+    primaryEvent: 'MEETING_SCHEDULED',
+    decide: decideMeetings,
+  },
+  POSTPONE_MEETING: {
+    family: 'meetings',
+    roles: ['manager', 'hr'],
+    primaryEvent: 'MEETING_POSTPONED',
+    decide: decideMeetings,
+  },
+  RECORD_MEETING: {
+    family: 'meetings',
+    roles: ['manager', 'hr'],
+    primaryEvent: 'MEETING_RECORDED',
+    decide: decideMeetings,
+  },
+  CANCEL_MEETING: {
+    family: 'meetings',
+    roles: ['manager', 'hr'],
+    primaryEvent: 'MEETING_CANCELLED',
+    decide: decideMeetings,
   },
   PLACE_LEGAL_HOLD: {
     family: 'recordLevel',

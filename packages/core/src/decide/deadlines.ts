@@ -9,39 +9,40 @@ import {
   base,
   escalations,
 } from './decision.js';
-import type { PlanDates } from '../machine/types.js';
+import type { Deadline, PlanDates } from '../machine/types.js';
 import type { CommandOf } from '../model/commands.js';
 import { parseReminderId } from './reminders.js';
 import { resumeEvent } from './leave.js';
 import { periodEnded } from './outcome.js';
+import { meetingOverdue } from './meetings.js';
+
+/** The refusal of a fire whose deadline is not pending at that time, or not yet due. */
+function notDueIssue(input: DecisionInput, command: CommandOf<'DEADLINE_REACHED'>) {
+  const deadline = input.context.deadlines[command.deadlineId];
+  if (!deadline || deadline.dueAt !== command.dueAt) {
+    return issue(
+      'DEADLINE_NOT_PENDING',
+      `Deadline "${command.deadlineId}" is not pending at that time (it was met, moved or cancelled).`,
+      ['deadlineId'],
+    );
+  }
+  if (deadline.dueAt > input.now) {
+    return issue(
+      'DEADLINE_NOT_DUE',
+      `Deadline "${deadline.id}" is not due until ${deadline.dueAt}.`,
+      ['deadlineId'],
+    );
+  }
+  return undefined;
+}
 
 export function deadlineReached(
   input: DecisionInput,
   command: CommandOf<'DEADLINE_REACHED'>,
 ): Decision {
-  const deadline = input.context.deadlines[command.deadlineId];
-  if (!deadline || deadline.dueAt !== command.dueAt) {
-    return {
-      events: [],
-      issues: [
-        issue(
-          'DEADLINE_NOT_PENDING',
-          `Deadline "${command.deadlineId}" is not pending at that time (it was met, moved or cancelled).`,
-          ['deadlineId'],
-        ),
-      ],
-    };
-  }
-  if (deadline.dueAt > input.now) {
-    return {
-      events: [],
-      issues: [
-        issue('DEADLINE_NOT_DUE', `Deadline "${deadline.id}" is not due until ${deadline.dueAt}.`, [
-          'deadlineId',
-        ]),
-      ],
-    };
-  }
+  const refusal = notDueIssue(input, command);
+  if (refusal) return { events: [], issues: [refusal] };
+  const deadline = input.context.deadlines[command.deadlineId] as Deadline;
   const { context, schedule } = input;
   const clear = { clear: [deadline.id] };
   switch (deadline.kind) {
@@ -126,6 +127,8 @@ export function deadlineReached(
         issues: [],
       };
     }
+    case 'meeting':
+      return meetingOverdue(input, deadline);
     case 'pauseEnd': {
       // The planned end of the leave: the plan resumes as of that instant, not the sweep's.
       const resumed = resumeEvent(input, deadline.dueAt);

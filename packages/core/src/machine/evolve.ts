@@ -1,3 +1,4 @@
+import { evolveMeetings } from './evolveMeetings.js';
 import type { Deadline, DeadlineChanges, OutcomeDates, PipContext, PipEvent } from './types.js';
 
 /**
@@ -10,6 +11,7 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
     evolvePlan(next, event) ??
     evolveClock(next, event, context) ??
     evolveOutcome(next, event) ??
+    evolveMeetings(next, event) ??
     evolveHolds(next, event, context) ??
     next
   );

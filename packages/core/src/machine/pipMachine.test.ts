@@ -142,6 +142,39 @@ const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly P
       to: { id: 'pipkit-default', version: 2 },
     },
   ],
+  MEETING_SCHEDULED: [
+    {
+      type: 'MEETING_SCHEDULED',
+      at,
+      actor: hr,
+      meetingId: 'hearing-1',
+      meeting: {
+        kind: 'hearing',
+        at: '2026-05-12T09:00:00.000Z',
+        local: '2026-05-12T10:00',
+        proposedDate: '2026-05-12',
+        attendees: [],
+        postponements: 0,
+        status: 'scheduled',
+      },
+    },
+  ],
+  MEETING_POSTPONED: [
+    {
+      type: 'MEETING_POSTPONED',
+      at,
+      actor: hr,
+      meetingId: 'hearing-1',
+      to: '2026-05-14T09:00:00.000Z',
+      local: '2026-05-14T10:00',
+      reason: 'companionUnavailable',
+    },
+  ],
+  MEETING_RECORDED: [
+    { type: 'MEETING_RECORDED', at, actor: hr, meetingId: 'hearing-1', outcome: 'held' },
+  ],
+  MEETING_CANCELLED: [{ type: 'MEETING_CANCELLED', at, actor: hr, meetingId: 'hearing-1' }],
+  MEETING_OVERDUE: [{ type: 'MEETING_OVERDUE', at, actor: hr, meetingId: 'hearing-1' }],
 };
 const ALL_EVENTS: readonly PipEvent[] = Object.values(EXAMPLES).flat();
 

@@ -41,7 +41,7 @@ const to = (target: string) => ({ target, actions: 'record' }) as const;
 
 /**
  * What every running state accepts: documents, reminders of its own deadlines, obligations met or
- * overdue, and a recorded move to another policy version.
+ * overdue, a recorded move to another policy version, and meetings.
  */
 const attach = {
   DOCUMENTS_ATTACHED: note,
@@ -49,6 +49,11 @@ const attach = {
   OBLIGATION_FULFILLED: note,
   OBLIGATION_OVERDUE: note,
   POLICY_MIGRATED: note,
+  MEETING_SCHEDULED: note,
+  MEETING_POSTPONED: note,
+  MEETING_RECORDED: note,
+  MEETING_CANCELLED: note,
+  MEETING_OVERDUE: note,
 } satisfies On;
 const closable = { CLOSED: to('#pip.closed') } satisfies On;
 /** An investigation hold is an overlay on any running state, never a state of its own. */

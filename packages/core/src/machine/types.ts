@@ -1,5 +1,6 @@
 import type { Actor } from '../model/actor.js';
 import type { CitedInstance, DocumentRef, Goal } from '../model/commands.js';
+import type { Meeting } from '../model/meetings.js';
 import type { Duration } from '../calendar/duration.js';
 
 /** Every deadline kind. Each has one meaning when it fires (see `docs/concepts.md`). */
@@ -15,6 +16,7 @@ export const DEADLINE_KINDS = [
   'reminder',
   'investigation',
   'obligation',
+  'meeting',
 ] as const;
 
 /** What a deadline is for. */
@@ -163,6 +165,8 @@ export interface PipContext {
   readonly outcome?: PipOutcome | undefined;
   /** Obligations the employer owes (a union notice after an extension), by id. */
   readonly obligations?: Readonly<Record<string, Obligation>>;
+  /** Meetings and hearings, by the host's meeting id. */
+  readonly meetings?: Readonly<Record<string, Meeting>>;
   /** Extensions of the notice of proposed action: how many, and calendar days in all. */
   readonly noticeExtensions?: { readonly count: number; readonly total: number };
   /** Relapses recorded during the watch window, oldest first (each sent the PIP back to review). */
@@ -300,6 +304,20 @@ export type PipEvent =
       readonly noticeEndDate: string;
     })
   | PipEventBase<'RELAPSE_RECORDED'>
+  | (PipEventBase<'MEETING_SCHEDULED'> & { readonly meetingId: string; readonly meeting: Meeting })
+  | (PipEventBase<'MEETING_POSTPONED'> & {
+      readonly meetingId: string;
+      readonly to: string;
+      readonly local: string;
+      readonly reason: string;
+    })
+  | (PipEventBase<'MEETING_RECORDED'> & {
+      readonly meetingId: string;
+      readonly outcome: 'held' | 'noShow';
+      readonly companionAttended?: boolean;
+    })
+  | (PipEventBase<'MEETING_CANCELLED'> & { readonly meetingId: string })
+  | (PipEventBase<'MEETING_OVERDUE'> & { readonly meetingId: string })
   | (PipEventBase<'LEGAL_HOLD_PLACED'> & { readonly matterRef: string })
   | (PipEventBase<'LEGAL_HOLD_RELEASED'> & { readonly matterRef: string })
   | (PipEventBase<'POLICY_MIGRATED'> & {

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../calendar/calendar.js';
 import { durationSchema } from '../calendar/duration.js';
 import { hostIdSchema } from './actor.js';
+import {
+  cancelMeetingShape,
+  postponeMeetingShape,
+  recordMeetingShape,
+  scheduleMeetingShape,
+} from './meetings.js';
 
 /** Every command a person or the system can send to a PIP. */
 export const COMMAND_TYPES = [
@@ -31,6 +37,10 @@ export const COMMAND_TYPES = [
   'EXTEND_NOTICE',
   'FULFIL_OBLIGATION',
   'RECORD_RELAPSE',
+  'SCHEDULE_MEETING',
+  'POSTPONE_MEETING',
+  'RECORD_MEETING',
+  'CANCEL_MEETING',
   'PLACE_LEGAL_HOLD',
   'RELEASE_LEGAL_HOLD',
   'DEADLINE_REACHED',
@@ -205,6 +215,13 @@ export const commandSchema = z.discriminatedUnion('type', [
   command('FULFIL_OBLIGATION', { obligationId: z.string().min(1).max(100) }),
   /** During the watch window after a pass: performance fell again; back to review, no new plan. */
   command('RECORD_RELAPSE', {}),
+  /** Invites the employee to a meeting of a kind the policy names (`meetings`). */
+  command('SCHEDULE_MEETING', scheduleMeetingShape),
+  /** Moves a scheduled meeting; a companion's unavailability is bounded by the policy's window. */
+  command('POSTPONE_MEETING', postponeMeetingShape),
+  /** Records that a meeting was held, or that the employee did not attend. */
+  command('RECORD_MEETING', recordMeetingShape),
+  command('CANCEL_MEETING', cancelMeetingShape),
   /**
    * Keeps the record, whatever its retention date, until released: in any state, final ones
    * included. `matterRef` is the host's reference to the litigation or investigation.

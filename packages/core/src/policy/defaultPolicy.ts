@@ -48,6 +48,10 @@ export const defaultPolicyDocument = {
     deciderRoles: ['hr', 'legal'],
   },
   watchWindow: durations.monthsAfter(6),
+  meetings: {
+    reviewMeeting: {},
+    hearing: { minNotice: durations.daysAfter(2), companion: true },
+  },
   escalations: [
     { trigger: 'checkInMissed', occurrence: 1, notify: ['hr'] },
     { trigger: 'checkInMissed', occurrence: 2, notify: ['hr', 'hrDirector'] },

@@ -27,6 +27,7 @@ export const escalationTriggerSchema = z.enum([
   'decisionOverdue',
   'investigationOverdue',
   'obligationOverdue',
+  'meetingOverdue',
 ]);
 
 /**
@@ -214,6 +215,33 @@ export const policyDocumentSchema = z
       })
       .strict(),
     /**
+     * The kinds of meeting the procedure holds (`SCHEDULE_MEETING.kind`), each with its rules:
+     * `minNotice`, counted from the day of the invitation, is the earliest day it may be held
+     * (`daysAfter(5)` from Monday 4 May: Saturday 9 May or later); `companion` allows a companion
+     * (the right to be accompanied, ERA 1999 s.10); `postponement.within` bounds a move for the
+     * companion's unavailability, counted from the day the employer first proposed
+     * (`businessDaysAfter(5)`: within five working days beginning with the first working day
+     * after it, s.10(5)), and `postponement.maxCount` how often a meeting may move.
+     */
+    meetings: z
+      .record(
+        z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,63}$/, 'Meeting kinds are camelCase words'),
+        z
+          .object({
+            minNotice: durationSchema.optional(),
+            companion: z.boolean().default(false),
+            postponement: z
+              .object({
+                within: durationSchema.optional(),
+                maxCount: z.number().int().min(0).max(10).default(1),
+              })
+              .strict()
+              .optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+    /**
      * What leave (a `PAUSE`) does to the plan. By default any leave extends the plan day for day
      * (OPM: the agency "may need to extend the opportunity period for the time of the absence")
      * and the check-in grid moves with it. `extendsAfterDays`: only leave longer than this many
@@ -306,6 +334,7 @@ export const policyDocumentSchema = z
               'review',
               'reply',
               'decision',
+              'meeting',
             ]),
             offset: z.union([
               z

@@ -62,6 +62,7 @@ const FIRED_AS: Readonly<Record<DeadlineKind, PipEvent['type']>> = {
   reminder: 'REMINDER_SENT',
   investigation: 'INVESTIGATION_OVERDUE',
   obligation: 'OBLIGATION_OVERDUE',
+  meeting: 'MEETING_OVERDUE',
 };
 
 /** What a fired deadline of each kind becomes. */
@@ -77,6 +78,7 @@ const ON_FIRE: Readonly<Record<DeadlineKind, 'missed' | 'overdue' | 'elapsed'>> 
   reminder: 'elapsed',
   investigation: 'overdue',
   obligation: 'overdue',
+  meeting: 'overdue',
 };
 
 /**
@@ -95,6 +97,7 @@ const MET_BY: Readonly<Record<DeadlineKind, readonly PipEvent['type'][]>> = {
   reminder: [],
   investigation: ['INVESTIGATION_CLOSED'],
   obligation: ['OBLIGATION_FULFILLED'],
+  meeting: ['MEETING_RECORDED'],
 };
 
 /** Events that end the plan: whatever is still overdue is settled by them (met or cancelled). */
@@ -102,6 +105,8 @@ const ENDS_PLAN: ReadonlySet<PipEvent['type']> = new Set(['PASSED', 'DECIDED', '
 
 /** The obligation id of an `obligation:<id>` deadline. */
 const obligationOf = (deadlineId: string): string => deadlineId.slice('obligation:'.length);
+/** The meeting id of a `meeting:<id>` deadline. */
+const meetingOf = (deadlineId: string): string => deadlineId.slice('meeting:'.length);
 
 /** A deadline as the statuses know it: its id and kind. */
 type DeadlineRef = Pick<Deadline, 'id' | 'kind'>;
@@ -111,6 +116,7 @@ function firedBy(deadline: DeadlineRef, event: PipEvent): boolean {
   if (event.type !== FIRED_AS[deadline.kind] || event.actor.role !== 'system') return false;
   if (event.type === 'CHECK_IN_MISSED') return deadline.id === `checkIn:${event.number}`;
   if (event.type === 'OBLIGATION_OVERDUE') return obligationOf(deadline.id) === event.obligationId;
+  if (event.type === 'MEETING_OVERDUE') return meetingOf(deadline.id) === event.meetingId;
   return true;
 }
 
@@ -118,6 +124,7 @@ function firedBy(deadline: DeadlineRef, event: PipEvent): boolean {
 function meets(entry: DeadlineRef, event: PipEvent): boolean {
   if (!MET_BY[entry.kind].includes(event.type)) return false;
   if (event.type === 'OBLIGATION_FULFILLED') return obligationOf(entry.id) === event.obligationId;
+  if (event.type === 'MEETING_RECORDED') return meetingOf(entry.id) === event.meetingId;
   return true;
 }
 
@@ -137,6 +144,9 @@ export function clearedAs(
  */
 export function settledAs(overdue: DeadlineRef, event: PipEvent): 'met' | 'cancelled' | undefined {
   if (meets(overdue, event)) return 'met';
+  if (event.type === 'MEETING_CANCELLED' && overdue.kind === 'meeting') {
+    return meetingOf(overdue.id) === event.meetingId ? 'cancelled' : undefined;
+  }
   return ENDS_PLAN.has(event.type) ? 'cancelled' : undefined;
 }
 

@@ -55,6 +55,12 @@ export const de: Catalogue = {
   'event.EXTENDED': 'hat um {duration} verlängert ({reason}); der Plan endet jetzt am {end}',
   'event.OBLIGATION_FULFILLED': 'hat die Pflicht {obligationId} als erfüllt vermerkt',
   'event.OBLIGATION_OVERDUE': 'die Pflicht {obligationId} ist überfällig',
+  'event.MEETING_SCHEDULED': 'hat {kind} {meetingId} für {at} angesetzt',
+  'event.MEETING_POSTPONED': 'hat den Termin {meetingId} auf {at} verlegt ({reason})',
+  'event.MEETING_RECORDED':
+    '{outcome, select, held {hat den Termin {meetingId} als abgehalten vermerkt} other {hat vermerkt, dass die Person zum Termin {meetingId} nicht erschienen ist}}',
+  'event.MEETING_CANCELLED': 'hat den Termin {meetingId} abgesagt',
+  'event.MEETING_OVERDUE': 'der Termin {meetingId} wurde bis Tagesende nicht vermerkt',
   'event.NOTICE_EXTENDED':
     'hat die Anhörungsfrist um {duration} verlängert ({reason}); sie endet am {noticeEnd}{due}',
   'event.RELAPSE_RECORDED':

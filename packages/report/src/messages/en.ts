@@ -57,6 +57,12 @@ export const en = {
   'event.EXTENDED': 'extended by {duration} ({reason}); the plan now ends {end}',
   'event.OBLIGATION_FULFILLED': 'recorded obligation {obligationId} as met',
   'event.OBLIGATION_OVERDUE': 'obligation {obligationId} is overdue',
+  'event.MEETING_SCHEDULED': 'scheduled {kind} {meetingId} for {at}',
+  'event.MEETING_POSTPONED': 'moved meeting {meetingId} to {at} ({reason})',
+  'event.MEETING_RECORDED':
+    '{outcome, select, held {recorded meeting {meetingId} as held} other {recorded that the employee did not attend meeting {meetingId}}}',
+  'event.MEETING_CANCELLED': 'cancelled meeting {meetingId}',
+  'event.MEETING_OVERDUE': 'meeting {meetingId} was not recorded by the end of its day',
   'event.NOTICE_EXTENDED':
     'extended the notice by {duration} ({reason}); notice ends {noticeEnd}{due}',
   'event.RELAPSE_RECORDED': 'recorded a relapse during the watch window: back to review{due}',

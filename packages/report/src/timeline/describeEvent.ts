@@ -101,6 +101,23 @@ function values(messages: Messages, event: PipEvent, zone: string): MessageValue
     case 'OBLIGATION_FULFILLED':
     case 'OBLIGATION_OVERDUE':
       return { obligationId: event.obligationId };
+    case 'MEETING_SCHEDULED':
+      return {
+        meetingId: event.meetingId,
+        kind: event.meeting.kind,
+        at: formatInstant(messages, event.meeting.at, zone),
+      };
+    case 'MEETING_POSTPONED':
+      return {
+        meetingId: event.meetingId,
+        at: formatInstant(messages, event.to, zone),
+        reason: event.reason,
+      };
+    case 'MEETING_RECORDED':
+      return { meetingId: event.meetingId, outcome: event.outcome };
+    case 'MEETING_CANCELLED':
+    case 'MEETING_OVERDUE':
+      return { meetingId: event.meetingId };
     case 'LEGAL_HOLD_PLACED':
     case 'LEGAL_HOLD_RELEASED':
       return { matterRef: event.matterRef };

@@ -106,6 +106,19 @@ function commandFor(step: Extract<Step, { kind: 'command' }>, policy: Policy): C
     FULFIL_OBLIGATION: { obligationId: `extensionNotice${(v % 2) + 1}` },
     DECIDE: { decision: (['remove', 'retain', 'demote', 'reassign'] as const)[v % 4] },
     CLOSE: { reason: (['withdrawn', 'resigned', 'misconduct'] as const)[v % 3] },
+    SCHEDULE_MEETING: {
+      meetingId: `m${v % 2}`,
+      kind: (['hearing', 'reviewMeeting', 'meeting'] as const)[v % 3],
+      at: (['2026-03-20T10:00', '2026-04-20T14:30', '2027-01-05T09:00'] as const)[v % 3],
+      ...(v % 2 ? { companion: { type: 'tradeUnionOfficial' } } : {}),
+    },
+    POSTPONE_MEETING: {
+      meetingId: `m${v % 2}`,
+      to: (['2026-03-24T10:00', '2026-04-27T14:30', '2027-01-12T09:00'] as const)[v % 3],
+      reason: v % 2 ? 'companionUnavailable' : 'employerUnavailable',
+    },
+    RECORD_MEETING: { meetingId: `m${v % 2}`, outcome: v % 3 ? 'held' : 'noShow' },
+    CANCEL_MEETING: { meetingId: `m${v % 2}` },
     PLACE_LEGAL_HOLD: { matterRef: `matter-${v % 2}` },
     RELEASE_LEGAL_HOLD: { matterRef: `matter-${v % 2}` },
   };

@@ -41,6 +41,23 @@ export const ukAcasCapabilityDocument = {
     replyWindow: durations.businessDaysAfter(5),
     deciderRoles: ['seniorManager', 'hr'],
   },
+  // A formal meeting that could end in a warning or dismissal carries the right to be
+  // accompanied (ERA 1999 s.10 and s.13(4)); when the companion cannot come, the worker may propose
+  // a time within five working days beginning with the first working day after the day the
+  // employer proposed (s.10(4)-(5)). Review meetings during the improvement period are informal.
+  meetings: {
+    reviewMeeting: {},
+    hearing: {
+      minNotice: durations.daysAfter(5),
+      companion: true,
+      postponement: { within: durations.businessDaysAfter(5), maxCount: 1 },
+    },
+    appealHearing: {
+      minNotice: durations.daysAfter(5),
+      companion: true,
+      postponement: { within: durations.businessDaysAfter(5), maxCount: 1 },
+    },
+  },
   appealWindow: durations.businessDaysAfter(5),
   watchWindow: durations.inclusiveMonths(6, { monthEnd: 'bgb188' }),
   watchWindowFrom: 'planStart',
