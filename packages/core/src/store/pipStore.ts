@@ -350,19 +350,14 @@ export interface PipStore {
    * Optional: `engine.unpark` needs it.
    */
   resetTimerFaults?(pipId: string): Promise<string[]>;
-  /**
-   * The tenant this store reads and writes, for stores with tenants (Postgres: its `tenantId`;
-   * memory: the one it was created or scoped for). The engine hands it to the authorizer.
-   */
+  /** The tenant this store reads and writes, for stores with tenants; the authorizer sees it. */
   readonly tenantId?: string;
   /**
-   * Optional capability for stores that serve several tenants: a store scoped to `tenantId` that
-   * shares this store's connections (no new pool), cheap enough to call per request. It sees and
-   * writes only that tenant's PIPs, timers, outbox and idempotency keys; PIP ids and keys are
-   * unique within a tenant. Calling it on a scoped store gives a sibling for another tenant. A
-   * scoped store's `close` leaves the shared connections open (the store they came from owns
-   * them). Refuses an invalid id with `INVALID_INPUT` (`INVALID_TENANT`); see `isTenantId`.
-   * `engine.forTenant` needs it; an embedded single-tenant store (SQLite) does not have it.
+   * Optional capability: a store scoped to `tenantId` on this store's connections (no new pool),
+   * cheap per request, seeing and writing only that tenant's PIPs, timers, outbox and keys (ids
+   * are unique within a tenant); on a scoped store, a sibling. Its `close` leaves the shared
+   * connections open. Refuses an invalid id with `INVALID_INPUT` (`INVALID_TENANT`).
+   * `engine.forTenant` needs it; SQLite, one embedded tenant, does not have it.
    */
   forTenant?(tenantId: string): PipStore;
   /** Releases connections or handles. Optional: the memory store has none. */
