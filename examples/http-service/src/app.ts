@@ -64,10 +64,19 @@ export interface AppOptions {
   readonly trustProxy?: boolean;
 }
 
+/**
+ * The problem's `instance`: the request path when it is made of ids and route words, otherwise
+ * the route's pattern, so an answer never repeats what a caller put in a malformed path.
+ */
+function problemInstance(request: FastifyRequest): string {
+  const path = request.url.split('?')[0] ?? '';
+  return /^[A-Za-z0-9/_.:-]{1,300}$/.test(path) ? path : (request.routeOptions.url ?? '/');
+}
+
 /** Sends a problem document: `application/problem+json`, never through a response schema. */
 function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknown) {
   const problem = toProblem(error, {
-    instance: request.url.split('?')[0] ?? request.url,
+    instance: problemInstance(request),
     pinnedVersion: pinsVersion(request),
   });
   if (problem.status >= 500) {

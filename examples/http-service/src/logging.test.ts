@@ -118,11 +118,17 @@ describe('log redaction', () => {
     }
   });
 
-  it('redacts personal query parameters in logged URLs', () => {
+  it('redacts every query value but state, limit, after and locale, and path segments that are not ids, in logged URLs', () => {
     expect(redactUrl('/pips?employeeId=emp-1&state=draft&managerId=m')).toBe(
       '/pips?employeeId=%5BRedacted%5D&state=draft&managerId=%5BRedacted%5D',
     );
     expect(redactUrl('/pips/pip-1')).toBe('/pips/pip-1');
+    expect(redactUrl('/pips?access_token=abc&limit=5')).toBe(
+      '/pips?access_token=%5BRedacted%5D&limit=5',
+    );
+    expect(redactUrl('/pips/jane%20roe/timeline?locale=de')).toBe(
+      '/pips/[Redacted]/timeline?locale=de',
+    );
     expect(REDACTED_PATHS).toContain('actor.id');
   });
 });

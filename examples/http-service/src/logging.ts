@@ -45,18 +45,29 @@ export const REDACTED_PATHS: readonly string[] = [
   'req.headers.cookie',
 ];
 
-/** Query parameters whose values are personal: replaced in every logged URL. */
-export const REDACTED_QUERY_PARAMETERS: readonly string[] = ['employeeId', 'managerId'];
+/** Query parameters whose values are kept in logged URLs; every other value is personal or unknown. */
+export const KEPT_QUERY_PARAMETERS: readonly string[] = ['state', 'limit', 'after', 'locale'];
 
-/** Replaces personal query values in a URL path (`?employeeId=[Redacted]`). */
+/** A path segment kept in logged URLs: a route word or a PIP id. Anything else is replaced. */
+const SAFE_SEGMENT = /^[A-Za-z0-9_.:-]{0,128}$/;
+
+/**
+ * Replaces personal or unexpected parts of a URL (`?employeeId=[Redacted]`, a path segment that
+ * is not an id): query values other than {@link KEPT_QUERY_PARAMETERS}, and segments a caller
+ * filled with something else than an id.
+ */
 export function redactUrl(url: string): string {
   const question = url.indexOf('?');
-  if (question < 0) return url;
+  const path = (question < 0 ? url : url.slice(0, question))
+    .split('/')
+    .map((segment) => (SAFE_SEGMENT.test(segment) ? segment : '[Redacted]'))
+    .join('/');
+  if (question < 0) return path;
   const params = new URLSearchParams(url.slice(question + 1));
   for (const name of [...params.keys()]) {
-    if (REDACTED_QUERY_PARAMETERS.includes(name)) params.set(name, '[Redacted]');
+    if (!KEPT_QUERY_PARAMETERS.includes(name)) params.set(name, '[Redacted]');
   }
-  return `${url.slice(0, question)}?${params.toString()}`;
+  return `${path}?${params.toString()}`;
 }
 
 interface LoggedRequest {
