@@ -129,7 +129,9 @@ function scopeOver(options: EngineOptions, tenants: TenantRegistry): TenantScope
 function engineOver(ctx: EngineContext, tenants: TenantRegistry): Engine {
   const { store } = ctx;
   return {
-    ...(store.tenantId === undefined ? {} : { tenantId: store.tenantId }),
+    // A plain property, not a spread: an object literal that starts with a spread is built
+    // property by property, which measured about ten times slower per engine.
+    tenantId: store.tenantId,
     forTenant: (tenantId) => tenants.scope(tenantId).engine,
     tickTenants: (rawOptions) => tickTenants(tenants, () => ctx.clock.now(), rawOptions),
     relayTenants: (handler, rawOptions) => relayTenants(tenants, handler, rawOptions),

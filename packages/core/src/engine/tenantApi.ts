@@ -104,8 +104,8 @@ export interface TenantRelayResult {
 
 /** The tenant members of {@link Engine}. */
 export interface TenantOperations {
-  /** The tenant this engine serves, when its store has tenants. */
-  readonly tenantId?: string;
+  /** The tenant this engine serves, when its store has tenants (otherwise `undefined`). */
+  readonly tenantId?: string | undefined;
   /**
    * This engine for one tenant: the same policies, authorizer, clock and options over
    * `store.forTenant(tenantId)`, with its own record cache, idempotency and group-commit queue,
