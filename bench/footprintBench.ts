@@ -73,7 +73,10 @@ async function sixteenCommands(
   }
 }
 
-/** Brings `count` PIPs through 20 commands each, then delivers every outbox message. */
+/**
+ * Brings `count` PIPs through 20 commands each, delivers every outbox message, and compacts the
+ * delivered ones where the store can.
+ */
 async function twentyCommands(store: PipStore, count: number): Promise<Engine> {
   const { engine, clock } = await activePips(store, count);
   await sixteenCommands(engine, clock, count);
@@ -81,6 +84,9 @@ async function twentyCommands(store: PipStore, count: number): Promise<Engine> {
     const round = await engine.relay(() => undefined, { limit: 1000 });
     if (round.delivered.length === 0) break;
   }
+  // As once the host's retention of delivered messages has passed: a store that compacts its
+  // outbox keeps none of them (the baseline's stores could not, and kept them all).
+  await store.compactOutbox?.({ deliveredBefore: new Date(Date.now() + 60_000).toISOString() });
   return engine;
 }
 
@@ -168,6 +174,15 @@ async function postgresFootprint(info: Record<string, number>): Promise<void> {
     info.footprintPostgresWalBytesPerCommand = Math.round(
       (wal.rows[0] as { bytes: number }).bytes / (PIPS * COMMANDS_PER_PIP),
     );
+    // Whether updates of the PIP row stay HOT (no index touched): a fillfactor helps only then.
+    const hot = await admin.query(
+      `SELECT coalesce(sum(n_tup_hot_upd), 0)::float8 AS hot, coalesce(sum(n_tup_upd), 0)::float8 AS all
+         FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'pipkit_pips'`,
+      [schema],
+    );
+    const updates = hot.rows[0] as { hot: number; all: number };
+    info.footprintPostgresPipsHotUpdatePercent =
+      updates.all > 0 ? Math.round((100 * updates.hot) / updates.all) : 0;
     const sizes = async (full: boolean) => {
       const { rows } = await admin.query(
         `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> 'pipkit_migrations'`,
@@ -215,7 +230,7 @@ async function postgresFootprint(info: Record<string, number>): Promise<void> {
 /**
  * The storage footprint: PIPS plans, each sent 20 commands through the engine (open, submit,
  * approve, acknowledge, six check-ins with notes, five documents attached, a protected-leave
- * pause and resume, an extension), every outbox message then delivered. Reports bytes per PIP on
+ * pause and resume, an extension), every outbox message then delivered and compacted. Reports bytes per PIP on
  * SQLite and on Postgres, per table, and Postgres WAL bytes per command, in `info`.
  */
 export async function footprintBenches(): Promise<{ info: Record<string, number> }> {

@@ -133,7 +133,19 @@ export function createInspection(connection: StoreConnection, tenantId: string):
         createdAt: message.created_at,
         delivered: message.delivered,
       })),
+      ...(await compactedBefore()),
     };
+  };
+
+  /** The outbox compaction's latest cutoff for the tenant, when one ran (migration 8). */
+  const compactedBefore = async (): Promise<{ outboxCompactedBefore?: string }> => {
+    const rows = (await connection.call(
+      'outbox_compacted_before',
+      [],
+      'inspecting the outbox compaction',
+    )) as { delivered_before: string }[];
+    const cutoff = rows[0]?.delivered_before;
+    return cutoff === undefined ? {} : { outboxCompactedBefore: cutoff };
   };
 
   const recordTimerFault = (

@@ -10,7 +10,7 @@ import {
   commitV1,
   dropCommitV1,
 } from './sql/commitSql.js';
-import { eventsV8, readEventsV8 } from './sql/eventsSql.js';
+import { eventsV8, outboxCompactionV8, readEventsV8 } from './sql/eventsSql.js';
 import { claimOutboxV1, markDeliveredV1, pendingOutboxV1, writeOutboxV3 } from './sql/outboxSql.js';
 import { purgeV1 } from './sql/purgeSql.js';
 import { countPipsV7, inspectV7, queryPipsV7, reportPipsV7 } from './sql/queryFunctionsSql.js';
@@ -115,7 +115,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
-    name: 'event hashes as 32 bytes, the previous hash implied by the sequence',
+    name: 'event hashes as 32 bytes, the previous hash implied by the sequence; outbox compaction',
     sql: (s) =>
       [
         eventsV8(s),
@@ -126,6 +126,7 @@ export const MIGRATIONS: readonly Migration[] = [
           compactEvents: true,
         }),
         readEventsV8(s),
+        outboxCompactionV8(s),
       ].join(''),
   },
 ];

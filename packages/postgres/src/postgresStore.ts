@@ -329,6 +329,15 @@ function storeOn(
       await bounded('mark_delivered', [[...ids]], 'marking outbox messages delivered', 'value');
     },
 
+    async compactOutbox({ deliveredBefore }) {
+      const rows = (await bounded(
+        'compact_outbox',
+        [deliveredBefore],
+        'compacting the outbox',
+      )) as { deleted: number }[];
+      return rows[0]?.deleted ?? 0;
+    },
+
     async close() {
       if (closed || !settings.ownsConnection) return;
       closed = true;

@@ -8,8 +8,8 @@ import type { SqliteDatabase } from './sqliteDatabase.js';
  * kept, as written, only for an event whose recorded previous hash is not that one (an event
  * written so by an earlier release or a foreign writer), so verification answers exactly as it
  * did on the old rows. A stored hash that is not 64 lowercase hex characters is kept as its text
- * bytes, so it still fails to verify. SQLite cannot change a column's type in place: the table
- * is rebuilt (https://www.sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema
+ * bytes, so it still fails to verify. Also the outbox compaction's cutoff. SQLite cannot change
+ * a column's type in place: the table is rebuilt (https://www.sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema
  * Changes"); nothing references it.
  */
 const EVENTS_V4 = `
@@ -31,6 +31,13 @@ const EVENTS_V4 = `
         FROM pipkit_events;
       DROP TABLE pipkit_events;
       ALTER TABLE pipkit_events_v4 RENAME TO pipkit_events;
+
+      -- The latest cutoff compactOutbox deleted delivered messages before (one row), so verify
+      -- does not count a message created before it as missing.
+      CREATE TABLE pipkit_outbox_compaction (
+        id               INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+        delivered_before TEXT    NOT NULL
+      );
 `;
 
 /** One schema step. Applied once, in `version` order, and never edited after release. */
@@ -225,7 +232,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    name: 'event hashes as 32 bytes, the previous hash implied by the sequence',
+    name: 'event hashes as 32 bytes, the previous hash implied by the sequence; outbox compaction',
     sql: EVENTS_V4,
   },
 ];

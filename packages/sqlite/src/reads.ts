@@ -74,6 +74,7 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
       ...(row.has_query_columns === 1
         ? { queryColumns: storedQueryColumns(row as QueryColumnsDbRow) }
         : {}),
+      ...compactedBefore(statements),
     };
   });
   return {
@@ -186,4 +187,11 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
 /** A stored hash as the port's hex text: schema 4 stores its bytes, earlier schemas the text. */
 function hashText(stored: string | Buffer): string {
   return typeof stored === 'string' ? stored : stored.toString('hex');
+}
+
+/** The outbox compaction's latest cutoff, when one ran (schema 4). */
+function compactedBefore(statements: Statements): { outboxCompactedBefore?: string } {
+  const row = statements.outboxCompactedBefore.get() as
+    { delivered_before: string | null } | undefined;
+  return row?.delivered_before ? { outboxCompactedBefore: row.delivered_before } : {};
 }

@@ -87,6 +87,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     dueTimers: (now, limit) => settle(() => timers.dueTimers(now, limit)),
     pendingOutbox: (limit) => settle(() => timers.pendingOutbox(limit)),
     markOutboxDelivered: (ids) => settle(() => timers.markOutboxDelivered(ids)),
+    compactOutbox: ({ deliveredBefore }) => settle(() => timers.compactOutbox(deliveredBefore)),
     inspect: (pipId) => settle(() => reads.inspect(pipId)),
     recordTimerFault: (fault, faultOptions) =>
       settle(() => timers.recordTimerFault(fault, faultOptions)),

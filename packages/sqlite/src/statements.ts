@@ -86,8 +86,7 @@ export function prepareStatements(
     schema.version >= 3
       ? `, 1 AS has_query_columns, ${QUERY_COLUMN_FIELDS.map(([column]) => column).join(', ')}`
       : '';
-  // Schema 4 stores the previous hash only where the sequence does not imply it: a read from
-  // afterSeq also reads event afterSeq, whose hash the next event links to.
+  // Schema 4 implies most previous hashes: a read also reads event afterSeq, which the next links to.
   const compactEvents = schema.version >= 4;
   const timerColumns = current
     ? TIMER_COLUMNS
@@ -163,6 +162,7 @@ export function prepareStatements(
     markDelivered: prepare(
       `UPDATE pipkit_outbox SET delivered_at = ${NOW_SQL} WHERE id = ? AND delivered_at IS NULL`,
     ),
+    ...outboxCompactionStatements(prepare, compactEvents),
     idempotencyExists: prepare('SELECT 1 FROM pipkit_idempotency WHERE key = ?'),
     purge: [
       'pipkit_idempotency',
@@ -188,6 +188,25 @@ export function prepareStatements(
     inspectOutbox: prepare(
       `SELECT id, pip_id, type, payload, created_at, delivered_at IS NOT NULL AS delivered
          FROM pipkit_outbox WHERE pip_id = ? ORDER BY position`,
+    ),
+  };
+}
+
+/** The outbox compaction's statements: delivered messages before the host's cutoff, and the latest cutoff (schema 4). */
+function outboxCompactionStatements(prepare: (sql: string) => SqliteStatement, current: boolean) {
+  return {
+    compactOutbox: prepare(
+      'DELETE FROM pipkit_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?',
+    ),
+    recordCompaction: prepare(
+      `INSERT INTO pipkit_outbox_compaction (id, delivered_before) VALUES (1, ?)
+       ON CONFLICT (id) DO UPDATE
+         SET delivered_before = max(delivered_before, excluded.delivered_before)`,
+    ),
+    outboxCompactedBefore: prepare(
+      current
+        ? 'SELECT delivered_before FROM pipkit_outbox_compaction WHERE id = 1'
+        : 'SELECT NULL AS delivered_before WHERE 0',
     ),
   };
 }

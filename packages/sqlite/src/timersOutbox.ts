@@ -17,6 +17,7 @@ export interface TimersAndOutbox {
   dueTimers(now: string, limit: number): TimerRow[];
   pendingOutbox(limit: number): OutboxMessage[];
   markOutboxDelivered(ids: readonly string[]): void;
+  compactOutbox(deliveredBefore: string): number;
   recordTimerFault(fault: TimerFault, options: { readonly parkAfter: number }): TimerFaultOutcome;
   resetTimerFaults(pipId: string): string[];
 }
@@ -49,6 +50,12 @@ export function createTimersAndOutbox(
 ): TimersAndOutbox {
   const markDelivered = database.transaction((ids: readonly string[]): void => {
     for (const id of ids) statements.markDelivered.run(id);
+  });
+  // The delete and the remembered cutoff commit together.
+  const compact = database.transaction((deliveredBefore: string): number => {
+    const { changes } = statements.compactOutbox.run(deliveredBefore);
+    statements.recordCompaction.run(deliveredBefore);
+    return changes;
   });
 
   // Counts the fault against the timer as it is now; parks it, with the operators' message, in
@@ -96,6 +103,10 @@ export function createTimersAndOutbox(
     markOutboxDelivered(ids) {
       if (readOnly) throw readOnlyRefusal();
       if (ids.length > 0) markDelivered.immediate(ids);
+    },
+    compactOutbox(deliveredBefore) {
+      if (readOnly) throw readOnlyRefusal();
+      return compact.immediate(deliveredBefore);
     },
     recordTimerFault(fault, options) {
       if (readOnly) throw readOnlyRefusal();

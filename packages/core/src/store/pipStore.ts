@@ -137,6 +137,11 @@ export interface PipRows {
    * events imply.
    */
   readonly queryColumns?: QueryColumns;
+  /**
+   * The latest `deliveredBefore` {@link PipStore.compactOutbox} ran with, when it ran: verify does
+   * not count as missing a message created before it (it may have been delivered and compacted).
+   */
+  readonly outboxCompactedBefore?: string;
 }
 
 /** A deadline fire that failed for a reason other than a refusal (unreadable row, unknown policy). */
@@ -316,6 +321,14 @@ export interface PipStore {
   ): Promise<OutboxMessage[]>;
   /** Marks outbox messages delivered; unknown ids are ignored. */
   markOutboxDelivered(ids: readonly string[]): Promise<void>;
+  /**
+   * Optional capability: deletes the outbox messages marked delivered before `deliveredBefore`
+   * (a UTC ISO instant, compared with the store's clock when each was marked) and returns how
+   * many; an undelivered message is never deleted. Remembers the latest cutoff for `inspect`
+   * ({@link PipRows.outboxCompactedBefore}). A host runs it after the retention it chooses, so
+   * delivered notifications do not stay in the store forever.
+   */
+  compactOutbox?(options: { readonly deliveredBefore: string }): Promise<number>;
   /**
    * Optional capability: deletes everything about one PIP (events, envelope, timers, outbox rows,
    * idempotency keys) in one transaction, only if it is still at `expectedVersion`; otherwise

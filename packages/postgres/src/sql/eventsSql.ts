@@ -1,10 +1,10 @@
 /**
  * Migration 8's event log: each hash as its 32 bytes (`bytea`) instead of 64 hex characters, and
- * the previous hash implied by the sequence. Each export is a function of the quoted schema name
+ * the previous hash implied by the sequence; and the outbox compaction. Each export is a function of the quoted schema name
  * returning DDL; a released one never changes (see `MIGRATIONS`).
  * @module
  */
-import { SET_TENANT } from './shared.js';
+import { isoOf, SET_TENANT } from './shared.js';
 
 /** The previous hash of a PIP's first event, as hex. */
 const GENESIS = `'${'0'.repeat(64)}'`;
@@ -81,3 +81,46 @@ export const compactEventsInsert = (s: string): string => `        IF v_expected
                decode(e.hash, 'hex')
           FROM jsonb_to_recordset(p_request->'events')
                AS e (seq integer, event text, prev_hash text, hash text);`;
+
+/**
+ * Migration 8's outbox compaction: `pipkit_compact_outbox` deletes one tenant's messages
+ * delivered before a cutoff (never a pending one) and remembers the latest cutoff in
+ * `pipkit_outbox_compaction`, which `pipkit_outbox_compacted_before` reads for `inspect`, so
+ * verify does not count a message created before it as missing. The new table has the tenant
+ * policy every table has.
+ */
+export const outboxCompactionV8 = (s: string): string => `
+      CREATE TABLE ${s}.pipkit_outbox_compaction (
+        tenant_id        text COLLATE "C" NOT NULL PRIMARY KEY,
+        delivered_before timestamptz NOT NULL
+      );
+      ALTER TABLE ${s}.pipkit_outbox_compaction ENABLE ROW LEVEL SECURITY;
+      ALTER TABLE ${s}.pipkit_outbox_compaction FORCE ROW LEVEL SECURITY;
+      CREATE POLICY pipkit_tenant ON ${s}.pipkit_outbox_compaction
+        USING (tenant_id = current_setting('pipkit.tenant_id', true))
+        WITH CHECK (tenant_id = current_setting('pipkit.tenant_id', true));
+
+      CREATE FUNCTION ${s}.pipkit_compact_outbox(p_tenant text, p_before timestamptz)
+      RETURNS TABLE (deleted integer) LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        DELETE FROM ${s}.pipkit_outbox o
+         WHERE o.tenant_id = p_tenant AND o.delivered_at IS NOT NULL AND o.delivered_at < p_before;
+        GET DIAGNOSTICS deleted = ROW_COUNT;
+        INSERT INTO ${s}.pipkit_outbox_compaction AS c (tenant_id, delivered_before)
+        VALUES (p_tenant, p_before)
+        ON CONFLICT (tenant_id) DO UPDATE
+          SET delivered_before = greatest(c.delivered_before, excluded.delivered_before);
+        RETURN NEXT;
+      END
+      $fn$;
+
+      CREATE FUNCTION ${s}.pipkit_outbox_compacted_before(p_tenant text)
+      RETURNS TABLE (delivered_before text) LANGUAGE plpgsql AS $fn$
+      BEGIN
+        ${SET_TENANT}
+        RETURN QUERY SELECT ${isoOf('c.delivered_before')} FROM ${s}.pipkit_outbox_compaction c
+                      WHERE c.tenant_id = p_tenant;
+      END
+      $fn$;
+`;

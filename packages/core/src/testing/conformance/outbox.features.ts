@@ -1,7 +1,10 @@
 import type { ConformanceContext } from './conformanceContext.js';
 import { FixturePip } from './fixturePip.js';
 
-/** Registers "outbox": pending messages oldest first, delivered ones forgotten. */
+/**
+ * Registers "outbox": pending messages oldest first, delivered ones forgotten, and (for stores
+ * with `compactOutbox`) delivered messages deleted after the host's retention.
+ */
 export function registerOutboxFeatures(context: ConformanceContext): void {
   const { describe, it, expect } = context.test;
   describe('outbox', () => {
@@ -18,6 +21,29 @@ export function registerOutboxFeatures(context: ConformanceContext): void {
         'p1:2:0',
       ]);
       expect(await store.pendingOutbox(1)).toHaveLength(1);
+    });
+
+    // A capability that tests itself when the store has it.
+    it('compacts only messages delivered before the cutoff, never a pending one, and remembers the cutoff', async () => {
+      const { store } = context;
+      if (!store.compactOutbox) return;
+      const pip = new FixturePip('p1');
+      await context.create(pip, 1, { outbox: 3 });
+      await store.markOutboxDelivered(['p1:1:0', 'p1:1:2']);
+      const ids = async () => (await store.inspect?.('p1'))?.outbox.map((row) => row.id);
+      expect(await store.compactOutbox({ deliveredBefore: '2000-01-01T00:00:00.000Z' })).toBe(0);
+      if (store.inspect) expect(await ids()).toEqual(['p1:1:0', 'p1:1:1', 'p1:1:2']);
+      expect(await store.compactOutbox({ deliveredBefore: '2999-01-01T00:00:00.000Z' })).toBe(2);
+      expect((await store.pendingOutbox(10)).map((message) => message.id)).toEqual(['p1:1:1']);
+      if (store.inspect) {
+        expect(await ids()).toEqual(['p1:1:1']);
+        expect((await store.inspect('p1'))?.outboxCompactedBefore).toBe('2999-01-01T00:00:00.000Z');
+      }
+      // An earlier cutoff later does not move the remembered one back.
+      expect(await store.compactOutbox({ deliveredBefore: '2001-01-01T00:00:00.000Z' })).toBe(0);
+      if (store.inspect) {
+        expect((await store.inspect('p1'))?.outboxCompactedBefore).toBe('2999-01-01T00:00:00.000Z');
+      }
     });
   });
 }
