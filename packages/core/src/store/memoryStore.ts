@@ -94,7 +94,8 @@ function tenantStore(
   const timers = new Map<string, TimerRow>();
   // Pending timers sorted by (dueAt, timerId): a sweep reads only the due prefix, never all rows.
   const timerOrder = new TimerIndex();
-  const outbox = new Map<string, { message: string; delivered: boolean }>();
+  const outbox = new Map<string, { message: string; delivered: boolean; deliveredAt?: string }>();
+  let outboxCompactedBefore: string | undefined;
   const idempotency = new Map<string, string>();
   // Failed fires per timer, and the parked ones (kept out of the due index).
   const faults = new Map<string, { dueAt: string; attempts: number; parkedCode?: string }>();
@@ -265,9 +266,25 @@ function tenantStore(
     markOutboxDelivered(ids) {
       for (const id of ids) {
         const entry = outbox.get(id);
-        if (entry) entry.delivered = true;
+        if (entry && !entry.delivered) {
+          entry.delivered = true;
+          entry.deliveredAt = new Date(storeNow()).toISOString();
+        }
       }
       return Promise.resolve();
+    },
+    compactOutbox({ deliveredBefore }) {
+      let deleted = 0;
+      for (const [id, entry] of outbox) {
+        if (entry.deliveredAt !== undefined && entry.deliveredAt < deliveredBefore) {
+          outbox.delete(id);
+          deleted += 1;
+        }
+      }
+      if (outboxCompactedBefore === undefined || deliveredBefore > outboxCompactedBefore) {
+        outboxCompactedBefore = deliveredBefore;
+      }
+      return Promise.resolve(deleted);
     },
     inspect(pipId) {
       const entry = pips.get(pipId);
@@ -299,6 +316,7 @@ function tenantStore(
           }))
           .filter((message) => message.pipId === pipId),
         queryColumns: entry.row,
+        ...(outboxCompactedBefore === undefined ? {} : { outboxCompactedBefore }),
       };
       return Promise.resolve(rows);
     },
