@@ -7,6 +7,7 @@
  */
 
 export {
+  citedInstanceSchema,
   closeReasonSchema,
   COMMAND_TYPES,
   commandSchema,
@@ -15,15 +16,27 @@ export {
   goalSchema,
   openPipSchema,
   pauseCategorySchema,
+  triggerSchema,
 } from './model/commands.js';
 export type {
+  CitedInstance,
   Command,
   CommandOf,
   CommandType,
   DocumentRef,
   Goal,
   OpenPipInput,
+  Trigger,
 } from './model/commands.js';
+export {
+  companionSchema,
+  localMeetingTimeSchema,
+  meetingIdSchema,
+  meetingKindSchema,
+  meetingOutcomeSchema,
+  postponementReasonSchema,
+} from './model/meetings.js';
+export type { Companion, Meeting } from './model/meetings.js';
 export { actorSchema, hostIdSchema, roleSchema } from './model/actor.js';
 export type { Actor, Role } from './model/actor.js';
 export { escalationTriggerSchema, policyDocumentSchema } from './policy/policySchema.js';

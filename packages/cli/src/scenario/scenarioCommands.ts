@@ -162,6 +162,7 @@ export async function openPip(
         policy: { id: policy.id, version: policy.version },
         goals: pip.goals ?? DEFAULT_GOALS,
         ...(pip.planDuration ? { planDuration: pip.planDuration } : {}),
+        ...(pip.trigger ? { trigger: pip.trigger } : {}),
         ...(pip.documents
           ? {
               documents: pip.documents.map((document) =>

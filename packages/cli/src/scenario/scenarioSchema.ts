@@ -7,6 +7,7 @@ import {
   goalSchema,
   PIP_STATES,
   policyDocumentSchema,
+  triggerSchema,
 } from '@pipkit/core';
 import { z } from 'zod';
 
@@ -277,6 +278,8 @@ export const scenarioPipSchema = z
     documents: z.array(scenarioDocumentSchema).optional(),
     /** The plan's length when the policy offers a choice (`plan.durationChoices`). */
     planDuration: durationSchema.optional(),
+    /** The fact the plan starts from (a rating, an incident), recorded at open. */
+    trigger: triggerSchema.optional(),
   })
   .strict();
 

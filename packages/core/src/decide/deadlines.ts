@@ -129,6 +129,14 @@ export function deadlineReached(
     }
     case 'meeting':
       return meetingOverdue(input, deadline);
+    case 'issuance':
+      return {
+        events: [
+          base(input, 'ISSUANCE_OVERDUE', clear),
+          ...escalations(input, 'issuanceOverdue', 1),
+        ],
+        issues: [],
+      };
     case 'pauseEnd': {
       // The planned end of the leave: the plan resumes as of that instant, not the sweep's.
       const resumed = resumeEvent(input, deadline.dueAt);

@@ -5,6 +5,7 @@
  * `now`, and does the authorization (a port) and the commit.
  */
 import { canonicalJson } from '../audit/canonicalJson.js';
+import { formatCivilDay } from '../calendar/civilDay.js';
 import type { PipkitIssue } from '../errors/pipkitError.js';
 import type { PipState } from '../machine/pipMachine.js';
 import {
@@ -21,7 +22,7 @@ import type { Policy } from '../policy/definePolicy.js';
 import { commandSpec } from './commandSpecs.js';
 import { type DecisionInput, type PriorPlan, base, issue } from './decision.js';
 import { evidenceDateIssues } from './datedFacts.js';
-import { documentIssues, planLimitIssues } from './planning.js';
+import { documentIssues, issuanceDeadline, planLimitIssues, triggerRequired } from './planning.js';
 import { withReminders } from './reminders.js';
 import type { Schedule } from './schedule.js';
 
@@ -190,12 +191,15 @@ export function decideOpen(request: {
       );
     }
   }
-  refused.push(...evidenceDateIssues(request, input.documents ?? []));
+  refused.push(...evidenceDateIssues(request, input.documents ?? []), ...triggerIssues(request));
   // Across-plans limit (Wyoming: no third plan within a year).
   if (policy.document.plans.maxWithin && refused.length === 0) {
-    refused.push(...planLimitIssues(policy, request.schedule, request.priorPlans ?? [], now));
+    refused.push(
+      ...planLimitIssues(policy, request.schedule, request.priorPlans ?? [], now, input.trigger),
+    );
   }
   if (refused.length > 0) return refusedWith(refused);
+  const issuance = issuanceDeadline(policy, request.schedule, input.trigger);
   const created: Extract<PipEvent, { type: 'PIP_CREATED' }> = {
     type: 'PIP_CREATED',
     at: now,
@@ -207,6 +211,8 @@ export function decideOpen(request: {
     policy: { id: policy.id, version: policy.version },
     goals: input.goals,
     ...(input.planDuration ? { planDuration: input.planDuration } : {}),
+    ...(input.trigger ? { trigger: input.trigger } : {}),
+    ...(issuance ? { deadlines: { set: [issuance] } } : {}),
   };
   const events: PipEvent[] = [created];
   if (input.documents?.length)
@@ -218,4 +224,28 @@ export function decideOpen(request: {
       issue('NOT_ALLOWED_IN_STATE', 'A new PIP could not record its documents.'),
     ]);
   return { refused: [], events, next };
+}
+
+/** Refusals for an open's trigger: missing where the policy needs one, or dated after today. */
+function triggerIssues(request: {
+  readonly input: OpenPipRequest;
+  readonly policy: Policy;
+  readonly schedule: Schedule;
+  readonly now: string;
+}): PipkitIssue[] {
+  const { input, policy, schedule, now } = request;
+  const rule = policy.document.plans.trigger;
+  if (!input.trigger) {
+    return rule?.required ? [triggerRequired('plans.trigger.required')] : [];
+  }
+  if (schedule.dayOfDate(input.trigger.on) > schedule.day(now)) {
+    return [
+      issue(
+        'TRIGGER_IN_FUTURE',
+        `The trigger's date ${input.trigger.on} is after today (${formatCivilDay(schedule.day(now))}) in the employee's zone.`,
+        ['trigger', 'on'],
+      ),
+    ];
+  }
+  return [];
 }

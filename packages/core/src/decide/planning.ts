@@ -10,8 +10,8 @@ import {
   startPlan,
 } from './decision.js';
 import type { PipkitIssue } from '../errors/pipkitError.js';
-import type { PipEvent } from '../machine/types.js';
-import type { DocumentRef, Goal } from '../model/commands.js';
+import type { Deadline, PipEvent } from '../machine/types.js';
+import type { DocumentRef, Goal, Trigger } from '../model/commands.js';
 import type { Policy } from '../policy/definePolicy.js';
 import type { Schedule } from './schedule.js';
 
@@ -90,29 +90,64 @@ export function planLimitIssues(
   schedule: Schedule,
   priorPlans: readonly PriorPlan[],
   now: string,
+  trigger?: Trigger,
 ): PipkitIssue[] {
   const limit = policy.document.plans.maxWithin;
   if (!limit) return [];
   const today = schedule.day(now);
-  const counted = priorPlans.filter((plan) => {
-    const issued = schedule.day(plan.issuedAt);
-    const last = schedule.dayOfDate(schedule.after('limit', 'review', issued, limit.period).date);
-    return issued <= today && today <= last;
-  });
+  const lastOf = (day: number) =>
+    schedule.dayOfDate(schedule.after('limit', 'review', day, limit.period).date);
+  let counted: readonly PriorPlan[];
+  if (limit.anchor === 'trigger') {
+    // Counted from this plan's trigger: after its period, the limit no longer applies.
+    if (!trigger) return [triggerRequired('plans.maxWithin counts from the trigger')];
+    const from = schedule.dayOfDate(trigger.on);
+    if (today > lastOf(from)) return [];
+    counted = priorPlans.filter((plan) => {
+      const issued = schedule.day(plan.issuedAt);
+      return issued >= from && issued <= today;
+    });
+  } else {
+    counted = priorPlans.filter((plan) => {
+      const issued = schedule.day(plan.issuedAt);
+      return issued <= today && today <= lastOf(issued);
+    });
+  }
   if (counted.length < limit.count) return [];
+  const from =
+    limit.anchor === 'trigger' ? ` counted from the trigger of ${trigger?.on ?? ''}` : '';
   return [
     issue(
       'PLAN_LIMIT_REACHED',
-      `The policy allows at most ${limit.count} plan(s) within its period; this employee already had ${counted.length} (${counted.map((plan) => plan.pipId).join(', ')}).`,
+      `The policy allows at most ${limit.count} plan(s) within its period${from}; this employee already had ${counted.length} (${counted.map((plan) => plan.pipId).join(', ')}).`,
       ['plans', 'maxWithin'],
     ),
   ];
 }
 
+/** The refusal of an open without the trigger the policy counts from. @internal */
+export function triggerRequired(why: string): PipkitIssue {
+  return issue('TRIGGER_REQUIRED', `This policy needs the plan's trigger (${why}).`, ['trigger']);
+}
+
+/**
+ * The `issuance` deadline of a plan opened on a trigger: the end of the last day of the policy's
+ * `plans.trigger.issueWithin`, counted from the trigger's day. @internal
+ */
+export function issuanceDeadline(
+  policy: Policy,
+  schedule: Schedule,
+  trigger: Trigger | undefined,
+): Deadline | undefined {
+  const within = policy.document.plans.trigger?.issueWithin;
+  if (!within || !trigger) return undefined;
+  return schedule.after('issuance', 'issuance', schedule.dayOfDate(trigger.on), within);
+}
+
 export function issueEvent(input: DecisionInput, type: 'ISSUED' | 'APPROVED'): PipEvent {
-  const { schedule } = input;
+  const { schedule, context } = input;
   const startsNow = input.policy.document.plan.startsOn === 'issue';
-  const plan = startsNow ? schedule.planFrom(input.now, input.context.planDuration) : undefined;
+  const plan = startsNow ? schedule.planFrom(input.now, context.planDuration) : undefined;
   const set = [
     schedule.after(
       'acknowledgement',
@@ -122,7 +157,14 @@ export function issueEvent(input: DecisionInput, type: 'ISSUED' | 'APPROVED'): P
     ),
     ...(plan ? startPlan(input, plan) : []),
   ];
-  return { ...base(input, type, { set }), ...(plan ? { plan } : {}) };
+  // Giving the plan meets the issuance deadline; after its day, the plan is flagged late.
+  const issuance = issuanceDeadline(input.policy, schedule, context.trigger);
+  const late =
+    issuance && schedule.day(input.now) > schedule.dayOfDate(issuance.date)
+      ? { lateIssuance: { dueDate: issuance.date } }
+      : {};
+  const clear = 'issuance' in context.deadlines ? ['issuance'] : [];
+  return { ...base(input, type, { clear, set }), ...(plan ? { plan } : {}), ...late };
 }
 
 /** A rebuttal attached after the policy's rebuttal window (counted from the issue day) is refused. */
@@ -175,11 +217,27 @@ export function decidePlanning(input: DecisionInput, draft: DecisionDraft): void
         );
       }
       issues.push(...goalIssues(context.goals, policy));
-      issues.push(...planLimitIssues(policy, schedule, input.priorPlans ?? [], input.now));
+      issues.push(
+        ...planLimitIssues(
+          policy,
+          schedule,
+          input.priorPlans ?? [],
+          input.now,
+          input.context.trigger,
+        ),
+      );
       events.push(base(input, 'SUBMITTED_FOR_APPROVAL'));
       break;
     case 'APPROVE':
-      issues.push(...planLimitIssues(policy, schedule, input.priorPlans ?? [], input.now));
+      issues.push(
+        ...planLimitIssues(
+          policy,
+          schedule,
+          input.priorPlans ?? [],
+          input.now,
+          input.context.trigger,
+        ),
+      );
       events.push(issueEvent(input, 'APPROVED'));
       break;
     case 'REJECT':
@@ -195,7 +253,15 @@ export function decidePlanning(input: DecisionInput, draft: DecisionDraft): void
         );
       }
       issues.push(...goalIssues(context.goals, policy));
-      issues.push(...planLimitIssues(policy, schedule, input.priorPlans ?? [], input.now));
+      issues.push(
+        ...planLimitIssues(
+          policy,
+          schedule,
+          input.priorPlans ?? [],
+          input.now,
+          input.context.trigger,
+        ),
+      );
       events.push(issueEvent(input, 'ISSUED'));
       break;
     case 'START_AMENDMENT':

@@ -48,6 +48,7 @@ function evolvePlan(next: PipContext, event: PipEvent): PipContext | undefined {
         issuedAt: event.at,
         ...(event.type === 'APPROVED' ? { approvedBy: event.actor.id } : {}),
         ...(event.plan ? { plan: event.plan } : {}),
+        ...(event.lateIssuance ? { lateIssuance: event.lateIssuance } : {}),
       };
     case 'ACKNOWLEDGED':
       return {
@@ -300,6 +301,7 @@ function evolveHolds(
         ...(event.plan ? { plan: event.plan, pausedDays: next.pausedDays + event.heldDays } : {}),
       };
     case 'INVESTIGATION_OVERDUE':
+    case 'ISSUANCE_OVERDUE':
     case 'REMINDER_SENT':
     case 'ACKNOWLEDGEMENT_OVERDUE':
     case 'PERIOD_ENDED':

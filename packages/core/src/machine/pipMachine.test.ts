@@ -175,6 +175,7 @@ const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly P
   ],
   MEETING_CANCELLED: [{ type: 'MEETING_CANCELLED', at, actor: hr, meetingId: 'hearing-1' }],
   MEETING_OVERDUE: [{ type: 'MEETING_OVERDUE', at, actor: hr, meetingId: 'hearing-1' }],
+  ISSUANCE_OVERDUE: [{ type: 'ISSUANCE_OVERDUE', at, actor: hr }],
 };
 const ALL_EVENTS: readonly PipEvent[] = Object.values(EXAMPLES).flat();
 

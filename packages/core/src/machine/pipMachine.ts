@@ -54,6 +54,7 @@ const attach = {
   MEETING_RECORDED: note,
   MEETING_CANCELLED: note,
   MEETING_OVERDUE: note,
+  ISSUANCE_OVERDUE: note,
 } satisfies On;
 const closable = { CLOSED: to('#pip.closed') } satisfies On;
 /** An investigation hold is an overlay on any running state, never a state of its own. */
@@ -123,12 +124,16 @@ export const pipMachine = setup({
     createdBy: input.actor.id,
     goals: input.goals,
     ...(input.planDuration ? { planDuration: input.planDuration } : {}),
+    ...(input.trigger ? { trigger: input.trigger } : {}),
     documents: [],
     checkIns: { held: 0, missed: 0, next: 1 },
     extensions: { count: 0, total: 0 },
     pausedDays: 0,
     escalations: 0,
-    deadlines: {},
+    // Opening may set a deadline: issuing the plan within the policy's time from its trigger.
+    deadlines: Object.fromEntries(
+      (input.deadlines?.set ?? []).map((deadline) => [deadline.id, deadline]),
+    ),
   }),
   states: {
     draft: {

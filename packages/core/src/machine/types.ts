@@ -1,5 +1,5 @@
 import type { Actor } from '../model/actor.js';
-import type { CitedInstance, DocumentRef, Goal } from '../model/commands.js';
+import type { CitedInstance, DocumentRef, Goal, Trigger } from '../model/commands.js';
 import type { Meeting } from '../model/meetings.js';
 import type { Duration } from '../calendar/duration.js';
 
@@ -17,6 +17,7 @@ export const DEADLINE_KINDS = [
   'investigation',
   'obligation',
   'meeting',
+  'issuance',
 ] as const;
 
 /** What a deadline is for. */
@@ -66,6 +67,12 @@ export interface PipOutcome {
   readonly purgeOn?: string;
 }
 
+/** A plan given to the employee after the policy's deadline counted from its trigger. */
+export interface LateIssuance {
+  /** The last day it should have been given (`plans.trigger.issueWithin` from the trigger). */
+  readonly dueDate: string;
+}
+
 /** The employee on a plan: their id, IANA zone and, optionally, a registered working calendar. */
 export interface PipEmployee {
   readonly id: string;
@@ -92,6 +99,10 @@ export interface PipContext {
   readonly submittedBy?: string | undefined;
   readonly approvedBy?: string;
   readonly issuedAt?: string;
+  /** The fact that started the procedure, recorded at open. */
+  readonly trigger?: Trigger;
+  /** Set when the plan was given after the policy's deadline counted from the trigger. */
+  readonly lateIssuance?: LateIssuance;
   readonly acknowledgement?: {
     readonly kind: 'signed' | 'refusalWitnessed';
     readonly at: string;
@@ -222,13 +233,16 @@ export type PipEvent =
       readonly goals: readonly Goal[];
       /** The plan length chosen at open, when the policy offers a choice. */
       readonly planDuration?: Duration;
+      /** The fact that started the procedure. */
+      readonly trigger?: Trigger;
     })
   | (PipEventBase<'PLAN_UPDATED'> & { readonly goals: readonly Goal[] })
   | (PipEventBase<'DOCUMENTS_ATTACHED'> & { readonly documents: readonly DocumentRef[] })
   | PipEventBase<'SUBMITTED_FOR_APPROVAL'>
   | (PipEventBase<'APPROVAL_REJECTED'> & { readonly reasonCode: string })
-  | (PipEventBase<'APPROVED'> & { readonly plan?: PlanDates })
-  | (PipEventBase<'ISSUED'> & { readonly plan?: PlanDates })
+  | (PipEventBase<'APPROVED'> & { readonly plan?: PlanDates; readonly lateIssuance?: LateIssuance })
+  | (PipEventBase<'ISSUED'> & { readonly plan?: PlanDates; readonly lateIssuance?: LateIssuance })
+  | PipEventBase<'ISSUANCE_OVERDUE'>
   | (PipEventBase<'ACKNOWLEDGED'> & { readonly documentSha256: string; readonly plan?: PlanDates })
   | (PipEventBase<'REFUSAL_WITNESSED'> & {
       readonly documentSha256: string;

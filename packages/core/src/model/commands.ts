@@ -98,6 +98,28 @@ export const citedInstanceSchema = z
 /** One instance a proposal cites. */
 export type CitedInstance = z.infer<typeof citedInstanceSchema>;
 
+/**
+ * The fact that started the procedure, recorded at open: an unsatisfactory rating (with its date
+ * and value), an incident, or another fact. Policies count from it: the deadline to issue the plan
+ * (`plans.trigger.issueWithin`: Wyoming, within 15 days after the evaluation) and plan limits
+ * anchored on it (`plans.maxWithin.anchor: 'trigger'`: no more than two consecutive plans within a
+ * year of the initial unsatisfactory rating).
+ */
+export const triggerSchema = z
+  .object({
+    kind: z.enum(['rating', 'incident', 'other']),
+    /** The local date of the fact (the rating's evaluation date). */
+    on: z.iso.date(),
+    /** The rating as the host records it (`unsatisfactory`, `2 of 5`). */
+    value: z.string().min(1).max(100).optional(),
+    /** The host's reference to the rating or incident record. */
+    ref: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+/** The fact that started the procedure. */
+export type Trigger = z.infer<typeof triggerSchema>;
+
 /** One improvement goal. The measure is what makes it assessable. */
 export const goalSchema = z
   .object({
@@ -265,6 +287,8 @@ export const openPipSchema = z
      * sees the plans of the units they look after).
      */
     orgUnitId: hostIdSchema.optional(),
+    /** The fact that started the procedure (a rating, an incident), when there is one. */
+    trigger: triggerSchema.optional(),
     /** The policy to pin; the newest registered version when `version` is omitted. */
     policy: z
       .object({ id: z.string().min(1), version: z.number().int().positive().optional() })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../calendar/duration.js';
+import { meetingsSchema, plansSchema } from './procedureSchema.js';
 import { holidayRuleSchema, namedHolidaySchema } from '../calendar/holidayRules.js';
 import { COMMAND_TYPES, pauseCategorySchema } from '../model/commands.js';
 import { roleSchema } from '../model/actor.js';
@@ -28,6 +29,7 @@ export const escalationTriggerSchema = z.enum([
   'investigationOverdue',
   'obligationOverdue',
   'meetingOverdue',
+  'issuanceOverdue',
 ]);
 
 /**
@@ -214,33 +216,8 @@ export const policyDocumentSchema = z
         effectiveWithin: durationSchema.optional(),
       })
       .strict(),
-    /**
-     * The kinds of meeting the procedure holds (`SCHEDULE_MEETING.kind`), each with its rules:
-     * `minNotice`, counted from the day of the invitation, is the earliest day it may be held
-     * (`daysAfter(5)` from Monday 4 May: Saturday 9 May or later); `companion` allows a companion
-     * (the right to be accompanied, ERA 1999 s.10); `postponement.within` bounds a move for the
-     * companion's unavailability, counted from the day the employer first proposed
-     * (`businessDaysAfter(5)`: within five working days beginning with the first working day
-     * after it, s.10(5)), and `postponement.maxCount` how often a meeting may move.
-     */
-    meetings: z
-      .record(
-        z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,63}$/, 'Meeting kinds are camelCase words'),
-        z
-          .object({
-            minNotice: durationSchema.optional(),
-            companion: z.boolean().default(false),
-            postponement: z
-              .object({
-                within: durationSchema.optional(),
-                maxCount: z.number().int().min(0).max(10).default(1),
-              })
-              .strict()
-              .optional(),
-          })
-          .strict(),
-      )
-      .default({}),
+    /** The kinds of meeting the procedure holds, each with its rules (see `meetingsSchema`). */
+    meetings: meetingsSchema,
     /**
      * What leave (a `PAUSE`) does to the plan. By default any leave extends the plan day for day
      * (OPM: the agency "may need to extend the opportunity period for the time of the absence")
@@ -297,19 +274,8 @@ export const policyDocumentSchema = z
       .object({ after: durationSchema, from: z.enum(['proposal', 'outcome']) })
       .strict()
       .optional(),
-    /**
-     * Limits across all plans of one employee, checked when a plan is opened and again when it is
-     * issued: at most `count` plans issued within `period` (Wyoming: no third plan within a year).
-     */
-    plans: z
-      .object({
-        maxWithin: z
-          .object({ count: z.number().int().positive(), period: durationSchema })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .default({}),
+    /** Limits across an employee's plans, and the fact that starts one (see `plansSchema`). */
+    plans: plansSchema,
     /**
      * Notification recipients besides the built-in roles (`employee`, `manager`, `seniorManager`,
      * `hr`, `legal`): groups the host routes, such as `hrDirector` or `union`. Reminders,

@@ -63,6 +63,7 @@ const FIRED_AS: Readonly<Record<DeadlineKind, PipEvent['type']>> = {
   investigation: 'INVESTIGATION_OVERDUE',
   obligation: 'OBLIGATION_OVERDUE',
   meeting: 'MEETING_OVERDUE',
+  issuance: 'ISSUANCE_OVERDUE',
 };
 
 /** What a fired deadline of each kind becomes. */
@@ -79,6 +80,7 @@ const ON_FIRE: Readonly<Record<DeadlineKind, 'missed' | 'overdue' | 'elapsed'>> 
   investigation: 'overdue',
   obligation: 'overdue',
   meeting: 'overdue',
+  issuance: 'overdue',
 };
 
 /**
@@ -98,6 +100,7 @@ const MET_BY: Readonly<Record<DeadlineKind, readonly PipEvent['type'][]>> = {
   investigation: ['INVESTIGATION_CLOSED'],
   obligation: ['OBLIGATION_FULFILLED'],
   meeting: ['MEETING_RECORDED'],
+  issuance: ['ISSUED', 'APPROVED'],
 };
 
 /** Events that end the plan: whatever is still overdue is settled by them (met or cancelled). */

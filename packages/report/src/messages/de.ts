@@ -61,6 +61,7 @@ export const de: Catalogue = {
     '{outcome, select, held {hat den Termin {meetingId} als abgehalten vermerkt} other {hat vermerkt, dass die Person zum Termin {meetingId} nicht erschienen ist}}',
   'event.MEETING_CANCELLED': 'hat den Termin {meetingId} abgesagt',
   'event.MEETING_OVERDUE': 'der Termin {meetingId} wurde bis Tagesende nicht vermerkt',
+  'event.ISSUANCE_OVERDUE': 'der Plan wurde nicht fristgerecht nach seinem Anlass übergeben',
   'event.NOTICE_EXTENDED':
     'hat die Anhörungsfrist um {duration} verlängert ({reason}); sie endet am {noticeEnd}{due}',
   'event.RELAPSE_RECORDED':

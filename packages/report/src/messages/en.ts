@@ -63,6 +63,7 @@ export const en = {
     '{outcome, select, held {recorded meeting {meetingId} as held} other {recorded that the employee did not attend meeting {meetingId}}}',
   'event.MEETING_CANCELLED': 'cancelled meeting {meetingId}',
   'event.MEETING_OVERDUE': 'meeting {meetingId} was not recorded by the end of its day',
+  'event.ISSUANCE_OVERDUE': 'the plan was not given by the deadline counted from its trigger',
   'event.NOTICE_EXTENDED':
     'extended the notice by {duration} ({reason}); notice ends {noticeEnd}{due}',
   'event.RELAPSE_RECORDED': 'recorded a relapse during the watch window: back to review{due}',
