@@ -1,7 +1,14 @@
 /**
  * Acknowledgement: the employee's receipt of the plan, or a witnessed refusal to sign.
  */
-import { type DecisionInput, type DecisionDraft, issue, startPlan, base } from './decision.js';
+import {
+  type DecisionInput,
+  type DecisionDraft,
+  issue,
+  startPlan,
+  base,
+  escalations,
+} from './decision.js';
 import type { PipkitIssue } from '../errors/pipkitError.js';
 import type { DeadlineChanges, PipEvent } from '../machine/types.js';
 import type { CommandOf } from '../model/commands.js';
@@ -80,6 +87,8 @@ export function decideAcknowledgement(input: DecisionInput, draft: DecisionDraft
       const result = acknowledgementEvent(input, command);
       issues.push(...result.issues);
       if (result.event) events.push(result.event);
+      // A refusal to sign is told to whoever the policy names (Louisville copies HR).
+      if (result.event) events.push(...escalations(input, 'acknowledgementRefused', 1));
       break;
     }
     default:

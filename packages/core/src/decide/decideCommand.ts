@@ -113,7 +113,11 @@ export function decideCommand(
   };
   const attached = command.documents ?? [];
   const draft = {
-    issues: [...documentIssues(input), ...evidenceDateIssues(input, attached)],
+    issues: [
+      ...gateIssues(input),
+      ...documentIssues(input),
+      ...evidenceDateIssues(input, attached),
+    ],
     events: [] as PipEvent[],
   };
   if (attached.length > 0)
@@ -248,4 +252,21 @@ function triggerIssues(request: {
     ];
   }
   return [];
+}
+
+/**
+ * The acknowledgement gate (`acknowledgement.gatesEmployee`): before the plan is acknowledged,
+ * the employee may only acknowledge it.
+ */
+function gateIssues(input: DecisionInput): PipkitIssue[] {
+  const { command, actor, context, policy } = input;
+  if (!policy.document.acknowledgement.gatesEmployee || actor.role !== 'employee') return [];
+  if (context.acknowledgement || command.type === 'ACKNOWLEDGE') return [];
+  return [
+    issue(
+      'ACKNOWLEDGEMENT_REQUIRED',
+      `The employee acknowledges the plan before sending ${command.type}.`,
+      ['type'],
+    ),
+  ];
 }

@@ -13,6 +13,7 @@ import type { PipkitIssue } from '../errors/pipkitError.js';
 import type { Deadline, PipEvent } from '../machine/types.js';
 import type { DocumentRef, Goal, Trigger } from '../model/commands.js';
 import type { Policy } from '../policy/definePolicy.js';
+import { REASON_FIELDS } from '../policy/procedureSchema.js';
 import type { Schedule } from './schedule.js';
 
 /** Checks goals against the policy: enough of them, each measurable when required. */
@@ -59,17 +60,17 @@ export function goalIssues(
 /** Every document kind the policy requires for this command that is neither attached nor supplied. */
 export function documentIssues(input: DecisionInput): PipkitIssue[] {
   const { command } = input;
+  const doc = input.policy.document;
   const required = [
-    ...(input.policy.document.requiredDocuments[command.type] ?? []),
+    ...(doc.requiredDocuments[command.type] ?? []),
     // An extension for some reasons needs an extra approval record (extensions.approvalFor).
-    ...(command.type === 'EXTEND'
-      ? (input.policy.document.extensions.approvalFor?.[command.reason] ?? [])
-      : []),
+    ...(command.type === 'EXTEND' ? ownEntry(doc.extensions.approvalFor, command.reason) : []),
+    ...reasonDocuments(input),
   ];
   if (required.length === 0) return [];
   const present = new Set<string>(input.context.documents.map((document) => document.kind));
   for (const document of input.command.documents ?? []) present.add(document.kind);
-  return required
+  return [...new Set(required)]
     .filter((kind) => !present.has(kind))
     .map((kind) =>
       issue(
@@ -78,6 +79,27 @@ export function documentIssues(input: DecisionInput): PipkitIssue[] {
         ['documents', kind],
       ),
     );
+}
+
+/** `record[key]` when it is the record's own entry: a caller's reason never reads the prototype. */
+function ownEntry<T>(
+  record: Readonly<Record<string, readonly T[]>> | undefined,
+  key: string,
+): readonly T[] {
+  return record && Object.hasOwn(record, key) ? (record[key] ?? []) : [];
+}
+
+/** The documents `requiredDocumentsByReason` asks of this command for its reason. */
+function reasonDocuments(input: DecisionInput): readonly string[] {
+  const { command } = input;
+  if (!Object.hasOwn(REASON_FIELDS, command.type)) return [];
+  const field = REASON_FIELDS[command.type as keyof typeof REASON_FIELDS];
+  const reason = (command as Record<string, unknown>)[field];
+  const byReason = input.policy.document.requiredDocumentsByReason;
+  const rules = Object.hasOwn(byReason, command.type)
+    ? byReason[command.type as keyof typeof byReason]
+    : undefined;
+  return typeof reason === 'string' ? ownEntry(rules, reason) : [];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../calendar/duration.js';
-import { meetingsSchema, plansSchema } from './procedureSchema.js';
+import { REASONED_COMMANDS, meetingsSchema, plansSchema } from './procedureSchema.js';
 import { holidayRuleSchema, namedHolidaySchema } from '../calendar/holidayRules.js';
 import { COMMAND_TYPES, pauseCategorySchema } from '../model/commands.js';
 import { roleSchema } from '../model/actor.js';
@@ -30,6 +30,7 @@ export const escalationTriggerSchema = z.enum([
   'obligationOverdue',
   'meetingOverdue',
   'issuanceOverdue',
+  'acknowledgementRefused',
 ]);
 
 /**
@@ -100,6 +101,12 @@ export const policyDocumentSchema = z
         due: durationSchema,
         /** How long the employee may attach a written rebuttal (Louisville: 15 calendar days). */
         rebuttalWindow: durationSchema.optional(),
+        /**
+         * The employee may send nothing but the acknowledgement (or have a refusal witnessed)
+         * until the plan is acknowledged: no documents, no replies (15Five and Lattice: the
+         * employee cannot update a plan before acknowledging it).
+         */
+        gatesEmployee: z.boolean().default(false),
       })
       .strict(),
     /** The check-in cycle. */
@@ -334,6 +341,18 @@ export const policyDocumentSchema = z
       .default([]),
     /** Documents each command needs (kinds), checked against attachments and the command's own documents. */
     requiredDocuments: z.partialRecord(commandTypeSchema, z.array(documentKindSchema)).default({}),
+    /**
+     * Documents a command needs for one reason only, on top of `requiredDocuments`: keyed by the
+     * command and its reason (`CLOSE.reason`, `DECIDE.decision`, `EXTEND.reason`,
+     * `PAUSE.category`, ...): `{ CLOSE: { misconduct: ['legalReview'] } }` makes a close for
+     * misconduct need a Legal/ER record that a close for resignation does not.
+     */
+    requiredDocumentsByReason: z
+      .partialRecord(
+        z.enum(REASONED_COMMANDS),
+        z.record(z.string().min(1).max(100), z.array(documentKindSchema).min(1)),
+      )
+      .default({}),
     /** Which roles may issue each command; commands not listed use the default role policy. */
     permissions: z.partialRecord(commandTypeSchema, z.array(roleSchema)).default({}),
   })

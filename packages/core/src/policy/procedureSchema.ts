@@ -71,3 +71,26 @@ export const meetingsSchema = z
       .strict(),
   )
   .default({});
+
+/**
+ * The commands that carry a reason, and its field: the key `requiredDocumentsByReason` reads.
+ */
+export const REASON_FIELDS = {
+  REJECT: 'reasonCode',
+  RECORD_CHECK_IN: 'assessment',
+  PAUSE: 'category',
+  CLOSE_INVESTIGATION: 'finding',
+  EXTEND: 'reason',
+  DECIDE: 'decision',
+  CLOSE: 'reason',
+  EXTEND_NOTICE: 'reason',
+  SCHEDULE_MEETING: 'kind',
+  POSTPONE_MEETING: 'reason',
+  RECORD_MEETING: 'outcome',
+} as const;
+
+/** The commands {@link REASON_FIELDS} names. */
+export const REASONED_COMMANDS = Object.keys(REASON_FIELDS) as [
+  keyof typeof REASON_FIELDS,
+  ...(keyof typeof REASON_FIELDS)[],
+];
