@@ -17,6 +17,7 @@ import { registerQueryRoutes } from './queryRoutes.js';
 import { registerReadRoutes } from './readRoutes.js';
 import {
   type DocsAccess,
+  engineOf,
   type RateLimit,
   registerGuards,
   requestId,
@@ -62,6 +63,12 @@ export interface AppOptions {
   readonly timeouts?: Partial<Timeouts>;
   /** Trust `X-Forwarded-For` from a proxy in front (the rate limit's IP). Default false. */
   readonly trustProxy?: boolean;
+  /**
+   * `single` (default): one engine for every request. `perToken`: each request acts through
+   * `engine.forTenant(<the token's tenant>)`; the authenticator must pass tenants through
+   * (`tenantsFromToken`) and the store must have tenants.
+   */
+  readonly tenancy?: 'single' | 'perToken';
 }
 
 /**
@@ -176,9 +183,10 @@ export async function buildApp(options: AppOptions) {
     },
   );
 
-  registerCommandRoutes(api, engine);
-  registerReadRoutes(api, engine);
-  registerQueryRoutes(api, engine);
+  const engines = engineOf(engine, options.tenancy ?? 'single');
+  registerCommandRoutes(api, engines);
+  registerReadRoutes(api, engines);
+  registerQueryRoutes(api, engines);
 
   return app;
 }

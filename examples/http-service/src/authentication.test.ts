@@ -188,6 +188,47 @@ describe('bearer authentication over HTTP', () => {
   });
 });
 
+describe('tenants from the token (engine.forTenant)', () => {
+  it('keeps each tenant to its own PIPs, with one service over one store', async () => {
+    const service = await startService(memoryStore(), {
+      tenancy: 'perToken',
+      tenantsFromToken: true,
+    });
+    const as = async (tenant: string) => ({
+      as: null,
+      headers: {
+        authorization: `Bearer ${await service.identity.token(people.manager, { tenant })}`,
+      },
+    });
+    try {
+      const opened = await service.request('POST', '/pips', {
+        ...(await as('acme')),
+        body: openBody('pip-t'),
+      });
+      expect(opened.status).toBe(201);
+      expect((await service.request('GET', '/pips/pip-t', await as('acme'))).status).toBe(200);
+      expectProblem(
+        await service.request('GET', '/pips/pip-t', await as('globex')),
+        404,
+        'PIP_NOT_FOUND',
+      );
+      const again = await service.request('POST', '/pips', {
+        ...(await as('globex')),
+        body: openBody('pip-t'),
+      });
+      expect(again.status).toBe(201);
+      expectProblem(
+        await service.request('GET', '/pips/pip-t', await as('bad\u0001tenant')),
+        401,
+        'UNAUTHENTICATED',
+        'CLAIM_INVALID',
+      );
+    } finally {
+      await service.close();
+    }
+  });
+});
+
 describe('the authenticators', () => {
   const request = (headers: Record<string, string>) => ({ headers }) as unknown as FastifyRequest;
 

@@ -1,4 +1,11 @@
-import { type Actor, actorSchema, type Clock, type PipkitIssue, systemClock } from '@pipkit/core';
+import {
+  type Actor,
+  actorSchema,
+  type Clock,
+  isTenantId,
+  type PipkitIssue,
+  systemClock,
+} from '@pipkit/core';
 import type { FastifyRequest } from 'fastify';
 import {
   createRemoteJWKSet,
@@ -83,6 +90,12 @@ export interface BearerOptions {
   readonly mapClaims?: ClaimMapping;
   /** The tenant this service's store holds; a token for another tenant is a 403. */
   readonly tenantId: string;
+  /**
+   * `true` when the service serves every tenant its store holds (`engine.forTenant` per
+   * request): the token's tenant is then taken as is, and `tenantId` is the default for tokens
+   * without one. Default false: one tenant, and a token for another is a 403.
+   */
+  readonly tenantsFromToken?: boolean;
 }
 
 /** The longest `Authorization` header read; larger is malformed, not verified. */
@@ -148,7 +161,12 @@ function verificationProblem(error: unknown): HttpProblem {
  * Checks mapped claims and the tenant: a missing or invalid id or role is a 401, a token for
  * another tenant a 403 (`TENANT_MISMATCH`).
  */
-export function toPrincipal(mapped: MappedClaims, tenantId: string, subject: string): Principal {
+export function toPrincipal(
+  mapped: MappedClaims,
+  tenantId: string,
+  subject: string,
+  tenantsFromToken = false,
+): Principal {
   const actor = actorSchema.safeParse({ id: mapped.id, role: mapped.role });
   if (!actor.success) {
     throw new HttpProblem(
@@ -163,6 +181,15 @@ export function toPrincipal(mapped: MappedClaims, tenantId: string, subject: str
     );
   }
   const claimed = mapped.tenantId ?? tenantId;
+  if (tenantsFromToken) {
+    if (!isTenantId(claimed)) {
+      const message = 'The tenant claim is not a tenant id.';
+      throw new HttpProblem(401, HttpCodes.UNAUTHENTICATED, message, [
+        { code: 'CLAIM_INVALID', path: ['token', 'tenant'], message },
+      ]);
+    }
+    return { actor: actor.data, tenantId: claimed, subject };
+  }
   if (claimed !== tenantId) {
     throw new HttpProblem(
       403,
@@ -218,7 +245,8 @@ export function bearerAuthenticator(options: BearerOptions): Authenticator {
     } catch (error) {
       throw verificationProblem(error);
     }
-    return toPrincipal(await mapClaims(claims), options.tenantId, String(claims.sub));
+    const mapped = await mapClaims(claims);
+    return toPrincipal(mapped, options.tenantId, String(claims.sub), options.tenantsFromToken);
   };
 }
 

@@ -1,5 +1,5 @@
-import { commandSchema, type Engine, openPipSchema } from '@pipkit/core';
-import { actorOf } from './requestGuards.js';
+import { commandSchema, openPipSchema } from '@pipkit/core';
+import { actorOf, type EngineOf } from './requestGuards.js';
 import { etag, expectedVersion, requireIfMatch } from './etags.js';
 import { pipProblems, problems, security } from './openApi.js';
 import type { PipkitApi } from './pipkitApi.js';
@@ -16,7 +16,7 @@ import {
 const UNPINNED_RETRIES = 3;
 
 /** The routes that write or would write: open a PIP, send a command, explain a command. */
-export function registerCommandRoutes(api: PipkitApi, engine: Engine): void {
+export function registerCommandRoutes(api: PipkitApi, engineOf: EngineOf): void {
   api.post(
     '/pips',
     {
@@ -37,7 +37,7 @@ export function registerCommandRoutes(api: PipkitApi, engine: Engine): void {
     async (request, reply) => {
       const actor = actorOf(request);
       const key = request.headers['idempotency-key'];
-      const result = await engine.open(request.body, {
+      const result = await engineOf(request).open(request.body, {
         actor,
         ...(key === undefined ? {} : { idempotencyKey: key }),
       });
@@ -90,7 +90,7 @@ export function registerCommandRoutes(api: PipkitApi, engine: Engine): void {
       const version = expectedVersion(request.headers['if-match']);
       const key = request.headers['idempotency-key'];
       const command = request.body;
-      const result = await engine.dispatch(request.params.id, command, {
+      const result = await engineOf(request).dispatch(request.params.id, command, {
         actor,
         ...(version === undefined ? { retries: UNPINNED_RETRIES } : { expectedVersion: version }),
         ...(key === undefined ? {} : { idempotencyKey: key }),
@@ -124,6 +124,7 @@ export function registerCommandRoutes(api: PipkitApi, engine: Engine): void {
         response: { 200: explanationSchema, ...pipProblems },
       },
     },
-    async (request) => engine.explain(request.params.id, request.body, { actor: actorOf(request) }),
+    async (request) =>
+      engineOf(request).explain(request.params.id, request.body, { actor: actorOf(request) }),
   );
 }

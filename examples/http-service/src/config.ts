@@ -34,6 +34,11 @@ export interface ServiceConfig {
   readonly logLevel: string;
   /** `PIPKIT_TENANT`: the tenant the store holds (default `default`); tokens must name it or none. */
   readonly tenantId: string;
+  /**
+   * `PIPKIT_TENANCY`: `single` (default: one tenant, another in a token is 403) or `per-token`
+   * (each request acts for its token's tenant through `engine.forTenant`; Postgres only).
+   */
+  readonly tenancy: 'single' | 'perToken';
   /** `PIPKIT_DOCS`: `authenticated` (default), `public` or `off` (no /docs, no /openapi.json). */
   readonly docs: DocsAccess;
   /** `PIPKIT_RATE_LIMIT` requests per `PIPKIT_RATE_LIMIT_WINDOW_MS` per principal (300 a minute); 0 turns it off. */
@@ -106,6 +111,17 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
   };
 }
 
+function tenancy(value: string | undefined, store: StoreKind): 'single' | 'perToken' {
+  if (value === undefined || value === '' || value === 'single') return 'single';
+  if (value !== 'per-token') {
+    throw new Error(`PIPKIT_TENANCY must be "single" or "per-token", not "${value}".`);
+  }
+  // engine.forTenant needs a store with tenants: SQLite holds one.
+  if (store !== 'postgres')
+    throw new Error('PIPKIT_TENANCY=per-token needs PIPKIT_STORE=postgres.');
+  return 'perToken';
+}
+
 function docsAccess(value: string | undefined): DocsAccess {
   const docs = value ?? 'authenticated';
   if (docs !== 'authenticated' && docs !== 'public' && docs !== 'off') {
@@ -122,6 +138,7 @@ function docsAccess(value: string | undefined): DocsAccess {
 export async function authenticatorFromConfig(
   auth: AuthConfig,
   tenantId: string,
+  tenantsFromToken = false,
 ): Promise<Authenticator> {
   if (auth.mode === 'dev-headers') return devHeaderAuthenticator(tenantId);
   const keys = auth.jwksUrl
@@ -135,6 +152,7 @@ export async function authenticatorFromConfig(
     clockToleranceSec: auth.clockToleranceSec,
     mapClaims: defaultClaimMapping({ roleClaim: auth.roleClaim, tenantClaim: auth.tenantClaim }),
     tenantId,
+    tenantsFromToken,
   });
 }
 
@@ -157,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     bodyLimit: integer(env.PIPKIT_BODY_LIMIT, 'PIPKIT_BODY_LIMIT', 65_536),
     logLevel: env.LOG_LEVEL ?? 'info',
     tenantId: env.PIPKIT_TENANT ?? 'default',
+    tenancy: tenancy(env.PIPKIT_TENANCY, store),
     docs: docsAccess(env.PIPKIT_DOCS),
     rateLimit: rateLimit(env),
     timeouts: {

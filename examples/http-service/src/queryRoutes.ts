@@ -1,5 +1,5 @@
-import { type Engine, pipFilterSchema, pipQuerySchema, reportRequestSchema } from '@pipkit/core';
-import { actorOf } from './requestGuards.js';
+import { pipFilterSchema, pipQuerySchema, reportRequestSchema } from '@pipkit/core';
+import { actorOf, type EngineOf } from './requestGuards.js';
 import { pipProblems, problems, security } from './openApi.js';
 import type { PipkitApi } from './pipkitApi.js';
 import { countSchema, deadlinesSchema, queryPageSchema, reportSchema } from './querySchemas.js';
@@ -10,7 +10,7 @@ import { pipParamsSchema } from './schemas.js';
  * statuses. The actor's read scope goes into the store's query (a manager pages through their own
  * team's PIPs), and every PIP returned is still authorized by the engine.
  */
-export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
+export function registerQueryRoutes(api: PipkitApi, engineOf: EngineOf): void {
   api.post(
     '/pips/query',
     {
@@ -26,7 +26,7 @@ export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
       },
     },
     async (request) => {
-      const page = await engine.query(request.body, { actor: actorOf(request) });
+      const page = await engineOf(request).query(request.body, { actor: actorOf(request) });
       const { pips, ...rest } = page;
       return { items: pips, ...rest };
     },
@@ -43,7 +43,7 @@ export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
       },
     },
     async (request) => ({
-      count: await engine.count(request.body, { actor: actorOf(request) }),
+      count: await engineOf(request).count(request.body, { actor: actorOf(request) }),
     }),
   );
 
@@ -57,7 +57,7 @@ export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
         response: { 200: reportSchema, ...problems },
       },
     },
-    async (request) => engine.report(request.body, { actor: actorOf(request) }),
+    async (request) => engineOf(request).report(request.body, { actor: actorOf(request) }),
   );
 
   api.get(
@@ -72,7 +72,7 @@ export function registerQueryRoutes(api: PipkitApi, engine: Engine): void {
     },
     async (request) => ({
       pipId: request.params.id,
-      deadlines: await engine.deadlines(request.params.id, { actor: actorOf(request) }),
+      deadlines: await engineOf(request).deadlines(request.params.id, { actor: actorOf(request) }),
     }),
   );
 }

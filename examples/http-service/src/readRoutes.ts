@@ -1,6 +1,6 @@
-import type { Engine, ListQuery } from '@pipkit/core';
+import type { ListQuery } from '@pipkit/core';
 import { timelineRows } from '@pipkit/report';
-import { actorOf } from './requestGuards.js';
+import { actorOf, type EngineOf } from './requestGuards.js';
 import { etag, isNotModified, notModified } from './etags.js';
 import { pipProblems, problems, security } from './openApi.js';
 import type { PipkitApi } from './pipkitApi.js';
@@ -17,7 +17,7 @@ import {
 } from './schemas.js';
 
 /** The routes that read: a PIP, its timeline (events and rows), its verification, the list. */
-export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
+export function registerReadRoutes(api: PipkitApi, engineOf: EngineOf): void {
   api.get(
     '/pips/:id',
     {
@@ -30,7 +30,7 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
       },
     },
     async (request, reply) => {
-      const pip = await engine.get(request.params.id, { actor: actorOf(request) });
+      const pip = await engineOf(request).get(request.params.id, { actor: actorOf(request) });
       const tag = etag(pip.version);
       void reply.header('etag', tag);
       if (isNotModified(request, tag)) return notModified(reply);
@@ -50,7 +50,9 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
       },
     },
     async (request, reply) => {
-      const events = await engine.history(request.params.id, { actor: actorOf(request) });
+      const events = await engineOf(request).history(request.params.id, {
+        actor: actorOf(request),
+      });
       const tag = etag(events.at(-1)?.seq ?? 0);
       void reply.header('etag', tag);
       if (isNotModified(request, tag)) return notModified(reply);
@@ -76,8 +78,8 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
     async (request, reply) => {
       const actor = actorOf(request);
       const { locale } = request.query;
-      const pip = await engine.get(request.params.id, { actor });
-      const events = await engine.history(request.params.id, { actor });
+      const pip = await engineOf(request).get(request.params.id, { actor });
+      const events = await engineOf(request).history(request.params.id, { actor });
       const timeZone = pip.context.employee.timeZone;
       // The rows are the history read second: their last event is the version they show.
       const tag = etag(events.at(-1)?.seq ?? pip.version);
@@ -102,7 +104,7 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
         response: { 200: verificationSchema, ...pipProblems },
       },
     },
-    async (request) => engine.verify(request.params.id, { actor: actorOf(request) }),
+    async (request) => engineOf(request).verify(request.params.id, { actor: actorOf(request) }),
   );
 
   api.get(
@@ -128,7 +130,7 @@ export function registerReadRoutes(api: PipkitApi, engine: Engine): void {
         ...(after === undefined ? {} : { afterPipId: after }),
         limit: limit + 1,
       };
-      const page = await engine.list(query, { actor });
+      const page = await engineOf(request).list(query, { actor });
       const items = page.slice(0, limit);
       const last = items[items.length - 1];
       return page.length > limit && last ? { items, nextAfter: last.pipId } : { items };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { Actor } from '@pipkit/core';
+import type { Actor, Engine } from '@pipkit/core';
 import type { FastifyRequest } from 'fastify';
 import type { Authenticator, Principal } from './authentication.js';
 import type { ServiceInstance } from './pipkitApi.js';
@@ -44,6 +44,18 @@ export const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 export function requestId(request: IncomingMessage): string {
   const sent = request.headers['x-request-id'];
   return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+}
+
+/** The engine a request acts through: the service's, or its tenant's (`engine.forTenant`). */
+export type EngineOf = (request: FastifyRequest) => Engine;
+
+/**
+ * One engine for every request (`single`), or per request the engine of the token's tenant
+ * (`perToken`, through `engine.forTenant`: the store must have tenants, as Postgres does).
+ */
+export function engineOf(engine: Engine, tenancy: 'single' | 'perToken'): EngineOf {
+  if (tenancy === 'single') return () => engine;
+  return (request) => engine.forTenant(request.principal?.tenantId ?? '');
 }
 
 /** The acting person of an authenticated request. */

@@ -80,8 +80,14 @@ export interface TestService {
 
 /** What a test may change in the service it starts. */
 export type ServiceOptions = Partial<
-  Pick<AppOptions, 'storeName' | 'bodyLimit' | 'docs' | 'rateLimit' | 'timeouts' | 'authenticate'>
->;
+  Pick<
+    AppOptions,
+    'storeName' | 'bodyLimit' | 'docs' | 'rateLimit' | 'timeouts' | 'authenticate' | 'tenancy'
+  >
+> & {
+  /** The tokens' tenant claims are taken as is (with `tenancy: 'perToken'`). */
+  readonly tenantsFromToken?: boolean;
+};
 
 /**
  * Starts the service on `store` and listens on a random port (real HTTP). It accepts bearer
@@ -107,6 +113,7 @@ export async function startService(
       audience: AUDIENCE,
       clock,
       tenantId: 'default',
+      tenantsFromToken: options.tenantsFromToken ?? false,
     }),
     ...options,
   });
