@@ -172,6 +172,8 @@ export async function buildApp(options: AppOptions) {
   api.get(
     '/healthz',
     {
+      // Load balancers probe often from one address: the health check is not rate limited.
+      config: { rateLimit: false },
       schema: {
         summary: 'Liveness and store reachability (no authentication)',
         response: { 200: healthSchema, 503: problems[503], 500: problems[500] },

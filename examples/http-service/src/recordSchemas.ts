@@ -28,6 +28,7 @@ const documentRef = documentRefSchema.loose();
 const versionRef = loose({ id: z.string(), version: z.number().int() });
 const citedInstance = loose({ id: z.string(), on: localDate() });
 
+/** A pending deadline (pipkit `Deadline`): data in the snapshot and a row in the timer index. */
 export const deadlineSchema = loose({
   id: z.string(),
   kind: z.enum(DEADLINE_KINDS),
