@@ -5,6 +5,8 @@ import {
   createEngine,
   defaultAuthorization,
   defaultPolicy,
+  defaultPolicyDocument,
+  definePolicy,
   defaultReadScope,
   type EngineOptions,
   memoryStore,
@@ -124,6 +126,44 @@ describe('the default authorizer reads by least privilege', () => {
     expect(caught?.issues.map((issue) => issue.path.join('.'))).toEqual([
       'tenantWideReaders.0',
       'tenantWideReaders.1',
+    ]);
+  });
+});
+
+describe('whoever must decide reads what they decide on', () => {
+  it('lets an approver read a plan awaiting their approval, and only then', async () => {
+    const policy = definePolicy({
+      ...defaultPolicyDocument,
+      id: 'senior-approves',
+      approval: { required: true, approverRoles: ['seniorManager'] },
+    });
+    const engine = await twoPlans({ policies: [policy, defaultPolicy] });
+    const { pip } = await engine.open(
+      {
+        employee: { id: 'emp-3', timeZone: 'Europe/London' },
+        managerId: 'mgr-1',
+        policy: { id: policy.id },
+        goals: [{ id: 'g1', description: 'Ship', measure: 'weekly' }],
+      },
+      { actor: manager },
+    );
+    expect(await codesOf(engine.get(pip.pipId, { actor: senior }))).toEqual([
+      'FORBIDDEN',
+      'ROLE_NOT_ALLOWED',
+    ]);
+    await engine.dispatch(
+      pip.pipId,
+      {
+        type: 'SUBMIT_FOR_APPROVAL',
+        documents: [{ kind: 'planDocument', ref: 'dms://p', sha256: 'a'.repeat(64) }],
+      },
+      { actor: manager },
+    );
+    expect((await engine.get(pip.pipId, { actor: senior })).state).toBe('pendingApproval');
+    // A plan of the default policy, which senior managers do not approve, stays closed to them.
+    expect(await codesOf(engine.get('pip-1', { actor: senior }))).toEqual([
+      'FORBIDDEN',
+      'ROLE_NOT_ALLOWED',
     ]);
   });
 });

@@ -198,11 +198,24 @@ export function commandRoleIssues(
 }
 
 /**
+ * True when the PIP waits for a decision the policy gives `role` to make: a proposal of removal
+ * (`termination.deciderRoles`) or a plan awaiting approval (`approval.approverRoles`, or the
+ * policy's `permissions.APPROVE`). Whoever must decide reads what they decide on, and no more.
+ */
+function awaitsDecisionBy(request: AuthorizationRequest, role: Role): boolean {
+  const { state } = request.pip;
+  if (state === 'terminationProposed') return allowedRoles(request.policy, 'DECIDE').includes(role);
+  if (state === 'pendingApproval') return allowedRoles(request.policy, 'APPROVE').includes(role);
+  return false;
+}
+
+/**
  * Builds the default role policy: the policy's roles per command; an `employee` acts only on
  * their own PIP and a `manager` only on PIPs they manage; the employee never acts on their own
  * PIP in another role; separation of duties ({@link commandRoleIssues}). Reading: an employee
- * reads their own plans, a manager those they manage, and the `tenantWideReaders` (HR, legal and
- * the system by default) every plan. Invalid options throw `INVALID_INPUT` listing every problem.
+ * reads their own plans, a manager those they manage, a role the policy names to decide or approve
+ * the plans awaiting that decision, and the `tenantWideReaders` (HR, legal and the system by
+ * default) every plan. Invalid options throw `INVALID_INPUT` listing every problem.
  *
  * @example
  * ```ts
@@ -236,6 +249,7 @@ export function createDefaultAuthorizer(options: DefaultAuthorizerOptions = {}):
     if (actor.id === pip.employeeId && actor.role !== 'employee') return personIssues(actor, pip);
     if (readers.has(actor.role)) return [];
     if (actor.role === 'employee' || actor.role === 'manager') return personIssues(actor, pip);
+    if (awaitsDecisionBy(request, actor.role)) return personIssues(actor, pip);
     return [
       deny(
         'ROLE_NOT_ALLOWED',
