@@ -111,10 +111,14 @@ function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknow
  * `app.close()` (the store stays open).
  */
 export async function buildApp(options: AppOptions) {
-  const engine: Engine = createServiceEngine(options.store, options.clock);
+  const logger = options.logger ?? createLogger();
+  // Refused attempts go to the log for security review: who, what, which PIP, when, the codes.
+  const engine: Engine = createServiceEngine(options.store, options.clock, (attempt) =>
+    logger.warn({ refusal: attempt }, 'refused attempt'),
+  );
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
-    loggerInstance: options.logger ?? createLogger(),
+    loggerInstance: logger,
     bodyLimit: options.bodyLimit ?? 65_536,
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,

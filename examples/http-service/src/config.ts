@@ -1,4 +1,11 @@
-import { defaultPolicy, type Engine, type PipStore, createEngine, type Clock } from '@pipkit/core';
+import {
+  defaultPolicy,
+  type Engine,
+  type PipStore,
+  createEngine,
+  type Clock,
+  type RefusalListener,
+} from '@pipkit/core';
 import { createRequire } from 'node:module';
 import { type PgPool, postgresStore } from '@pipkit/postgres';
 import { sqliteStore } from '@pipkit/sqlite';
@@ -236,7 +243,19 @@ export function openStore(
   };
 }
 
-/** The engine every process of the service builds: the same policies everywhere. */
-export function createServiceEngine(store: PipStore, clock?: Clock): Engine {
-  return createEngine({ store, policies: [defaultPolicy], ...(clock ? { clock } : {}) });
+/**
+ * The engine every process of the service builds: the same policies everywhere, and refused
+ * attempts told to `onRefusal` (the service logs them for security review).
+ */
+export function createServiceEngine(
+  store: PipStore,
+  clock?: Clock,
+  onRefusal?: RefusalListener,
+): Engine {
+  return createEngine({
+    store,
+    policies: [defaultPolicy],
+    ...(clock ? { clock } : {}),
+    ...(onRefusal ? { onRefusal } : {}),
+  });
 }

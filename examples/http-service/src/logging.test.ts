@@ -113,6 +113,17 @@ describe('log redaction', () => {
     expect(text).toContain('notification');
     expect(text).toContain('[Redacted]');
     expect(text).toContain('PLACE_LEGAL_HOLD');
+    // The forbidden read is a refused attempt for security review: role, action, codes, no id.
+    const refusals = text
+      .split('\n')
+      .filter((line) => line.includes('"msg":"refused attempt"'))
+      .map((line) => JSON.parse(line) as { refusal: Record<string, unknown> });
+    expect(refusals.map((line) => line.refusal.action)).toContain('READ');
+    expect(refusals.find((line) => line.refusal.action === 'READ')?.refusal).toMatchObject({
+      actor: { id: '[Redacted]', role: 'hr' },
+      pipId: 'pip-private',
+      outcome: 'FORBIDDEN',
+    });
     for (const [field, value] of Object.entries(secrets)) {
       expect(text.includes(value), `${field} leaked into the log`).toBe(false);
     }

@@ -15,6 +15,8 @@ import { pino, type DestinationStream, type Logger } from 'pino';
  */
 export const REDACTED_PATHS: readonly string[] = [
   'actor.id',
+  // Refused attempts keep role, action, PIP, time and codes here; a security sink keeps the id.
+  'refusal.actor.id',
   'employee',
   'employeeId',
   'managerId',

@@ -138,6 +138,7 @@ export * from './schemas.js';
 // engine
 export { createEngine } from './engine/createEngine.js';
 export { systemClock } from './engine/engineApi.js';
+export type { RefusalListener, RefusedAttempt } from './engine/refusals.js';
 export { SYSTEM_ACTOR } from './engine/sweep.js';
 export type { MigrationChange, MigrationPlanEntry } from './decide/migration.js';
 export type {

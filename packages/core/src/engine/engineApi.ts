@@ -1,6 +1,7 @@
 /**
  * The engine's public surface: the `Engine` interface and the types its methods take and return.
  */
+import type { RefusalListener } from './refusals.js';
 import type { HistoryVerification, StoredEvent } from '../audit/hashChain.js';
 import type { CalendarDefinition } from '../calendar/calendar.js';
 import type { Authorizer } from '../decide/authorize.js';
@@ -85,6 +86,13 @@ export interface EngineOptions extends TenantEngineOptions {
     actor: Actor,
     attempt: { readonly at: string; readonly tenantId?: string },
   ) => ReadScope | Promise<ReadScope>;
+  /**
+   * Told of every refused attempt, for security review: who tried what, on which PIP, when, and
+   * the issue codes (never the messages). Commands, opens, migrations, reads and record-level
+   * capabilities that the authorizer or the PIP's rules refuse; not the sweep's own races. A
+   * listener that throws or rejects changes nothing for the caller.
+   */
+  readonly onRefusal?: RefusalListener;
 }
 
 /** Options of {@link Engine.dispatch}. */

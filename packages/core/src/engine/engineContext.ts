@@ -2,6 +2,7 @@
  * What every engine operation shares, built once by `createEngine`: the store, the clock, the
  * registered policies, the schedules per employee, the authorizer, the record cache.
  */
+import { type RefusalFacts, refusalReporter } from './refusals.js';
 import { randomUUID } from 'node:crypto';
 import { type Calendar, type CalendarDefinition, createCalendar } from '../calendar/calendar.js';
 import {
@@ -97,6 +98,8 @@ export interface EngineContext {
     at: string,
     command?: Command,
   ): readonly PipkitIssue[] | Promise<readonly PipkitIssue[]>;
+  /** Hands a refused attempt to the host's `onRefusal` listener, if any; never throws. */
+  reportRefusal(facts: RefusalFacts): void;
   /** Loads a PIP the actor may read, or throws `PIP_NOT_FOUND` / `FORBIDDEN`. */
   loadReadable(pipId: string, actor: Actor): Promise<PipRecord>;
   /**
@@ -200,6 +203,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     );
   };
 
+  const reportRefusal = refusalReporter(options.onRefusal, now, store.tenantId);
   const loadAuthorized = async (
     pipId: string,
     actor: Actor,
@@ -212,6 +216,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     const answer = authorize(record, policy, actor, action, now());
     const denied = isIssueList(answer) ? answer : await answer;
     if (denied.length > 0) {
+      reportRefusal({ actor, action, pipId, outcome: 'FORBIDDEN', issues: denied });
       throw new ForbiddenError(
         `Actor "${actor.id}" (${actor.role}) may not ${doing} PIP "${pipId}".`,
         denied,
@@ -270,6 +275,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     policyOf,
     scheduleFor,
     authorize,
+    reportRefusal,
     loadReadable,
     loadAuthorized,
     priorPlansOf,

@@ -4,6 +4,7 @@
  * authorize (the port) -> decide -> build the commit -> commit -> remember. One place maps store
  * errors, handles idempotency and the record cache, so every write behaves the same.
  */
+import type { AuthorizationAction } from '../decide/authorize.js';
 import { commandSpec } from '../decide/commandSpecs.js';
 import { decideCommand, decideOpen, type Evaluation } from '../decide/decideCommand.js';
 import { decideMigration } from '../decide/migration.js';
@@ -215,14 +216,38 @@ async function replayed(
   return { pip, events, replayed: true };
 }
 
-/** Throws the typed refusal for a decided write that has no commit. */
-function refuse(request: WriteRequest, actor: Actor, decided: DecidedWrite): never {
+/**
+ * Throws the typed refusal for a decided write that has no commit, after telling the host's
+ * refusal listener (a deadline fire the sweep raced is not an attempt anyone made).
+ */
+function refuse(
+  ctx: EngineContext,
+  request: WriteRequest,
+  actor: Actor,
+  decided: DecidedWrite,
+): never {
   const what =
     request.kind === 'open'
       ? 'open'
       : request.kind === 'migrate'
         ? 'migrate'
         : request.command.type;
+  const action: AuthorizationAction =
+    request.kind === 'open'
+      ? 'OPEN'
+      : request.kind === 'migrate'
+        ? 'MIGRATE'
+        : request.command.type;
+  if (action !== 'DEADLINE_REACHED') {
+    const forbidden = decided.forbidden.length > 0;
+    ctx.reportRefusal({
+      actor,
+      action,
+      pipId: request.pipId,
+      outcome: forbidden ? 'FORBIDDEN' : 'COMMAND_REFUSED',
+      issues: forbidden ? decided.forbidden : decided.evaluation.refused,
+    });
+  }
   if (decided.forbidden.length > 0) {
     const target = request.kind === 'open' ? 'a PIP' : `PIP "${request.pipId}"`;
     throw new ForbiddenError(
@@ -297,7 +322,7 @@ async function executeWrite(
         recheck();
         continue;
       }
-      refuse(request, actor, decided);
+      refuse(ctx, request, actor, decided);
     }
     try {
       await (group ? group.commit(decided.commit) : ctx.store.commit(decided.commit));
