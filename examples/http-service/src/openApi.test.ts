@@ -1,4 +1,4 @@
-import { COMMAND_TYPES, memoryStore } from '@pipkit/core';
+import { COMMAND_TYPES, memoryStore, PIP_EVENT_TYPES } from '@pipkit/core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,6 +190,8 @@ describe('the OpenAPI document', () => {
       discriminator: { mapping: Record<string, string> };
     };
     expect(Object.keys(events.discriminator.mapping).sort()).toEqual([...EVENT_TYPES].sort());
+    // Every event pipkit can record has its own named schema, not the fallback.
+    expect([...EVENT_TYPES].sort()).toEqual([...PIP_EVENT_TYPES].sort());
     expect(schemas.ReportRequestInput?.discriminator).toMatchObject({ propertyName: 'name' });
     expect(schemas.PipContext?.properties).toHaveProperty('deadlines');
   });

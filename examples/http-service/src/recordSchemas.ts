@@ -27,6 +27,20 @@ const goal = goalSchema.loose();
 const documentRef = documentRefSchema.loose();
 const versionRef = loose({ id: z.string(), version: z.number().int() });
 const citedInstance = loose({ id: z.string(), on: localDate() });
+const trigger = loose({ kind: z.string(), on: localDate() });
+const lateIssuance = loose({ dueDate: localDate() });
+const meeting = loose({
+  kind: z.string(),
+  at: iso(),
+  local: z.string(),
+  proposedDate: localDate(),
+  attendees: z.array(z.string()),
+  postponements: z.number().int(),
+  status: z.enum(['scheduled', 'held', 'noShow', 'cancelled']),
+  recordedAt: iso().optional(),
+  companionAttended: z.boolean().optional(),
+  overdue: z.boolean().optional(),
+});
 
 /** A pending deadline (pipkit `Deadline`): data in the snapshot and a row in the timer index. */
 export const deadlineSchema = loose({
@@ -134,6 +148,9 @@ const contextSchema = loose({
     )
     .optional(),
   noticeExtensions: span.optional(),
+  trigger: trigger.optional(),
+  lateIssuance: lateIssuance.optional(),
+  meetings: z.record(z.string(), meeting).optional(),
   relapses: z.array(loose({ at: iso(), by: z.string() })).optional(),
 }).register(apiRegistry, {
   id: 'PipContext',
@@ -166,13 +183,15 @@ const EVENTS = [
     policy: versionRef,
     goals: z.array(goal),
     planDuration: durationSchema.loose().optional(),
+    trigger: trigger.optional(),
   }),
   event('PLAN_UPDATED', { goals: z.array(goal) }),
   event('DOCUMENTS_ATTACHED', { documents: z.array(documentRef) }),
   event('SUBMITTED_FOR_APPROVAL', {}),
   event('APPROVAL_REJECTED', { reasonCode: z.string() }),
-  event('APPROVED', plan),
-  event('ISSUED', plan),
+  event('APPROVED', { ...plan, lateIssuance: lateIssuance.optional() }),
+  event('ISSUED', { ...plan, lateIssuance: lateIssuance.optional() }),
+  event('ISSUANCE_OVERDUE', {}),
   event('ACKNOWLEDGED', { ...sha, ...plan }),
   event('REFUSAL_WITNESSED', { ...sha, witnessId: z.string(), ...plan }),
   event('ACKNOWLEDGEMENT_OVERDUE', {}),
@@ -217,6 +236,20 @@ const EVENTS = [
   event('OBLIGATION_OVERDUE', obligationRef),
   event('NOTICE_EXTENDED', { amount: z.number(), reason: z.string(), noticeEndDate: localDate() }),
   event('RELAPSE_RECORDED', {}),
+  event('MEETING_SCHEDULED', { meetingId: z.string(), meeting }),
+  event('MEETING_POSTPONED', {
+    meetingId: z.string(),
+    to: iso(),
+    local: z.string(),
+    reason: z.string(),
+  }),
+  event('MEETING_RECORDED', {
+    meetingId: z.string(),
+    outcome: z.enum(['held', 'noShow']),
+    companionAttended: z.boolean().optional(),
+  }),
+  event('MEETING_CANCELLED', { meetingId: z.string() }),
+  event('MEETING_OVERDUE', { meetingId: z.string() }),
   event('LEGAL_HOLD_PLACED', { matterRef: z.string() }),
   event('LEGAL_HOLD_RELEASED', { matterRef: z.string() }),
   event('POLICY_MIGRATED', { from: versionRef, to: versionRef, ...plan }),

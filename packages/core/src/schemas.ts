@@ -45,6 +45,7 @@ export type {
   PolicyDocument,
   PolicyDocumentInput,
 } from './policy/policySchema.js';
+export { PIP_EVENT_TYPES } from './machine/eventTypes.js';
 export { durationSchema } from './calendar/duration.js';
 export type { Duration } from './calendar/duration.js';
 export {
