@@ -168,7 +168,10 @@ describe('crash loop', () => {
       expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(database.pragma('foreign_key_check')).toEqual([]);
       const events = database
-        .prepare('SELECT pip_id AS pipId, seq, hash FROM pipkit_events ORDER BY pip_id, seq')
+        // Hashes are stored as their 32 bytes (schema 4); read them as the hex the record keeps.
+        .prepare(
+          'SELECT pip_id AS pipId, seq, lower(hex(hash)) AS hash FROM pipkit_events ORDER BY pip_id, seq',
+        )
         .all() as { pipId: string; seq: number; hash: string }[];
       const stored = new Set(events.map((event) => `${event.pipId} ${event.seq}`));
       const lost = acknowledged.filter((ack) => !stored.has(`${ack.pipId} ${ack.version}`));
