@@ -178,6 +178,8 @@ export function evidenceDateIssues(
   input: Pick<DecisionInput, 'schedule' | 'now'>,
   documents: readonly DocumentRef[],
 ): PipkitIssue[] {
+  // Most commands carry no evidence date: no calendar work for them on the dispatch path.
+  if (!documents.some((document) => document.evidenceDate !== undefined)) return [];
   const today = input.schedule.day(input.now);
   const issues: PipkitIssue[] = [];
   documents.forEach((document, index) => {

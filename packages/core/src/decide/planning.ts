@@ -147,6 +147,17 @@ export function planLimitIssues(
   ];
 }
 
+/** {@link planLimitIssues} for a command that gives the plan: the PIP's own trigger and prior plans. */
+function planLimitsOf(input: DecisionInput): PipkitIssue[] {
+  return planLimitIssues(
+    input.policy,
+    input.schedule,
+    input.priorPlans ?? [],
+    input.now,
+    input.context.trigger,
+  );
+}
+
 /** The refusal of an open without the trigger the policy counts from. @internal */
 export function triggerRequired(why: string): PipkitIssue {
   return issue('TRIGGER_REQUIRED', `This policy needs the plan's trigger (${why}).`, ['trigger']);
@@ -239,27 +250,11 @@ export function decidePlanning(input: DecisionInput, draft: DecisionDraft): void
         );
       }
       issues.push(...goalIssues(context.goals, policy));
-      issues.push(
-        ...planLimitIssues(
-          policy,
-          schedule,
-          input.priorPlans ?? [],
-          input.now,
-          input.context.trigger,
-        ),
-      );
+      issues.push(...planLimitsOf(input));
       events.push(base(input, 'SUBMITTED_FOR_APPROVAL'));
       break;
     case 'APPROVE':
-      issues.push(
-        ...planLimitIssues(
-          policy,
-          schedule,
-          input.priorPlans ?? [],
-          input.now,
-          input.context.trigger,
-        ),
-      );
+      issues.push(...planLimitsOf(input));
       events.push(issueEvent(input, 'APPROVED'));
       break;
     case 'REJECT':
@@ -275,15 +270,7 @@ export function decidePlanning(input: DecisionInput, draft: DecisionDraft): void
         );
       }
       issues.push(...goalIssues(context.goals, policy));
-      issues.push(
-        ...planLimitIssues(
-          policy,
-          schedule,
-          input.priorPlans ?? [],
-          input.now,
-          input.context.trigger,
-        ),
-      );
+      issues.push(...planLimitsOf(input));
       events.push(issueEvent(input, 'ISSUED'));
       break;
     case 'START_AMENDMENT':
