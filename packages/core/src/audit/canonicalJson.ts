@@ -6,6 +6,7 @@
  * intermediate arrays. @internal
  */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) {
       throw new TypeError('Cannot hash a non-finite number.');
@@ -22,15 +23,30 @@ export function canonicalJson(value: unknown): string {
     return out + ']';
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
   let out = '{';
   let first = true;
   for (const key of keys) {
     const member = record[key];
     if (member === undefined) continue;
     if (!first) out += ',';
-    out += JSON.stringify(key) + ':' + canonicalJson(member);
+    out += quotedKey(key) + ':' + canonicalJson(member);
     first = false;
   }
   return out + '}';
+}
+
+// Events repeat a small set of member names: quote each once. Bounded, so hostile input cannot
+// grow it without limit.
+const QUOTED_KEYS_MAX = 4096;
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }

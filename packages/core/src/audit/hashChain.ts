@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { PipEvent } from '../machine/types.js';
 import { canonicalJson } from './canonicalJson.js';
+import { sha256Hex } from './sha256.js';
 
 /** The `prevHash` of a PIP's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -19,7 +19,7 @@ export interface StoredEvent {
 
 /** Computes an event's hash from its content and the previous hash. */
 export function hashEvent(pipId: string, seq: number, event: PipEvent, prevHash: string): string {
-  return createHash('sha256').update(canonicalJson({ pipId, seq, event, prevHash })).digest('hex');
+  return sha256Hex(canonicalJson({ pipId, seq, event, prevHash }));
 }
 
 /** Builds the chained, stored form of new events that follow `prevHash` at `version`. @internal */

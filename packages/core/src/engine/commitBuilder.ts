@@ -2,8 +2,8 @@
  * Turns a decision into the one transaction a store writes: chained events, the new envelope,
  * the timer index changes, the outbox rows and the idempotency record.
  */
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/canonicalJson.js';
+import { sha256Hex } from '../audit/sha256.js';
 import { type StoredEvent, chainEvents, GENESIS_HASH } from '../audit/hashChain.js';
 import { type PipMachineSnapshot, flattenState } from '../machine/snapshot.js';
 import type { Deadline, PipEvent } from '../machine/types.js';
@@ -37,7 +37,7 @@ export function identityOf({
 
 /** SHA-256 of the canonical request, so a key reused for another request is recognised. @internal */
 export function requestHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256Hex(canonicalJson(value));
 }
 
 /** The timer rows a change of pending deadlines implies. @internal */

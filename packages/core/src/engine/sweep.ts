@@ -4,7 +4,7 @@
  * refusal is recorded as a fault (codes only, no personal data) and the sweep goes on; a
  * deadline that keeps failing is parked by the store and reported to operators.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../audit/sha256.js';
 import {
   isPipkitError,
   type PipkitError,
@@ -53,7 +53,7 @@ export function fireRequestHash(timer: TimerRow): string {
     `{"actor":{"id":${JSON.stringify(SYSTEM_ACTOR.id)},"role":${JSON.stringify(SYSTEM_ACTOR.role)}},` +
     `"command":{"deadlineId":${JSON.stringify(timer.deadlineId)},"dueAt":${JSON.stringify(timer.dueAt)},"type":"DEADLINE_REACHED"},` +
     `"pipId":${JSON.stringify(timer.pipId)}}`;
-  return createHash('sha256').update(text).digest('hex');
+  return sha256Hex(text);
 }
 
 /** Codes that mean "not fired, and rightly so": the deadline moved, was met, or the PIP is gone. */

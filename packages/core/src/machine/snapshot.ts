@@ -23,9 +23,19 @@ export function isFinalState(state: PipState): boolean {
   return FINAL_STATES.includes(state);
 }
 
+// The snapshot each context object came from (or was restored to). A record's context is the
+// object its commit's snapshot held, so deciding the next command on a remembered record skips
+// XState's `resolveState`. Contexts are never mutated (`assign` builds new ones), and the entry
+// is checked against the state, so a hit is exactly what resolving would give.
+const snapshots = new WeakMap<PipContext, PipMachineSnapshot>();
+
 /** Restores a machine snapshot from our stored envelope (`state` + `context`). @internal */
 export function restoreSnapshot(state: PipState, context: PipContext): PipMachineSnapshot {
-  return pipMachine.resolveState({ value: unflattenState(state), context });
+  const known = snapshots.get(context);
+  if (known && flattenState(known.value) === state) return known;
+  const snapshot = pipMachine.resolveState({ value: unflattenState(state), context });
+  snapshots.set(context, snapshot);
+  return snapshot;
 }
 
 /** The first snapshot, from the creation event. @internal */
@@ -102,6 +112,7 @@ export function applyEvents(
     if (next === current) return undefined;
     current = next;
   }
+  if (current !== snapshot) snapshots.set(current.context, current);
   return current;
 }
 

@@ -52,8 +52,11 @@ interface Entry {
   record: string;
   version: number;
   events: string[];
-  /** What queries filter, sort and count on (computed once per commit, as SQL stores' columns are). */
-  row: QueryRow;
+  /**
+   * What queries filter, sort and count on: computed from the record at the first query after a
+   * commit, so commits that no query reads never pay for it.
+   */
+  row?: QueryRow;
 }
 
 /**
@@ -133,7 +136,6 @@ function tenantStore(
       record: JSON.stringify(request.record),
       version: request.record.version,
       events,
-      row: queryRowOf(request.record),
     });
     for (const timerId of request.timers.clear) removeTimer(timerId);
     for (const timer of request.timers.set) {
@@ -146,6 +148,12 @@ function tenantStore(
       outbox.set(message.id, { message: JSON.stringify(message), delivered: false });
     if (request.idempotency)
       idempotency.set(request.idempotency.key, JSON.stringify(request.idempotency));
+  }
+
+  /** The entry's query row, computed once per commit. */
+  function rowOf(entry: Entry): QueryRow {
+    entry.row ??= queryRowOf(JSON.parse(entry.record) as PipRecord);
+    return entry.row;
   }
 
   /** `list` and `listEntries` alike: a memory store has no row it cannot read. */
@@ -214,7 +222,7 @@ function tenantStore(
     listEntries: listRecords,
     queryPips(query) {
       const rows = selectPage(
-        [...pips.values()].map((entry) => entry.row),
+        [...pips.values()].map(rowOf),
         query,
       );
       return Promise.resolve(
@@ -227,7 +235,7 @@ function tenantStore(
     countPips(query) {
       return Promise.resolve(
         countMatching(
-          [...pips.values()].map((entry) => entry.row),
+          [...pips.values()].map(rowOf),
           query,
         ),
       );
@@ -235,7 +243,7 @@ function tenantStore(
     reportPips(request) {
       return Promise.resolve(
         computeReport(
-          [...pips.values()].map((entry) => entry.row),
+          [...pips.values()].map(rowOf),
           request,
         ),
       );
@@ -315,7 +323,7 @@ function tenantStore(
             delivered: row.delivered,
           }))
           .filter((message) => message.pipId === pipId),
-        queryColumns: entry.row,
+        queryColumns: rowOf(entry),
         ...(outboxCompactedBefore === undefined ? {} : { outboxCompactedBefore }),
       };
       return Promise.resolve(rows);
