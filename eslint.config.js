@@ -79,6 +79,31 @@ const hostHelperRules = {
   },
 };
 
+// Delivery adapters (@pipkit/delivery) sit above core too: its public entries, the iCalendar writer
+// and the Standard Webhooks signer; no store, no native module, no timer library.
+const deliveryRules = {
+  files: ['packages/delivery/src/**/*.ts'],
+  ignores: ['**/*.test.ts', '**/*.test-d.ts', '**/__fixtures__/**'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: '^(@pipkit/(sqlite|postgres|cli|holidays|report)|better-sqlite3|pg|luxon)(/|$)',
+            message:
+              '@pipkit/delivery may import only @pipkit/core, ics and standardwebhooks (no native or store dependency).',
+          },
+          {
+            regex: '^(\\.\\./)+(core|cli|sqlite|postgres|holidays|report)/',
+            message: 'Import @pipkit/core by its package name, never by path.',
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/coverage/**', '**/node_modules/**'] },
   js.configs.recommended,
@@ -98,6 +123,7 @@ export default tseslint.config(
   },
   ...layerRules,
   hostHelperRules,
+  deliveryRules,
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );
