@@ -252,6 +252,7 @@ const EVENTS = [
   event('MEETING_OVERDUE', { meetingId: z.string() }),
   event('LEGAL_HOLD_PLACED', { matterRef: z.string() }),
   event('LEGAL_HOLD_RELEASED', { matterRef: z.string() }),
+  event('PURGE_DUE', { retainUntil: localDate(), heldBy: z.array(z.string()).optional() }),
   event('POLICY_MIGRATED', { from: versionRef, to: versionRef, ...plan }),
   event('PERIOD_ENDED', { early: z.boolean() }),
   event('REVIEW_OVERDUE', {}),

@@ -15,6 +15,7 @@ import { parseReminderId } from './reminders.js';
 import { resumeEvent } from './leave.js';
 import { periodEnded } from './outcome.js';
 import { meetingOverdue } from './meetings.js';
+import { purgeDeadlines, purgeDue } from './purge.js';
 
 /** The refusal of a fire whose deadline is not pending at that time, or not yet due. */
 function notDueIssue(input: DecisionInput, command: CommandOf<'DEADLINE_REACHED'>) {
@@ -90,8 +91,13 @@ export function deadlineReached(
         ],
         issues: [],
       };
-    case 'watch':
-      return { events: [base(input, 'WATCH_ENDED', clear)], issues: [] };
+    case 'watch': {
+      // The pass becomes final: its retention date now counts towards the purge.
+      const set = purgeDeadlines(schedule, context.outcome?.retainUntil);
+      return { events: [base(input, 'WATCH_ENDED', { ...clear, set })], issues: [] };
+    }
+    case 'purge':
+      return { events: [purgeDue(input, deadline)], issues: [] };
     case 'reminder': {
       const reminder = parseReminderId(deadline.id);
       const rule = reminder ? input.policy.document.reminders[reminder.index] : undefined;

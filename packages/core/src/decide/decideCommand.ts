@@ -23,6 +23,7 @@ import { commandSpec } from './commandSpecs.js';
 import { type DecisionInput, type PriorPlan, base, issue } from './decision.js';
 import { evidenceDateIssues } from './datedFacts.js';
 import { documentIssues, issuanceDeadline, planLimitIssues, triggerRequired } from './planning.js';
+import { firesRecordDeadline } from './purge.js';
 import { withReminders } from './reminders.js';
 import type { Schedule } from './schedule.js';
 
@@ -82,8 +83,9 @@ export function decideCommand(
 ): Evaluation {
   const { command, actor, now, policy, schedule } = request;
   const spec = commandSpec(command.type);
-  // Legal holds are about the record, not the plan: they apply after the outcome too.
-  if (isFinalState(pip.state) && !spec.recordLevel) {
+  // Legal holds and the purge are about the record, not the plan: they apply after the outcome too.
+  const aboutRecord = spec.recordLevel || firesRecordDeadline(command, pip.context.deadlines);
+  if (isFinalState(pip.state) && !aboutRecord) {
     const message = `The PIP is ${pip.state} (${pip.context.outcome?.reason ?? 'final'}); it accepts no more commands.`;
     return refusedWith([issue('PIP_CLOSED', message)]);
   }

@@ -10,8 +10,9 @@ import {
   allDeadlineIds,
   base,
 } from './decision.js';
-import type { OutcomeDates, PipEvent } from '../machine/types.js';
+import type { Deadline, DeadlineChanges, OutcomeDates, PipEvent } from '../machine/types.js';
 import { citedInstanceIssues, effectiveInstant, reliedInstanceIssues } from './datedFacts.js';
+import { purgeDeadlines } from './purge.js';
 
 export function periodEnded(input: DecisionInput, early: boolean): PipEvent {
   const { schedule, context } = input;
@@ -28,7 +29,8 @@ export function periodEnded(input: DecisionInput, early: boolean): PipEvent {
 /**
  * The dates an outcome fixes: the end of the appeal window (for appealable decisions), counted
  * from `from` (the later of the decision and its effective date), and the end of the retention
- * period, counted from the outcome. Final states take no timers, so these are recorded dates.
+ * period, counted from the outcome. The end of retention is also the `purge` deadline the final
+ * state keeps (see {@link purgeDeadlines}).
  */
 function outcomeDates(input: DecisionInput, from: string, appealable: boolean): OutcomeDates {
   const { schedule } = input;
@@ -61,6 +63,11 @@ function purgeDate(input: DecisionInput, removedOrDemoted: boolean): { purgeOn?:
   return { purgeOn: schedule.after('purge', 'decision', schedule.day(from), rule.after).date };
 }
 
+/** Deadline changes that clear `clear` and set `set`, written without an empty `set`. */
+function withSet(clear: string[], set: Deadline[]): DeadlineChanges {
+  return set.length > 0 ? { clear, set } : { clear };
+}
+
 function laterOf(a: string, b: string): string {
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }
@@ -91,10 +98,13 @@ function decidePass(input: DecisionInput, draft: DecisionDraft): void {
     : undefined;
   // A window counted from the plan's start may already be over when the plan passes.
   const watch = window && window.dueAt > input.now ? window : undefined;
+  const dates = outcomeDates(input, input.now, false);
+  // Passed with a watch window, the plan is not final yet: the purge waits for the window's end.
+  const set = watch ? [watch] : purgeDeadlines(schedule, dates.retainUntil);
   events.push({
-    ...base(input, 'PASSED', { clear: allDeadlineIds(context), set: watch ? [watch] : [] }),
+    ...base(input, 'PASSED', { clear: allDeadlineIds(context), set }),
     ...(watch ? { watchUntil: watch.dueAt } : {}),
-    ...outcomeDates(input, input.now, false),
+    ...dates,
     ...purgeDate(input, false),
   });
 }
@@ -169,12 +179,14 @@ function decideDecide(
       ? effective.effectiveAt
       : undefined;
   const relied = command.instancesRelied ?? [];
+  const dates = outcomeDates(input, effectiveAt ?? input.now, adverse);
+  const purge = purgeDeadlines(schedule, dates.retainUntil);
   events.push({
-    ...base(input, 'DECIDED', { clear: allDeadlineIds(context) }),
+    ...base(input, 'DECIDED', withSet(allDeadlineIds(context), purge)),
     decision: command.decision,
     ...(effectiveAt ? { effectiveAt } : {}),
     ...(relied.length > 0 ? { instancesRelied: relied } : {}),
-    ...outcomeDates(input, effectiveAt ?? input.now, adverse),
+    ...dates,
     ...purgeDate(input, adverse),
   });
 }
@@ -199,10 +211,12 @@ function decideClose(
       ),
     );
   }
+  const dates = outcomeDates(input, input.now, false);
+  const purge = purgeDeadlines(input.schedule, dates.retainUntil);
   events.push({
-    ...base(input, 'CLOSED', { clear: allDeadlineIds(context) }),
+    ...base(input, 'CLOSED', withSet(allDeadlineIds(context), purge)),
     reason: command.reason,
-    ...outcomeDates(input, input.now, false),
+    ...dates,
     ...purgeDate(input, false),
   });
 }

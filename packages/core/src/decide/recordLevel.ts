@@ -2,6 +2,7 @@
  * Record-level commands: legal holds, about the record rather than the plan.
  */
 import { type DecisionInput, type DecisionDraft, issue, base } from './decision.js';
+import { purgeAfterRelease } from './purge.js';
 
 /** Record-level commands: legal holds, about the record rather than the plan. Adds its events and refusals to `draft`. */
 export function decideRecordLevel(input: DecisionInput, draft: DecisionDraft): void {
@@ -26,7 +27,15 @@ export function decideRecordLevel(input: DecisionInput, draft: DecisionDraft): v
           ]),
         );
       }
-      events.push({ ...base(input, 'LEGAL_HOLD_RELEASED'), matterRef: command.matterRef });
+      {
+        // Releasing the last hold on a final record brings its purge deadline back.
+        const purge = purgeAfterRelease(input, command);
+        const deadlines = purge.length > 0 ? { set: purge } : undefined;
+        events.push({
+          ...base(input, 'LEGAL_HOLD_RELEASED', deadlines),
+          matterRef: command.matterRef,
+        });
+      }
       break;
     default:
       break;

@@ -79,6 +79,11 @@ export function outboxFor(
           noticeEndDate: event.noticeEndDate,
         });
         break;
+      case 'PURGE_DUE':
+        // Retention is over: the host purges (engine.purge) or archives the record. A fire a
+        // legal hold kept back tells no one; the deadline returns when the hold is released.
+        if (!event.heldBy) notify('pip.purgeDue', ['hr'], { retainUntil: event.retainUntil });
+        break;
       case 'PASSED':
       case 'DECIDED':
       case 'CLOSED':

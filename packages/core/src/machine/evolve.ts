@@ -309,6 +309,7 @@ function evolveHolds(
     case 'WATCH_ENDED':
     case 'REPLY_WINDOW_CLOSED':
     case 'DECISION_OVERDUE':
+    case 'PURGE_DUE':
       return next;
     default:
       return next;

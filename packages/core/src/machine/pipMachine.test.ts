@@ -133,6 +133,10 @@ const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly P
   RELAPSE_RECORDED: [{ type: 'RELAPSE_RECORDED', at, actor: hr }],
   LEGAL_HOLD_PLACED: [{ type: 'LEGAL_HOLD_PLACED', at, actor: hr, matterRef: 'matter-1' }],
   LEGAL_HOLD_RELEASED: [{ type: 'LEGAL_HOLD_RELEASED', at, actor: hr, matterRef: 'matter-1' }],
+  PURGE_DUE: [
+    { type: 'PURGE_DUE', at, actor: hr, retainUntil: '2028-03-02' },
+    { type: 'PURGE_DUE', at, actor: hr, retainUntil: '2028-03-02', heldBy: ['matter-1'] },
+  ],
   POLICY_MIGRATED: [
     {
       type: 'POLICY_MIGRATED',

@@ -51,12 +51,14 @@ export function accepts(snapshot: PipMachineSnapshot, event: PipEvent): boolean 
 }
 
 /**
- * Events about the record rather than the plan (legal holds): they apply in every state, final
- * ones included, and never move the state, so they are folded outside the machine. @internal
+ * Events about the record rather than the plan (legal holds, the purge falling due): they apply
+ * in every state, final ones included, and never move the state, so they are folded outside the
+ * machine. @internal
  */
 export const RECORD_EVENTS: ReadonlySet<PipEvent['type']> = new Set([
   'LEGAL_HOLD_PLACED',
   'LEGAL_HOLD_RELEASED',
+  'PURGE_DUE',
 ]);
 
 type PipActorScope = Parameters<typeof pipMachine.transition>[2];

@@ -18,6 +18,7 @@ export const DEADLINE_KINDS = [
   'obligation',
   'meeting',
   'issuance',
+  'purge',
 ] as const;
 
 /** What a deadline is for. */
@@ -334,6 +335,15 @@ export type PipEvent =
   | (PipEventBase<'MEETING_OVERDUE'> & { readonly meetingId: string })
   | (PipEventBase<'LEGAL_HOLD_PLACED'> & { readonly matterRef: string })
   | (PipEventBase<'LEGAL_HOLD_RELEASED'> & { readonly matterRef: string })
+  | (PipEventBase<'PURGE_DUE'> & {
+      /** The last day the record had to be kept (`outcome.retainUntil`). */
+      readonly retainUntil: string;
+      /**
+       * The legal holds in force when it fell due: the record is kept, and the `purge` deadline
+       * is set again when the last of them is released. Absent when nothing held it.
+       */
+      readonly heldBy?: readonly string[];
+    })
   | (PipEventBase<'POLICY_MIGRATED'> & {
       readonly from: { readonly id: string; readonly version: number };
       readonly to: { readonly id: string; readonly version: number };

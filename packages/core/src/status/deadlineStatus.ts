@@ -64,6 +64,7 @@ const FIRED_AS: Readonly<Record<DeadlineKind, PipEvent['type']>> = {
   obligation: 'OBLIGATION_OVERDUE',
   meeting: 'MEETING_OVERDUE',
   issuance: 'ISSUANCE_OVERDUE',
+  purge: 'PURGE_DUE',
 };
 
 /** What a fired deadline of each kind becomes. */
@@ -81,6 +82,7 @@ const ON_FIRE: Readonly<Record<DeadlineKind, 'missed' | 'overdue' | 'elapsed'>> 
   obligation: 'overdue',
   meeting: 'overdue',
   issuance: 'overdue',
+  purge: 'elapsed',
 };
 
 /**
@@ -101,6 +103,7 @@ const MET_BY: Readonly<Record<DeadlineKind, readonly PipEvent['type'][]>> = {
   obligation: ['OBLIGATION_FULFILLED'],
   meeting: ['MEETING_RECORDED'],
   issuance: ['ISSUED', 'APPROVED'],
+  purge: [],
 };
 
 /** Events that end the plan: whatever is still overdue is settled by them (met or cancelled). */

@@ -67,22 +67,25 @@ export const de: Catalogue = {
   'event.RELAPSE_RECORDED':
     'hat einen Rückfall in der Beobachtungszeit festgehalten: zurück zur Abschlussbewertung{due}',
   'event.LEGAL_HOLD_PLACED': 'hat eine Aufbewahrungspflicht verhängt (Verfahren {matterRef})',
-  'event.LEGAL_HOLD_RELEASED': 'hat die Aufbewahrungspflicht aufgehoben (Verfahren {matterRef})',
+  'event.LEGAL_HOLD_RELEASED':
+    'hat die Aufbewahrungspflicht aufgehoben (Verfahren {matterRef}){due}',
+  'event.PURGE_DUE':
+    '{held, select, true {die Aufbewahrungsfrist endete am {retainUntil}, doch Aufbewahrungspflichten halten die Akte fest (Verfahren {matters})} other {die Aufbewahrungsfrist endete am {retainUntil}: die Akte darf gelöscht werden}}',
   'event.POLICY_MIGRATED':
     'hat den Plan von der Richtlinie {fromId}@{fromVersion} auf {toId}@{toVersion} umgestellt{due}',
   'event.PERIOD_ENDED':
     'der Verbesserungszeitraum ist{early, select, true { vorzeitig} other {}} zu Ende{due}',
   'event.REVIEW_OVERDUE': 'die Abschlussbewertung ist überfällig',
   'event.PASSED': 'hat den Plan als bestanden bewertet{due}',
-  'event.WATCH_ENDED': 'die Beobachtungszeit ist zu Ende: der Plan ist abgeschlossen',
+  'event.WATCH_ENDED': 'die Beobachtungszeit ist zu Ende: der Plan ist abgeschlossen{due}',
   'event.TERMINATION_PROPOSED':
     'hat die Kündigung vorgeschlagen; die Anhörungsfrist endet am {noticeEnd}{due}',
   'event.REPLY_SUBMITTED': 'hat eine Stellungnahme zum Vorschlag eingereicht',
   'event.REPLY_WINDOW_CLOSED': 'die Frist zur Stellungnahme ist abgelaufen',
   'event.DECISION_OVERDUE': 'die Entscheidung ist überfällig',
   'event.DECIDED':
-    'hat entschieden: {decision, select, remove {Trennung} demote {Herabstufung} reassign {Versetzung} retain {Weiterbeschäftigung} other {{decision}}}{effective}',
-  'event.CLOSED': 'hat den Plan geschlossen ({reason})',
+    'hat entschieden: {decision, select, remove {Trennung} demote {Herabstufung} reassign {Versetzung} retain {Weiterbeschäftigung} other {{decision}}}{effective}{due}',
+  'event.CLOSED': 'hat den Plan geschlossen ({reason}){due}',
   'event.other': '{type}{due}',
   'report.column':
     '{column, select, month {Monat} policyId {Richtlinie} status {Status} reason {Grund} count {Anzahl} state {Zustand} kind {Art} oldestSince {am längsten überfällig seit} meanDays {Tage im Mittel} p50Days {Median der Tage} p90Days {90. Perzentil der Tage} plans {Pläne} extended {verlängerte Pläne} extensions {Verlängerungen} meanExtensions {Verlängerungen im Mittel} paused {angehaltene Pläne} pausedDays {angehaltene Tage} meanPausedDays {angehaltene Tage im Mittel} other {{column}}}',

@@ -68,19 +68,21 @@ export const en = {
     'extended the notice by {duration} ({reason}); notice ends {noticeEnd}{due}',
   'event.RELAPSE_RECORDED': 'recorded a relapse during the watch window: back to review{due}',
   'event.LEGAL_HOLD_PLACED': 'placed a legal hold (matter {matterRef})',
-  'event.LEGAL_HOLD_RELEASED': 'released the legal hold (matter {matterRef})',
+  'event.LEGAL_HOLD_RELEASED': 'released the legal hold (matter {matterRef}){due}',
+  'event.PURGE_DUE':
+    '{held, select, true {the retention period ended on {retainUntil}, but legal holds keep the record (matters {matters})} other {the retention period ended on {retainUntil}: the record may be purged}}',
   'event.POLICY_MIGRATED':
     'moved the plan from policy {fromId}@{fromVersion} to {toId}@{toVersion}{due}',
   'event.PERIOD_ENDED': 'the improvement period ended{early, select, true { early} other {}}{due}',
   'event.REVIEW_OVERDUE': 'the final review is overdue',
   'event.PASSED': 'passed the plan{due}',
-  'event.WATCH_ENDED': 'the watch window ended: the plan is complete',
+  'event.WATCH_ENDED': 'the watch window ended: the plan is complete{due}',
   'event.TERMINATION_PROPOSED': 'proposed termination; notice ends {noticeEnd}{due}',
   'event.REPLY_SUBMITTED': 'submitted a reply to the proposal',
   'event.REPLY_WINDOW_CLOSED': 'the reply window closed',
   'event.DECISION_OVERDUE': 'the decision is overdue',
-  'event.DECIDED': 'decided: {decision}{effective}',
-  'event.CLOSED': 'closed the plan ({reason})',
+  'event.DECIDED': 'decided: {decision}{effective}{due}',
+  'event.CLOSED': 'closed the plan ({reason}){due}',
   // An event type added to core later, until it gets its own sentence: its type as words.
   'event.other': '{type}{due}',
   // Reports: CSV headers, the HTML page (overdue queue, outcomes by month).

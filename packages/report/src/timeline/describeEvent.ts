@@ -121,6 +121,12 @@ function values(messages: Messages, event: PipEvent, zone: string): MessageValue
     case 'LEGAL_HOLD_PLACED':
     case 'LEGAL_HOLD_RELEASED':
       return { matterRef: event.matterRef };
+    case 'PURGE_DUE':
+      return {
+        retainUntil: day(event.retainUntil),
+        held: String(event.heldBy !== undefined),
+        matters: messages.list(event.heldBy ?? []),
+      };
     case 'POLICY_MIGRATED':
       return {
         fromId: event.from.id,

@@ -51,6 +51,36 @@ describe('describeEvent', () => {
     );
   });
 
+  it('says when retention ended, and which legal holds keep the record, in both locales', () => {
+    const due: PipEvent = { type: 'PURGE_DUE', at, actor: system, retainUntil: '2028-03-02' };
+    const held: PipEvent = { ...due, heldBy: ['M-1', 'M-2'] };
+    expect(describeEvent(due)).toBe(
+      'the retention period ended on Thu 2 Mar 2028: the record may be purged',
+    );
+    expect(describeEvent(held)).toBe(
+      'the retention period ended on Thu 2 Mar 2028, but legal holds keep the record (matters M-1, M-2)',
+    );
+    expect(describeEvent(due, { locale: 'de' })).toBe(
+      'die Aufbewahrungsfrist endete am Do., 2. März 2028: die Akte darf gelöscht werden',
+    );
+    expect(describeEvent(held, { locale: 'de' })).toBe(
+      'die Aufbewahrungsfrist endete am Do., 2. März 2028, doch Aufbewahrungspflichten halten die Akte fest (Verfahren M-1, M-2)',
+    );
+    const closed = {
+      type: 'CLOSED',
+      at,
+      actor: { id: 'hr-7', role: 'hr' },
+      reason: 'withdrawn',
+      deadlines: {
+        clear: [],
+        set: [
+          { id: 'purge', kind: 'purge', date: '2028-04-02', dueAt: '2028-04-01T23:00:00.000Z' },
+        ],
+      },
+    } as PipEvent;
+    expect(describeEvent(closed)).toBe('closed the plan (withdrawn); due: purge Sun 2 Apr 2028');
+  });
+
   it('reads an event type it does not know as its type in words', () => {
     const future = { type: 'SOMETHING_NEW', at, actor: system } as unknown as PipEvent;
     expect(describeEvent(future)).toBe('something new');
