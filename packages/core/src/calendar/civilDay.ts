@@ -7,25 +7,53 @@
 export type CivilDay = number;
 
 const MS_PER_DAY = 86_400_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** Parses `YYYY-MM-DD` into a civil day, or returns undefined when it is not a real date. @internal */
 export function parseCivilDay(isoDate: string): CivilDay | undefined {
-  const match = ISO_DATE.exec(isoDate);
-  if (!match) return undefined;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  const ms = Date.UTC(year, month - 1, day);
-  const check = new Date(ms);
-  if (
-    check.getUTCFullYear() !== year ||
-    check.getUTCMonth() !== month - 1 ||
-    check.getUTCDate() !== day
-  ) {
+  // Integer arithmetic, no RegExp or Date: every command parses a handful of these.
+  if (isoDate.length !== 10 || isoDate.charCodeAt(4) !== DASH || isoDate.charCodeAt(7) !== DASH) {
     return undefined;
   }
-  return ms / MS_PER_DAY;
+  const year = digitsAt(isoDate, 0, 4);
+  const month = digitsAt(isoDate, 5, 2);
+  const day = digitsAt(isoDate, 8, 2);
+  // Years before 100 are refused, as they always were (Date.UTC reads them as 19xx).
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return undefined;
+  }
+  return daysFromCivil(year, month, day);
+}
+
+const DASH = 45;
+const ZERO = 48;
+
+/** The number written by `count` ASCII digits at `start`, or -1 when any is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let index = start; index < start + count; index += 1) {
+    const digit = text.charCodeAt(index) - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (the `days_from_civil` algorithm of
+ * H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+ */
+function daysFromCivil(year: number, month: number, day: number): CivilDay {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** Formats a civil day as `YYYY-MM-DD`. @internal */

@@ -16,7 +16,8 @@ export function decideCheckIns(input: DecisionInput, draft: DecisionDraft): void
           issue('NO_PLAN_PERIOD', 'The plan period has not started: there is no check-in yet.'),
         );
       }
-      const clear = [`checkIn:${number}`].filter((id) => id in context.deadlines);
+      const due = `checkIn:${number}`;
+      const clear = Object.hasOwn(context.deadlines, due) ? [due] : [];
       const set = plan ? schedule.nextCheckIn(context, plan, number + 1, input.now) : [];
       events.push({
         ...base(input, 'CHECK_IN_HELD', { clear, set }),

@@ -16,24 +16,14 @@ import {
 import { isSummary, type PipSummary, summaryAfter } from '../status/summary.js';
 import { outboxFor } from './outbox.js';
 
-/** The parts of an envelope a commit keeps: who, which policy, since when. @internal */
+/**
+ * The parts of an envelope a commit keeps: who, which policy, since when. An existing record
+ * serves as its own identity (the commit overwrites every member this type omits). @internal
+ */
 export type PipIdentity = Omit<
   PipRecord,
   'state' | 'context' | 'version' | 'lastHash' | 'updatedAt' | 'summary'
 >;
-
-/** The identity of an existing envelope. @internal */
-export function identityOf({
-  state: _s,
-  context: _c,
-  version: _v,
-  lastHash: _h,
-  updatedAt: _u,
-  summary: _summary,
-  ...identity
-}: PipRecord): PipIdentity {
-  return identity;
-}
 
 /** SHA-256 of the canonical request, so a key reused for another request is recognised. @internal */
 export function requestHash(value: unknown): string {

@@ -23,7 +23,7 @@ import type { Actor } from '../model/actor.js';
 import type { Command, OpenPipRequest } from '../model/commands.js';
 import type { CommitRequest, IdempotencyRecord, PipRecord } from '../store/pipStore.js';
 import { isSummary, type PipSummary, summarize } from '../status/summary.js';
-import { buildCommit, identityOf, requestHash } from './commitBuilder.js';
+import { buildCommit, type PipIdentity, requestHash } from './commitBuilder.js';
 import type { DispatchResult } from './engineApi.js';
 import { type EngineContext, isIssueList } from './engineContext.js';
 import type { GroupCommitter } from './groupCommit.js';
@@ -104,7 +104,8 @@ export async function decideWrite(
   // Awaited only when the authorizer answered with a promise: the synchronous path stays one turn.
   const forbidden = isIssueList(answer) ? answer : await answer;
   let evaluation: Evaluation;
-  let identity = identityOf(record);
+  // The record itself serves as its identity: the commit overwrites every other member.
+  let identity: PipIdentity = record;
   if (request.kind === 'migrate') {
     const to = ctx.policyOf(record.policyId, request.toVersion);
     const schedule = ctx.scheduleFor(to, record.context.employee);
