@@ -101,6 +101,7 @@ export function allowedRoles(policy: PolicyDocument, command: CommandType): read
   if (explicit) return explicit;
   if (command === 'APPROVE' || command === 'REJECT') return policy.approval.approverRoles;
   if (command === 'DECIDE') return policy.termination.deciderRoles;
+  if (command === 'RECORD_APPEAL_OUTCOME' && policy.appeals) return policy.appeals.deciderRoles;
   return DEFAULT_PERMISSIONS[command];
 }
 
@@ -182,6 +183,14 @@ export function commandRoleIssues(
       deny('SEPARATION_OF_DUTIES', 'The person who proposed a termination cannot decide it.'),
     );
   }
+  if (action === 'RECORD_APPEAL_OUTCOME' && context && involvedInAppealed(context, actor.id)) {
+    issues.push(
+      deny(
+        'SEPARATION_OF_DUTIES',
+        'The person who issued or decided what is appealed cannot decide the appeal (Acas Code para 27).',
+      ),
+    );
+  }
   if (
     command?.type === 'RECORD_REFUSAL' &&
     (command.witnessId === actor.id || command.witnessId === pip.employeeId)
@@ -195,6 +204,16 @@ export function commandRoleIssues(
     );
   }
   return issues;
+}
+
+/** True when `actorId` issued the stage (or decided the outcome) the pending appeal is against. */
+function involvedInAppealed(context: PipContext, actorId: string): boolean {
+  const pending = context.appeals?.find((appeal) => appeal.status === 'pending');
+  if (!pending) return false;
+  if (pending.stageNumber === undefined) return context.outcome?.by === actorId;
+  return (
+    context.stages?.find((stage) => stage.number === pending.stageNumber)?.issuedBy === actorId
+  );
 }
 
 /**

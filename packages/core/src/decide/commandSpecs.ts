@@ -16,6 +16,8 @@ import { decideMeetings } from './meetings.js';
 import { decideOutcome } from './outcome.js';
 import { decidePlanning } from './planning.js';
 import { decideRecordLevel } from './recordLevel.js';
+import { decideAppeals } from './appeals.js';
+import { decideStages, decisionStageIssues } from './stages.js';
 import type { DecisionDraft, DecisionInput } from './decision.js';
 
 /** The families commands are decided in: one decider file each. */
@@ -28,7 +30,9 @@ export type CommandFamily =
   | 'meetings'
   | 'outcome'
   | 'planning'
-  | 'recordLevel';
+  | 'recordLevel'
+  | 'stages'
+  | 'appeals';
 
 /** Every fact about one command. @internal */
 export interface CommandSpec {
@@ -183,7 +187,16 @@ export const COMMAND_SPECS = {
     primaryEvent: 'REPLY_SUBMITTED',
     decide: decideOutcome,
   },
-  DECIDE: { family: 'outcome', roles: ['hr'], primaryEvent: 'DECIDED', decide: decideOutcome },
+  DECIDE: {
+    family: 'outcome',
+    roles: ['hr'],
+    primaryEvent: 'DECIDED',
+    // A decision that reaches the ladder's decision stage (dismissal) follows the stage below it.
+    decide: (input, draft) => {
+      draft.issues.push(...decisionStageIssues(input));
+      decideOutcome(input, draft);
+    },
+  },
   CLOSE: { family: 'outcome', roles: ['hr'], primaryEvent: 'CLOSED', decide: decideOutcome },
   EXTEND_NOTICE: {
     family: 'outcome',
@@ -226,6 +239,27 @@ export const COMMAND_SPECS = {
     roles: ['manager', 'hr'],
     primaryEvent: 'MEETING_CANCELLED',
     decide: decideMeetings,
+  },
+  ISSUE_STAGE: {
+    family: 'stages',
+    roles: ['manager', 'hr'],
+    primaryEvent: 'STAGE_ISSUED',
+    decide: decideStages,
+  },
+  // Appeals may follow a decision that ended the plan (a dismissal): about the record.
+  APPEAL: {
+    family: 'appeals',
+    roles: ['employee'],
+    primaryEvent: undefined,
+    recordLevel: true,
+    decide: decideAppeals,
+  },
+  RECORD_APPEAL_OUTCOME: {
+    family: 'appeals',
+    roles: ['hr', 'seniorManager'],
+    primaryEvent: undefined,
+    recordLevel: true,
+    decide: decideAppeals,
   },
   PLACE_LEGAL_HOLD: {
     family: 'recordLevel',

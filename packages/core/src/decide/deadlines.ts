@@ -15,6 +15,7 @@ import { parseReminderId } from './reminders.js';
 import { resumeEvent } from './leave.js';
 import { periodEnded } from './outcome.js';
 import { meetingOverdue } from './meetings.js';
+import { stageDeadlineReached } from './stages.js';
 import { purgeDeadlines, purgeDue } from './purge.js';
 
 /** The refusal of a fire whose deadline is not pending at that time, or not yet due. */
@@ -135,6 +136,11 @@ export function deadlineReached(
     }
     case 'meeting':
       return meetingOverdue(input, deadline);
+    case 'stageReview':
+    case 'warning':
+    case 'appealWindow':
+    case 'appealDecision':
+      return stageDeadlineReached(input, deadline);
     case 'issuance':
       return {
         events: [

@@ -1,4 +1,5 @@
 import { evolveMeetings } from './evolveMeetings.js';
+import { evolveStages } from './evolveStages.js';
 import type { Deadline, DeadlineChanges, OutcomeDates, PipContext, PipEvent } from './types.js';
 
 /**
@@ -12,6 +13,7 @@ export function evolve(context: PipContext, event: PipEvent): PipContext {
     evolveClock(next, event, context) ??
     evolveOutcome(next, event) ??
     evolveMeetings(next, event) ??
+    evolveStages(next, event) ??
     evolveHolds(next, event, context) ??
     next
   );

@@ -180,6 +180,36 @@ const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly P
   MEETING_CANCELLED: [{ type: 'MEETING_CANCELLED', at, actor: hr, meetingId: 'hearing-1' }],
   MEETING_OVERDUE: [{ type: 'MEETING_OVERDUE', at, actor: hr, meetingId: 'hearing-1' }],
   ISSUANCE_OVERDUE: [{ type: 'ISSUANCE_OVERDUE', at, actor: hr }],
+  STAGE_ISSUED: [
+    {
+      type: 'STAGE_ISSUED',
+      at,
+      actor: hr,
+      stage: {
+        number: 1,
+        stage: 'firstWarning',
+        issuedOn: '2026-03-02',
+        issuedAt: at,
+        issuedBy: 'hr-1',
+        liveThrough: '2026-09-01',
+      },
+    },
+  ],
+  STAGE_REVIEW_DUE: [{ type: 'STAGE_REVIEW_DUE', at, actor: hr, stageNumber: 1 }],
+  WARNING_EXPIRED: [{ type: 'WARNING_EXPIRED', at, actor: hr, stageNumber: 1 }],
+  APPEAL_LODGED: [
+    {
+      type: 'APPEAL_LODGED',
+      at,
+      actor: { id: 'emp-1', role: 'employee' },
+      against: 'firstWarning',
+    },
+  ],
+  APPEAL_WINDOW_CLOSED: [{ type: 'APPEAL_WINDOW_CLOSED', at, actor: hr, stageNumber: 1 }],
+  APPEAL_DECIDED: [
+    { type: 'APPEAL_DECIDED', at, actor: hr, against: 'firstWarning', outcome: 'upheld' },
+  ],
+  APPEAL_OVERDUE: [{ type: 'APPEAL_OVERDUE', at, actor: hr, against: 'firstWarning' }],
 };
 const ALL_EVENTS: readonly PipEvent[] = Object.values(EXAMPLES).flat();
 

@@ -41,7 +41,8 @@ const to = (target: string) => ({ target, actions: 'record' }) as const;
 
 /**
  * What every running state accepts: documents, reminders of its own deadlines, obligations met or
- * overdue, a recorded move to another policy version, and meetings.
+ * overdue, a recorded move to another policy version, meetings, and formal stages. (Appeals are
+ * about the record: they are accepted in every state, final ones included; see `RECORD_EVENTS`.)
  */
 const attach = {
   DOCUMENTS_ATTACHED: note,
@@ -55,6 +56,11 @@ const attach = {
   MEETING_CANCELLED: note,
   MEETING_OVERDUE: note,
   ISSUANCE_OVERDUE: note,
+  STAGE_ISSUED: note,
+  STAGE_REVIEW_DUE: note,
+  WARNING_EXPIRED: note,
+  APPEAL_WINDOW_CLOSED: note,
+  APPEAL_OVERDUE: note,
 } satisfies On;
 const closable = { CLOSED: to('#pip.closed') } satisfies On;
 /** An investigation hold is an overlay on any running state, never a state of its own. */

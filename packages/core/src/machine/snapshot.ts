@@ -59,6 +59,9 @@ export const RECORD_EVENTS: ReadonlySet<PipEvent['type']> = new Set([
   'LEGAL_HOLD_PLACED',
   'LEGAL_HOLD_RELEASED',
   'PURGE_DUE',
+  // An appeal may follow a decision that ended the plan (a dismissal), so it is about the record.
+  'APPEAL_LODGED',
+  'APPEAL_DECIDED',
 ]);
 
 type PipActorScope = Parameters<typeof pipMachine.transition>[2];

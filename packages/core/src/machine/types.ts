@@ -1,6 +1,7 @@
 import type { Actor } from '../model/actor.js';
 import type { CitedInstance, DocumentRef, Goal, Trigger } from '../model/commands.js';
 import type { Meeting } from '../model/meetings.js';
+import type { StageContext, StageEvent } from './stageTypes.js';
 import type { Duration } from '../calendar/duration.js';
 
 /** Every deadline kind. Each has one meaning when it fires (see `docs/concepts.md`). */
@@ -19,6 +20,10 @@ export const DEADLINE_KINDS = [
   'meeting',
   'issuance',
   'purge',
+  'stageReview',
+  'warning',
+  'appealWindow',
+  'appealDecision',
 ] as const;
 
 /** What a deadline is for. */
@@ -83,7 +88,7 @@ export interface PipEmployee {
 }
 
 /** Everything the machine knows about one PIP: plain JSON, about a kilobyte. */
-export interface PipContext {
+export interface PipContext extends StageContext {
   readonly pipId: string;
   readonly employee: PipEmployee;
   readonly managerId: string;
@@ -333,6 +338,7 @@ export type PipEvent =
     })
   | (PipEventBase<'MEETING_CANCELLED'> & { readonly meetingId: string })
   | (PipEventBase<'MEETING_OVERDUE'> & { readonly meetingId: string })
+  | StageEvent
   | (PipEventBase<'LEGAL_HOLD_PLACED'> & { readonly matterRef: string })
   | (PipEventBase<'LEGAL_HOLD_RELEASED'> & { readonly matterRef: string })
   | (PipEventBase<'PURGE_DUE'> & {

@@ -8,6 +8,12 @@ import {
   recordMeetingShape,
   scheduleMeetingShape,
 } from './meetings.js';
+import {
+  appealShape,
+  issueStageShape,
+  recordAppealOutcomeShape,
+  skipReasonSchema,
+} from './stages.js';
 
 /** Every command a person or the system can send to a PIP. */
 export const COMMAND_TYPES = [
@@ -41,6 +47,9 @@ export const COMMAND_TYPES = [
   'POSTPONE_MEETING',
   'RECORD_MEETING',
   'CANCEL_MEETING',
+  'ISSUE_STAGE',
+  'APPEAL',
+  'RECORD_APPEAL_OUTCOME',
   'PLACE_LEGAL_HOLD',
   'RELEASE_LEGAL_HOLD',
   'DEADLINE_REACHED',
@@ -226,6 +235,11 @@ export const commandSchema = z.discriminatedUnion('type', [
      * the decision specifies the instances relied on).
      */
     instancesRelied: z.array(z.string().min(1).max(100)).max(100).optional(),
+    /**
+     * For a decision that reaches the policy's decision stage (`stages[].decisions`) without the
+     * stage below it live: why it is skipped (that stage's `skippableFor`).
+     */
+    skipReason: skipReasonSchema.optional(),
   }),
   command('CLOSE', { reason: closeReasonSchema }),
   /** Extends the notice of proposed action by `amount` calendar days (policy `termination.noticeExtension`). */
@@ -244,6 +258,12 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** Records that a meeting was held, or that the employee did not attend. */
   command('RECORD_MEETING', recordMeetingShape),
   command('CANCEL_MEETING', cancelMeetingShape),
+  /** Issues a stage of the policy's ladder (`stages`): a written warning, an improvement note. */
+  command('ISSUE_STAGE', issueStageShape),
+  /** The employee appeals against a stage (or a decision stage's decision) within the window. */
+  command('APPEAL', appealShape),
+  /** Records what the pending appeal decided: upheld, varied (with the replacing stage) or overturned. */
+  command('RECORD_APPEAL_OUTCOME', recordAppealOutcomeShape),
   /**
    * Keeps the record, whatever its retention date, until released: in any state, final ones
    * included. `matterRef` is the host's reference to the litigation or investigation.

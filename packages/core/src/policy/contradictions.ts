@@ -4,6 +4,7 @@ import { type Duration, lastDayOf } from '../calendar/duration.js';
 import type { PipkitIssue } from '../errors/pipkitError.js';
 import type { PolicyDocument } from './policySchema.js';
 import { roleSchema } from '../model/actor.js';
+import { stageContradictions } from './stagesSchema.js';
 
 /** Plan starts the length checks try: the 1st and 15th of every month of a year with holidays. */
 const REFERENCE_STARTS: readonly number[] = Array.from({ length: 24 }, (_, index) => {
@@ -93,6 +94,10 @@ export function policyContradictions(doc: PolicyDocument): PipkitIssue[] {
     investigationOverdue: doc.investigation.due ? undefined : 'investigation.due is not set',
     decisionOverdue: doc.termination.decisionDue ? undefined : 'termination.decisionDue is not set',
     obligationOverdue: doc.extensions.notify ? undefined : 'extensions.notify is not set',
+    appealOverdue: doc.appeals?.decideWithin ? undefined : 'appeals.decideWithin is not set',
+    stageReviewDue: doc.stages?.some((stage) => stage.reviewPeriod)
+      ? undefined
+      : 'no stage has a reviewPeriod',
   };
   doc.escalations.forEach((escalation, index) => {
     const why = neverFires[escalation.trigger];
@@ -144,5 +149,6 @@ export function policyContradictions(doc: PolicyDocument): PipkitIssue[] {
       );
     }
   }
+  issues.push(...stageContradictions(doc));
   return issues;
 }

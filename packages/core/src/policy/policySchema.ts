@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../calendar/duration.js';
 import { REASONED_COMMANDS, meetingsSchema, plansSchema } from './procedureSchema.js';
+import { appealsSchema, stagesSchema } from './stagesSchema.js';
 import { holidayRuleSchema, namedHolidaySchema } from '../calendar/holidayRules.js';
 import { COMMAND_TYPES, pauseCategorySchema } from '../model/commands.js';
 import { roleSchema } from '../model/actor.js';
@@ -31,6 +32,8 @@ export const escalationTriggerSchema = z.enum([
   'meetingOverdue',
   'issuanceOverdue',
   'acknowledgementRefused',
+  'stageReviewDue',
+  'appealOverdue',
 ]);
 
 /**
@@ -225,6 +228,10 @@ export const policyDocumentSchema = z
       .strict(),
     /** The kinds of meeting the procedure holds, each with its rules (see `meetingsSchema`). */
     meetings: meetingsSchema,
+    /** The ladder of formal stages, lowest first (see `stageSchema`). */
+    stages: stagesSchema,
+    /** Appeals against stages: window, hearing, time to decide, deciders (see `appealsSchema`). */
+    appeals: appealsSchema,
     /**
      * What leave (a `PAUSE`) does to the plan. By default any leave extends the plan day for day
      * (OPM: the agency "may need to extend the opportunity period for the time of the absence")

@@ -87,6 +87,8 @@ export const REASON_FIELDS = {
   SCHEDULE_MEETING: 'kind',
   POSTPONE_MEETING: 'reason',
   RECORD_MEETING: 'outcome',
+  ISSUE_STAGE: 'stage',
+  RECORD_APPEAL_OUTCOME: 'outcome',
 } as const;
 
 /** The commands {@link REASON_FIELDS} names. */

@@ -65,6 +65,10 @@ const FIRED_AS: Readonly<Record<DeadlineKind, PipEvent['type']>> = {
   meeting: 'MEETING_OVERDUE',
   issuance: 'ISSUANCE_OVERDUE',
   purge: 'PURGE_DUE',
+  stageReview: 'STAGE_REVIEW_DUE',
+  warning: 'WARNING_EXPIRED',
+  appealWindow: 'APPEAL_WINDOW_CLOSED',
+  appealDecision: 'APPEAL_OVERDUE',
 };
 
 /** What a fired deadline of each kind becomes. */
@@ -83,6 +87,10 @@ const ON_FIRE: Readonly<Record<DeadlineKind, 'missed' | 'overdue' | 'elapsed'>> 
   meeting: 'overdue',
   issuance: 'overdue',
   purge: 'elapsed',
+  stageReview: 'elapsed',
+  warning: 'elapsed',
+  appealWindow: 'elapsed',
+  appealDecision: 'overdue',
 };
 
 /**
@@ -93,7 +101,7 @@ const MET_BY: Readonly<Record<DeadlineKind, readonly PipEvent['type'][]>> = {
   acknowledgement: ['ACKNOWLEDGED', 'REFUSAL_WITNESSED'],
   checkIn: ['CHECK_IN_HELD'],
   planEnd: [],
-  review: ['PASSED', 'TERMINATION_PROPOSED', 'DECIDED', 'EXTENDED'],
+  review: ['PASSED', 'TERMINATION_PROPOSED', 'DECIDED', 'EXTENDED', 'STAGE_ISSUED'],
   reply: [],
   decision: ['DECIDED'],
   watch: [],
@@ -104,6 +112,10 @@ const MET_BY: Readonly<Record<DeadlineKind, readonly PipEvent['type'][]>> = {
   meeting: ['MEETING_RECORDED'],
   issuance: ['ISSUED', 'APPROVED'],
   purge: [],
+  stageReview: [],
+  warning: [],
+  appealWindow: ['APPEAL_LODGED'],
+  appealDecision: ['APPEAL_DECIDED'],
 };
 
 /** Events that end the plan: whatever is still overdue is settled by them (met or cancelled). */
@@ -123,6 +135,13 @@ function firedBy(deadline: DeadlineRef, event: PipEvent): boolean {
   if (event.type === 'CHECK_IN_MISSED') return deadline.id === `checkIn:${event.number}`;
   if (event.type === 'OBLIGATION_OVERDUE') return obligationOf(deadline.id) === event.obligationId;
   if (event.type === 'MEETING_OVERDUE') return meetingOf(deadline.id) === event.meetingId;
+  if (
+    event.type === 'STAGE_REVIEW_DUE' ||
+    event.type === 'WARNING_EXPIRED' ||
+    event.type === 'APPEAL_WINDOW_CLOSED'
+  ) {
+    return deadline.id === `${deadline.kind}:${event.stageNumber}`;
+  }
   return true;
 }
 
@@ -131,6 +150,7 @@ function meets(entry: DeadlineRef, event: PipEvent): boolean {
   if (!MET_BY[entry.kind].includes(event.type)) return false;
   if (event.type === 'OBLIGATION_FULFILLED') return obligationOf(entry.id) === event.obligationId;
   if (event.type === 'MEETING_RECORDED') return meetingOf(entry.id) === event.meetingId;
+  if (event.type === 'APPEAL_LODGED') return entry.id === `appealWindow:${event.stageNumber}`;
   return true;
 }
 

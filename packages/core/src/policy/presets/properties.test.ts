@@ -70,6 +70,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
+/** Stage ids the commands name: those the random ladders and the UK preset use, and a stranger. */
+const STAGE_IDS = ['firstWarning', 'finalWarning', 'dismissal', 'oralWarning'] as const;
+
 function commandFor(step: Extract<Step, { kind: 'command' }>, policy: Policy): Command {
   const required = step.withDocuments ? (policy.document.requiredDocuments[step.type] ?? []) : [];
   const kinds = [
@@ -119,6 +122,15 @@ function commandFor(step: Extract<Step, { kind: 'command' }>, policy: Policy): C
     },
     RECORD_MEETING: { meetingId: `m${v % 2}`, outcome: v % 3 ? 'held' : 'noShow' },
     CANCEL_MEETING: { meetingId: `m${v % 2}` },
+    ISSUE_STAGE: {
+      stage: STAGE_IDS[v % STAGE_IDS.length],
+      ...(v % 3 === 1 ? { skipReason: 'seriousImpact' } : {}),
+    },
+    APPEAL: { against: STAGE_IDS[(v + 1) % STAGE_IDS.length] },
+    RECORD_APPEAL_OUTCOME: {
+      outcome: (['upheld', 'varied', 'overturned'] as const)[v % 3],
+      ...(v % 3 === 1 ? { stage: STAGE_IDS[v % 2] } : {}),
+    },
     PLACE_LEGAL_HOLD: { matterRef: `matter-${v % 2}` },
     RELEASE_LEGAL_HOLD: { matterRef: `matter-${v % 2}` },
   };
@@ -271,6 +283,13 @@ const durationArb = (max: number): fc.Arbitrary<Duration> =>
     ),
     endOfDay: fc.constant(true as const),
   });
+const TWELVE_MONTHS: Duration = {
+  amount: 12,
+  unit: 'months',
+  counting: 'inclusiveStart',
+  rollForward: 'none',
+  endOfDay: true,
+};
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const ROLES = ['employee', 'manager', 'seniorManager', 'hr', 'legal', 'system'] as const;
 // Mostly valid choices, with a few that definePolicy must refuse (a self-judging role, an
@@ -355,6 +374,30 @@ const policyDocumentArb = fc.record({
   }),
   investigation: fc.record({ stopsClock: fc.boolean(), due: optional(durationArb(10)) }),
   appealWindow: optional(durationArb(30)),
+  stages: optional(
+    fc
+      .tuple(optional(durationArb(6)), optional(durationArb(12)), fc.boolean(), fc.boolean())
+      .map(([reviewPeriod, warningLife, skippable, dismissal]) => [
+        {
+          id: 'firstWarning',
+          label: 'first warning',
+          ...(reviewPeriod ? { reviewPeriod } : {}),
+          ...(warningLife ? { warningLife } : {}),
+          ...(skippable ? { skippableFor: ['seriousImpact'] } : {}),
+        },
+        { id: 'finalWarning', label: 'final warning', ...(warningLife ? { warningLife } : {}) },
+        ...(dismissal
+          ? [{ id: 'dismissal', label: 'dismissal', decisions: ['remove' as const] }]
+          : []),
+      ]),
+  ),
+  appeals: optional(
+    fc.record({
+      window: durationArb(10),
+      decideWithin: optional(durationArb(10)),
+      deciderRoles: fc.constantFrom(['hr'] as const, ['seniorManager', 'hr'] as const),
+    }),
+  ),
   retention: optional(durationArb(24)),
   watchWindow: optional(durationArb(12)),
   watchWindowFrom: fc.constantFrom('pass' as const, 'planStart' as const),

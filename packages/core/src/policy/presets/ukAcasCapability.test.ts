@@ -28,7 +28,21 @@ async function toHearing(calendar?: string, reviewDue = '2026-09-04') {
     calendar ? { employee: { id: 'emp-1', timeZone: 'Europe/London', calendar } } : {},
   );
   await h.send(pip.pipId, { type: 'ISSUE', documents: [doc('planDocument')] }, manager);
+  // The impact is serious: straight to a final written warning, whose 3-month review period is
+  // the plan's timescale (28 May to 27 Aug).
+  await h.send(
+    pip.pipId,
+    { type: 'ISSUE_STAGE', stage: 'finalWarning', skipReason: 'seriousImpact' },
+    manager,
+  );
   const issued = await h.load(pip.pipId);
+  expect(issued.context.stages?.[0]).toMatchObject({
+    stage: 'finalWarning',
+    reviewUntil: '2026-08-27',
+    liveThrough: '2027-05-27',
+    appealUntil: '2026-06-04',
+    skipped: ['firstWarning'],
+  });
   expect(issued.context.plan).toMatchObject({ startDate: '2026-05-28', endDate: '2026-08-27' });
   expect(issued.context.deadlines['checkIn:1']).toMatchObject({
     date: '2026-06-11',
