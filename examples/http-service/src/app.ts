@@ -8,6 +8,7 @@ import {
 import type { Logger } from 'pino';
 import type { Authenticator } from './authentication.js';
 import { registerCommandRoutes } from './commandRoutes.js';
+import { registerInviteRoutes } from './inviteRoutes.js';
 import { createServiceEngine } from './config.js';
 import { pinsVersion } from './etags.js';
 import { createLogger } from './logging.js';
@@ -37,6 +38,9 @@ export interface Timeouts {
 
 /** The defaults of {@link Timeouts}. */
 export const DEFAULT_TIMEOUTS: Timeouts = { requestMs: 10_000, idleMs: 10_000, keepAliveMs: 5_000 };
+
+/** The UID domain of invites when none is configured: reserved, never a real host (RFC 2606). */
+export const DEFAULT_INVITE_DOMAIN = 'pipkit.invalid';
 
 /** The default rate limit: 300 requests a minute per principal. */
 export const DEFAULT_RATE_LIMIT: RateLimit = { max: 300, timeWindowMs: 60_000 };
@@ -69,6 +73,11 @@ export interface AppOptions {
    * (`tenantsFromToken`) and the store must have tenants.
    */
   readonly tenancy?: 'single' | 'perToken';
+  /**
+   * The host part of the UIDs in `GET /pips/:id/invites.ics` (`<pipId>/<deadlineId>@<domain>`):
+   * a domain you control, the same for the service's whole life. Default `pipkit.invalid`.
+   */
+  readonly inviteDomain?: string;
 }
 
 /**
@@ -193,6 +202,7 @@ export async function buildApp(options: AppOptions) {
   registerCommandRoutes(api, engines);
   registerReadRoutes(api, engines);
   registerQueryRoutes(api, engines);
+  registerInviteRoutes(api, engines, { domain: options.inviteDomain ?? DEFAULT_INVITE_DOMAIN });
 
   return app;
 }

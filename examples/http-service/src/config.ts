@@ -6,6 +6,7 @@ import {
   type Clock,
   type RefusalListener,
 } from '@pipkit/core';
+import { invitesCalendar } from '@pipkit/delivery';
 import { createRequire } from 'node:module';
 import { type PgPool, postgresStore } from '@pipkit/postgres';
 import { sqliteStore } from '@pipkit/sqlite';
@@ -56,6 +57,8 @@ export interface ServiceConfig {
   readonly trustProxy: boolean;
   /** `PIPKIT_SHUTDOWN_TIMEOUT_MS`: how long a stop may take before the process exits anyway (10000). */
   readonly shutdownTimeoutMs: number;
+  /** `PIPKIT_INVITE_DOMAIN`: the host part of calendar invite UIDs (default `pipkit.invalid`). */
+  readonly inviteDomain: string;
 }
 
 /** `PIPKIT_AUTH`: `jwt` (bearer tokens, the default) or `dev-headers` (development only). */
@@ -196,7 +199,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       'PIPKIT_SHUTDOWN_TIMEOUT_MS',
       10_000,
     ),
+    inviteDomain: inviteDomain(env.PIPKIT_INVITE_DOMAIN),
   };
+}
+
+/** The invite UID domain, checked now (a bad one would fail every invites request later). */
+function inviteDomain(value: string | undefined): string {
+  const domain = value === undefined || value === '' ? 'pipkit.invalid' : value;
+  // An empty history writes nothing; it only checks the domain, as every request will.
+  invitesCalendar([], { domain });
+  return domain;
 }
 
 function rateLimit(env: NodeJS.ProcessEnv): RateLimit | false {

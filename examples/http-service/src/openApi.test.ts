@@ -111,6 +111,7 @@ describe('the OpenAPI document', () => {
       ['/pips/{id}/timeline/rows', '/pips/pip-doc/timeline/rows?locale=de'],
       ['/pips/{id}/deadlines', '/pips/pip-doc/deadlines'],
       ['/pips/{id}/verify', '/pips/pip-doc/verify'],
+      ['/pips/{id}/invites.ics', '/pips/pip-doc/invites.ics'],
       ['/pips', '/pips?limit=5'],
     ];
     for (const [route, path] of reads) {

@@ -28,6 +28,7 @@ const app = await buildApp({
   rateLimit: config.rateLimit,
   timeouts: config.timeouts,
   trustProxy: config.trustProxy,
+  inviteDomain: config.inviteDomain,
 });
 
 let stopping = false;

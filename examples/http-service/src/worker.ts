@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import type { Engine, OutboxMessage } from '@pipkit/core';
+import type { Clock, Engine, OutboxMessage } from '@pipkit/core';
+import { type DeliverMessage, webhookDelivery } from '@pipkit/delivery';
 import type { Logger } from 'pino';
 import { clockFromEnv } from './clock.js';
 import { createServiceEngine, loadConfig, openStore } from './config.js';
@@ -109,6 +110,42 @@ function envInteger(name: string, fallback: number): number {
   return parsed;
 }
 
+/**
+ * The webhook deliverer the environment configures, or undefined when `PIPKIT_WEBHOOK_URL` is not
+ * set (the worker then logs notifications). `PIPKIT_WEBHOOK_SECRET` (`whsec_...`) is required with
+ * it; `PIPKIT_WEBHOOK_TIMEOUT_MS` (10000) bounds each attempt and `PIPKIT_WEBHOOK_RETRIES` (2)
+ * retries failures that may pass. The webhook timestamp comes from the worker's clock, and
+ * `signal` (the worker stopping) ends a delivery in progress.
+ */
+export function webhookFromEnv(
+  env: NodeJS.ProcessEnv,
+  clock: Clock | undefined,
+  signal: AbortSignal,
+): DeliverMessage | undefined {
+  const url = env.PIPKIT_WEBHOOK_URL;
+  if (url === undefined || url === '') return undefined;
+  const secret = env.PIPKIT_WEBHOOK_SECRET;
+  if (!secret) throw new Error('PIPKIT_WEBHOOK_SECRET is required with PIPKIT_WEBHOOK_URL.');
+  return webhookDelivery({
+    url,
+    secret,
+    timeoutMs: whole(env.PIPKIT_WEBHOOK_TIMEOUT_MS, 'PIPKIT_WEBHOOK_TIMEOUT_MS', 10_000),
+    retries: whole(env.PIPKIT_WEBHOOK_RETRIES, 'PIPKIT_WEBHOOK_RETRIES', 2),
+    signal,
+    ...(clock ? { clock } : {}),
+  });
+}
+
+/** A whole number from an environment value, or `fallback` when it is unset. */
+function whole(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0) {
+    throw new Error(`${name} must be a whole number, not "${value}".`);
+  }
+  return parsed;
+}
+
 /** `pnpm --filter @pipkit/example-http-service worker`: the worker as its own process. */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -116,15 +153,17 @@ async function main(): Promise<void> {
   const store = openStore(config, (error) =>
     logger.warn({ err: error }, 'idle database connection lost'),
   );
-  const engine = createServiceEngine(store, clockFromEnv());
+  const clock = clockFromEnv();
+  const engine = createServiceEngine(store, clock);
   const controller = new AbortController();
+  const deliver = webhookFromEnv(process.env, clock, controller.signal);
   for (const name of ['SIGTERM', 'SIGINT'] as const) {
     process.once(name, () => {
       logger.info({ signal: name }, 'worker stopping after the current round');
       controller.abort();
     });
   }
-  logger.info({ store: config.store }, 'worker started');
+  logger.info({ store: config.store, webhook: deliver !== undefined }, 'worker started');
   const summary = await runWorker({
     engine,
     logger,
@@ -132,6 +171,7 @@ async function main(): Promise<void> {
     idleMs: envInteger('PIPKIT_WORKER_IDLE_MS', 5000),
     batch: envInteger('PIPKIT_WORKER_BATCH', 100),
     leaseMs: envInteger('PIPKIT_WORKER_LEASE_MS', 60_000),
+    ...(deliver ? { deliver } : {}),
   });
   await store.close();
   logger.info(summary, 'worker stopped');
