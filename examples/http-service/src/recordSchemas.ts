@@ -272,6 +272,12 @@ const EVENTS = [
     instancesRelied: z.array(z.string()).optional(),
   }),
   event('CLOSED', { ...outcomeDates, reason: z.string() }),
+  event('MESSAGE_DEAD_LETTERED', {
+    messageId: z.string(),
+    messageType: z.string(),
+    attempts: z.number().int(),
+    code: z.string(),
+  }),
 ] as const;
 
 /** `PIP_CREATED` -> `PipCreatedEvent`: the component name of an event or command type. */

@@ -33,6 +33,15 @@ export type {
   UnreadableListEntry,
 } from './store/pipStore.js';
 export type { StoredEvent } from './audit/hashChain.js';
+export { DELIVERY_FAILURE_MESSAGE_MAX } from './store/outboxDelivery.js';
+export type {
+  DeadLetter,
+  DeadLetterQuery,
+  DeliveryFailure,
+  OutboxDeliveryCapabilities,
+  OutboxFailure,
+  OutboxReadOptions,
+} from './store/outboxDelivery.js';
 export { assertCommitShape } from './store/commitShape.js';
 export { assertTenantId, isTenantId, tenantIdIssues } from './store/tenantId.js';
 export { commitPreconditionError } from './store/commitPreconditions.js';

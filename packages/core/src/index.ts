@@ -159,6 +159,26 @@ export type {
 } from './engine/engineApi.js';
 export type { GroupCommitOptions } from './engine/groupCommit.js';
 export type {
+  DeadLetterListQuery,
+  DeadLetterPage,
+  DeadLetterReceipt,
+  DeliveryOperations,
+  DeliveryOptions,
+  OutboxHandler,
+  RelayDeadLetter,
+  RelayFailure,
+  RelayOptions,
+} from './engine/deliveryApi.js';
+export { DELIVERY_DEFAULTS } from './engine/deliveryPolicy.js';
+export { RELAY_ACTOR } from './engine/deadLetters.js';
+export type { DeadLetter, DeliveryFailure } from './store/outboxDelivery.js';
+export {
+  DeadLetterNotFoundError,
+  DeliveryError,
+  DeliveryErrorReasons,
+} from './errors/deliveryErrors.js';
+export type { DeliveryErrorReason } from './errors/deliveryErrors.js';
+export type {
   TenantEngineOptions,
   TenantFailure,
   TenantList,

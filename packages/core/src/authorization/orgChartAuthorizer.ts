@@ -191,7 +191,7 @@ function parseOptions(options: OrgChartOptions): ReturnType<typeof orgChartOptio
  * principal who delegated to them, while the delegation runs (`from` inclusive, `until`
  * exclusive, against the attempt's time). Each role names the pipkit roles its holder acts in
  * (`actsAs`) and what it may do (`may`: commands, `READ`, `OPEN`, `PURGE`, `MIGRATE`,
- * `PLAN_MIGRATION`, `UNPARK`). On top, the policy's roles per command and separation of duties
+ * `PLAN_MIGRATION`, `UNPARK`, `DEAD_LETTERS`). On top, the policy's roles per command and separation of duties
  * apply as in the default authorizer.
  *
  * Denials: `CONFLICT_OF_INTEREST` (the actor declared a conflict on the plan: always, whatever

@@ -18,6 +18,7 @@ export const CAPABILITIES: readonly AuthorizationAction[] = Object.freeze([
   'MIGRATE',
   'PLAN_MIGRATION',
   'UNPARK',
+  'DEAD_LETTERS',
 ]);
 
 /** The deepest manager chain the authorizer follows. */

@@ -19,16 +19,19 @@ export type AuthorizationAction =
   /** The dry run of a migration: what moving it would change. */
   | 'PLAN_MIGRATION'
   /** Retrying a PIP's parked deadlines once the cause of their failures is fixed. */
-  | 'UNPARK';
+  | 'UNPARK'
+  /** Listing, retrying or discarding a PIP's dead letters (outbox messages the relay gave up). */
+  | 'DEAD_LETTERS';
 
 /** Roles that may run each record-level capability under the default authorizer. */
 const CAPABILITY_ROLES: Readonly<
-  Record<'PURGE' | 'MIGRATE' | 'PLAN_MIGRATION' | 'UNPARK', readonly Role[]>
+  Record<'PURGE' | 'MIGRATE' | 'PLAN_MIGRATION' | 'UNPARK' | 'DEAD_LETTERS', readonly Role[]>
 > = {
   PURGE: ['hr', 'legal'],
   MIGRATE: ['hr', 'system'],
   PLAN_MIGRATION: ['hr', 'legal', 'system'],
   UNPARK: ['hr', 'system'],
+  DEAD_LETTERS: ['hr', 'system'],
 };
 
 /** Roles that may open a PIP under the default authorizer. */

@@ -1542,9 +1542,15 @@ describe('the outbox relay', () => {
     });
     expect(failing.delivered).toEqual([`${PIP}:3:0`]);
     expect(failing.failed.map((entry) => entry.id)).toEqual([`${PIP}:4:0`]);
+    // The failed attempt waits out its backoff (at most 30 s for the first) before the next.
+    h.clock.advance(30_000);
     const retried = await h.engine.relay((message) => void seen.push(message.id));
-    expect(retried).toEqual({ delivered: [`${PIP}:4:0`], failed: [] });
-    expect(await h.engine.relay(() => undefined)).toEqual({ delivered: [], failed: [] });
+    expect(retried).toEqual({ delivered: [`${PIP}:4:0`], failed: [], deadLettered: [] });
+    expect(await h.engine.relay(() => undefined)).toEqual({
+      delivered: [],
+      failed: [],
+      deadLettered: [],
+    });
     // The approval request was handed over twice (the crash), with the same id both times.
     expect(seen).toEqual([`${PIP}:3:0`, `${PIP}:3:0`, `${PIP}:4:0`, `${PIP}:4:0`]);
   });

@@ -16,6 +16,7 @@ import { count, deadlinesOf, query, report } from './queries.js';
 import { explain, list, listPage, planMigration } from './reads.js';
 import { relay } from './relay.js';
 import { unpark } from './parking.js';
+import { listDeadLetters, settleDeadLetter } from './deadLetters.js';
 import { purge } from './retention.js';
 import { sweep, sweepInstant } from './sweep.js';
 import { verifyPip } from './verify.js';
@@ -72,6 +73,16 @@ const relayOptionsSchema = z
   })
   .strict();
 const pipIdSchema = z.string().min(1).max(200);
+const deadLetterQuerySchema = z
+  .object({
+    pipId: pipIdSchema.optional(),
+    afterId: z.string().min(1).max(1000).optional(),
+    limit: z.number().int().positive().max(1000).optional(),
+  })
+  .strict();
+const deadLetterTargetSchema = z
+  .object({ pipId: pipIdSchema, messageId: z.string().min(1).max(1000) })
+  .strict();
 
 /** Parses input at the public boundary: a typed `INVALID_INPUT` listing every problem. */
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -236,6 +247,24 @@ function engineOver(ctx: EngineContext, tenants: TenantRegistry): Engine {
 
     relay(handler, rawOptions = {}) {
       return relay(ctx, handler, parse(relayOptionsSchema, rawOptions, 'relay options'));
+    },
+    async deadLetters(rawQuery, rawOptions) {
+      const { actor } = parse(readOptionsSchema, rawOptions, 'dead letter options');
+      return listDeadLetters(
+        ctx,
+        parse(deadLetterQuerySchema, rawQuery, 'dead letter query'),
+        actor,
+      );
+    },
+    async retryDeadLetter(rawTarget, rawOptions) {
+      const { actor } = parse(readOptionsSchema, rawOptions, 'dead letter options');
+      const target = parse(deadLetterTargetSchema, rawTarget, 'dead letter');
+      return settleDeadLetter(ctx, target, actor, 'retried');
+    },
+    async discardDeadLetter(rawTarget, rawOptions) {
+      const { actor } = parse(readOptionsSchema, rawOptions, 'dead letter options');
+      const target = parse(deadLetterTargetSchema, rawTarget, 'dead letter');
+      return settleDeadLetter(ctx, target, actor, 'discarded');
     },
 
     async planMigration(rawInput, rawOptions) {

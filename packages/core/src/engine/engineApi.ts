@@ -18,7 +18,10 @@ import type { PipFilter, PipQuery } from '../query/pipFilter.js';
 import type { Report, ReportName, ReportRequest } from '../query/reports.js';
 import type { ReadScope } from '../query/storeQuery.js';
 import type { DeadlineStatus } from '../status/deadlineStatus.js';
-import type { ListQuery, OutboxMessage, PipRecord, PipStore, TimerRow } from '../store/pipStore.js';
+import type { ListQuery, PipRecord, PipStore, TimerRow } from '../store/pipStore.js';
+import type { DeliveryOperations, DeliveryOptions } from './deliveryApi.js';
+
+export type { RelayResult } from './deliveryApi.js';
 
 /** The engine's source of "now". Inject a test clock to run time forward without sleeping. */
 export interface Clock {
@@ -93,6 +96,12 @@ export interface EngineOptions extends TenantEngineOptions {
    * listener that throws or rejects changes nothing for the caller.
    */
   readonly onRefusal?: RefusalListener;
+  /**
+   * How `relay` retries a message whose delivery fails: attempts before it is dead-lettered
+   * (default 10) and the exponential backoff with full jitter between them (default 30 s
+   * doubling to at most 1 hour). See {@link DeliveryOptions}.
+   */
+  readonly delivery?: DeliveryOptions;
 }
 
 /** Options of {@link Engine.dispatch}. */
@@ -182,7 +191,7 @@ export interface PipVerification {
 }
 
 /** The pipkit engine: commands in; events, snapshot, timers and outbox out, atomically. */
-export interface Engine extends TenantOperations {
+export interface Engine extends TenantOperations, DeliveryOperations {
   /** Creates a PIP in `draft`, pinned to a policy version. */
   open(
     input: OpenPipInput,
@@ -258,23 +267,6 @@ export interface Engine extends TenantOperations {
    * authorizer). Needs a store with `resetTimerFaults` (memory, SQLite and Postgres have it).
    */
   unpark(pipId: string, options: { readonly actor: Actor }): Promise<UnparkReceipt>;
-  /**
-   * Delivers pending outbox messages (notifications) through `handler`, oldest first, and marks
-   * each delivered once its handler returns. At least once: a crash after delivery and before the
-   * mark redelivers the same message with the same id, so handlers deduplicate by `message.id`.
-   * A PIP's later messages wait while an earlier one of the same PIP fails, so order is kept.
-   * With a store that leases the outbox (Postgres), relays in several processes split the PIPs
-   * between them and never deliver one PIP's messages concurrently.
-   */
-  relay(
-    handler: (message: OutboxMessage) => void | Promise<void>,
-    options?: {
-      /** Messages per round (default 100); with a leasing store, PIPs per round. */
-      readonly limit?: number;
-      /** With a store that leases the outbox: how long this relay holds a claimed PIP (default 60 s). */
-      readonly leaseMs?: number;
-    },
-  ): Promise<RelayResult>;
   /**
    * Dry run: what moving every running PIP on `policyId@fromVersion` to `toVersion` would change,
    * and, per PIP, what cannot be mapped (deadlines already past under the new numbers, extensions
@@ -369,16 +361,4 @@ export interface PurgeReceipt {
   readonly retainUntil: string;
   readonly purgedAt: string;
   readonly purgedBy: Actor;
-}
-
-/** What one outbox relay round did. */
-export interface RelayResult {
-  /** Ids delivered and marked, in delivery order. */
-  readonly delivered: readonly string[];
-  /**
-   * Messages whose handler threw, or that the store could not read back (a `StoreError` with
-   * reason `STORE_CORRUPT_ROW`, never handed to the handler). They stay pending, and the same
-   * PIP's later messages wait behind them; other PIPs' messages are delivered.
-   */
-  readonly failed: readonly { readonly id: string; readonly error: unknown }[];
 }

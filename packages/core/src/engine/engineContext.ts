@@ -35,6 +35,8 @@ import { parseInput } from '../errors/zodIssues.js';
 import { type Clock, type EngineOptions, systemClock } from './engineApi.js';
 import { type GroupCommitter, groupCommitSettings, groupCommitter } from './groupCommit.js';
 import { type RecordCache, recordCache } from './recordCache.js';
+import type { DeliverySettings } from './deliveryApi.js';
+import { deliverySettings } from './deliveryPolicy.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -78,6 +80,8 @@ export interface EngineContext {
   readonly group?: GroupCommitter;
   /** Names this engine instance when it leases timers or outbox rows from a shared store. */
   readonly owner: string;
+  /** How the relay retries and dead-letters messages. */
+  readonly delivery: DeliverySettings;
   /** `now` from the clock, as UTC ISO. */
   now(): string;
   /** The registered policy (the latest version when `version` is omitted), or `POLICY_NOT_FOUND`. */
@@ -261,6 +265,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
         ) as ReadScope)
       : defaultReadScope(actor);
 
+  const delivery = deliverySettings(options.delivery);
   const grouping = groupCommitSettings(options.groupCommit);
   const group = grouping ? groupCommitter(store, grouping) : undefined;
 
@@ -271,6 +276,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     newId: options.ids ?? randomUUID,
     records: recordCache(options.recordCache ?? 1000),
     owner: `pipkit-engine:${randomUUID()}`,
+    delivery,
     now,
     policyOf,
     scheduleFor,

@@ -2,6 +2,7 @@
  * The engine's tenant surface: scoping an engine to one tenant per request, and the sweep and
  * relay across many tenants in one loop, taking turns.
  */
+import type { RelayDeadLetter, RelayFailure } from './deliveryApi.js';
 import type { OutboxMessage } from '../store/pipStore.js';
 import type { Engine, FiredDeadline, SweepFault } from './engineApi.js';
 
@@ -92,12 +93,10 @@ export interface TenantRelayOptions {
 export interface TenantRelayResult {
   /** Messages delivered and marked, in delivery order. */
   readonly delivered: readonly { readonly tenantId: string; readonly id: string }[];
-  /** Messages whose handler threw or that could not be read back, as in `relay`; they stay pending. */
-  readonly failed: readonly {
-    readonly tenantId: string;
-    readonly id: string;
-    readonly error: unknown;
-  }[];
+  /** Failed attempts and dead letters not yet recorded, as in `relay`; they stay pending. */
+  readonly failed: readonly (RelayFailure & { readonly tenantId: string })[];
+  /** Messages dead-lettered this call, as in `relay`. */
+  readonly deadLettered: readonly (RelayDeadLetter & { readonly tenantId: string })[];
   /** Tenants whose relay stopped (their store failed); every other tenant's went on. */
   readonly tenantFailures: readonly TenantFailure[];
 }

@@ -2,6 +2,7 @@
  * Tenants per request: engines scoped to one tenant, kept per tenant id, and the sweep and relay
  * across tenants in rounds, each tenant taking one turn per round with a budget.
  */
+import type { RelayDeadLetter, RelayFailure } from './deliveryApi.js';
 import { z } from 'zod';
 import { ValidationError } from '../errors/pipkitError.js';
 import { parseInput } from '../errors/zodIssues.js';
@@ -215,7 +216,8 @@ export async function relayTenants(
   const ids = await tenantIdsOf(options.tenants);
   const budget = options.budgetPerTenant ?? 100;
   const delivered: { tenantId: string; id: string }[] = [];
-  const failed: { tenantId: string; id: string; error: unknown }[] = [];
+  const failed: (RelayFailure & { tenantId: string })[] = [];
+  const deadLettered: (RelayDeadLetter & { tenantId: string })[] = [];
   const tenantFailures: TenantFailure[] = [];
   const turns = scopesOf(registry, ids, tenantFailures);
   await inRounds(
@@ -228,11 +230,12 @@ export async function relayTenants(
       });
       for (const id of round.delivered) delivered.push({ tenantId, id });
       for (const failure of round.failed) failed.push({ tenantId, ...failure });
+      for (const letter of round.deadLettered) deadLettered.push({ tenantId, ...letter });
       // Another turn only while this tenant's rounds are full and clean: a failing message
       // waits for the next call instead of being retried within this one.
       return round.failed.length === 0 && round.delivered.length >= budget;
     },
     tenantFailures,
   );
-  return { delivered, failed, tenantFailures };
+  return { delivered, failed, deadLettered, tenantFailures };
 }

@@ -43,6 +43,13 @@ export const ErrorCodes = {
   INVALID_CALENDAR: 'INVALID_CALENDAR',
   /** The store could not do its work (busy, unreachable, corrupt); `retryable` says whether to retry. */
   STORE_ERROR: 'STORE_ERROR',
+  /**
+   * A delivery handler could not deliver an outbox message (`DeliveryError`); its `reason` is
+   * recorded on the message and `retryable` says whether the relay tries it again.
+   */
+  DELIVERY_FAILED: 'DELIVERY_FAILED',
+  /** No dead letter with this id on this PIP (never one, delivered, retried or discarded). */
+  DEAD_LETTER_NOT_FOUND: 'DEAD_LETTER_NOT_FOUND',
 } as const;
 
 /** A stable error code: one of {@link ErrorCodes}. */

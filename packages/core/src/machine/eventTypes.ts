@@ -59,6 +59,7 @@ export const PIP_EVENT_TYPES = [
   'DECISION_OVERDUE',
   'DECIDED',
   'CLOSED',
+  'MESSAGE_DEAD_LETTERED',
 ] as const satisfies readonly PipEventType[];
 
 /** Compile-time check: {@link PIP_EVENT_TYPES} names every event type. */

@@ -133,6 +133,17 @@ const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly P
   RELAPSE_RECORDED: [{ type: 'RELAPSE_RECORDED', at, actor: hr }],
   LEGAL_HOLD_PLACED: [{ type: 'LEGAL_HOLD_PLACED', at, actor: hr, matterRef: 'matter-1' }],
   LEGAL_HOLD_RELEASED: [{ type: 'LEGAL_HOLD_RELEASED', at, actor: hr, matterRef: 'matter-1' }],
+  MESSAGE_DEAD_LETTERED: [
+    {
+      type: 'MESSAGE_DEAD_LETTERED',
+      at,
+      actor: { id: 'pipkit-relay', role: 'system' },
+      messageId: 'pip-1:2:0',
+      messageType: 'notification',
+      attempts: 10,
+      code: 'DELIVERY_TIMEOUT',
+    },
+  ],
   PURGE_DUE: [
     { type: 'PURGE_DUE', at, actor: hr, retainUntil: '2028-03-02' },
     { type: 'PURGE_DUE', at, actor: hr, retainUntil: '2028-03-02', heldBy: ['matter-1'] },

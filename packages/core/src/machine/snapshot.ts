@@ -58,6 +58,7 @@ export function accepts(snapshot: PipMachineSnapshot, event: PipEvent): boolean 
 export const RECORD_EVENTS: ReadonlySet<PipEvent['type']> = new Set([
   'LEGAL_HOLD_PLACED',
   'LEGAL_HOLD_RELEASED',
+  'MESSAGE_DEAD_LETTERED',
   'PURGE_DUE',
   // An appeal may follow a decision that ended the plan (a dismissal), so it is about the record.
   'APPEAL_LODGED',

@@ -372,7 +372,16 @@ export type PipEvent =
         readonly effectiveAt?: string;
         readonly instancesRelied?: readonly string[];
       })
-  | (PipEventBase<'CLOSED'> & OutcomeDates & { readonly reason: string });
+  | (PipEventBase<'CLOSED'> & OutcomeDates & { readonly reason: string })
+  | (PipEventBase<'MESSAGE_DEAD_LETTERED'> & {
+      /** The outbox message the relay gave up on (its payload is not copied here). */
+      readonly messageId: string;
+      readonly messageType: string;
+      /** Failed delivery attempts before it was given up. */
+      readonly attempts: number;
+      /** The last attempt's stable failure code. */
+      readonly code: string;
+    });
 
 /** The type of an accepted event. */
 export type PipEventType = PipEvent['type'];

@@ -13,6 +13,7 @@ import type {
 import { LIST_LIMITS, type PipRows, parkedMessage } from './pipStore.js';
 import { assertCommitShape } from './commitShape.js';
 import { TimerIndex } from './timerIndex.js';
+import { type MemoryOutboxEntry, memoryOutbox } from './memoryOutbox.js';
 import { assertTenantId } from './tenantId.js';
 import { computeReport } from '../query/reports.js';
 import {
@@ -97,7 +98,8 @@ function tenantStore(
   const timers = new Map<string, TimerRow>();
   // Pending timers sorted by (dueAt, timerId): a sweep reads only the due prefix, never all rows.
   const timerOrder = new TimerIndex();
-  const outbox = new Map<string, { message: string; delivered: boolean; deliveredAt?: string }>();
+  const outbox = new Map<string, MemoryOutboxEntry>();
+  const delivery = memoryOutbox(outbox, storeNow);
   let outboxCompactedBefore: string | undefined;
   const idempotency = new Map<string, string>();
   // Failed fires per timer, and the parked ones (kept out of the due index).
@@ -263,32 +265,15 @@ function tenantStore(
       }
       return Promise.resolve(claimed);
     },
-    pendingOutbox(limit) {
-      const pending: OutboxMessage[] = [];
-      for (const entry of outbox.values()) {
-        if (pending.length >= limit) break;
-        if (!entry.delivered) pending.push(JSON.parse(entry.message) as OutboxMessage);
-      }
-      return Promise.resolve(pending);
-    },
-    markOutboxDelivered(ids) {
-      for (const id of ids) {
-        const entry = outbox.get(id);
-        if (entry && !entry.delivered) {
-          entry.delivered = true;
-          entry.deliveredAt = new Date(storeNow()).toISOString();
-        }
-      }
-      return Promise.resolve();
-    },
+    pendingOutbox: delivery.pendingOutbox,
+    markOutboxDelivered: delivery.markOutboxDelivered,
+    recordOutboxFailure: delivery.recordOutboxFailure,
+    deadLetterOutbox: delivery.deadLetterOutbox,
+    listDeadLetters: delivery.listDeadLetters,
+    retryDeadLetter: delivery.retryDeadLetter,
+    discardDeadLetter: delivery.discardDeadLetter,
     compactOutbox({ deliveredBefore }) {
-      let deleted = 0;
-      for (const [id, entry] of outbox) {
-        if (entry.deliveredAt !== undefined && entry.deliveredAt < deliveredBefore) {
-          outbox.delete(id);
-          deleted += 1;
-        }
-      }
+      const deleted = delivery.compact(deliveredBefore);
       if (outboxCompactedBefore === undefined || deliveredBefore > outboxCompactedBefore) {
         outboxCompactedBefore = deliveredBefore;
       }

@@ -5,11 +5,14 @@ import type { QueryColumns } from '../query/queryColumns.js';
 import type { StoredEvent } from '../audit/hashChain.js';
 import type { PipState } from '../machine/pipMachine.js';
 import type { DeadlineKind, PipContext } from '../machine/types.js';
-import {
-  type StoreErrorReason,
-  StoreErrorReasons,
-  storeErrorReason,
-} from '../errors/pipkitError.js';
+import type {
+  DeliveryFailure,
+  OutboxDeliveryCapabilities,
+  OutboxReadOptions,
+} from './outboxDelivery.js';
+import type { StoreErrorReason } from '../errors/pipkitError.js';
+
+export { outboxMessageFromRow } from './outboxDelivery.js';
 
 /** `expectedVersion` for a PIP that does not exist yet: the commit creates it. */
 export const NO_PIP_YET = 0;
@@ -67,6 +70,12 @@ export interface OutboxMessage {
    * `failed` and holds that PIP's later messages, while every other PIP's messages go out.
    */
   readonly unreadable?: StoreErrorReason;
+  /** Set by a store that keeps delivery state: failed attempts so far (absent: none). */
+  readonly attempts?: number;
+  /** Set by a store that keeps delivery state: not to be tried before this instant. */
+  readonly nextAttemptAt?: string;
+  /** Set by a store that keeps delivery state: why the last attempt failed. */
+  readonly lastError?: DeliveryFailure;
 }
 
 /** What a repeated idempotency key returns: the first outcome. */
@@ -226,7 +235,7 @@ export interface ListQuery {
  * The persistence port. Core owns it; adapters (memory, SQLite, Postgres) implement it and prove
  * themselves with `describeStoreConformance` from `@pipkit/core/testing`.
  */
-export interface PipStore {
+export interface PipStore extends OutboxDeliveryCapabilities {
   /** The current envelope, or `undefined` when the PIP does not exist. */
   load(pipId: string): Promise<PipRecord | undefined>;
   /**
@@ -305,19 +314,25 @@ export interface PipStore {
     limit: number,
     lease: { readonly owner: string; readonly leaseMs: number },
   ): Promise<TimerRow[]>;
-  /** Outbox messages not yet delivered, oldest first. */
-  pendingOutbox(limit: number): Promise<OutboxMessage[]>;
+  /**
+   * Outbox messages not yet delivered nor dead-lettered, oldest first. Given `now`, a store that
+   * keeps delivery state leaves out every message of a PIP from its first one waiting for a later
+   * attempt (`nextAttemptAt` after `now`), so a PIP that backs off takes no room in the page.
+   */
+  pendingOutbox(limit: number, options?: OutboxReadOptions): Promise<OutboxMessage[]>;
   /**
    * Optional capability for stores shared by several relays: undelivered messages, oldest first,
    * a whole PIP at a time (all of its undelivered messages, so they stay in order), for at most
    * `limit` PIPs whose messages no other owner holds a live lease on. Each returned message is
    * leased to `owner` until the store's clock passes `leaseMs`; a relay that dies leaves them
-   * claimable again when the lease ends. Delivery stays at least once. When absent,
-   * `engine.relay` uses `pendingOutbox`.
+   * claimable again when the lease ends. Delivery stays at least once. Given `now`, a PIP whose
+   * oldest pending message waits for a later attempt is not claimed. Dead letters are never
+   * claimed. When absent, `engine.relay` uses `pendingOutbox`.
    */
   claimOutbox?(
     limit: number,
     lease: { readonly owner: string; readonly leaseMs: number },
+    options?: OutboxReadOptions,
   ): Promise<OutboxMessage[]>;
   /** Marks outbox messages delivered; unknown ids are ignored. */
   markOutboxDelivered(ids: readonly string[]): Promise<void>;
@@ -375,22 +390,4 @@ export interface PipStore {
   forTenant?(tenantId: string): PipStore;
   /** Releases connections or handles. Optional: the memory store has none. */
   close?(): Promise<void>;
-}
-
-/**
- * The port's {@link OutboxMessage} for a stored outbox row (adapters call this). When
- * `readPayload` throws a `STORE_CORRUPT_ROW` {@link StoreError}, the message comes back with an
- * empty payload and `unreadable` set, so one corrupt row holds back only its own PIP's messages;
- * any other error is rethrown.
- */
-export function outboxMessageFromRow(
-  row: Omit<OutboxMessage, 'payload' | 'unreadable'>,
-  readPayload: () => OutboxMessage['payload'],
-): OutboxMessage {
-  try {
-    return { ...row, payload: readPayload() };
-  } catch (error) {
-    if (storeErrorReason(error) !== StoreErrorReasons.CORRUPT_ROW) throw error;
-    return { ...row, payload: {}, unreadable: StoreErrorReasons.CORRUPT_ROW };
-  }
 }

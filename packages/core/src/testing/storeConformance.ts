@@ -6,6 +6,7 @@ import {
   registerParallelWriterFeatures,
 } from './conformance/commits.features.js';
 import { registerCommitPreconditionFeatures } from './conformance/commitPreconditions.features.js';
+import { registerDeliveryFeatures } from './conformance/delivery.features.js';
 import type { ConformanceContext } from './conformance/conformanceContext.js';
 import { registerGroupCommitFeatures } from './conformance/groupCommit.features.js';
 import type { FixtureCommitExtras, FixturePip } from './conformance/fixturePip.js';
@@ -127,6 +128,7 @@ export function describeStoreConformance(
     registerTimerFeatures(context);
     registerTimerFaultFeatures(context);
     registerOutboxFeatures(context);
+    registerDeliveryFeatures(context);
     registerInspectFeatures(context);
     registerListingFeatures(context);
     registerLimitFeatures(context);

@@ -86,6 +86,8 @@ export const de: Catalogue = {
   'event.DECIDED':
     'hat entschieden: {decision, select, remove {Trennung} demote {Herabstufung} reassign {Versetzung} retain {Weiterbeschäftigung} other {{decision}}}{effective}{due}',
   'event.CLOSED': 'hat den Plan geschlossen ({reason}){due}',
+  'event.MESSAGE_DEAD_LETTERED':
+    'hat die Zustellung der Nachricht {messageId} ({messageType}) nach {attempts} Versuchen aufgegeben ({code})',
   'event.other': '{type}{due}',
   'report.column':
     '{column, select, month {Monat} policyId {Richtlinie} status {Status} reason {Grund} count {Anzahl} state {Zustand} kind {Art} oldestSince {am längsten überfällig seit} meanDays {Tage im Mittel} p50Days {Median der Tage} p90Days {90. Perzentil der Tage} plans {Pläne} extended {verlängerte Pläne} extensions {Verlängerungen} meanExtensions {Verlängerungen im Mittel} paused {angehaltene Pläne} pausedDays {angehaltene Tage} meanPausedDays {angehaltene Tage im Mittel} other {{column}}}',

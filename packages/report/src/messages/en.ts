@@ -83,6 +83,8 @@ export const en = {
   'event.DECISION_OVERDUE': 'the decision is overdue',
   'event.DECIDED': 'decided: {decision}{effective}{due}',
   'event.CLOSED': 'closed the plan ({reason}){due}',
+  'event.MESSAGE_DEAD_LETTERED':
+    'gave up delivering message {messageId} ({messageType}) after {attempts} attempts ({code})',
   // An event type added to core later, until it gets its own sentence: its type as words.
   'event.other': '{type}{due}',
   // Reports: CSV headers, the HTML page (overdue queue, outcomes by month).

@@ -150,8 +150,20 @@ function values(messages: Messages, event: PipEvent, zone: string): MessageValue
     case 'CLOSED':
       return { reason: event.reason };
     default:
-      return {};
+      return deliveryValues(event);
   }
+}
+
+/** The values of the relay's events about a PIP's messages. */
+function deliveryValues(event: PipEvent): MessageValues {
+  return event.type === 'MESSAGE_DEAD_LETTERED'
+    ? {
+        messageId: event.messageId,
+        messageType: event.messageType,
+        attempts: String(event.attempts),
+        code: event.code,
+      }
+    : {};
 }
 
 /** The message id of an event type, or `event.other` for a type the catalogue does not know. */
