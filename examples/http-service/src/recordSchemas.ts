@@ -41,6 +41,23 @@ const meeting = loose({
   companionAttended: z.boolean().optional(),
   overdue: z.boolean().optional(),
 });
+const stageRecord = loose({
+  number: z.number().int(),
+  stage: z.string(),
+  issuedOn: localDate(),
+  issuedAt: iso(),
+  issuedBy: z.string(),
+  reviewUntil: localDate().optional(),
+  liveThrough: localDate().optional(),
+  appealUntil: localDate().optional(),
+  skipped: z.array(z.string()).optional(),
+  skipReason: z.string().optional(),
+  appeal: z.enum(['upheld', 'varied', 'overturned']).optional(),
+  replaces: z.number().int().optional(),
+});
+const appealOutcome = z.enum(['upheld', 'varied', 'overturned']);
+const stageRef = { stageNumber: z.number().int() };
+const appealRef = { against: z.string(), stageNumber: z.number().int().optional() };
 
 /** A pending deadline (pipkit `Deadline`): data in the snapshot and a row in the timer index. */
 export const deadlineSchema = loose({
@@ -152,6 +169,20 @@ const contextSchema = loose({
   lateIssuance: lateIssuance.optional(),
   meetings: z.record(z.string(), meeting).optional(),
   relapses: z.array(loose({ at: iso(), by: z.string() })).optional(),
+  stages: z.array(stageRecord).optional(),
+  appeals: z
+    .array(
+      loose({
+        ...appealRef,
+        lodgedAt: iso(),
+        lodgedBy: z.string(),
+        status: z.enum(['pending', 'upheld', 'varied', 'overturned']),
+        decidedAt: iso().optional(),
+        decidedBy: z.string().optional(),
+        replacement: z.string().optional(),
+      }),
+    )
+    .optional(),
 }).register(apiRegistry, {
   id: 'PipContext',
   description: 'Goals, plan dates, deadlines, documents, outcome (pipkit `PipContext`).',
@@ -250,6 +281,17 @@ const EVENTS = [
   }),
   event('MEETING_CANCELLED', { meetingId: z.string() }),
   event('MEETING_OVERDUE', { meetingId: z.string() }),
+  event('STAGE_ISSUED', { stage: stageRecord }),
+  event('STAGE_REVIEW_DUE', stageRef),
+  event('WARNING_EXPIRED', stageRef),
+  event('APPEAL_LODGED', appealRef),
+  event('APPEAL_WINDOW_CLOSED', stageRef),
+  event('APPEAL_DECIDED', {
+    ...appealRef,
+    outcome: appealOutcome,
+    replacement: stageRecord.optional(),
+  }),
+  event('APPEAL_OVERDUE', appealRef),
   event('LEGAL_HOLD_PLACED', { matterRef: z.string() }),
   event('LEGAL_HOLD_RELEASED', { matterRef: z.string() }),
   event('PURGE_DUE', { retainUntil: localDate(), heldBy: z.array(z.string()).optional() }),
