@@ -88,6 +88,19 @@ export const de: Catalogue = {
   'event.CLOSED': 'hat den Plan geschlossen ({reason}){due}',
   'event.MESSAGE_DEAD_LETTERED':
     'hat die Zustellung der Nachricht {messageId} ({messageType}) nach {attempts} Versuchen aufgegeben ({code})',
+  'event.STAGE_ISSUED':
+    'hat die Stufe {stage} erteilt (Stufe {number}){skipped}{review}{live}{due}',
+  'event.stageSkipped': ', unter Überspringen von {stages} ({reason})',
+  'event.stageReview': '; Überprüfungszeitraum bis {date}',
+  'event.stageLive': '; wirksam bis einschließlich {date}',
+  'event.STAGE_REVIEW_DUE': 'der Überprüfungszeitraum von Stufe {number} ist abgelaufen{due}',
+  'event.WARNING_EXPIRED': 'die Abmahnung der Stufe {number} ist erloschen',
+  'event.APPEAL_LODGED': 'hat Widerspruch gegen die Stufe {against} eingelegt{due}',
+  'event.APPEAL_WINDOW_CLOSED': 'die Widerspruchsfrist für Stufe {number} ist abgelaufen',
+  'event.APPEAL_DECIDED':
+    'hat über den Widerspruch gegen die Stufe {against} entschieden: {outcome, select, upheld {bestätigt} varied {ersetzt durch {replacement}} overturned {aufgehoben} other {{outcome}}}{due}',
+  'event.APPEAL_OVERDUE':
+    'die Entscheidung über den Widerspruch gegen die Stufe {against} ist überfällig',
   'event.other': '{type}{due}',
   'report.column':
     '{column, select, month {Monat} policyId {Richtlinie} status {Status} reason {Grund} count {Anzahl} state {Zustand} kind {Art} oldestSince {am längsten überfällig seit} meanDays {Tage im Mittel} p50Days {Median der Tage} p90Days {90. Perzentil der Tage} plans {Pläne} extended {verlängerte Pläne} extensions {Verlängerungen} meanExtensions {Verlängerungen im Mittel} paused {angehaltene Pläne} pausedDays {angehaltene Tage} meanPausedDays {angehaltene Tage im Mittel} other {{column}}}',

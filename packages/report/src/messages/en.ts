@@ -85,6 +85,18 @@ export const en = {
   'event.CLOSED': 'closed the plan ({reason}){due}',
   'event.MESSAGE_DEAD_LETTERED':
     'gave up delivering message {messageId} ({messageType}) after {attempts} attempts ({code})',
+  // Formal stages and appeals (Acas Code paras 18-22, 26-29).
+  'event.STAGE_ISSUED': 'issued the {stage} (stage {number}){skipped}{review}{live}{due}',
+  'event.stageSkipped': ', skipping {stages} ({reason})',
+  'event.stageReview': '; review period to {date}',
+  'event.stageLive': '; live through {date}',
+  'event.STAGE_REVIEW_DUE': 'the review period of stage {number} ended{due}',
+  'event.WARNING_EXPIRED': 'the warning of stage {number} has lapsed',
+  'event.APPEAL_LODGED': 'appealed against the {against}{due}',
+  'event.APPEAL_WINDOW_CLOSED': 'the window to appeal stage {number} closed',
+  'event.APPEAL_DECIDED':
+    'decided the appeal against the {against}: {outcome, select, upheld {upheld} varied {varied to the {replacement}} overturned {overturned} other {{outcome}}}{due}',
+  'event.APPEAL_OVERDUE': 'the appeal against the {against} is overdue',
   // An event type added to core later, until it gets its own sentence: its type as words.
   'event.other': '{type}{due}',
   // Reports: CSV headers, the HTML page (overdue queue, outcomes by month).

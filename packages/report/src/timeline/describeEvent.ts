@@ -150,7 +150,48 @@ function values(messages: Messages, event: PipEvent, zone: string): MessageValue
     case 'CLOSED':
       return { reason: event.reason };
     default:
-      return deliveryValues(event);
+      return stageValues(messages, event) ?? deliveryValues(event);
+  }
+}
+
+/** The values of formal stages and appeals; `undefined` for any other event. */
+function stageValues(messages: Messages, event: PipEvent): MessageValues | undefined {
+  const day = (date: string) => formatCivilDate(messages, date);
+  switch (event.type) {
+    case 'STAGE_ISSUED': {
+      const { stage } = event;
+      return {
+        stage: stage.stage,
+        number: String(stage.number),
+        skipped: stage.skipped
+          ? messages.format('event.stageSkipped', {
+              stages: messages.list(stage.skipped),
+              reason: stage.skipReason ?? '',
+            })
+          : '',
+        review: stage.reviewUntil
+          ? messages.format('event.stageReview', { date: day(stage.reviewUntil) })
+          : '',
+        live: stage.liveThrough
+          ? messages.format('event.stageLive', { date: day(stage.liveThrough) })
+          : '',
+      };
+    }
+    case 'STAGE_REVIEW_DUE':
+    case 'WARNING_EXPIRED':
+    case 'APPEAL_WINDOW_CLOSED':
+      return { number: String(event.stageNumber) };
+    case 'APPEAL_LODGED':
+    case 'APPEAL_OVERDUE':
+      return { against: event.against };
+    case 'APPEAL_DECIDED':
+      return {
+        against: event.against,
+        outcome: event.outcome,
+        replacement: event.replacement?.stage ?? '',
+      };
+    default:
+      return undefined;
   }
 }
 

@@ -81,6 +81,50 @@ describe('describeEvent', () => {
     expect(describeEvent(closed)).toBe('closed the plan (withdrawn); due: purge Sun 2 Apr 2028');
   });
 
+  it('says which stage was issued, what it skipped, its review period and life, and what an appeal decided, in both locales', () => {
+    const manager = { id: 'mgr-1', role: 'manager' } as const;
+    const issued: PipEvent = {
+      type: 'STAGE_ISSUED',
+      at,
+      actor: manager,
+      stage: {
+        number: 1,
+        stage: 'finalWarning',
+        issuedOn: '2026-08-31',
+        issuedAt: at,
+        issuedBy: 'mgr-1',
+        reviewUntil: '2026-11-30',
+        liveThrough: '2027-08-30',
+        skipped: ['firstWarning'],
+        skipReason: 'seriousImpact',
+      },
+    };
+    expect(describeEvent(issued)).toBe(
+      'issued the finalWarning (stage 1), skipping firstWarning (seriousImpact); review period to Mon 30 Nov 2026; live through Mon 30 Aug 2027',
+    );
+    expect(describeEvent(issued, { locale: 'de' })).toBe(
+      'hat die Stufe finalWarning erteilt (Stufe 1), unter Überspringen von firstWarning (seriousImpact); Überprüfungszeitraum bis Mo., 30. Nov. 2026; wirksam bis einschließlich Mo., 30. Aug. 2027',
+    );
+    const varied: PipEvent = {
+      type: 'APPEAL_DECIDED',
+      at,
+      actor: { id: 'senior-1', role: 'seniorManager' },
+      against: 'finalWarning',
+      stageNumber: 1,
+      outcome: 'varied',
+      replacement: { ...issued.stage, number: 2, stage: 'firstWarning', replaces: 1 },
+    };
+    expect(describeEvent(varied)).toBe(
+      'decided the appeal against the finalWarning: varied to the firstWarning',
+    );
+    expect(describeEvent(varied, { locale: 'de' })).toBe(
+      'hat über den Widerspruch gegen die Stufe finalWarning entschieden: ersetzt durch firstWarning',
+    );
+    const lapsed: PipEvent = { type: 'WARNING_EXPIRED', at, actor: system, stageNumber: 1 };
+    expect(describeEvent(lapsed)).toBe('the warning of stage 1 has lapsed');
+    expect(describeEvent(lapsed, { locale: 'de' })).toBe('die Abmahnung der Stufe 1 ist erloschen');
+  });
+
   it('reads an event type it does not know as its type in words', () => {
     const future = { type: 'SOMETHING_NEW', at, actor: system } as unknown as PipEvent;
     expect(describeEvent(future)).toBe('something new');
