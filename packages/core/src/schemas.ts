@@ -37,6 +37,10 @@ export {
   postponementReasonSchema,
 } from './model/meetings.js';
 export type { Companion, Meeting } from './model/meetings.js';
+export { appealOutcomeSchema, skipReasonSchema, stageIdSchema } from './model/stages.js';
+export type { AppealOutcome, AppealRecord, StageRecord } from './model/stages.js';
+export { appealsSchema, stageSchema } from './policy/stagesSchema.js';
+export type { PolicyStage } from './policy/stagesSchema.js';
 export { actorSchema, hostIdSchema, roleSchema } from './model/actor.js';
 export type { Actor, Role } from './model/actor.js';
 export { escalationTriggerSchema, policyDocumentSchema } from './policy/policySchema.js';
