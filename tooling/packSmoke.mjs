@@ -10,7 +10,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'pipkit-pack-'));
 const run = (command, args, cwd) =>
   execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 
-const packages = ['core', 'holidays', 'report', 'sqlite', 'cli'];
+const packages = ['core', 'holidays', 'report', 'delivery', 'sqlite', 'cli'];
 const tarballs = packages.map((name) => {
   run('pnpm', ['--filter', `@pipkit/${name}`, 'pack', '--pack-destination', scratch], root);
   const tarball = readdirSync(scratch).find(
@@ -50,6 +50,9 @@ if (!holidayCalendar('GB-SCT', { years: { from: 2026, to: 2026 } }).holidays.inc
 const report = await import('@pipkit/report');
 if (report.localDate('2026-05-01', { locale: 'de' }) !== 'Fr., 1. Mai 2026') throw new Error('@pipkit/report misbehaved');
 if (report.formatMessage('de', 'event.duration', { amount: 2, unit: 'weeks' }) !== '2 Wochen') throw new Error('@pipkit/report plurals misbehaved');
+const delivery = await import('@pipkit/delivery');
+if (delivery.invitesCalendar([], { domain: 'pip.example.com' }).indexOf('METHOD:PUBLISH') < 0) throw new Error('@pipkit/delivery invites misbehaved');
+if (typeof delivery.webhookDelivery({ url: 'https://hooks.example.com/', secret: 'whsec_c2VjcmV0' }) !== 'function') throw new Error('@pipkit/delivery webhooks misbehaved');
 const { sqliteStore } = await import('@pipkit/sqlite');
 if (typeof sqliteStore !== 'function') throw new Error('@pipkit/sqlite exports missing');
 const { runCli, scenarioSchema } = await import('@pipkit/cli');
@@ -72,6 +75,10 @@ if (typeof require('@pipkit/holidays').holidayCalendar !== 'function') throw new
 const report = require('@pipkit/report');
 if (report.formatMessage('en', 'event.duration', { amount: 1, unit: 'weeks' }) !== '1 week') throw new Error('CJS report misbehaved');
 try { report.createMessages('fr'); throw new Error('CJS report accepted fr'); } catch (error) { if (!(error instanceof PipkitError) || error.issues[0].code !== 'UNKNOWN_LOCALE') throw error; }
+// ics and standardwebhooks are CommonJS; the CJS build requires them and core's own classes.
+const delivery = require('@pipkit/delivery');
+try { delivery.invitesFor([], { domain: 'not a domain' }); throw new Error('CJS delivery accepted a bad domain'); } catch (error) { if (!(error instanceof PipkitError) || error.issues[0].code !== 'INVITE_DOMAIN_INVALID') throw error; }
+if (typeof delivery.webhookDelivery({ url: 'https://hooks.example.com/', secret: 'whsec_c2VjcmV0' }) !== 'function') throw new Error('CJS delivery webhooks missing');
 if (typeof require('@pipkit/sqlite').sqliteStore !== 'function') throw new Error('CJS sqlite missing');
 if (typeof require('@pipkit/cli').runCli !== 'function') throw new Error('CJS cli missing');
 // One build with shared chunks: the adapter entry's classes are the root's classes.
