@@ -36,6 +36,8 @@ export interface LondonPip {
   holdCheckIn(): Promise<void>;
   pause(): Promise<void>;
   resume(): Promise<void>;
+  /** HR closes the plan (the employee resigned). */
+  close(): Promise<void>;
 }
 
 /**
@@ -99,6 +101,9 @@ export async function londonPip(): Promise<LondonPip> {
     },
     async resume() {
       await engine.dispatch(pipId, { type: 'RESUME' }, { actor: hr });
+    },
+    async close() {
+      await engine.dispatch(pipId, { type: 'CLOSE', reason: 'resigned' }, { actor: hr });
     },
   };
 }

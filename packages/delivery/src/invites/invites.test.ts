@@ -107,6 +107,40 @@ describe('invitesFor', () => {
     expect(wallClock(moved!, 'Europe/London')).toBe('09:00');
   });
 
+  it('keeps a missed check-in as it was and invites to the next one', async () => {
+    const pip = await londonPip();
+    // The end of 15 October in London: the sweep records check-in 1 missed.
+    pip.clock.set('2026-10-16T00:00:00Z');
+    const { fired } = await pip.engine.tick();
+    expect(fired.map((entry) => entry.timerId)).toContain('pip-london-1/checkIn:1');
+    const invites = invitesFor(await pip.history(), { domain });
+    expect(byId(invites, 'checkIn:1')).toMatchObject({
+      status: 'done',
+      method: 'REQUEST',
+      sequence: 0,
+      start: '2026-10-15T08:00:00.000Z',
+    });
+    expect(byId(invites, 'checkIn:2')).toMatchObject({ status: 'scheduled', sequence: 0 });
+  });
+
+  it('cancels the check-ins and meetings a closed plan had left', async () => {
+    const pip = await londonPip();
+    await pip.scheduleMeeting('2026-10-20T14:30');
+    pip.clock.set('2026-10-05T09:00:00Z');
+    await pip.close();
+    const invites = invitesFor(await pip.history(), { domain });
+    expect(invites.map((invite) => [invite.deadlineId, invite.method, invite.sequence])).toEqual([
+      ['checkIn:1', 'CANCEL', 1],
+      ['meeting:review-1', 'CANCEL', 1],
+    ]);
+    for (const invite of invites) {
+      expect(parsed(invite)).toMatchObject({
+        status: 'CANCELLED',
+        stamp: '2026-10-05T09:00:00.000Z',
+      });
+    }
+  });
+
   it('writes the same text for the same history, and nothing personal the host did not pass', async () => {
     const pip = await londonPip();
     await pip.scheduleMeeting('2026-10-20T14:30');
