@@ -512,6 +512,7 @@ describe.each(backends)('the HTTP service on $name', ({ name, open }) => {
       '/pips/{id}/commands',
       '/pips/{id}/deadlines',
       '/pips/{id}/explain',
+      '/pips/{id}/invites.ics',
       '/pips/{id}/timeline',
       '/pips/{id}/timeline/rows',
       '/pips/{id}/verify',
