@@ -157,6 +157,8 @@ export async function openPip(
           id: pip.employee.id,
           timeZone: pip.employee.timeZone,
           ...(calendar ? { calendar } : {}),
+          ...(pip.employee.level === undefined ? {} : { level: pip.employee.level }),
+          ...(pip.employee.group === undefined ? {} : { group: pip.employee.group }),
         },
         managerId: pip.managerId,
         policy: { id: policy.id, version: policy.version },

@@ -1,15 +1,18 @@
 import {
   actorSchema,
   commandSchema,
-  documentRefSchema,
-  durationSchema,
   escalationTriggerSchema,
-  goalSchema,
   PIP_STATES,
   policyDocumentSchema,
-  triggerSchema,
 } from '@pipkit/core';
 import { z } from 'zod';
+import { scenarioDocumentSchema, scenarioPipSchema } from './scenarioPips.js';
+
+export {
+  scenarioCalendarSchema,
+  scenarioDocumentSchema,
+  scenarioPipSchema,
+} from './scenarioPips.js';
 
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -48,20 +51,6 @@ const codeSchema = z
 const actorRefSchema = z.union([
   z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/, 'Expected an actor name such as "manager"'),
   actorSchema,
-]);
-
-/**
- * A document: the full reference, or the shorthand `kind` or `kind:label` (`planDocument:v2`),
- * for which the simulator makes a reference and a SHA-256 that stay the same on every run.
- */
-export const scenarioDocumentSchema = z.union([
-  z
-    .string()
-    .regex(
-      /^[a-zA-Z][a-zA-Z0-9]*(:[A-Za-z0-9._-]+)?$/,
-      'Expected a document kind such as "planDocument", optionally with a label: "planDocument:v2"',
-    ),
-  documentRefSchema,
 ]);
 
 /** Fields of a command the scenario writes differently from the engine (times, documents). */
@@ -239,49 +228,6 @@ export const stepSchema = z
     if (!acts && step.expect?.refused !== undefined)
       add('Only an open or a command can be refused.', 'expect');
   });
-
-/** A working calendar from `@pipkit/holidays`: a region's observed days off. */
-export const scenarioCalendarSchema = z
-  .object({
-    /** `US`, `US-WY`, `GB-ENG`, `GB-SCT`, ... (see `listRegions()` in @pipkit/holidays). */
-    region: z.string().min(2),
-    /** Years covered, both included; defaults to the year of the first step and the next. */
-    years: z.object({ from: z.number().int(), to: z.number().int() }).strict().optional(),
-    /** Holidays to drop, by date or by name (`Juneteenth`). */
-    exclude: z.array(z.string().min(1)).optional(),
-    /** Extra days off, `YYYY-MM-DD`. */
-    include: z.array(dateSchema).optional(),
-    /** Non-working ISO weekdays (1 = Monday); defaults to the region's weekend. */
-    weekend: z.array(z.number().int().min(1).max(7)).optional(),
-  })
-  .strict();
-
-/** One PIP of the scenario and the facts it opens with. */
-export const scenarioPipSchema = z
-  .object({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'Ids are 1-128 letters, digits, and _ . : -'),
-    employee: z
-      .object({
-        id: z.string().min(1),
-        /** The employee's IANA zone: every day is counted there, and local times are read there. */
-        timeZone: z.string().min(1),
-        /** The employee's working calendar; the policy's own calendar when absent. */
-        calendar: scenarioCalendarSchema.optional(),
-      })
-      .strict(),
-    managerId: z.string().min(1),
-    /** Defaults to one measurable goal. */
-    goals: z.array(goalSchema).optional(),
-    /** Documents attached when it opens. */
-    documents: z.array(scenarioDocumentSchema).optional(),
-    /** The plan's length when the policy offers a choice (`plan.durationChoices`). */
-    planDuration: durationSchema.optional(),
-    /** The fact the plan starts from (a rating, an incident), recorded at open. */
-    trigger: triggerSchema.optional(),
-  })
-  .strict();
 
 /**
  * A scenario file: a policy, the PIPs' facts, timed steps and what must be true after each.

@@ -22,6 +22,7 @@ import type { Policy } from '../policy/definePolicy.js';
 import { commandSpec } from './commandSpecs.js';
 import { type DecisionInput, type PriorPlan, base, issue } from './decision.js';
 import { evidenceDateIssues } from './datedFacts.js';
+import { eligibilityIssues } from './eligibility.js';
 import { documentIssues, issuanceDeadline, planLimitIssues, triggerRequired } from './planning.js';
 import { firesRecordDeadline } from './purge.js';
 import { withReminders } from './reminders.js';
@@ -197,7 +198,11 @@ export function decideOpen(request: {
       );
     }
   }
-  refused.push(...evidenceDateIssues(request, input.documents ?? []), ...triggerIssues(request));
+  refused.push(
+    ...eligibilityIssues(policy, input),
+    ...evidenceDateIssues(request, input.documents ?? []),
+    ...triggerIssues(request),
+  );
   // Across-plans limit (Wyoming: no third plan within a year).
   if (policy.document.plans.maxWithin && refused.length === 0) {
     refused.push(

@@ -85,6 +85,10 @@ export interface PipEmployee {
   readonly timeZone: string;
   /** Id of a calendar registered with the engine; the policy's calendar when absent. */
   readonly calendar?: string | undefined;
+  /** The level the host gave at open (policy `eligibility.maxLevel`). */
+  readonly level?: number | undefined;
+  /** The group the host gave at open (policy `eligibility.groups`). */
+  readonly group?: string | undefined;
 }
 
 /** Everything the machine knows about one PIP: plain JSON, about a kilobyte. */

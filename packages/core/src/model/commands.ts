@@ -298,6 +298,16 @@ export const openPipSchema = z
          * employee's jurisdiction: 'GB-SCT' counts Scottish bank holidays. Defaults to the policy's.
          */
         calendar: z.string().min(1).max(100).optional(),
+        /**
+         * The employee's level or grade as the host numbers them (higher is more senior), for a
+         * policy that limits who it applies to (`eligibility.maxLevel`).
+         */
+        level: z.number().int().min(0).max(1000).optional(),
+        /**
+         * The employee's group (a bargaining unit, a staff category) as the host names it, for a
+         * policy that limits who it applies to (`eligibility.groups`).
+         */
+        group: hostIdSchema.optional(),
       })
       .strict(),
     managerId: hostIdSchema,

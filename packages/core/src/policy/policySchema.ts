@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { durationSchema } from '../calendar/duration.js';
 import { REASONED_COMMANDS, meetingsSchema, plansSchema } from './procedureSchema.js';
 import { appealsSchema, stagesSchema } from './stagesSchema.js';
+import { eligibilitySchema } from './eligibilitySchema.js';
 import { holidayRuleSchema, namedHolidaySchema } from '../calendar/holidayRules.js';
 import { COMMAND_TYPES, pauseCategorySchema } from '../model/commands.js';
 import { roleSchema } from '../model/actor.js';
@@ -290,6 +291,8 @@ export const policyDocumentSchema = z
       .optional(),
     /** Limits across an employee's plans, and the fact that starts one (see `plansSchema`). */
     plans: plansSchema,
+    /** Who the policy applies to, checked at open (see `eligibilitySchema`). */
+    eligibility: eligibilitySchema,
     /**
      * Notification recipients besides the built-in roles (`employee`, `manager`, `seniorManager`,
      * `hr`, `legal`): groups the host routes, such as `hrDirector` or `union`. Reminders,

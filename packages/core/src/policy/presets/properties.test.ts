@@ -191,7 +191,11 @@ async function run(policy: Policy, steps: readonly Step[]): Promise<number> {
   });
   let pipId: string;
   try {
-    pipId = (await h.open()).pipId;
+    pipId = (
+      await h.open({
+        employee: { id: 'emp-1', timeZone: 'America/New_York', level: 5, group: 'staff' },
+      })
+    ).pipId;
   } catch (error) {
     expectTyped(error);
     return 0;
@@ -412,6 +416,20 @@ const policyDocumentArb = fc.record({
       fc.record({ count: fc.integer({ min: 1, max: 2 }), period: durationArb(12) }),
     ),
   }),
+  // The employee opens at level 5 in group `staff`: some rules admit them, some refuse the open.
+  eligibility: optional(
+    fc.record({
+      maxLevel: optional(fc.integer({ min: 3, max: 8 })),
+      groups: optional(
+        fc.constantFrom(
+          { include: ['staff'] },
+          { include: ['academic'] },
+          { exclude: ['academic'] },
+          { exclude: ['staff', 'academic'] },
+        ),
+      ),
+    }),
+  ),
   recipients: fc.constant(['union', 'hrDirector']),
   reminders: fc.array(
     fc.record({
