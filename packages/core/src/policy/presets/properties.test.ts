@@ -70,8 +70,23 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
-/** Stage ids the commands name: those the random ladders and the UK preset use, and a stranger. */
-const STAGE_IDS = ['firstWarning', 'finalWarning', 'dismissal', 'oralWarning'] as const;
+/** Stage ids the commands name by variant: those the random ladders and the UK preset use, and a stranger. */
+const STAGES_BY_VARIANT = [
+  'firstWarning',
+  'finalWarning',
+  'firstWarning',
+  'firstWarning',
+  'dismissal',
+  'oralWarning',
+] as const;
+const APPEALED_BY_VARIANT = [
+  'dismissal',
+  'finalWarning',
+  'dismissal',
+  'firstWarning',
+  'firstWarning',
+  'oralWarning',
+] as const;
 
 function commandFor(step: Extract<Step, { kind: 'command' }>, policy: Policy): Command {
   const required = step.withDocuments ? (policy.document.requiredDocuments[step.type] ?? []) : [];
@@ -122,14 +137,15 @@ function commandFor(step: Extract<Step, { kind: 'command' }>, policy: Policy): C
     },
     RECORD_MEETING: { meetingId: `m${v % 2}`, outcome: v % 3 ? 'held' : 'noShow' },
     CANCEL_MEETING: { meetingId: `m${v % 2}` },
+    // By variant, so a forward step (whose type also depends on the variant) names a stage that can be.
     ISSUE_STAGE: {
-      stage: STAGE_IDS[v % STAGE_IDS.length],
+      stage: STAGES_BY_VARIANT[v],
       ...(v % 3 === 1 ? { skipReason: 'seriousImpact' } : {}),
     },
-    APPEAL: { against: STAGE_IDS[(v + 1) % STAGE_IDS.length] },
+    APPEAL: { against: APPEALED_BY_VARIANT[v] },
     RECORD_APPEAL_OUTCOME: {
       outcome: (['upheld', 'varied', 'overturned'] as const)[v % 3],
-      ...(v % 3 === 1 ? { stage: STAGE_IDS[v % 2] } : {}),
+      ...(v % 3 === 1 ? { stage: 'firstWarning' } : {}),
     },
     PLACE_LEGAL_HOLD: { matterRef: `matter-${v % 2}` },
     RELEASE_LEGAL_HOLD: { matterRef: `matter-${v % 2}` },
@@ -148,20 +164,26 @@ function forwardType(state: PipState, policy: Policy, variant: number): CommandT
     case 'pendingApproval':
       return 'APPROVE';
     case 'opened':
-      return pick(['ACKNOWLEDGE', 'RECORD_REFUSAL', 'RECORD_CHECK_IN']);
+      return pick(['ACKNOWLEDGE', 'RECORD_REFUSAL', 'RECORD_CHECK_IN', 'ISSUE_STAGE']);
     case 'active':
     case 'extended':
       return pick(['RECORD_CHECK_IN', 'EXTEND', 'CONCLUDE_EARLY', 'FULFIL_OBLIGATION', 'PAUSE']);
     case 'paused':
       return 'RESUME';
     case 'review':
-      return pick(['PROPOSE_TERMINATION', 'PASS']);
+      return pick([
+        'PROPOSE_TERMINATION',
+        'PASS',
+        'ISSUE_STAGE',
+        'APPEAL',
+        'RECORD_APPEAL_OUTCOME',
+      ]);
     case 'passed.watching':
       return 'RECORD_RELAPSE';
     case 'terminationProposed':
       return pick(['SUBMIT_REPLY', 'EXTEND_NOTICE', 'DECIDE', 'DECIDE']);
     default:
-      return pick(['CLOSE', 'ATTACH_DOCUMENT']);
+      return pick(['CLOSE', 'ATTACH_DOCUMENT', 'APPEAL', 'RECORD_APPEAL_OUTCOME']);
   }
 }
 
@@ -380,7 +402,13 @@ const policyDocumentArb = fc.record({
   appealWindow: optional(durationArb(30)),
   stages: optional(
     fc
-      .tuple(optional(durationArb(6)), optional(durationArb(12)), fc.boolean(), fc.boolean())
+      // A year's life: always longer than the review period (otherwise a contradiction).
+      .tuple(
+        optional(durationArb(6)),
+        optional(fc.constant(TWELVE_MONTHS)),
+        fc.boolean(),
+        fc.boolean(),
+      )
       .map(([reviewPeriod, warningLife, skippable, dismissal]) => [
         {
           id: 'firstWarning',
