@@ -11,6 +11,7 @@ import {
 } from './decision.js';
 import type { PipkitIssue } from '../errors/pipkitError.js';
 import type { Deadline, PipEvent, PlanDates } from '../machine/types.js';
+import { formatCivilDay } from '../calendar/civilDay.js';
 
 /** The plan moved by the span the clock stood still (from `since` to `until`), and its new deadlines. */
 function movedPlan(
@@ -75,6 +76,18 @@ export function resumeEvent(
   while (!rolling && checkIn && schedule.dayOfDate(checkIn.date) < returnDay) {
     number += 1;
     checkIn = schedule.checkIn(number, plan, lastHeldAt);
+  }
+  // `moveInside`: the check-ins that fell inside the leave move to the day of return, as one
+  // catch-up check-in numbered as the last of them; the later ones keep their grid dates.
+  if (rule.checkIns === 'moveInside' && !rolling && number > context.checkIns.next) {
+    const catchUp =
+      checkIn?.date === formatCivilDay(returnDay)
+        ? undefined
+        : schedule.checkInOn(number - 1, returnDay, plan);
+    if (catchUp) {
+      number -= 1;
+      checkIn = catchUp;
+    }
   }
   const skipped = number - context.checkIns.next;
   return {

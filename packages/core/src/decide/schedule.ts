@@ -81,6 +81,25 @@ export class Schedule {
     };
   }
 
+  /**
+   * Check-in number `n` held on `day` instead of its place on the grid (a catch-up after leave,
+   * policy `leave.checkIns: 'moveInside'`): on that day, or the next working day, at the policy's
+   * time; `undefined` when that falls after the plan ends.
+   */
+  checkInOn(n: number, day: CivilDay, plan: PlanDates): Deadline | undefined {
+    let held = day;
+    while (held <= civil(plan.endDate) && !this.calendar.isBusinessCivilDay(held)) held += 1;
+    if (held > civil(plan.endDate)) return undefined;
+    const [hour, minute] = this.policy.checkIns.at.split(':').map(Number) as [number, number];
+    return {
+      id: `checkIn:${n}`,
+      kind: 'checkIn',
+      date: formatCivilDay(held),
+      dueAt: endOfCivilDay(held, this.calendar),
+      scheduledAt: this.calendar.instantAt(held, hour, minute),
+    };
+  }
+
   /** The next check-in after the current state, as a deadline list (empty when none is left). */
   nextCheckIn(
     context: PipContext,

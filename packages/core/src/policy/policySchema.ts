@@ -241,14 +241,15 @@ export const policyDocumentSchema = z
      * shorter leave leaves every date as it was. `extendingCategories`: only these categories
      * extend it. `checkIns`: `shift` moves the whole grid with the plan; `keep` keeps the original
      * dates, so check-ins that fell inside the leave are skipped and the extended days get their
-     * own. With a rolling cadence (`checkIns.anchor: 'lastCheckIn'`) the next check-in after a
+     * own; `moveInside` keeps the original dates too, but the check-ins that fell inside the leave
+     * move to the day of return, as one catch-up check-in. With a rolling cadence (`checkIns.anchor: 'lastCheckIn'`) the next check-in after a
      * leave that does not move the grid is one interval after the return.
      */
     leave: z
       .object({
         extendsAfterDays: z.number().int().min(0).max(366).default(0),
         extendingCategories: z.array(pauseCategorySchema).min(1).optional(),
-        checkIns: z.enum(['shift', 'keep']).default('shift'),
+        checkIns: z.enum(['shift', 'keep', 'moveInside']).default('shift'),
       })
       .strict()
       .default({ extendsAfterDays: 0, checkIns: 'shift' }),

@@ -399,6 +399,12 @@ const policyDocumentArb = fc.record({
     ),
   }),
   investigation: fc.record({ stopsClock: fc.boolean(), due: optional(durationArb(10)) }),
+  leave: optional(
+    fc.record({
+      extendsAfterDays: fc.integer({ min: 0, max: 10 }),
+      checkIns: fc.constantFrom('shift' as const, 'keep' as const, 'moveInside' as const),
+    }),
+  ),
   appealWindow: optional(durationArb(30)),
   stages: optional(
     fc
