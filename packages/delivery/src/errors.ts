@@ -37,11 +37,11 @@ export interface WebhookAttempt {
 const CODES = new Set<string>(WEBHOOK_ERROR_CODES);
 
 /**
- * A webhook delivery that failed after its last attempt. `engine.relay` records it against the
- * message and keeps the message pending (the PIP's later messages wait behind it); `code` is the
- * last attempt's, `attempts` lists every try, and `retryable` says whether a later round may
- * succeed without anyone changing the endpoint's configuration (false for a redirect and for a
- * 4xx other than 408, 425 and 429).
+ * A webhook delivery that failed after its last attempt. `engine.relay` records its `code` and
+ * message against the message: it tries a `retryable` one again after its backoff and
+ * dead-letters one that is not. `code` is the last attempt's, `attempts` lists every try, and
+ * `retryable` says whether a later round may succeed without anyone changing the endpoint's
+ * configuration (false for a redirect and for a 4xx other than 408, 425 and 429).
  *
  * @example
  * ```ts
