@@ -33,7 +33,11 @@ export type {
   UnreadableListEntry,
 } from './store/pipStore.js';
 export type { StoredEvent } from './audit/hashChain.js';
-export { DELIVERY_FAILURE_MESSAGE_MAX } from './store/outboxDelivery.js';
+export {
+  DELIVERY_FAILURE_MESSAGE_MAX,
+  deliveryStateOf,
+  storedDeliveryFailure,
+} from './store/outboxDelivery.js';
 export type {
   DeadLetter,
   DeadLetterQuery,

@@ -40,6 +40,29 @@ const EVENTS_V4 = `
       );
 `;
 
+/**
+ * Schema 5's delivery state on the outbox: failed attempts, the last error (a stable code and a
+ * short message), when to try again, when the relay dead-lettered a message and when an
+ * operator discarded it. The relay's partial indexes leave dead letters out; a second one holds
+ * only the messages waiting for a later attempt (few), which the relay's page checks per PIP.
+ */
+const OUTBOX_DELIVERY_V5 = `
+      ALTER TABLE pipkit_outbox ADD COLUMN attempts           INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE pipkit_outbox ADD COLUMN next_attempt_at    TEXT;
+      ALTER TABLE pipkit_outbox ADD COLUMN last_error_code    TEXT;
+      ALTER TABLE pipkit_outbox ADD COLUMN last_error_message TEXT;
+      ALTER TABLE pipkit_outbox ADD COLUMN last_error_at      TEXT;
+      ALTER TABLE pipkit_outbox ADD COLUMN dead_at            TEXT;
+      ALTER TABLE pipkit_outbox ADD COLUMN discarded_at       TEXT;
+      DROP INDEX pipkit_outbox_pending;
+      CREATE INDEX pipkit_outbox_pending ON pipkit_outbox (position)
+        WHERE delivered_at IS NULL AND dead_at IS NULL;
+      CREATE INDEX pipkit_outbox_waiting ON pipkit_outbox (pip_id, position)
+        WHERE next_attempt_at IS NOT NULL AND delivered_at IS NULL AND dead_at IS NULL;
+      CREATE INDEX pipkit_outbox_dead ON pipkit_outbox (id)
+        WHERE dead_at IS NOT NULL AND discarded_at IS NULL AND delivered_at IS NULL;
+`;
+
 /** One schema step. Applied once, in `version` order, and never edited after release. */
 export interface Migration {
   /** 1-based and contiguous; recorded in `pipkit_migrations`. */
@@ -234,6 +257,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'event hashes as 32 bytes, the previous hash implied by the sequence; outbox compaction',
     sql: EVENTS_V4,
+  },
+  {
+    version: 5,
+    name: 'outbox delivery state: attempts, last error, next attempt, dead letters',
+    sql: OUTBOX_DELIVERY_V5,
   },
 ];
 

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nextCommit } from './__fixtures__/nextCommit.js';
+import { copyAtSchemaFour } from './__fixtures__/schemaFour.js';
 import { copyAtSchemaOne } from './__fixtures__/schemaOne.js';
 import { SCHEMA_VERSION } from './migrations.js';
 import { sqliteStore } from './sqliteStore.js';
@@ -78,6 +79,42 @@ describe('schema migrations', () => {
       policyId: '',
       version: rows?.columns.version,
     });
+    await store.close();
+  });
+});
+
+describe('schema 5: outbox delivery state', () => {
+  it('moves a database at schema 4 forward: its pending messages stay pending, untried, and a failing one is dead-lettered on a log that still verifies', async () => {
+    const path = newFile();
+    const source = sqliteStore({ path });
+    await runReferenceLifecycle(source);
+    const pending = await source.pendingOutbox(100);
+    expect(pending.length).toBeGreaterThan(1);
+    await source.close();
+    const old = newFile();
+    copyAtSchemaFour(path, old);
+
+    // Read-only on schema 4 (it cannot migrate): every undelivered message is pending, none dead.
+    const reader = sqliteStore({ path: old, readOnly: true });
+    expect(await reader.pendingOutbox(100, { now: '2100-01-01T00:00:00.000Z' })).toEqual(pending);
+    expect(await reader.listDeadLetters?.({ limit: 10 })).toEqual([]);
+    await reader.close();
+
+    const store = sqliteStore({ path: old });
+    expect(
+      store.database.prepare('SELECT max(version) AS version FROM pipkit_migrations').get(),
+    ).toEqual({ version: SCHEMA_VERSION });
+    expect(SCHEMA_VERSION).toBe(5);
+    expect(await store.pendingOutbox(100, { now: '2026-06-01T00:00:00.000Z' })).toEqual(pending);
+    const engine = createEngine({ store, policies: [defaultPolicy], delivery: { maxAttempts: 1 } });
+    const [first, ...later] = pending;
+    const round = await engine.relay((message) => {
+      if (message.id === first?.id) throw new Error('webhook down');
+    });
+    expect(round.deadLettered.map((letter) => letter.id)).toEqual([first?.id]);
+    expect(round.delivered).toEqual(later.map((message) => message.id));
+    expect(await engine.verify(PIP_ID, { actor: hr })).toMatchObject({ ok: true });
+    expect(store.database.pragma('integrity_check', { simple: true })).toBe('ok');
     await store.close();
   });
 });

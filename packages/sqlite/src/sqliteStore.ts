@@ -85,8 +85,13 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         return runReport(prepared, request);
       }),
     dueTimers: (now, limit) => settle(() => timers.dueTimers(now, limit)),
-    pendingOutbox: (limit) => settle(() => timers.pendingOutbox(limit)),
+    pendingOutbox: (limit, read = {}) => settle(() => timers.pendingOutbox(limit, read.now)),
     markOutboxDelivered: (ids) => settle(() => timers.markOutboxDelivered(ids)),
+    recordOutboxFailure: (failure) => settle(() => timers.recordOutboxFailure(failure)),
+    deadLetterOutbox: (id, at) => settle(() => timers.deadLetterOutbox(id, at)),
+    listDeadLetters: (query) => settle(() => timers.listDeadLetters(query)),
+    retryDeadLetter: (id) => settle(() => timers.retryDeadLetter(id)),
+    discardDeadLetter: (id) => settle(() => timers.discardDeadLetter(id)),
     compactOutbox: ({ deliveredBefore }) => settle(() => timers.compactOutbox(deliveredBefore)),
     inspect: (pipId) => settle(() => reads.inspect(pipId)),
     recordTimerFault: (fault, faultOptions) =>

@@ -6,6 +6,7 @@ import {
   QUERY_COLUMN_SETS,
 } from './queryColumnsSql.js';
 import type { SqliteDatabase, SqliteStatement } from './sqliteDatabase.js';
+import { deliveryStatements } from './deliverySql.js';
 
 /** SQLite's clock as a UTC ISO instant with milliseconds, like `Date#toISOString`. */
 const NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -153,12 +154,11 @@ export function prepareStatements(
     upsertParkedMessage: prepare(
       `INSERT INTO pipkit_outbox (id, pip_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET type = excluded.type, payload = excluded.payload,
-         created_at = excluded.created_at, delivered_at = NULL`,
+         created_at = excluded.created_at, delivered_at = NULL, attempts = 0,
+         next_attempt_at = NULL, last_error_code = NULL, last_error_message = NULL,
+         last_error_at = NULL, dead_at = NULL, discarded_at = NULL`,
     ),
-    pendingOutbox: prepare(
-      `SELECT id, pip_id, type, payload, created_at FROM pipkit_outbox
-        WHERE delivered_at IS NULL ORDER BY position LIMIT ?`,
-    ),
+    delivery: deliveryStatements(prepare, schema.version),
     markDelivered: prepare(
       `UPDATE pipkit_outbox SET delivered_at = ${NOW_SQL} WHERE id = ? AND delivered_at IS NULL`,
     ),

@@ -227,7 +227,7 @@ describe('typed store failures', () => {
       await store.close();
     });
 
-    it('relays every other PIP past a corrupt payload and holds that PIP behind it', async () => {
+    it("relays every other PIP past a corrupt payload, never hands it over, and dead-letters it at once so that PIP's later messages go", async () => {
       const store = sqliteStore({ path: newFile() });
       await runReferenceLifecycle(store);
       const manager = { id: 'm-2', role: 'manager' } as const;
@@ -261,6 +261,13 @@ describe('typed store failures', () => {
       store.database
         .prepare('UPDATE pipkit_outbox SET payload = ? WHERE id = ?')
         .run(`{"name": "${SECRET}"`, first);
+      const later = (
+        store.database
+          .prepare('SELECT id FROM pipkit_outbox WHERE pip_id = ? ORDER BY position')
+          .all(PIP_ID) as { id: string }[]
+      )
+        .map((row) => row.id)
+        .slice(1);
       const others = (
         store.database
           .prepare("SELECT id FROM pipkit_outbox WHERE pip_id = 'pip-other' ORDER BY position")
@@ -272,17 +279,24 @@ describe('typed store failures', () => {
       const result = await engine.relay((message) => {
         handled.push(message.id);
       });
-      expect(handled).toEqual(others);
-      expect(result.delivered).toEqual(others);
-      expect(result.failed).toHaveLength(1);
-      expect(result.failed[0]?.id).toBe(first);
-      expect(result.failed[0]?.error).toMatchObject({
-        code: 'STORE_ERROR',
-        reason: StoreErrorReasons.CORRUPT_ROW,
+      expect(handled).toEqual([...later, ...others]);
+      expect(result.delivered).toEqual([...later, ...others]);
+      expect(result.failed).toEqual([]);
+      expect(result.deadLettered).toEqual([
+        { id: first, pipId: PIP_ID, type: 'notification', attempts: 1, code: 'STORE_CORRUPT_ROW' },
+      ]);
+      const {
+        deadLetters: [letter],
+      } = await engine.deadLetters({}, { actor: { id: 'hr-1', role: 'hr' } });
+      expect(letter?.lastError?.message).toMatch(/cannot be read back/);
+      expect(JSON.stringify(letter)).not.toContain('Jane');
+      const events = await store.readEvents(PIP_ID);
+      expect(events.at(-1)?.event).toMatchObject({
+        type: 'MESSAGE_DEAD_LETTERED',
+        messageId: first,
+        code: 'STORE_CORRUPT_ROW',
       });
-      expect(String((result.failed[0]?.error as Error).message)).not.toContain('Jane');
-      const stillPending = (await store.pendingOutbox(100)).map((message) => message.pipId);
-      expect(new Set(stillPending)).toEqual(new Set([PIP_ID]));
+      expect(await store.pendingOutbox(100)).toEqual([]);
       await store.close();
     });
 

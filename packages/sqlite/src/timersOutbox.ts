@@ -1,6 +1,11 @@
 import {
+  type DeadLetter,
+  type DeadLetterQuery,
+  deliveryStateOf,
+  type OutboxFailure,
   type OutboxMessage,
   outboxMessageFromRow,
+  storedDeliveryFailure,
   parkedMessage,
   type StoredTimerRow,
   type TimerFault,
@@ -9,14 +14,20 @@ import {
 } from '@pipkit/core/adapter';
 import { readOnlyRefusal } from './commitPath.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
-import { clampLimit, type OutboxRow, type Statements, type TimerDbRow } from './statements.js';
+import type { DeadLetterRow, OutboxRow } from './deliverySql.js';
+import { clampLimit, type Statements, type TimerDbRow } from './statements.js';
 import { parseStored } from './storeErrors.js';
 
 /** The timer sweep's and the outbox relay's side of the store, synchronous. */
 export interface TimersAndOutbox {
   dueTimers(now: string, limit: number): TimerRow[];
-  pendingOutbox(limit: number): OutboxMessage[];
+  pendingOutbox(limit: number, now?: string): OutboxMessage[];
   markOutboxDelivered(ids: readonly string[]): void;
+  recordOutboxFailure(failure: OutboxFailure): boolean;
+  deadLetterOutbox(id: string, at: string): boolean;
+  listDeadLetters(query: DeadLetterQuery): DeadLetter[];
+  retryDeadLetter(id: string): boolean;
+  discardDeadLetter(id: string): boolean;
   compactOutbox(deliveredBefore: string): number;
   recordTimerFault(fault: TimerFault, options: { readonly parkAfter: number }): TimerFaultOutcome;
   resetTimerFaults(pipId: string): string[];
@@ -54,8 +65,9 @@ export function createTimersAndOutbox(
   // The delete and the remembered cutoff commit together.
   const compact = database.transaction((deliveredBefore: string): number => {
     const { changes } = statements.compactOutbox.run(deliveredBefore);
+    const discarded = statements.delivery.compactDiscarded.run(deliveredBefore).changes;
     statements.recordCompaction.run(deliveredBefore);
-    return changes;
+    return changes + discarded;
   });
 
   // Counts the fault against the timer as it is now; parks it, with the operators' message, in
@@ -87,19 +99,16 @@ export function createTimersAndOutbox(
     dueTimers(now, limit) {
       return (statements.dueTimers.all(now, clampLimit(limit)) as TimerDbRow[]).map(timerRow);
     },
-    pendingOutbox(limit) {
-      return (statements.pendingOutbox.all(clampLimit(limit)) as OutboxRow[]).map(
-        (row): OutboxMessage =>
-          outboxMessageFromRow(
-            { id: row.id, pipId: row.pip_id, type: row.type, createdAt: row.created_at },
-            () =>
-              parseStored<OutboxMessage['payload']>(row.payload, {
-                pipId: row.pip_id,
-                table: 'pipkit_outbox',
-              }),
-          ),
-      );
+    pendingOutbox(limit, now) {
+      const { delivery } = statements;
+      const rows = (
+        now === undefined || !delivery.pendingOutboxAt
+          ? delivery.pendingOutbox.all(clampLimit(limit))
+          : delivery.pendingOutboxAt.all(now, clampLimit(limit))
+      ) as OutboxRow[];
+      return rows.map(outboxMessage);
     },
+    ...deliveryWrites(statements, readOnly),
     markOutboxDelivered(ids) {
       if (readOnly) throw readOnlyRefusal();
       if (ids.length > 0) markDelivered.immediate(ids);
@@ -116,6 +125,96 @@ export function createTimersAndOutbox(
       if (readOnly) throw readOnlyRefusal();
       const rows = statements.resetFaults.all(pipId) as { timer_id: string }[];
       return rows.map((row) => row.timer_id).sort();
+    },
+  };
+}
+
+/** A stored message with its delivery state, as the relay reads it. */
+function outboxMessage(row: OutboxRow): OutboxMessage {
+  return outboxMessageFromRow(
+    {
+      id: row.id,
+      pipId: row.pip_id,
+      type: row.type,
+      createdAt: row.created_at,
+      ...deliveryStateOf({
+        attempts: row.attempts,
+        nextAttemptAt: row.next_attempt_at,
+        lastError: storedDeliveryFailure(
+          row.last_error_code,
+          row.last_error_message,
+          row.last_error_at,
+        ),
+      }),
+    },
+    () =>
+      parseStored<OutboxMessage['payload']>(row.payload, {
+        pipId: row.pip_id,
+        table: 'pipkit_outbox',
+      }),
+  );
+}
+
+/** The relay's writes and the dead letters; each write is one statement. */
+function deliveryWrites(
+  statements: Statements,
+  readOnly: boolean,
+): Pick<
+  TimersAndOutbox,
+  | 'recordOutboxFailure'
+  | 'deadLetterOutbox'
+  | 'listDeadLetters'
+  | 'retryDeadLetter'
+  | 'discardDeadLetter'
+> {
+  const { delivery } = statements;
+  const write = (run: () => { changes: number }): boolean => {
+    if (readOnly) throw readOnlyRefusal();
+    return run().changes === 1;
+  };
+  return {
+    recordOutboxFailure: (failure) =>
+      write(() =>
+        delivery.recordFailure.run(
+          failure.attempts,
+          failure.nextAttemptAt ?? null,
+          failure.error.code,
+          failure.error.message,
+          failure.error.at,
+          failure.id,
+          failure.attempts - 1,
+        ),
+      ),
+    deadLetterOutbox: (id, at) => write(() => delivery.deadLetter.run(at, id)),
+    retryDeadLetter: (id) => write(() => delivery.retryDeadLetter.run(id)),
+    discardDeadLetter: (id) => write(() => delivery.discardDeadLetter.run(id)),
+    listDeadLetters(query) {
+      if (!delivery.listDeadLetters) return [];
+      const pipId = query.pipId ?? null;
+      const afterId = query.afterId ?? null;
+      const rows = delivery.listDeadLetters.all(
+        pipId,
+        pipId,
+        afterId,
+        afterId,
+        clampLimit(query.limit),
+      ) as DeadLetterRow[];
+      return rows.map((row): DeadLetter => {
+        const lastError = storedDeliveryFailure(
+          row.last_error_code,
+          row.last_error_message,
+          row.last_error_at,
+        );
+        return {
+          id: row.id,
+          pipId: row.pip_id,
+          type: row.type,
+          createdAt: row.created_at,
+          attempts: row.attempts,
+          ...(lastError ? { lastError } : {}),
+          deadLetteredAt: row.dead_at,
+        };
+      });
     },
   };
 }

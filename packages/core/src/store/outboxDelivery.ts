@@ -102,11 +102,14 @@ export interface OutboxDeliveryCapabilities {
   discardDeadLetter?(id: string): Promise<boolean>;
 }
 
-/** The delivery state fields of a message a store read back, only those that are set. @internal */
+/**
+ * The delivery state of a message as the port returns it, from what a store read back: only the
+ * fields that are set (a message never tried has none), so adapters agree with each other.
+ */
 export function deliveryStateOf(row: {
-  readonly attempts?: number | null;
-  readonly nextAttemptAt?: string | null;
-  readonly lastError?: DeliveryFailure | null;
+  readonly attempts?: number | null | undefined;
+  readonly nextAttemptAt?: string | null | undefined;
+  readonly lastError?: DeliveryFailure | null | undefined;
 }): { attempts?: number; nextAttemptAt?: string; lastError?: DeliveryFailure } {
   const state: { attempts?: number; nextAttemptAt?: string; lastError?: DeliveryFailure } = {};
   if (row.attempts) state.attempts = row.attempts;
@@ -115,8 +118,8 @@ export function deliveryStateOf(row: {
   return state;
 }
 
-/** The stored failure of a row's three columns, when they are set. @internal */
-export function failureOf(
+/** A message's last failure from a row's three columns (`undefined` when none is recorded). */
+export function storedDeliveryFailure(
   code: string | null | undefined,
   message: string | null | undefined,
   at: string | null | undefined,

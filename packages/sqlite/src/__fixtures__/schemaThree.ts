@@ -20,9 +20,14 @@ export function copyAtSchemaThree(source: string, target: string): void {
   migrate(database, MIGRATIONS.slice(0, 3));
   database.prepare('ATTACH DATABASE ? AS source').run(source);
   database.transaction(() => {
-    for (const table of ['pipkit_pips', 'pipkit_timers', 'pipkit_outbox', 'pipkit_idempotency']) {
+    for (const table of ['pipkit_pips', 'pipkit_timers', 'pipkit_idempotency']) {
       database.exec(`INSERT INTO main.${table} SELECT * FROM source.${table}`);
     }
+    // The outbox as schemas 1 to 4 kept it: no delivery state (schema 5).
+    const outbox = 'position, id, pip_id, type, payload, created_at, delivered_at';
+    database.exec(
+      `INSERT INTO main.pipkit_outbox (${outbox}) SELECT ${outbox} FROM source.pipkit_outbox`,
+    );
     database.exec(
       `INSERT INTO main.pipkit_events (pip_id, seq, event, prev_hash, hash)
        SELECT ${HEX_EVENT_VALUES} FROM source.pipkit_events`,
