@@ -528,9 +528,10 @@ describe('properties of random policies', () => {
           await run(policy, steps);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
-    // The generator must reach the engine, not only definePolicy's refusals.
+    // The generator must reach the engine, not only definePolicy's refusals. With stage ladders in
+    // the mix about one document in six is valid, so 300 runs define about 50 (20 is far below).
     expect(defined).toBeGreaterThan(20);
   });
 });
