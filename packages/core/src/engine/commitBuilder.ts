@@ -4,6 +4,7 @@
  */
 import { canonicalJson } from '../audit/canonicalJson.js';
 import { sha256Hex } from '../audit/sha256.js';
+import { deepFreeze } from '../model/immutable.js';
 import { type StoredEvent, chainEvents, GENESIS_HASH } from '../audit/hashChain.js';
 import { type PipMachineSnapshot, flattenState } from '../machine/snapshot.js';
 import type { Deadline, PipEvent } from '../machine/types.js';
@@ -89,6 +90,11 @@ export function buildCommit(
     updatedAt: now,
     summary: summaryAfter(previous, events, { state, context }),
   };
+  // Frozen whole: the engine hands this record and these events to the caller and keeps the
+  // record to decide the next command on, so an edit to what a caller got back must not reach
+  // the next decision (or be written by it).
+  deepFreeze(newRecord);
+  deepFreeze(stored);
   return {
     pipId: identity.pipId,
     expectedVersion: version,

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../model/immutable.js';
 import type { PipkitIssue } from '../errors/pipkitError.js';
 import { PolicyValidationError } from '../errors/pipkitError.js';
 import { fromZodIssues } from '../errors/zodIssues.js';
@@ -108,10 +109,3 @@ export function definePolicy(
   });
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
-  }
-  return value;
-}
