@@ -10,6 +10,7 @@ import {
   commitV1,
   dropCommitV1,
 } from './sql/commitSql.js';
+import { outboxDeliveryV9 } from './sql/deliverySql.js';
 import { eventsV8, outboxCompactionV8, readEventsV8 } from './sql/eventsSql.js';
 import { claimOutboxV1, markDeliveredV1, pendingOutboxV1, writeOutboxV3 } from './sql/outboxSql.js';
 import { purgeV1 } from './sql/purgeSql.js';
@@ -128,6 +129,11 @@ export const MIGRATIONS: readonly Migration[] = [
         readEventsV8(s),
         outboxCompactionV8(s),
       ].join(''),
+  },
+  {
+    version: 9,
+    name: 'outbox delivery state: attempts, last error, next attempt, dead letters; relay functions at the engine clock',
+    sql: (s) => outboxDeliveryV9(s),
   },
 ];
 

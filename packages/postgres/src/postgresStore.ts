@@ -12,6 +12,7 @@ import {
 import { createCommits } from './commits.js';
 import { openConnection, type StoreConnection } from './connection.js';
 import { createInspection } from './inspection.js';
+import { deliveryOn } from './delivery.js';
 import { createQueries } from './queries.js';
 import { DEFAULT_SCHEMA } from './migrations.js';
 import {
@@ -289,24 +290,25 @@ function storeOn(
       return rows.map(toTimer).sort(byDueThenId);
     },
 
-    async pendingOutbox(limit) {
+    async pendingOutbox(limit, read = {}) {
       const rows = (await call(
-        'pending_outbox',
-        [clampLimit(limit)],
+        'outbox_due',
+        [read.now ?? null, clampLimit(limit)],
         'reading the outbox',
       )) as OutboxRow[];
       return rows.map(toOutbox);
     },
 
-    async claimOutbox(limit, lease) {
+    async claimOutbox(limit, lease, read = {}) {
       checkLease(lease);
       const rows = (await bounded(
-        'claim_outbox',
-        [lease.owner, lease.leaseMs, clampLimit(limit)],
+        'claim_outbox_due',
+        [lease.owner, lease.leaseMs, read.now ?? null, clampLimit(limit)],
         'claiming outbox messages',
       )) as OutboxRow[];
       return rows.map(toOutbox);
     },
+    ...deliveryOn(connection),
 
     async purge(pipId, expectedVersion) {
       try {

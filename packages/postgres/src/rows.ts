@@ -2,7 +2,13 @@
  * The rows the schema's functions return, and how they become the port's values.
  * @module
  */
-import { type OutboxMessage, outboxMessageFromRow, type TimerRow } from '@pipkit/core/adapter';
+import {
+  deliveryStateOf,
+  type OutboxMessage,
+  outboxMessageFromRow,
+  storedDeliveryFailure,
+  type TimerRow,
+} from '@pipkit/core/adapter';
 import { corruptRow, parseStored } from './storeErrors.js';
 
 /** What the store's functions return for a timer. */
@@ -27,6 +33,12 @@ export interface OutboxRow {
   type: string;
   payload: string;
   created_at: string;
+  /** Migration 9's delivery state (absent from version 1's functions). */
+  attempts?: number;
+  next_attempt_at?: string | null;
+  last_error_code?: string | null;
+  last_error_message?: string | null;
+  last_error_at?: string | null;
 }
 /** What `pipkit_get_idempotency` returns. */
 export interface IdempotencyRow {
@@ -50,7 +62,21 @@ export function toTimer(row: TimerDbRow): TimerRow {
 /** An outbox row as the port returns it. */
 export function toOutbox(row: OutboxRow): OutboxMessage {
   return outboxMessageFromRow(
-    { id: row.id, pipId: row.pip_id, type: row.type, createdAt: row.created_at },
+    {
+      id: row.id,
+      pipId: row.pip_id,
+      type: row.type,
+      createdAt: row.created_at,
+      ...deliveryStateOf({
+        attempts: row.attempts,
+        nextAttemptAt: row.next_attempt_at,
+        lastError: storedDeliveryFailure(
+          row.last_error_code,
+          row.last_error_message,
+          row.last_error_at,
+        ),
+      }),
+    },
     () => {
       const payload: unknown = parseStored(row.payload, row.pip_id, 'pipkit_outbox');
       if (typeof payload !== 'object' || payload === null || Array.isArray(payload))

@@ -72,6 +72,22 @@ describe('postgres schema upgrades', () => {
       expect(await store.dueTimers('2100-01-01T00:00:00.000Z', 100)).toEqual(
         await source.dueTimers('2100-01-01T00:00:00.000Z', 100),
       );
+      // Migration 9: messages written before it are pending and untried; one that fails is
+      // dead-lettered on a log that still verifies, and the PIP's later messages go.
+      const pending = await source.pendingOutbox(100);
+      expect(await store.pendingOutbox(100, { now: '2026-06-01T00:00:00.000Z' })).toEqual(pending);
+      const [first] = pending;
+      const relaying = createEngine({
+        store,
+        policies: [defaultPolicy],
+        delivery: { maxAttempts: 1 },
+      });
+      const round = await relaying.relay((message) => {
+        if (message.id === first?.id) throw new Error('webhook down');
+      });
+      expect(round.deadLettered.map((letter) => letter.id)).toEqual([first?.id]);
+      expect(round.delivered).toEqual(pending.slice(1).map((message) => message.id));
+      expect((await engine.verify(first?.pipId ?? '', { actor: hr })).ok).toBe(true);
       // The unreadable row: its policy columns stay empty and only it fails to load.
       expect((await store.inspect(CORRUPT))?.columns).toMatchObject({
         policyId: '',
