@@ -108,4 +108,3 @@ export function definePolicy(
     rules: Object.freeze([...rules]),
   });
 }
-

@@ -223,10 +223,7 @@ function tenantStore(
     list: listRecords,
     listEntries: listRecords,
     queryPips(query) {
-      const rows = selectPage(
-        [...pips.values()].map(rowOf),
-        query,
-      );
+      const rows = selectPage([...pips.values()].map(rowOf), query);
       return Promise.resolve(
         rows.map((row) => ({
           entry: JSON.parse((pips.get(row.pipId) as Entry).record) as PipRecord,
@@ -235,20 +232,10 @@ function tenantStore(
       );
     },
     countPips(query) {
-      return Promise.resolve(
-        countMatching(
-          [...pips.values()].map(rowOf),
-          query,
-        ),
-      );
+      return Promise.resolve(countMatching([...pips.values()].map(rowOf), query));
     },
     reportPips(request) {
-      return Promise.resolve(
-        computeReport(
-          [...pips.values()].map(rowOf),
-          request,
-        ),
-      );
+      return Promise.resolve(computeReport([...pips.values()].map(rowOf), request));
     },
     dueTimers(now, limit) {
       return Promise.resolve(timerOrder.due(now, limit).map((timer) => ({ ...timer })));
