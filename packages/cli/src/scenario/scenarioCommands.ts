@@ -165,6 +165,7 @@ export async function openPip(
         goals: pip.goals ?? DEFAULT_GOALS,
         ...(pip.planDuration ? { planDuration: pip.planDuration } : {}),
         ...(pip.trigger ? { trigger: pip.trigger } : {}),
+        ...(pip.procedure ? { procedure: pip.procedure } : {}),
         ...(pip.documents
           ? {
               documents: pip.documents.map((document) =>

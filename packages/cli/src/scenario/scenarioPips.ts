@@ -65,5 +65,7 @@ export const scenarioPipSchema = z
     planDuration: durationSchema.optional(),
     /** The fact the plan starts from (a rating, an incident), recorded at open. */
     trigger: triggerSchema.optional(),
+    /** A procedure without a plan the policy allows (`procedures`): straight to the notice. */
+    procedure: z.enum(['misconduct', 'jobAbandonment']).optional(),
   })
   .strict();

@@ -23,6 +23,7 @@ import { commandSpec } from './commandSpecs.js';
 import { type DecisionInput, type PriorPlan, base, issue } from './decision.js';
 import { evidenceDateIssues } from './datedFacts.js';
 import { eligibilityIssues } from './eligibility.js';
+import { procedureCommandIssues, procedureOpenIssues } from './procedures.js';
 import { documentIssues, issuanceDeadline, planLimitIssues, triggerRequired } from './planning.js';
 import { firesRecordDeadline } from './purge.js';
 import { withReminders } from './reminders.js';
@@ -118,6 +119,7 @@ export function decideCommand(
   const draft = {
     issues: [
       ...gateIssues(input),
+      ...procedureCommandIssues(input, spec),
       ...documentIssues(input),
       ...evidenceDateIssues(input, attached),
     ],
@@ -200,6 +202,7 @@ export function decideOpen(request: {
   }
   refused.push(
     ...eligibilityIssues(policy, input),
+    ...procedureOpenIssues(policy, input),
     ...evidenceDateIssues(request, input.documents ?? []),
     ...triggerIssues(request),
   );
@@ -223,6 +226,7 @@ export function decideOpen(request: {
     goals: input.goals,
     ...(input.planDuration ? { planDuration: input.planDuration } : {}),
     ...(input.trigger ? { trigger: input.trigger } : {}),
+    ...(input.procedure ? { procedure: input.procedure } : {}),
     ...(issuance ? { deadlines: { set: [issuance] } } : {}),
   };
   const events: PipEvent[] = [created];

@@ -13,6 +13,7 @@ import {
 import type { Deadline, DeadlineChanges, OutcomeDates, PipEvent } from '../machine/types.js';
 import { citedInstanceIssues, effectiveInstant, reliedInstanceIssues } from './datedFacts.js';
 import { purgeDeadlines } from './purge.js';
+import { proposalWithoutPlanIssues } from './procedures.js';
 
 export function periodEnded(input: DecisionInput, early: boolean): PipEvent {
   const { schedule, context } = input;
@@ -119,7 +120,10 @@ function decideProposeTermination(
   const doc = input.policy.document;
   const { events } = draft;
   const instances = command.instances ?? [];
-  draft.issues.push(...citedInstanceIssues(input, instances));
+  draft.issues.push(
+    ...citedInstanceIssues(input, instances),
+    ...proposalWithoutPlanIssues(input, command),
+  );
   const today = schedule.day(input.now);
   const t = doc.termination;
   // The notice end is a date, not a timer: a removal cannot take effect before the day after it.
@@ -135,6 +139,7 @@ function decideProposeTermination(
     }),
     noticeEndDate: notice.date,
     ...(instances.length > 0 ? { instances } : {}),
+    ...(command.absentSince === undefined ? {} : { absentSince: command.absentSince }),
   });
 }
 

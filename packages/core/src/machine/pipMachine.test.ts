@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AnyStateNode, transition } from 'xstate';
+import { type AnyStateNode, initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { toMermaid } from './diagram.js';
 import { FINAL_STATES, PIP_STATES, pipMachine } from './pipMachine.js';
@@ -309,6 +309,17 @@ describe('pipMachine graph', () => {
         exercised.add(key(source, event.type, flattenState(next.value)));
       }
     }
+    // A record opened for a procedure without a plan takes the guarded draft transitions.
+    const [procedureDraft] = initialTransition(pipMachine, {
+      ...created,
+      procedure: 'jobAbandonment',
+    });
+    for (const event of ALL_EVENTS) {
+      if (!procedureDraft.can(event)) continue;
+      const [next] = transition(pipMachine, procedureDraft, event);
+      exercised.add(key('draft', event.type, flattenState(next.value)));
+    }
+    expect(exercised).toContain(key('draft', 'TERMINATION_PROPOSED', 'terminationProposed'));
     // The simple paths walk the same edges. In their steps, step i's event leads from step i-1's
     // state into step i's state (step 0 is the initial state); each must be a defined transition.
     const simplePaths = getSimplePaths(pipMachine, traversal);

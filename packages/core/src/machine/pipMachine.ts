@@ -71,6 +71,19 @@ const investigable = {
   ESCALATED: note,
 } satisfies On;
 
+/** What a record opened for a procedure without a plan accepts in draft. */
+const withoutPlan = {
+  INVESTIGATION_STARTED: { guard: 'withoutPlan', actions: 'record' },
+  INVESTIGATION_CLOSED: { guard: 'withoutPlan', actions: 'record' },
+  INVESTIGATION_OVERDUE: { guard: 'withoutPlan', actions: 'record' },
+  ESCALATED: { guard: 'withoutPlan', actions: 'record' },
+  TERMINATION_PROPOSED: {
+    guard: 'withoutPlan',
+    target: '#pip.terminationProposed',
+    actions: 'record',
+  },
+} as const;
+
 const planPhase = {
   ...attach,
   ...closable,
@@ -114,6 +127,7 @@ export const pipMachine = setup({
     amendmentReturnsToExtended: ({ context }) => context.amendment?.resumeTo === 'extended',
     hasWatchWindow: ({ event }) => event.type === 'PASSED' && event.watchUntil !== undefined,
     removes: ({ event }) => event.type === 'DECIDED' && event.decision === 'remove',
+    withoutPlan: ({ context }) => context.procedure !== undefined,
     extensionAwaitsAcknowledgement: ({ event }) =>
       event.type === 'EXTENDED' && event.acknowledge !== undefined,
   },
@@ -131,6 +145,7 @@ export const pipMachine = setup({
     goals: input.goals,
     ...(input.planDuration ? { planDuration: input.planDuration } : {}),
     ...(input.trigger ? { trigger: input.trigger } : {}),
+    ...(input.procedure ? { procedure: input.procedure } : {}),
     documents: [],
     checkIns: { held: 0, missed: 0, next: 1 },
     extensions: { count: 0, total: 0 },
@@ -149,6 +164,9 @@ export const pipMachine = setup({
         PLAN_UPDATED: note,
         SUBMITTED_FOR_APPROVAL: to('pendingApproval'),
         ISSUED: to('opened'),
+        // A procedure without a plan (misconduct, job abandonment) goes from draft to the notice,
+        // with an investigation first where it needs one.
+        ...withoutPlan,
       },
     },
     pendingApproval: {

@@ -85,9 +85,8 @@ export interface PipEmployee {
   readonly timeZone: string;
   /** Id of a calendar registered with the engine; the policy's calendar when absent. */
   readonly calendar?: string | undefined;
-  /** The level the host gave at open (policy `eligibility.maxLevel`). */
+  /** The level and group the host gave at open (policy `eligibility`). */
   readonly level?: number | undefined;
-  /** The group the host gave at open (policy `eligibility.groups`). */
   readonly group?: string | undefined;
 }
 
@@ -111,6 +110,8 @@ export interface PipContext extends StageContext {
   readonly issuedAt?: string;
   /** The fact that started the procedure, recorded at open. */
   readonly trigger?: Trigger;
+  /** A procedure without a plan (`open({ procedure })`): it goes straight to the notice. */
+  readonly procedure?: 'misconduct' | 'jobAbandonment';
   /** Set when the plan was given after the policy's deadline counted from the trigger. */
   readonly lateIssuance?: LateIssuance;
   readonly acknowledgement?: {
@@ -245,6 +246,7 @@ export type PipEvent =
       readonly planDuration?: Duration;
       /** The fact that started the procedure. */
       readonly trigger?: Trigger;
+      readonly procedure?: 'misconduct' | 'jobAbandonment'; // a procedure without a plan
     })
   | (PipEventBase<'PLAN_UPDATED'> & { readonly goals: readonly Goal[] })
   | (PipEventBase<'DOCUMENTS_ATTACHED'> & { readonly documents: readonly DocumentRef[] })
@@ -348,10 +350,7 @@ export type PipEvent =
   | (PipEventBase<'PURGE_DUE'> & {
       /** The last day the record had to be kept (`outcome.retainUntil`). */
       readonly retainUntil: string;
-      /**
-       * The legal holds in force when it fell due: the record is kept, and the `purge` deadline
-       * is set again when the last of them is released. Absent when nothing held it.
-       */
+      /** Legal holds that kept the record; the deadline returns when the last is released. */
       readonly heldBy?: readonly string[];
     })
   | (PipEventBase<'POLICY_MIGRATED'> & {
@@ -366,6 +365,7 @@ export type PipEvent =
   | (PipEventBase<'TERMINATION_PROPOSED'> & {
       readonly noticeEndDate: string;
       readonly instances?: readonly CitedInstance[];
+      readonly absentSince?: string; // job abandonment: the absence's first day
     })
   | PipEventBase<'REPLY_SUBMITTED'>
   | PipEventBase<'REPLY_WINDOW_CLOSED'>

@@ -220,6 +220,11 @@ export const commandSchema = z.discriminatedUnion('type', [
   command('PROPOSE_TERMINATION', {
     /** The instances of unacceptable performance the notice relies on, each with its date. */
     instances: z.array(citedInstanceSchema).max(100).optional(),
+    /**
+     * For job abandonment: the first day of the unapproved absence (a local date), from which
+     * the policy's consecutive working days are counted.
+     */
+    absentSince: z.iso.date().optional(),
   }),
   command('SUBMIT_REPLY', {}),
   command('DECIDE', {
@@ -319,6 +324,11 @@ export const openPipSchema = z
     orgUnitId: hostIdSchema.optional(),
     /** The fact that started the procedure (a rating, an incident), when there is one. */
     trigger: triggerSchema.optional(),
+    /**
+     * A procedure that goes straight to notice with no improvement plan (policy `procedures`):
+     * `misconduct` after an investigation, `jobAbandonment` after the policy's days of absence.
+     */
+    procedure: z.enum(['misconduct', 'jobAbandonment']).optional(),
     /** The policy to pin; the newest registered version when `version` is omitted. */
     policy: z
       .object({ id: z.string().min(1), version: z.number().int().positive().optional() })

@@ -3,6 +3,7 @@ import { durationSchema } from '../calendar/duration.js';
 import { REASONED_COMMANDS, meetingsSchema, plansSchema } from './procedureSchema.js';
 import { appealsSchema, stagesSchema } from './stagesSchema.js';
 import { eligibilitySchema } from './eligibilitySchema.js';
+import { proceduresSchema } from './proceduresSchema.js';
 import { holidayRuleSchema, namedHolidaySchema } from '../calendar/holidayRules.js';
 import { COMMAND_TYPES, pauseCategorySchema } from '../model/commands.js';
 import { roleSchema } from '../model/actor.js';
@@ -294,6 +295,8 @@ export const policyDocumentSchema = z
     plans: plansSchema,
     /** Who the policy applies to, checked at open (see `eligibilitySchema`). */
     eligibility: eligibilitySchema,
+    /** Procedures without a plan the policy allows (see `proceduresSchema`). */
+    procedures: proceduresSchema,
     /**
      * Notification recipients besides the built-in roles (`employee`, `manager`, `seniorManager`,
      * `hr`, `legal`): groups the host routes, such as `hrDirector` or `union`. Reminders,

@@ -109,6 +109,7 @@ function commandFor(step: Extract<Step, { kind: 'command' }>, policy: Policy): C
       documentSha256: doc('planDocument').sha256,
       witnessId: v % 3 ? 'witness-1' : 'emp-1',
     },
+    PROPOSE_TERMINATION: v % 2 ? { absentSince: '2026-02-20' } : {},
     RECORD_CHECK_IN: { assessment: (['onTrack', 'mixed', 'offTrack'] as const)[v % 3] },
     PAUSE: { category: 'medicalLeave', hostRef: 'case-1' },
     START_INVESTIGATION: { hostRef: 'inv-1' },
@@ -216,6 +217,8 @@ async function run(policy: Policy, steps: readonly Step[]): Promise<number> {
     pipId = (
       await h.open({
         employee: { id: 'emp-1', timeZone: 'America/New_York', level: 5, group: 'staff' },
+        // A policy that allows job abandonment runs that procedure, without a plan.
+        ...(policy.document.procedures?.jobAbandonment ? { procedure: 'jobAbandonment' } : {}),
       })
     ).pipId;
   } catch (error) {
@@ -233,7 +236,12 @@ async function run(policy: Policy, steps: readonly Step[]): Promise<number> {
       continue;
     }
     const record = await h.load(pipId);
-    const type = step.forward ? forwardType(record.state, policy, step.variant) : step.type;
+    const withoutPlan = record.state === 'draft' && record.context.procedure !== undefined;
+    const type = step.forward
+      ? withoutPlan
+        ? 'PROPOSE_TERMINATION'
+        : forwardType(record.state, policy, step.variant)
+      : step.type;
     const actor = step.forward
       ? rightActor(type, policy, record.context, step.actor)
       : (ACTORS[step.actor] as Actor);
@@ -399,6 +407,12 @@ const policyDocumentArb = fc.record({
     ),
   }),
   investigation: fc.record({ stopsClock: fc.boolean(), due: optional(durationArb(10)) }),
+  procedures: optional(
+    fc.record({
+      misconduct: optional(fc.constant({})),
+      jobAbandonment: optional(fc.record({ afterWorkingDays: fc.integer({ min: 1, max: 10 }) })),
+    }),
+  ),
   leave: optional(
     fc.record({
       extendsAfterDays: fc.integer({ min: 0, max: 10 }),
