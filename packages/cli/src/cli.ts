@@ -3,6 +3,7 @@ import { checkpointCommand } from './commands/checkpointCommand.js';
 import type { CliCommand } from './commands/command.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { datesCommand } from './commands/datesCommand.js';
+import { deadLettersCommand } from './commands/deadLettersCommand.js';
 import { diagramCommand } from './commands/diagramCommand.js';
 import { exportCommand } from './commands/exportCommand.js';
 import { listCommand } from './commands/listCommand.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CliCommand[] = [
   listCommand,
   reportCommand,
   tickCommand,
+  deadLettersCommand,
   verifyCommand,
   exportCommand,
   checkpointCommand,
