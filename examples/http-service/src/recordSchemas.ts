@@ -79,7 +79,13 @@ const employee = loose({
   id: z.string(),
   timeZone: z.string(),
   calendar: z.string().optional(),
+  level: z.number().optional().describe("The employee's level, as the host gave it at open."),
+  group: z.string().optional().describe("The employee's group, as the host gave it at open."),
 });
+
+const procedure = z
+  .enum(['misconduct', 'jobAbandonment'])
+  .describe('A procedure that goes straight to notice, without a plan.');
 
 const outcomeDates = {
   appealUntil: loose({ date: localDate(), dueAt: iso() }).optional(),
@@ -166,6 +172,7 @@ const contextSchema = loose({
     .optional(),
   noticeExtensions: span.optional(),
   trigger: trigger.optional(),
+  procedure: procedure.optional(),
   lateIssuance: lateIssuance.optional(),
   meetings: z.record(z.string(), meeting).optional(),
   relapses: z.array(loose({ at: iso(), by: z.string() })).optional(),
@@ -215,6 +222,7 @@ const EVENTS = [
     goals: z.array(goal),
     planDuration: durationSchema.loose().optional(),
     trigger: trigger.optional(),
+    procedure: procedure.optional(),
   }),
   event('PLAN_UPDATED', { goals: z.array(goal) }),
   event('DOCUMENTS_ATTACHED', { documents: z.array(documentRef) }),
@@ -303,6 +311,7 @@ const EVENTS = [
   event('TERMINATION_PROPOSED', {
     noticeEndDate: localDate(),
     instances: z.array(citedInstance).optional(),
+    absentSince: localDate().optional(),
   }),
   event('REPLY_SUBMITTED', {}),
   event('REPLY_WINDOW_CLOSED', {}),
