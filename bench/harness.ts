@@ -1,7 +1,9 @@
 /**
  * A small, honest benchmark harness: each case runs in rounds that alternate with its baseline,
- * so both see the same machine state (JIT, GC, the other core's load); the reported figure is the
- * median round. Time is read only here, never in tests.
+ * so both see the same machine state (JIT, GC, the other core's load). The rates reported are each
+ * side's median round; the ratio is the median of the paired rounds' ratios (each subject round over
+ * the baseline round just before it), so a slow spell that hits one pair moves one ratio, not both
+ * medians apart. Time is read only here, never in tests.
  */
 
 /** One measured case against its baseline, as `pnpm bench -- --json` prints it. */
@@ -10,7 +12,10 @@ export interface BenchResult {
   readonly opsPerSec: number;
   readonly baselineName: string;
   readonly baselineOpsPerSec: number;
-  /** opsPerSec / baselineOpsPerSec: above 1 is faster than the raw dependency. */
+  /**
+   * The median over rounds of subject rate / baseline rate, each pair measured back to back: above 1
+   * is faster than the raw dependency.
+   */
   readonly ratio: number;
 }
 
@@ -54,5 +59,6 @@ export async function compare(
   }
   const opsPerSec = median(subjectRates);
   const baselineOpsPerSec = median(baselineRates);
-  return { name, opsPerSec, baselineName, baselineOpsPerSec, ratio: opsPerSec / baselineOpsPerSec };
+  const ratio = median(subjectRates.map((rate, round) => rate / (baselineRates[round] as number)));
+  return { name, opsPerSec, baselineName, baselineOpsPerSec, ratio };
 }
