@@ -47,6 +47,15 @@ export type {
   OutboxReadOptions,
 } from './store/outboxDelivery.js';
 export { assertCommitShape } from './store/commitShape.js';
+export { WAKEUP_HORIZON_MS, wakeupHub, wakeupKindsOf } from './store/wakeups.js';
+export type {
+  Wakeup,
+  WakeupCapabilities,
+  WakeupHub,
+  WakeupKind,
+  WakeupListener,
+  WakeupSource,
+} from './store/wakeups.js';
 export { assertTenantId, isTenantId, tenantIdIssues } from './store/tenantId.js';
 export { commitPreconditionError } from './store/commitPreconditions.js';
 export type { CommitFacts } from './store/commitPreconditions.js';

@@ -198,3 +198,26 @@ export { summarize } from './status/summary.js';
 export type { OverdueItem, PipSummary } from './status/summary.js';
 export { signCheckpoint, verifyCheckpoint, verifyAgainstCheckpoint } from './audit/checkpoint.js';
 export type { Checkpoint, ChainHead, CheckpointVerification } from './audit/checkpoint.js';
+
+// worker
+export { createWorker } from './worker/createWorker.js';
+export type {
+  Worker,
+  WorkerBackoff,
+  WorkerDelivery,
+  WorkerOptions,
+  WorkerRound,
+  WorkerRoundCause,
+  WorkerTenantTurn,
+  WorkerTimers,
+  WorkerTotals,
+} from './worker/workerApi.js';
+export { WAKEUP_HORIZON_MS, wakeupHub, wakeupKindsOf } from './store/wakeups.js';
+export type {
+  Wakeup,
+  WakeupCapabilities,
+  WakeupHub,
+  WakeupKind,
+  WakeupListener,
+  WakeupSource,
+} from './store/wakeups.js';

@@ -1,5 +1,10 @@
 import { type PipStore, StoreError, StoreErrorReasons } from '@pipkit/core';
-import type { EnvelopeColumns } from '@pipkit/core/adapter';
+import {
+  type CommitRequest,
+  type EnvelopeColumns,
+  wakeupHub,
+  wakeupKindsOf,
+} from '@pipkit/core/adapter';
 import { createCommitPath, readOnlyCommitPath } from './commitPath.js';
 import { openConnection } from './connection.js';
 import { resolveSettings, type SqliteStoreOptions } from './options.js';
@@ -65,6 +70,16 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     (pipId) => reads.inspect(pipId)?.columns,
   );
   let closed = false;
+  // Wake-ups for this process's own workers: SQLite cannot signal another process, whose workers
+  // find new work at their next poll.
+  const hub = wakeupHub();
+  const published = (requests: readonly CommitRequest[], outcomes?: readonly unknown[]) => {
+    if (hub.listeners === 0) return;
+    const committed = requests.filter((_, index) => outcomes?.[index] === undefined);
+    for (const kind of new Set(committed.flatMap((request) => wakeupKindsOf(request)))) {
+      hub.publish({ kind });
+    }
+  };
 
   return {
     database,
@@ -72,8 +87,18 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     loadMany: (pipIds) => settle(() => reads.loadMany(pipIds)),
     readEvents: (pipId, readOptions = {}) =>
       settle(() => reads.readEvents(pipId, readOptions.afterSeq ?? 0)),
-    commit: (request) => settle(() => writes.commit(request)),
-    commitMany: (requests) => settle(() => writes.commitMany(requests)),
+    commit: (request) =>
+      settle(() => {
+        writes.commit(request);
+        published([request]);
+      }),
+    commitMany: (requests) =>
+      settle(() => {
+        const outcomes = writes.commitMany(requests);
+        published(requests, outcomes);
+        return outcomes;
+      }),
+    wakeups: { subscribe: (listener) => hub.subscribe(listener) },
     getIdempotency: (key) => settle(() => reads.getIdempotency(key)),
     list: (query = {}) => settle(() => reads.list(query)),
     listEntries: (query = {}) => settle(() => reads.listEntries(query)),

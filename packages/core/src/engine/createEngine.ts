@@ -67,6 +67,7 @@ const tickOptionsSchema = z
   })
   .strict();
 const relayOptionsSchema = z
+    maxRounds: z.number().int().positive().max(1_000_000).optional(),
   .object({
     limit: z.number().int().positive().max(10_000).optional(),
     leaseMs: z.number().int().positive().max(86_400_000).optional(),

@@ -28,6 +28,8 @@ export interface SweepOptions {
   readonly leaseMs?: number | undefined;
   readonly parkAfter?: number | undefined;
 }
+  /** At most this many rounds (default: until nothing due is left). */
+  readonly maxRounds?: number | undefined;
 
 interface Round {
   readonly now: string;
@@ -241,7 +243,8 @@ export async function sweep(
   options: SweepOptions = {},
 ): Promise<TickResult> {
   const sweeping = sweeper(ctx, now, options);
-  while (await sweeping.next());
+  const maxRounds = options.maxRounds ?? Number.POSITIVE_INFINITY;
+  for (let round = 0; round < maxRounds && (await sweeping.next()); round++);
   return sweeping.result();
 }
 

@@ -40,6 +40,11 @@ export interface TenantTickOptions {
   readonly leaseMs?: number;
   /** Failed fires of a deadline before it is parked (default 5), as for `tick`. */
   readonly parkAfter?: number;
+  /**
+   * At most this many rounds (default: until no tenant has a due deadline): with 1, each tenant
+   * takes one turn of at most `budgetPerTenant`, so a worker's round is bounded.
+   */
+  readonly maxRounds?: number;
 }
 
 /** A tenant whose sweep or relay stopped: its store failed, or it could not be scoped. */
@@ -87,6 +92,8 @@ export interface TenantRelayOptions {
   readonly budgetPerTenant?: number;
   /** With a store that leases the outbox: how long a claimed PIP is held (default 60 s). */
   readonly leaseMs?: number;
+  /** At most this many rounds (default: until no tenant has a full, clean turn left). */
+  readonly maxRounds?: number;
 }
 
 /** What one relay across tenants did; every item names its tenant. */

@@ -89,6 +89,7 @@ const tenantListSchema = z.custom<TenantList>(
 const budgetSchema = z.number().int().positive().max(10_000).optional();
 const leaseSchema = z.number().int().positive().max(86_400_000).optional();
 const tickTenantsSchema = z
+const roundsSchema = z.number().int().positive().max(1_000_000).optional();
   .object({
     tenants: tenantListSchema,
     at: z.union([z.date(), z.string()]).optional(),
@@ -96,9 +97,15 @@ const tickTenantsSchema = z
     leaseMs: leaseSchema,
     parkAfter: z.number().int().positive().max(1000).optional(),
   })
+    maxRounds: roundsSchema,
   .strict();
 const relayTenantsSchema = z
-  .object({ tenants: tenantListSchema, budgetPerTenant: budgetSchema, leaseMs: leaseSchema })
+  .object({
+    tenants: tenantListSchema,
+    budgetPerTenant: budgetSchema,
+    leaseMs: leaseSchema,
+    maxRounds: roundsSchema,
+  })
   .strict();
 
 /** The tenant ids a list names, checked, without duplicates, in order. */
@@ -131,14 +138,18 @@ function scopesOf(registry: TenantRegistry, ids: readonly string[], failures: Te
   return scopes;
 }
 
-/** Runs turns in rounds: each live tenant one turn per round, until none wants another. */
+/**
+ * Runs turns in rounds: each live tenant one turn per round, until none wants another or
+ * `maxRounds` rounds have run.
+ */
 async function inRounds<T extends { readonly tenantId: string }>(
   turns: T[],
   turn: (entry: T) => Promise<boolean>,
   failures: TenantFailure[],
 ): Promise<void> {
+  maxRounds = Number.POSITIVE_INFINITY,
   let live = turns;
-  while (live.length > 0) {
+  for (let round = 0; live.length > 0 && round < maxRounds; round++) {
     const again: T[] = [];
     for (const entry of live) {
       try {
@@ -202,6 +213,7 @@ export async function tickTenants(
     },
     result.tenantFailures,
   );
+    options.maxRounds,
   return result;
 }
 
@@ -236,6 +248,7 @@ export async function relayTenants(
       return round.failed.length === 0 && round.delivered.length >= budget;
     },
     tenantFailures,
+    options.maxRounds,
   );
   return { delivered, failed, deadLettered, tenantFailures };
 }

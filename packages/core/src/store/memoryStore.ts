@@ -15,6 +15,7 @@ import { assertCommitShape } from './commitShape.js';
 import { TimerIndex } from './timerIndex.js';
 import { type MemoryOutboxEntry, memoryOutbox } from './memoryOutbox.js';
 import { assertTenantId } from './tenantId.js';
+import { publishCommitted, type WakeupHub, wakeupHub } from './wakeups.js';
 import { computeReport } from '../query/reports.js';
 import {
   countMatching,
@@ -73,16 +74,18 @@ interface Entry {
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   if (options.tenantId !== undefined) assertTenantId(options.tenantId, ['tenantId']);
   const tenants = new Map<string, MemoryStore>();
+  // One hub for the family: a worker on any of its stores hears every tenant's commits.
+  const hub = wakeupHub();
   const forTenant = (tenantId: string): MemoryStore => {
     assertTenantId(tenantId);
     let store = tenants.get(tenantId);
     if (!store) {
-      store = tenantStore({ ...options, tenantId }, forTenant);
+      store = tenantStore({ ...options, tenantId }, forTenant, hub);
       tenants.set(tenantId, store);
     }
     return store;
   };
-  const root = tenantStore(options, forTenant);
+  const root = tenantStore(options, forTenant, hub);
   if (options.tenantId !== undefined) tenants.set(options.tenantId, root);
   return root;
 }
@@ -91,6 +94,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
 function tenantStore(
   options: MemoryStoreOptions,
   forTenant: (tenantId: string) => MemoryStore,
+  hub: WakeupHub,
 ): MemoryStore {
   const storeNow = options.now ?? Date.now;
   const leases = new Map<string, { owner: string; until: number }>();
@@ -202,20 +206,24 @@ function tenantStore(
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
+      publishCommitted(hub, [request], options.tenantId);
       return Promise.resolve();
     },
     commitMany(requests: readonly CommitRequest[]) {
-      return Promise.resolve(
-        requests.map((request) => {
-          try {
-            apply(request);
-            return undefined;
-          } catch (error) {
-            return error instanceof Error ? error : new Error(String(error));
-          }
-        }),
-      );
+      const committed: CommitRequest[] = [];
+      const outcomes = requests.map((request) => {
+        try {
+          apply(request);
+          committed.push(request);
+          return undefined;
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      });
+      publishCommitted(hub, committed, options.tenantId);
+      return Promise.resolve(outcomes);
     },
+    wakeups: { subscribe: (listener) => hub.subscribe(listener) },
     getIdempotency(key) {
       const text = idempotency.get(key);
       return Promise.resolve(text ? (JSON.parse(text) as IdempotencyRecord) : undefined);

@@ -11,6 +11,7 @@ import type {
   OutboxReadOptions,
 } from './outboxDelivery.js';
 import type { StoreErrorReason } from '../errors/pipkitError.js';
+import type { WakeupCapabilities } from './wakeups.js';
 
 export { outboxMessageFromRow } from './outboxDelivery.js';
 
@@ -235,7 +236,7 @@ export interface ListQuery {
  * The persistence port. Core owns it; adapters (memory, SQLite, Postgres) implement it and prove
  * themselves with `describeStoreConformance` from `@pipkit/core/testing`.
  */
-export interface PipStore extends OutboxDeliveryCapabilities {
+export interface PipStore extends OutboxDeliveryCapabilities, WakeupCapabilities {
   /** The current envelope, or `undefined` when the PIP does not exist. */
   load(pipId: string): Promise<PipRecord | undefined>;
   /**

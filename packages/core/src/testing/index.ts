@@ -23,4 +23,6 @@ export {
 } from './referenceLifecycle.js';
 export type { ReferenceLifecycle } from './referenceLifecycle.js';
 export type { TestClock } from './testClock.js';
+export { createManualTimers } from './manualTimers.js';
+export type { ManualTimers } from './manualTimers.js';
 export { OVERDUE_AT, OVERDUE_HR, overduePips } from './overduePips.js';

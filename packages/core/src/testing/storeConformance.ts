@@ -30,6 +30,7 @@ import {
   registerTimerFeatures,
   registerTimerLeaseFeatures,
 } from './conformance/timers.features.js';
+import { registerWakeupFeatures } from './conformance/wakeups.features.js';
 import { type ConformanceTestApi, resolveConformanceTestApi } from './conformanceTestApi.js';
 import { storeSelected } from './storeSelected.js';
 
@@ -142,6 +143,7 @@ export function describeStoreConformance(
     registerOutboxLeaseFeatures(context);
     registerParallelWriterFeatures(context);
     registerTenantFeatures(context);
+    registerWakeupFeatures(context);
   });
 }
 
