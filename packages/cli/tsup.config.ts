@@ -6,10 +6,12 @@ import { pipkitTsupConfig } from '../../tooling/tsupConfig';
 export default pipkitTsupConfig({ index: 'src/index.ts', main: 'src/main.ts' }, [
   '@pipkit/core',
   '@pipkit/holidays',
+  '@pipkit/postgres',
   '@pipkit/report',
   '@pipkit/sqlite',
   'better-sqlite3',
   'luxon',
+  'pg',
   'yaml',
   'zod',
 ]) as Options;

@@ -80,10 +80,10 @@ describe('runCli', () => {
       'pipkit tick: --now "next tuesday" is not an instant.',
     ],
     [['diagram', '--policy', 'usFederal1999'], 'pipkit diagram: Unknown preset "usFederal1999".'],
-    [['list'], 'pipkit list: list needs the database file.'],
+    [['list'], 'pipkit list: CLI_STORE_MISSING: list needs a store.'],
     [
       ['verify', '--db', 'missing.db'],
-      `pipkit verify: No database file at ${join(folder, 'missing.db')}.`,
+      `pipkit verify: CLI_STORE_NOT_FOUND: No database file at ${join(folder, 'missing.db')}.`,
     ],
     [['list', '--db', db, '--state', 'fired'], 'pipkit list: Unknown state "fired".'],
     [['list', '--db', db, '--colour'], "pipkit list: Unknown option '--colour'"],

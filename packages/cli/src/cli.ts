@@ -50,7 +50,9 @@ function mainHelp(): string {
     '',
     'Every command takes --help, and --json for output machines read.',
     'Exit codes: 0 ok, 1 an expectation or a verification failed or a PIP could not be read,',
-    '2 a usage or input error.',
+    '2 a usage or input error, 3 the store could not be reached.',
+    'Stores: --store <url> (sqlite:pips.db, postgres://user@host/db?schema=pipkit) or',
+    'PIPKIT_STORE_URL; --db <file> is the same for a SQLite file.',
     'The CLI reads databases directly (full read access) and fires deadlines as the system',
     'actor pipkit:timer; see docs/cli.md.',
   ].join('\n');
@@ -143,7 +145,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`${label}: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
-      return ExitCode.usage;
+      return error.exitCode;
     }
     if (error instanceof UnreadablePipError) {
       // A stored PIP that cannot be read: its code and id on one line, never the stored text.

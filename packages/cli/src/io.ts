@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 
 /** Where the CLI writes and what it knows about its surroundings. Injected, so tests need no process. */
@@ -13,10 +12,18 @@ export interface CliIo {
   readonly cwd: string;
   /** The wall clock, used only where a command has no `--now` (tick, export). */
   readonly now: () => Date;
+  /**
+   * The environment variables the CLI reads (`PIPKIT_STORE_URL`); the process's in `main.ts`.
+   * Default: none.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Exit codes: 0 success, 1 a failed expectation or verification, 2 a usage or input error. */
-export const ExitCode = Object.freeze({ ok: 0, failed: 1, usage: 2 });
+/**
+ * Exit codes: 0 success, 1 a failed expectation or verification, 2 a usage or input error, 3 the
+ * store could not be reached (the database server is down or refused the login: try again).
+ */
+export const ExitCode = Object.freeze({ ok: 0, failed: 1, usage: 2, unavailable: 3 });
 
 /**
  * A mistake in how the CLI was called or in a file it was given: printed as `pipkit <command>:
@@ -25,34 +32,19 @@ export const ExitCode = Object.freeze({ ok: 0, failed: 1, usage: 2 });
 export class UsageError extends Error {
   /** What to do about it, printed on its own line. */
   readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
+  /** The exit code: {@link ExitCode}`.usage` (2) unless a subclass says otherwise. */
+  readonly exitCode: number;
+  constructor(message: string, hint?: string, exitCode: number = ExitCode.usage) {
     super(message);
     this.name = 'UsageError';
     this.hint = hint;
+    this.exitCode = exitCode;
   }
 }
 
 /** Resolves a path the user typed against the CLI's working folder. */
 export function resolvePath(io: CliIo, path: string): string {
   return isAbsolute(path) ? path : resolve(io.cwd, path);
-}
-
-/** Resolves `--db` and checks the file exists (SQLite would silently create an empty one). */
-export function existingDatabase(io: CliIo, db: string | undefined, command: string): string {
-  if (db === undefined) {
-    throw new UsageError(
-      `${command} needs the database file.`,
-      `Pass --db <file>, for example: pipkit ${command} --db pips.db`,
-    );
-  }
-  const path = resolvePath(io, db);
-  if (!existsSync(path)) {
-    throw new UsageError(
-      `No database file at ${path}.`,
-      'Check the path; `pipkit demo --db pips.db` creates one to try the commands on.',
-    );
-  }
-  return path;
 }
 
 /** Parses an instant given on the command line (`--now`), or throws a usage error naming the flag. */

@@ -17,6 +17,7 @@ void runCli(process.argv.slice(2), {
   // A relative path means relative to where the user typed the command, even under pnpm scripts.
   cwd: process.env.INIT_CWD ?? process.cwd(),
   now: () => new Date(),
+  env: process.env,
 }).then((code) => {
   process.exitCode = code;
 });

@@ -1,4 +1,5 @@
 import { createEngine, defaultPolicy, type ListQuery } from '@pipkit/core';
+import { isUnreadableEntry } from '@pipkit/core/adapter';
 import { sqliteStore } from '@pipkit/sqlite';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,6 +139,16 @@ describe('a PIP whose stored row cannot be read', () => {
       ...real,
       list: quoting((query?: ListQuery) => real.list(query)),
       load: quoting((pipId: string) => real.load(pipId)),
+      // The row it could not parse, reported with the parser's own error.
+      listEntries: async (query: ListQuery = {}) =>
+        (await real.listEntries!(query)).map((entry) =>
+          isUnreadableEntry(entry)
+            ? {
+                ...entry,
+                error: new SyntaxError(`Unexpected end of JSON input: {"name":"${SECRET}"`),
+              }
+            : entry,
+        ),
     };
     try {
       const { records, unreadable } = await readAllPips(store);

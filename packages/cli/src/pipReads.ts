@@ -1,5 +1,5 @@
-import type { PipRecord, PipState, StoredEvent } from '@pipkit/core';
-import type { SqliteStore } from '@pipkit/sqlite';
+import type { PipRecord, PipState, PipStore, StoredEvent } from '@pipkit/core';
+import { isUnreadableEntry } from '@pipkit/core/adapter';
 import { type CliIo, UsageError } from './io.js';
 import { loadPip } from './storeAccess.js';
 
@@ -62,7 +62,7 @@ export class UnreadablePipError extends Error {
 }
 
 /** Loads one PIP; an unknown id is a usage error, a failed read an {@link UnreadablePipError}. */
-export async function readPip(store: SqliteStore, pipId: string): Promise<PipRecord> {
+export async function readPip(store: PipStore, pipId: string): Promise<PipRecord> {
   try {
     return await loadPip(store, pipId);
   } catch (error) {
@@ -72,7 +72,7 @@ export async function readPip(store: SqliteStore, pipId: string): Promise<PipRec
 }
 
 /** A PIP's events; a failed read is an {@link UnreadablePipError}. */
-export async function readPipEvents(store: SqliteStore, pipId: string): Promise<StoredEvent[]> {
+export async function readPipEvents(store: PipStore, pipId: string): Promise<StoredEvent[]> {
   try {
     return await store.readEvents(pipId);
   } catch (error) {
@@ -89,62 +89,38 @@ export interface PipsRead {
 const PAGE = 1000;
 
 /**
- * Every PIP in the database (optionally in one state), ordered by id, paging like `list`. When a
- * page cannot be read (one corrupt row fails the whole page), that page is read again one PIP at
- * a time, so only the PIPs that cannot be read are left out, each reported. A retryable failure
+ * Every PIP in the store (optionally in one state), ordered by id, paging like `list`. A PIP whose
+ * row cannot be read is left out and reported, and the others are still read: through the
+ * store's `listEntries` (SQLite and PostgreSQL have it, each entry parsed on its own), or, on a
+ * store without it, by reading a page that fails again one PIP at a time. A retryable failure
  * (the database is busy) is not about a row: it is thrown as it is.
  */
-export async function readAllPips(store: SqliteStore, state?: PipState): Promise<PipsRead> {
+export async function readAllPips(store: PipStore, state?: PipState): Promise<PipsRead> {
   const records: PipRecord[] = [];
   const unreadable: UnreadablePipError[] = [];
   let after: string | undefined;
+  const query = () => ({
+    limit: PAGE,
+    ...(state ? { state } : {}),
+    ...(after ? { afterPipId: after } : {}),
+  });
   for (;;) {
     let ids: string[];
-    try {
-      const page = await store.list({
-        limit: PAGE,
-        ...(state ? { state } : {}),
-        ...(after ? { afterPipId: after } : {}),
-      });
+    if (store.listEntries) {
+      const entries = await store.listEntries(query());
+      for (const entry of entries) {
+        if (isUnreadableEntry(entry))
+          unreadable.push(new UnreadablePipError(entry.pipId, entry.error));
+        else records.push(entry);
+      }
+      ids = entries.map((entry) => entry.pipId);
+    } else {
+      const page = await store.list(query());
       records.push(...page);
       ids = page.map((record) => record.pipId);
-    } catch (error) {
-      if ((error as { retryable?: unknown } | null)?.retryable === true) throw error;
-      ids = pipIdsAfter(store, after, state, error);
-      for (const pipId of ids) {
-        try {
-          const record = await store.load(pipId);
-          if (record) records.push(record);
-        } catch (failure) {
-          unreadable.push(new UnreadablePipError(pipId, failure));
-        }
-      }
     }
     if (ids.length < PAGE) return { records, unreadable };
     after = ids.at(-1);
-  }
-}
-
-/**
- * The ids of the next page, read from the id column alone (never the record). The CLI opens
- * pipkit's SQLite files, whose `pipkit_pips` table keeps the id and state beside the record JSON.
- * If even that fails, the page's own error is the one to report.
- */
-function pipIdsAfter(
-  store: SqliteStore,
-  after: string | undefined,
-  state: PipState | undefined,
-  pageError: unknown,
-): string[] {
-  try {
-    const rows = store.database
-      .prepare(
-        `SELECT pip_id FROM pipkit_pips WHERE pip_id > ?${state ? ' AND state = ?' : ''} ORDER BY pip_id LIMIT ?`,
-      )
-      .all(after ?? '', ...(state ? [state] : []), PAGE) as { pip_id: string }[];
-    return rows.map((row) => row.pip_id);
-  } catch {
-    throw pageError;
   }
 }
 
@@ -158,10 +134,7 @@ export function reportUnreadable(
 }
 
 /** One PIP when `pipId` is given (an unknown id is a usage error), otherwise every PIP. */
-export async function readPipOrAll(
-  store: SqliteStore,
-  pipId: string | undefined,
-): Promise<PipsRead> {
+export async function readPipOrAll(store: PipStore, pipId: string | undefined): Promise<PipsRead> {
   if (pipId === undefined) return readAllPips(store);
   return { records: [await readPip(store, pipId)], unreadable: [] };
 }

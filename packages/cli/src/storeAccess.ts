@@ -8,62 +8,9 @@ import {
   isPipkitError,
   presets,
 } from '@pipkit/core';
-import { sqliteStore, type SqliteStore } from '@pipkit/sqlite';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { type CliIo, existingDatabase, resolvePath, UsageError } from './io.js';
-
-/** How {@link openDatabase} opens the file. */
-export interface OpenDatabaseOptions {
-  /**
-   * Open for reading only (`sqliteStore({ path, readOnly: true })`): nothing in the file changes,
-   * no migration runs, no WAL switch, and any write is refused. Commands that only read
-   * (list, show, timeline, verify, export) should pass true. Default: false (read-write, which
-   * also migrates an older database forward).
-   */
-  readonly readOnly?: boolean;
-}
-
-/** What to suggest for each way opening a database can fail. */
-const OPEN_HINTS: Readonly<Record<string, string>> = {
-  STORE_SCHEMA_TOO_NEW: 'The file was written by a newer pipkit: upgrade @pipkit/cli to read it.',
-  STORE_BUSY: 'Another process is writing the file: try again in a moment.',
-  STORE_READ_ONLY:
-    'The file (or its folder) cannot be written: check its permissions, or use a command that only reads.',
-};
-const DEFAULT_OPEN_HINT =
-  'Point --db at a file written by pipkit (`pipkit demo --db pips.db` makes one).';
-
-/**
- * Opens an existing pipkit SQLite database, or throws a usage error that says what is wrong.
- * Read-write unless `options.readOnly` is true.
- *
- * @example
- * ```ts
- * const store = openDatabase(io, stringFlag(flags, 'db'), 'list', { readOnly: true });
- * ```
- */
-export function openDatabase(
-  io: CliIo,
-  db: string | undefined,
-  command: string,
-  options: OpenDatabaseOptions = {},
-): SqliteStore {
-  const path = existingDatabase(io, db, command);
-  try {
-    return sqliteStore({ path, readOnly: options.readOnly ?? false });
-  } catch (error) {
-    // By code, not class: the CLI and @pipkit/sqlite may load different copies of core.
-    if (isPipkitError(error)) {
-      const reason = (error as { reason?: unknown }).reason;
-      throw new UsageError(
-        `${path} is not a readable pipkit database: ${error.message}`,
-        (typeof reason === 'string' ? OPEN_HINTS[reason] : undefined) ?? DEFAULT_OPEN_HINT,
-      );
-    }
-    throw error;
-  }
-}
+import { type CliIo, resolvePath, UsageError } from './io.js';
 
 /** Every policy the CLI knows: the presets of @pipkit/core plus policy files given with --policy. */
 export function knownPolicies(io: CliIo, files: readonly string[] = []): Policy[] {
@@ -112,7 +59,7 @@ export async function loadPip(store: PipStore, pipId: string): Promise<PipRecord
   if (!record) {
     throw new UsageError(
       `No PIP "${pipId}" in this database.`,
-      '`pipkit list --db <file>` shows the ids it holds.',
+      '`pipkit list --store <url>` shows the ids it holds.',
     );
   }
   return record;

@@ -14,4 +14,6 @@ export type {
 export type { PgPool, PgPoolClient, PgQueryable, PgQueryResult } from './pgDriver.js';
 export { DEFAULT_SCHEMA, migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 export type { Migration } from './migrations.js';
+export { migrationScript, migrationStatus } from './migrationScript.js';
+export type { MigrationStatus } from './migrationScript.js';
 export type { TransactionMode } from './transaction.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { StoreError, StoreErrorReasons } from '@pipkit/core';
 import { backfillPending, backfillQueryColumns } from './backfill.js';
+import { ledgerTableSql, recordedVersion, recordStepSql } from './migrationLedger.js';
 import type { PgQueryable } from './pgDriver.js';
 import {
   commitAllV5,
@@ -232,12 +233,7 @@ export async function migrate(
     // CREATE SCHEMA needs the CREATE privilege even with IF NOT EXISTS: only ask when missing.
     const existing = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
     if (existing.rows.length === 0) await db.query(`CREATE SCHEMA ${s}`);
-    await db.query(`
-      CREATE TABLE IF NOT EXISTS ${s}.pipkit_migrations (
-        version    integer NOT NULL PRIMARY KEY,
-        name       text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now()
-      )`);
+    await db.query(ledgerTableSql(s));
     const current = await recordedVersion(db, s);
     if (current > latest) {
       throw new StoreError(
@@ -250,10 +246,7 @@ export async function migrate(
     for (const migration of migrations) {
       if (migration.version <= current) continue;
       await db.query(migration.sql(s));
-      await db.query(`INSERT INTO ${s}.pipkit_migrations (version, name) VALUES ($1, $2)`, [
-        migration.version,
-        migration.name,
-      ]);
+      await db.query(recordStepSql(s), [migration.version, migration.name]);
       applied.push(migration.version);
     }
     return applied;
@@ -263,15 +256,4 @@ export async function migrate(
     await backfillQueryColumns(connection, schema, s, mode);
   }
   return versions;
-}
-
-/** The highest version recorded in the schema's `pipkit_migrations`; 0 when there is none. */
-async function recordedVersion(connection: PgQueryable, quotedSchema: string): Promise<number> {
-  const table = `${quotedSchema}.pipkit_migrations`;
-  const { rows } = await connection.query('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
-  if (!(rows[0] as { present: boolean }).present) return 0;
-  const result = await connection.query(
-    `SELECT coalesce(max(version), 0) AS version FROM ${table}`,
-  );
-  return (result.rows[0] as { version: number }).version;
 }

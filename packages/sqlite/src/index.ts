@@ -13,3 +13,5 @@ export type {
 export type { SqliteDatabase, SqliteStatement, SqliteTransaction } from './sqliteDatabase.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 export type { Migration } from './migrations.js';
+export { migrationScript, migrationStatus } from './migrationScript.js';
+export type { MigrationStatus } from './migrationScript.js';

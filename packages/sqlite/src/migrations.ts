@@ -1,5 +1,6 @@
 import { StoreError, StoreErrorReasons } from '@pipkit/core';
 import { backfillQueryColumns } from './backfill.js';
+import { LEDGER_TABLE_SQL, RECORD_STEP_SQL } from './migrationLedger.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 
 /**
@@ -282,21 +283,13 @@ export function migrate(
   migrations: readonly Migration[] = MIGRATIONS,
 ): number[] {
   const apply = database.transaction((): number[] => {
-    database.exec(`
-      CREATE TABLE IF NOT EXISTS pipkit_migrations (
-        version    INTEGER NOT NULL PRIMARY KEY,
-        name       TEXT    NOT NULL,
-        applied_at TEXT    NOT NULL
-      )
-    `);
+    database.exec(LEDGER_TABLE_SQL);
     const row = database
       .prepare('SELECT coalesce(max(version), 0) AS version FROM pipkit_migrations')
       .get() as { version: number };
     const latest = migrations[migrations.length - 1]?.version ?? 0;
     if (row.version > latest) throw schemaTooNew(row.version, latest);
-    const record = database.prepare(
-      "INSERT INTO pipkit_migrations (version, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-    );
+    const record = database.prepare(RECORD_STEP_SQL);
     const applied: number[] = [];
     for (const migration of migrations) {
       if (migration.version <= row.version) continue;

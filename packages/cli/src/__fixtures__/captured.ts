@@ -17,6 +17,8 @@ export interface CapturedRun {
 export function capturedCli(options: {
   readonly cwd: string;
   readonly stderrIsTty?: boolean;
+  /** Environment variables the CLI sees (`PIPKIT_STORE_URL`); none by default. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }): (...argv: string[]) => Promise<CapturedRun> {
   return async (...argv) => {
     let stdout = '';
@@ -31,6 +33,7 @@ export function capturedCli(options: {
       stderrIsTty: options.stderrIsTty ?? false,
       cwd: options.cwd,
       now: () => new Date('2026-12-01T00:00:00Z'),
+      env: options.env ?? {},
     };
     const code = await runCli(argv, io);
     return { code, stdout, stderr, all: stdout + stderr };

@@ -3,17 +3,16 @@ import { writeFileSync } from 'node:fs';
 import { describeCheckpoint, signerFromFlags } from '../checkpointKeys.js';
 import { ExitCode, parseInstantFlag, resolvePath, UsageError } from '../io.js';
 import { readPipOrAll, readPipEvents, reportUnreadable, UnreadablePipError } from '../pipReads.js';
-import { openDatabase } from '../storeAccess.js';
 import { verifyStoredPip } from '@pipkit/report';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
-import { READS_NOTE, SIGNED_OUTPUT_OPTIONS } from './databaseFlag.js';
+import { openCommandStore, READS_NOTE, SIGNED_OUTPUT_OPTIONS, STORE_NOTE } from './storeFlags.js';
 
 /** `pipkit checkpoint`: signs the verified chain heads of a database for publication. */
 export const checkpointCommand: CliCommand = {
   name: 'checkpoint',
   summary: 'sign the chain head of one PIP or every PIP (Ed25519) so it can be published',
   usage:
-    'pipkit checkpoint --db <file> --sign-key <file.pem> --key-id <id> [pipId] [--out <file>] [--now <instant>]',
+    'pipkit checkpoint --store <url> --sign-key <file.pem> --key-id <id> [pipId] [--out <file>] [--now <instant>]',
   help: [
     'Verifies each PIP (hash chain and replay) and signs its head, { pipId, version, lastHash },',
     "with the host's Ed25519 key: a checkpoint. Publish checkpoints where the database's",
@@ -25,6 +24,8 @@ export const checkpointCommand: CliCommand = {
     '--now sets signedAt (default: the current time). Make a key with:',
     '  openssl genpkey -algorithm ed25519 -out checkpoint-key.pem',
     '  openssl pkey -in checkpoint-key.pem -pubout -out checkpoint-key.pub.pem',
+    '',
+    STORE_NOTE,
     '',
     READS_NOTE,
     '',
@@ -41,7 +42,8 @@ export const checkpointCommand: CliCommand = {
       );
     const nowFlag = stringFlag(flags, 'now');
     const now = nowFlag === undefined ? io.now() : parseInstantFlag(nowFlag, '--now');
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'checkpoint', { readOnly: true });
+    const opened = await openCommandStore({ flags, io }, 'checkpoint', { readOnly: true });
+    const { store } = opened;
     try {
       const pipId = positionals[0];
       const { records, unreadable } = await readPipOrAll(store, pipId);
@@ -77,7 +79,7 @@ export const checkpointCommand: CliCommand = {
         if (out === undefined) io.stderr(`pipkit checkpoint: ${id} does not verify; not signed\n`);
       return failed.length === 0 && unreadable.length === 0 ? ExitCode.ok : ExitCode.failed;
     } finally {
-      await store.close();
+      await opened.close();
     }
   },
 };

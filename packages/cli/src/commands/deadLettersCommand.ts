@@ -6,9 +6,9 @@ import {
   SYSTEM_ACTOR,
 } from '@pipkit/core';
 import { UsageError } from '../io.js';
-import { knownPolicies, openDatabase } from '../storeAccess.js';
+import { knownPolicies } from '../storeAccess.js';
 import { type CliCommand, listFlag, printJson, printLines, stringFlag } from './command.js';
-import { dbFlag } from './databaseFlag.js';
+import { openCommandStore, STORE_NOTE, STORE_OPTIONS } from './storeFlags.js';
 
 const ACTIONS = ['list', 'retry', 'discard'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -36,7 +36,7 @@ export const deadLettersCommand: CliCommand = {
   name: 'dead-letters',
   summary: 'list, retry or discard the outbox messages the relay gave up (as the system actor)',
   usage:
-    'pipkit dead-letters list|retry|discard [<messageId>] --db <file> [--pip <pipId>] [--policy <file>]... [--json]',
+    'pipkit dead-letters list|retry|discard [<messageId>] --store <url> [--pip <pipId>] [--policy <file>]... [--json]',
   help: [
     'A message the relay could not deliver after its last attempt is dead-lettered: its PIP has a',
     'MESSAGE_DEAD_LETTERED event and its later messages went on. `list` shows them (id, PIP, type,',
@@ -48,10 +48,12 @@ export const deadLettersCommand: CliCommand = {
     'policies of the PIPs with --policy <file> when they are not presets. A message that is not',
     'a dead letter is a typed error (DEAD_LETTER_NOT_FOUND, exit code 2).',
     '',
+    STORE_NOTE,
+    '',
     'Example: pipkit dead-letters retry pip-2026-0042:4:0 --db pips.db',
   ].join('\n'),
   options: {
-    db: dbFlag,
+    ...STORE_OPTIONS,
     pip: { type: 'string' },
     policy: { type: 'string', multiple: true },
   },
@@ -68,7 +70,8 @@ export const deadLettersCommand: CliCommand = {
       );
     }
     const policies = knownPolicies(io, listFlag(flags, 'policy'));
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'dead-letters');
+    const opened = await openCommandStore({ flags, io }, 'dead-letters');
+    const { store } = opened;
     try {
       const engine = createEngine({ store, policies, clock: { now: () => io.now() } });
       const pipId = stringFlag(flags, 'pip');
@@ -83,7 +86,7 @@ export const deadLettersCommand: CliCommand = {
         json,
       });
     } finally {
-      await store.close();
+      await opened.close();
     }
   },
 };

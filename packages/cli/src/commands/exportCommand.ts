@@ -4,16 +4,15 @@ import { signerFromFlags } from '../checkpointKeys.js';
 import { writeFileSync } from 'node:fs';
 import { ExitCode, parseInstantFlag, resolvePath } from '../io.js';
 import { readPip, readPipEvents } from '../pipReads.js';
-import { openDatabase } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
-import { READS_NOTE, SIGNED_OUTPUT_OPTIONS } from './databaseFlag.js';
+import { openCommandStore, READS_NOTE, SIGNED_OUTPUT_OPTIONS, STORE_NOTE } from './storeFlags.js';
 
 /** `pipkit export`: the evidence bundle of one PIP. */
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'write the evidence bundle of one PIP: events, hashes, verification, how to re-verify',
   usage:
-    'pipkit export <pipId> --db <file> [--out <file>] [--now <instant>] [--sign-key <file.pem> --key-id <id>]',
+    'pipkit export <pipId> --store <url> [--out <file>] [--now <instant>] [--sign-key <file.pem> --key-id <id>]',
   help: [
     'Writes one JSON document: the PIP record, every event with its sequence number, prevHash and',
     'hash, the verification made while exporting, how each hash is computed, and the steps to',
@@ -22,6 +21,8 @@ export const exportCommand: CliCommand = {
     '--sign-key <file.pem> --key-id <id> signs the head into the bundle as an Ed25519 checkpoint',
     '(only when the PIP verifies: a broken chain is never signed); `pipkit verify --bundle <file>',
     '--public-key <id>=<public.pem>` checks it.',
+    '',
+    STORE_NOTE,
     '',
     READS_NOTE,
     '',
@@ -33,7 +34,8 @@ export const exportCommand: CliCommand = {
     const nowFlag = stringFlag(flags, 'now');
     const now = nowFlag === undefined ? io.now() : parseInstantFlag(nowFlag, '--now');
     const signer = signerFromFlags(io, flags);
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'export', { readOnly: true });
+    const opened = await openCommandStore({ flags, io }, 'export', { readOnly: true });
+    const { store } = opened;
     try {
       const record = await readPip(store, positionals[0] as string);
       const events: StoredEvent[] = await readPipEvents(store, record.pipId);
@@ -57,7 +59,7 @@ export const exportCommand: CliCommand = {
       }
       return verification.ok ? ExitCode.ok : ExitCode.failed;
     } finally {
-      await store.close();
+      await opened.close();
     }
   },
 };

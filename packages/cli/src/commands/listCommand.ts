@@ -1,14 +1,14 @@
 import { ExitCode, table } from '../io.js';
 import { readAllPips, reportUnreadable } from '../pipReads.js';
-import { openDatabase, parseState } from '../storeAccess.js';
+import { parseState } from '../storeAccess.js';
 import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
-import { dbFlag, READS_NOTE } from './databaseFlag.js';
+import { openCommandStore, READS_NOTE, STORE_NOTE, STORE_OPTIONS } from './storeFlags.js';
 
 /** `pipkit list`: the PIPs in a database. */
 export const listCommand: CliCommand = {
   name: 'list',
   summary: 'the PIPs in a database, optionally in one state',
-  usage: 'pipkit list --db <file> [--state <state>] [--json]',
+  usage: 'pipkit list --store <url> [--state <state>] [--json]',
   help: [
     'Lists every PIP (ordered by id) with its state, employee, manager, policy and last change.',
     '--state keeps one state: draft, pendingApproval, opened, active, paused, extended,',
@@ -17,15 +17,18 @@ export const listCommand: CliCommand = {
     'A PIP that cannot be read (a corrupt row) is named on stderr with its error code, never its',
     'content; the others are listed, and the exit code is 1.',
     '',
+    STORE_NOTE,
+    '',
     READS_NOTE,
     '',
     'Example: pipkit list --db pips.db --state active',
   ].join('\n'),
-  options: { db: dbFlag, state: { type: 'string' } },
+  options: { ...STORE_OPTIONS, state: { type: 'string' } },
   positionals: [0, 0],
   async run({ flags, io, json }) {
     const state = parseState(stringFlag(flags, 'state'));
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'list', { readOnly: true });
+    const opened = await openCommandStore({ flags, io }, 'list', { readOnly: true });
+    const { store } = opened;
     try {
       const { records: pips, unreadable } = await readAllPips(store, state);
       const exitCode = unreadable.length === 0 ? ExitCode.ok : ExitCode.failed;
@@ -65,7 +68,7 @@ export const listCommand: CliCommand = {
       ]);
       return exitCode;
     } finally {
-      await store.close();
+      await opened.close();
     }
   },
 };

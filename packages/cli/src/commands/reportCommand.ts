@@ -2,9 +2,9 @@ import { createEngine, isPipkitError, type PipFilter } from '@pipkit/core';
 import { REPORT_NAMES, type ReportName, type ReportRequest } from '@pipkit/core/schemas';
 import { LOCALES, resolveLocale } from '@pipkit/report';
 import { resolvePath, UsageError } from '../io.js';
-import { knownPolicies, openDatabase } from '../storeAccess.js';
+import { knownPolicies } from '../storeAccess.js';
 import { type CliCommand, type Flags, listFlag, stringFlag } from './command.js';
-import { dbFlag, READS_NOTE } from './databaseFlag.js';
+import { openCommandStore, READS_NOTE, STORE_NOTE, STORE_OPTIONS } from './storeFlags.js';
 import { printReport, type ReportFormat, writeHtmlReport } from './reportOutput.js';
 
 const FORMATS: readonly ReportFormat[] = ['table', 'json', 'csv'];
@@ -91,7 +91,7 @@ export const reportCommand: CliCommand = {
   name: 'report',
   summary: 'a report (table, JSON or CSV), or an HTML page of the overdue queue and outcomes',
   usage:
-    'pipkit report --db <file> --name <report> [--over-days <n>] [--filter <json>] [--format table|json|csv] [--locale <en|de>] | pipkit report --db <file> --html <out.html> [--manager <id>] [--locale <en|de>] [--json]',
+    'pipkit report --store <url> --name <report> [--over-days <n>] [--filter <json>] [--format table|json|csv] [--locale <en|de>] | pipkit report --store <url> --html <out.html> [--manager <id>] [--locale <en|de>] [--json]',
   help: [
     `--name runs one report through the engine: ${REPORT_NAMES.join(', ')}.`,
     'longPlans needs --over-days <n> (plans whose period runs over n calendar days). --filter takes',
@@ -104,13 +104,15 @@ export const reportCommand: CliCommand = {
     "--manager <id> keeps one manager's PIPs. The CLI acts as HR (pipkit:cli); PIPs on a policy it",
     'does not know are left off the queue and counted on stderr: pass it with --policy <file>.',
     '',
+    STORE_NOTE,
+    '',
     READS_NOTE,
     '',
     'Examples: pipkit report --db pips.db --name outcomesByMonth --format csv > outcomes.csv',
     '          pipkit report --db pips.db --html report.html --locale de',
   ].join('\n'),
   options: {
-    db: dbFlag,
+    ...STORE_OPTIONS,
     name: { type: 'string' },
     'over-days': { type: 'string' },
     filter: { type: 'string' },
@@ -150,11 +152,12 @@ export const reportCommand: CliCommand = {
       run = (engine) => writeHtmlReport(io, engine, options, json);
     }
     const policies = knownPolicies(io, listFlag(flags, 'policy'));
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'report', { readOnly: true });
+    const opened = await openCommandStore({ flags, io }, 'report', { readOnly: true });
+    const { store } = opened;
     try {
       return await run(createEngine({ store, policies }));
     } finally {
-      await store.close();
+      await opened.close();
     }
   },
 };

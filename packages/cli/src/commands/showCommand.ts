@@ -2,9 +2,8 @@ import type { Deadline, PipRecord } from '@pipkit/core';
 import { localDate, localTime } from '@pipkit/report';
 import { ExitCode, table } from '../io.js';
 import { readPip } from '../pipReads.js';
-import { openDatabase } from '../storeAccess.js';
-import { type CliCommand, printJson, printLines, stringFlag } from './command.js';
-import { dbFlag, READS_NOTE } from './databaseFlag.js';
+import { type CliCommand, printJson, printLines } from './command.js';
+import { openCommandStore, READS_NOTE, STORE_NOTE, STORE_OPTIONS } from './storeFlags.js';
 
 function deadlineRows(record: PipRecord): string[][] {
   const zone = record.context.employee.timeZone;
@@ -23,20 +22,23 @@ function deadlineRows(record: PipRecord): string[][] {
 export const showCommand: CliCommand = {
   name: 'show',
   summary: "one PIP: state, plan dates, check-ins, pending deadlines in the employee's zone",
-  usage: 'pipkit show <pipId> --db <file> [--json]',
+  usage: 'pipkit show <pipId> --store <url> [--json]',
   help: [
     "Prints the PIP's current state, its employee, manager and policy, the plan period, check-ins,",
     "extensions, pauses, the outcome and every pending deadline (local date in the employee's zone",
     'and UTC instant). --json prints the stored record as it is.',
     '',
+    STORE_NOTE,
+    '',
     READS_NOTE,
     '',
     'Example: pipkit show pip-2026-0042 --db pips.db',
   ].join('\n'),
-  options: { db: dbFlag },
+  options: STORE_OPTIONS,
   positionals: [1, 1],
   async run({ flags, positionals, io, json }) {
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'show', { readOnly: true });
+    const opened = await openCommandStore({ flags, io }, 'show', { readOnly: true });
+    const { store } = opened;
     try {
       const record = await readPip(store, positionals[0] as string);
       if (json) {
@@ -96,7 +98,7 @@ export const showCommand: CliCommand = {
       ]);
       return ExitCode.ok;
     } finally {
-      await store.close();
+      await opened.close();
     }
   },
 };

@@ -1,15 +1,15 @@
 import { createEngine, PolicyNotFoundError, SYSTEM_ACTOR, type UnparkReceipt } from '@pipkit/core';
 import { ExitCode, parseInstantFlag, UsageError } from '../io.js';
-import { knownPolicies, openDatabase } from '../storeAccess.js';
+import { knownPolicies } from '../storeAccess.js';
 import { type CliCommand, listFlag, printJson, printLines, stringFlag } from './command.js';
-import { dbFlag } from './databaseFlag.js';
+import { openCommandStore, STORE_NOTE, STORE_OPTIONS } from './storeFlags.js';
 
 /** `pipkit tick`: one timer sweep. */
 export const tickCommand: CliCommand = {
   name: 'tick',
   summary: 'run the timer sweep once: fire every deadline due (as the system actor)',
   usage:
-    'pipkit tick --db <file> [--now <instant>] [--policy <file>]... [--unpark <pipId>]... [--json]',
+    'pipkit tick --store <url> [--now <instant>] [--policy <file>]... [--unpark <pipId>]... [--json]',
   help: [
     'Fires every deadline due at --now (default: the current time) through the engine, acting as',
     "the system actor `pipkit:timer`, exactly as a host's scheduled sweep does: missed check-ins,",
@@ -19,10 +19,12 @@ export const tickCommand: CliCommand = {
     "PIP's parked deadlines back in the sweep (engine.unpark): fix the cause first (restore the row,",
     'pass the policy), or it is refused with its own code. Exit code 1 when a deadline failed.',
     '',
+    STORE_NOTE,
+    '',
     'Example: pipkit tick --db pips.db --now 2026-06-01T12:00:00Z',
   ].join('\n'),
   options: {
-    db: dbFlag,
+    ...STORE_OPTIONS,
     now: { type: 'string' },
     policy: { type: 'string', multiple: true },
     unpark: { type: 'string', multiple: true },
@@ -32,7 +34,8 @@ export const tickCommand: CliCommand = {
     const nowFlag = stringFlag(flags, 'now');
     const now = nowFlag === undefined ? io.now() : parseInstantFlag(nowFlag, '--now');
     const policies = knownPolicies(io, listFlag(flags, 'policy'));
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'tick');
+    const opened = await openCommandStore({ flags, io }, 'tick');
+    const { store } = opened;
     try {
       const engine = createEngine({ store, policies, clock: { now: () => now } });
       let result;
@@ -72,7 +75,7 @@ export const tickCommand: CliCommand = {
       // A deadline that could not be fired is an operator's problem: say so in the exit code.
       return result.faults.length > 0 ? ExitCode.failed : ExitCode.ok;
     } finally {
-      await store.close();
+      await opened.close();
     }
   },
 };

@@ -1,4 +1,4 @@
-import { isPipkitError } from '@pipkit/core';
+import { isPipkitError, type PipStore } from '@pipkit/core';
 import {
   type EvidenceBundle,
   parseEvidenceBundle,
@@ -6,13 +6,11 @@ import {
   verifyStoredPip,
 } from '@pipkit/report';
 import { readFileSync } from 'node:fs';
-import type { SqliteStore } from '@pipkit/sqlite';
 import { type CliIo, ExitCode, resolvePath, UsageError } from '../io.js';
 import { readPipOrAll, readPipEvents, reportUnreadable, UnreadablePipError } from '../pipReads.js';
-import { openDatabase } from '../storeAccess.js';
 import { anchorLine, checkAnchors } from './bundleAnchors.js';
 import { type CliCommand, listFlag, printJson, printLines, stringFlag } from './command.js';
-import { dbFlag } from './databaseFlag.js';
+import { openCommandStore, STORE_NOTE, STORE_OPTIONS } from './storeFlags.js';
 
 function verificationLine(verification: StoredPipVerification): string {
   if (verification.ok)
@@ -31,7 +29,7 @@ export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'check the SHA-256 hash chain and the replay of one PIP, every PIP, or a bundle',
   usage:
-    'pipkit verify --db <file> [pipId] [--json] | pipkit verify --bundle <file> [--checkpoint <file>] [--public-key <keyId>=<file.pem>]... [--json]',
+    'pipkit verify --store <url> [pipId] [--json] | pipkit verify --bundle <file> [--checkpoint <file>] [--public-key <keyId>=<file.pem>]... [--json]',
   help: [
     'For each PIP: recomputes every event hash, checks the links, the sequence and the head the',
     'snapshot points at (a deleted tail shows), and replays the events through the machine, which',
@@ -46,10 +44,12 @@ export const verifyCommand: CliCommand = {
     'A PIP that cannot be read (a corrupt row) is named on stderr with its error code, never its',
     'content, and the others are still checked. Exit code 1 when anything fails to verify.',
     '',
+    STORE_NOTE,
+    '',
     'Example: pipkit verify --db pips.db',
   ].join('\n'),
   options: {
-    db: dbFlag,
+    ...STORE_OPTIONS,
     bundle: { type: 'string' },
     checkpoint: { type: 'string' },
     'public-key': { type: 'string', multiple: true },
@@ -58,8 +58,15 @@ export const verifyCommand: CliCommand = {
   async run({ flags, positionals, io, json }) {
     const bundlePath = stringFlag(flags, 'bundle');
     if (bundlePath !== undefined) {
-      if (stringFlag(flags, 'db') !== undefined || positionals.length > 0)
-        throw new UsageError('--bundle checks a file on its own.', 'Drop --db and the pipId.');
+      if (
+        stringFlag(flags, 'db') !== undefined ||
+        stringFlag(flags, 'store') !== undefined ||
+        positionals.length > 0
+      )
+        throw new UsageError(
+          '--bundle checks a file on its own.',
+          'Drop --store (or --db) and the pipId.',
+        );
       const bundle = readBundle(resolvePath(io, bundlePath));
       const verification = verifyStoredPip(bundle.pip, bundle.events);
       const anchors = checkAnchors(io, flags, bundle);
@@ -71,20 +78,21 @@ export const verifyCommand: CliCommand = {
     if (stringFlag(flags, 'checkpoint') !== undefined || listFlag(flags, 'public-key').length > 0)
       throw new UsageError(
         '--checkpoint and --public-key check a bundle.',
-        'Export the PIP first (pipkit export <pipId> --db <file> --out <bundle>), then: pipkit verify --bundle <bundle> --checkpoint <file> --public-key <keyId>=<file.pem>',
+        'Export the PIP first (pipkit export <pipId> --store <url> --out <bundle>), then: pipkit verify --bundle <bundle> --checkpoint <file> --public-key <keyId>=<file.pem>',
       );
-    const store = openDatabase(io, stringFlag(flags, 'db'), 'verify', { readOnly: true });
+    const opened = await openCommandStore({ flags, io }, 'verify', { readOnly: true });
+    const { store } = opened;
     try {
       return await verifyDatabase(store, positionals[0], io, json);
     } finally {
-      await store.close();
+      await opened.close();
     }
   },
 };
 
 /** Verifies one PIP or every PIP; one that cannot be read is reported and the others still run. */
 async function verifyDatabase(
-  store: SqliteStore,
+  store: PipStore,
   pipId: string | undefined,
   io: CliIo,
   json: boolean,
