@@ -21,7 +21,7 @@ function movedPlan(
 ): { span: number; plan: PlanDates; set: Deadline[] } {
   const { context, schedule } = input;
   const plan = context.plan as PlanDates;
-  const span = schedule.pausedSpan(since, until);
+  const span = schedule.leaveSpan(since, until, plan);
   const moved: PlanDates = {
     ...plan,
     endDate: schedule.shiftDate(plan.endDate, span),
@@ -35,10 +35,34 @@ function movedPlan(
 }
 
 /**
+ * The acknowledgement deadline again, counted from the day of return, when the leave began while
+ * the plan awaited acknowledgement: an employee on leave is not asked to sign, so the policy's
+ * whole window runs from the return.
+ */
+function acknowledgementAgain(input: DecisionInput, at: string): Deadline[] {
+  if (input.context.pause?.resumeTo !== 'opened') return [];
+  const { schedule } = input;
+  const due = input.policy.document.acknowledgement.due;
+  return [schedule.after('acknowledgement', 'acknowledgement', schedule.day(at), due)];
+}
+
+/** Whether leave of `span` plan units and `category` moves the plan under the policy's `leave` rule. */
+function leaveExtends(input: DecisionInput, span: number, category: string): boolean {
+  const rule = input.policy.document.leave;
+  return (
+    span > rule.extendsAfterDays &&
+    (rule.extendingCategories === undefined ||
+      rule.extendingCategories.includes(category as (typeof rule.extendingCategories)[number]))
+  );
+}
+
+/**
  * Restarts the clock as of `at`. Leave the policy says extends the plan (`leave`: long enough, of
  * an extending category) moves the plan end by the paused span, and the check-in grid with it
  * (`checkIns: 'shift'`) or not (`'keep'`: the check-ins that fell inside the leave are skipped).
- * Shorter leave, or leave of another category, leaves every date where it was.
+ * Shorter leave, or leave of another category, leaves every date where it was. Only the part of
+ * the leave on or after the plan's first day counts (the plan's clock never ran before it); leave
+ * that ends before the plan has started moves nothing and restarts the acknowledgement window.
  */
 export function resumeEvent(
   input: DecisionInput,
@@ -46,20 +70,31 @@ export function resumeEvent(
 ): { event: PipEvent } | { issue: PipkitIssue } {
   const { context, schedule } = input;
   const pause = context.pause;
-  if (!pause || !context.plan) return { issue: issue('NOT_PAUSED', 'The plan is not paused.') };
-  const rule = input.policy.document.leave;
-  const span = schedule.pausedSpan(pause.since, at);
-  const extendsPlan =
-    span > rule.extendsAfterDays &&
-    (rule.extendingCategories === undefined ||
-      rule.extendingCategories.includes(
-        pause.category as (typeof rule.extendingCategories)[number],
-      ));
+  if (!pause) return { issue: issue('NOT_PAUSED', 'The plan is not paused.') };
   const clear = 'pauseEnd' in context.deadlines ? ['pauseEnd'] : [];
+  const acknowledgement = acknowledgementAgain(input, at);
+  if (!context.plan) {
+    return {
+      event: {
+        ...base(input, 'RESUMED', { set: acknowledgement, clear }),
+        pausedDays: 0,
+        resumedAt: at,
+        leaveDays: schedule.pausedSpan(pause.since, at),
+      },
+    };
+  }
+  const rule = input.policy.document.leave;
+  const span = schedule.leaveSpan(pause.since, at, context.plan);
+  const extendsPlan = leaveExtends(input, span, pause.category);
   if (extendsPlan && rule.checkIns === 'shift') {
     const { plan, set } = movedPlan(input, pause.since, at);
     return {
-      event: { ...base(input, 'RESUMED', { set, clear }), pausedDays: span, plan, resumedAt: at },
+      event: {
+        ...base(input, 'RESUMED', { set: [...set, ...acknowledgement], clear }),
+        pausedDays: span,
+        plan,
+        resumedAt: at,
+      },
     };
   }
   // The grid stays where it was: the first check-in on or after the day of return comes next.
@@ -93,7 +128,7 @@ export function resumeEvent(
   return {
     event: {
       ...base(input, 'RESUMED', {
-        set: [schedule.planEnd(plan), ...(checkIn ? [checkIn] : [])],
+        set: [schedule.planEnd(plan), ...(checkIn ? [checkIn] : []), ...acknowledgement],
         clear,
       }),
       pausedDays: moveBy,
@@ -103,6 +138,18 @@ export function resumeEvent(
       ...(skipped > 0 ? { checkInsSkipped: skipped } : {}),
     },
   };
+}
+
+/**
+ * Whether leave may be recorded as beginning at `since`, before the PIP's last recorded change:
+ * only leave that began before the plan's first day (or before a plan that has not started yet),
+ * and only while no check-in has been held or missed, so nothing the plan's clock counted is
+ * contradicted by it.
+ */
+function backdatable(input: DecisionInput, since: string): boolean {
+  const { context, schedule } = input;
+  if (context.checkIns.held + context.checkIns.missed > 0) return false;
+  return !context.plan || schedule.day(since) < schedule.dayOfDate(context.plan.startDate);
 }
 
 /** PAUSE. */
@@ -123,11 +170,11 @@ function decidePause(
       ),
     );
   }
-  if (Date.parse(since) < Date.parse(input.lastChangedAt)) {
+  if (Date.parse(since) < Date.parse(input.lastChangedAt) && !backdatable(input, since)) {
     issues.push(
       issue(
         'PAUSE_BEFORE_LAST_EVENT',
-        `A pause cannot start before the plan's last recorded change (${input.lastChangedAt}).`,
+        `A pause cannot start before the plan's last recorded change (${input.lastChangedAt}); only leave that began before the plan started may be dated earlier, and only while no check-in is recorded.`,
         ['from'],
       ),
     );
@@ -162,8 +209,10 @@ function decidePause(
             date: schedule.calendar.localDate(command.until),
           },
         ];
+  // Leave before acknowledgement holds the acknowledgement window too; it runs again from the return.
+  const held = 'acknowledgement' in context.deadlines ? ['acknowledgement'] : [];
   events.push({
-    ...base(input, 'PAUSED', { clear: planDeadlineIds(context), set: resumeBy }),
+    ...base(input, 'PAUSED', { clear: [...planDeadlineIds(context), ...held], set: resumeBy }),
     category: command.category,
     hostRef: command.hostRef,
     since: new Date(since).toISOString(),

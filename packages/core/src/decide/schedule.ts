@@ -124,6 +124,16 @@ export class Schedule {
     );
   }
 
+  /**
+   * How far leave from `since` to `until` moves `plan`: {@link Schedule.pausedSpan} counted from
+   * the later of the leave's first day and the plan's first day, since the plan's clock never ran
+   * before its start (leave that began before the plan counts only where it overlaps it).
+   */
+  leaveSpan(since: string, until: string, plan: PlanDates): number {
+    const first = Math.max(this.day(since), civil(plan.startDate));
+    return pausedSpan(first, this.day(until), this.policy.plan.duration.unit, this.calendar);
+  }
+
   /** Moves a civil date by `span` units of the plan (business days for a business-day plan). */
   shiftDate(date: string, span: number): string {
     if (span === 0) return date;

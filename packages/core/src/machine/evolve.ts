@@ -114,14 +114,14 @@ function evolveClock(
           since: event.since,
           category: event.category,
           hostRef: event.hostRef,
-          resumeTo: resumeTarget(context),
+          resumeTo: pauseReturnTarget(context),
         },
       };
     case 'RESUMED':
       return {
         ...next,
         pause: undefined,
-        plan: event.plan,
+        ...(event.plan ? { plan: event.plan } : {}),
         pausedDays: next.pausedDays + event.pausedDays,
         ...(event.checkInsSkipped
           ? {
@@ -332,6 +332,14 @@ const DECISION_REASONS = {
   reassign: 'reassigned',
   retain: 'retained',
 } as const;
+
+/**
+ * Where leave returns the PIP to: `opened` when it began before the employee acknowledged the
+ * plan (or a witnessed refusal was recorded), otherwise as {@link resumeTarget}. @internal
+ */
+export function pauseReturnTarget(context: PipContext): 'opened' | 'active' | 'extended' {
+  return context.acknowledgement === undefined ? 'opened' : resumeTarget(context);
+}
 
 /** Where a paused plan returns to: the extended phase once any extension was granted. @internal */
 export function resumeTarget(context: PipContext): 'active' | 'extended' {

@@ -290,10 +290,10 @@ describe('pipMachine graph', () => {
     }
   });
 
-  it('reaches both resume targets of a pause', () => {
+  it('reaches every resume target of a pause (awaiting acknowledgement, active, extended)', () => {
     const paused = vertices.filter((snapshot) => snapshot.value === 'paused');
     expect(new Set(paused.map((snapshot) => snapshot.context.pause?.resumeTo))).toEqual(
-      new Set(['active', 'extended']),
+      new Set(['opened', 'active', 'extended']),
     );
   });
 

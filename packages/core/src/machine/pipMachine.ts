@@ -123,6 +123,7 @@ export const pipMachine = setup({
   },
   actions: { record: assign(({ context, event }) => evolve(context, event)) },
   guards: {
+    resumesToOpened: ({ context }) => context.pause?.resumeTo === 'opened',
     resumesToExtended: ({ context }) => context.pause?.resumeTo === 'extended',
     amendmentReturnsToExtended: ({ context }) => context.amendment?.resumeTo === 'extended',
     hasWatchWindow: ({ event }) => event.type === 'PASSED' && event.watchUntil !== undefined,
@@ -180,6 +181,8 @@ export const pipMachine = setup({
         REFUSAL_WITNESSED: to('active'),
         ...investigable,
         ACKNOWLEDGEMENT_OVERDUE: note,
+        // Leave while the plan awaits acknowledgement stops its clock too, and returns here.
+        PAUSED: to('#pip.paused'),
         // Under `startsOn: 'issue'` the period runs before acknowledgement: its check-ins and end
         // are due here too, and are never held back until the employee signs.
         CHECK_IN_HELD: note,
@@ -195,6 +198,7 @@ export const pipMachine = setup({
         ...closable,
         ...investigable,
         RESUMED: [
+          { guard: 'resumesToOpened', target: 'opened', actions: 'record' },
           { guard: 'resumesToExtended', target: 'extended', actions: 'record' },
           { target: 'active', actions: 'record' },
         ],

@@ -142,7 +142,7 @@ export interface PipContext extends StageContext {
         readonly since: string;
         readonly category: string;
         readonly hostRef: string;
-        readonly resumeTo: 'active' | 'extended';
+        readonly resumeTo: 'opened' | 'active' | 'extended';
       }
     | undefined;
   readonly pausedDays: number;
@@ -294,13 +294,14 @@ export type PipEvent =
   | (PipEventBase<'PAUSED'> & {
       readonly category: string;
       readonly hostRef: string;
-      /** When the clock stopped (the leave's start), UTC ISO. */
+      /** When the leave began, UTC ISO; if before the plan's start, the clock stops from that day. */
       readonly since: string;
     })
   | (PipEventBase<'RESUMED'> & {
       /** How far the plan moved (in its own unit): the leave's length, or 0 when it did not extend. */
       readonly pausedDays: number;
-      readonly plan: PlanDates;
+      /** The plan after the leave; absent when it had not started yet (leave before acknowledgement). */
+      readonly plan?: PlanDates;
       /** When the clock restarted (the leave's end), UTC ISO. */
       readonly resumedAt: string;
       /** Present when the leave did not extend the plan (policy `leave`): how long it lasted. */

@@ -192,7 +192,10 @@ export const commandSchema = z.discriminatedUnion('type', [
   command('PAUSE', {
     category: pauseCategorySchema,
     hostRef: z.string().min(1).max(200),
-    /** When the leave began; defaults to now. May be in the past, but not before the last event. */
+    /**
+     * When the leave began; defaults to now. May be in the past, but not before the last event,
+     * unless the leave began before the plan's first day and no check-in is recorded yet.
+     */
     from: instantSchema.optional(),
     /** The planned end of the leave, when known: the plan resumes by itself then. */
     until: instantSchema.optional(),

@@ -51,7 +51,7 @@ export const de: Catalogue = {
   'event.PAUSED':
     'hat die Frist für {category} angehalten (Referenz {hostRef}); kein Grund als Text gespeichert',
   'event.RESUMED':
-    'hat nach {pausedDays, plural, one {# Tag} other {# Tagen}} fortgesetzt; der Plan endet jetzt am {end}{due}',
+    'hat nach {pausedDays, plural, one {# Tag} other {# Tagen}} fortgesetzt; {end, select, none {der Plan hat noch nicht begonnen} other {der Plan endet jetzt am {end}}}{due}',
   'event.EXTENDED': 'hat um {duration} verlängert ({reason}); der Plan endet jetzt am {end}',
   'event.OBLIGATION_FULFILLED': 'hat die Pflicht {obligationId} als erfüllt vermerkt',
   'event.OBLIGATION_OVERDUE': 'die Pflicht {obligationId} ist überfällig',

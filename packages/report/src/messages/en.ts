@@ -53,7 +53,7 @@ export const en = {
   'event.ESCALATED': 'escalated ({trigger} #{occurrence}) to {notify}',
   'event.PAUSED': 'paused the clock for {category} (host ref {hostRef}); no reason text is stored',
   'event.RESUMED':
-    'resumed after {pausedDays, plural, one {# day} other {# days}}; the plan now ends {end}{due}',
+    'resumed after {pausedDays, plural, one {# day} other {# days}}; {end, select, none {the plan has not started yet} other {the plan now ends {end}}}{due}',
   'event.EXTENDED': 'extended by {duration} ({reason}); the plan now ends {end}',
   'event.OBLIGATION_FULFILLED': 'recorded obligation {obligationId} as met',
   'event.OBLIGATION_OVERDUE': 'obligation {obligationId} is overdue',

@@ -82,7 +82,8 @@ function values(messages: Messages, event: PipEvent, zone: string): MessageValue
     case 'PAUSED':
       return { category: event.category, hostRef: event.hostRef };
     case 'RESUMED':
-      return { pausedDays: event.pausedDays, end: day(event.plan.endDate) };
+      // Leave that ended before the plan started (awaiting acknowledgement) moves no plan.
+      return { pausedDays: event.pausedDays, end: event.plan ? day(event.plan.endDate) : 'none' };
     case 'EXTENDED':
       return {
         duration: messages.format('event.duration', { amount: event.amount, unit: event.unit }),
