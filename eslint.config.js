@@ -16,10 +16,13 @@ const CORE_LAYERS = {
   decide: ['policy', 'audit', 'machine', 'model', 'calendar', 'errors'],
   status: ['machine', 'model', 'calendar', 'errors'],
   query: ['status', 'machine', 'model', 'calendar', 'errors'],
+  // The message catalogue: payload schemas and the messages an event implies, pure data.
+  messages: ['policy', 'machine', 'model', 'calendar', 'errors'],
   store: ['query', 'status', 'audit', 'machine', 'model', 'calendar', 'errors'],
   // Authorizers a host wires into the engine: the decide layer's port and the query layer's scope.
   authorization: ['decide', 'query', 'policy', 'machine', 'model', 'calendar', 'errors'],
   engine: [
+    'messages',
     'store',
     'query',
     'status',

@@ -170,6 +170,29 @@ export type {
   RelayOptions,
 } from './engine/deliveryApi.js';
 export { DELIVERY_DEFAULTS } from './engine/deliveryPolicy.js';
+export type {
+  DeliveredMessage,
+  Person,
+  RecipientPip,
+  RecipientResolver,
+  RecipientRole,
+  ResolvedRecipients,
+} from './engine/recipients.js';
+export {
+  isCalendarMessageType,
+  isMessageType,
+  MESSAGE_TYPES,
+  messagePayloadSchemas,
+} from './messages/catalogue.js';
+export { messageJsonSchema, messageJsonSchemas } from './messages/messageJsonSchemas.js';
+export type {
+  CalendarMessageType,
+  MessageOccurrence,
+  MessageOf,
+  MessagePayload,
+  MessageType,
+  PipkitMessage,
+} from './messages/catalogue.js';
 export { RELAY_ACTOR } from './engine/deadLetters.js';
 export type { DeadLetter, DeliveryFailure } from './store/outboxDelivery.js';
 export {

@@ -171,7 +171,7 @@ async function runDemoLifecycle(
     ...prematureTermination.issues.map((issue) => `  ${issue.code}: ${issue.message}`),
     '',
     `Outcome: ${pip.state} (${pip.context.outcome?.reason ?? 'open'}); ${pip.context.checkIns.held} check-ins held, ${pip.context.checkIns.missed} missed, ${pip.context.extensions.count} extension, ${pip.context.pausedDays} day(s) paused`,
-    `Outbox: ${notifications.length} notifications for the host to deliver (${[...new Set(notifications.map((message) => String(message.payload.template)))].join(', ')})`,
+    `Outbox: ${notifications.length} notifications for the host to deliver (${[...new Set(notifications.map((message) => message.type))].join(', ')})`,
     verification.ok
       ? `Audit: ${history.length} events, SHA-256 hash chain verified, replay reproduces the snapshot exactly. OK`
       : `Audit: FAILED ${JSON.stringify(verification)}`,

@@ -243,7 +243,7 @@ function checkStepEffects(check: Checker, expect: Expectation, facts: StepFacts)
     equal(
       at('outbox'),
       expect.outbox,
-      facts.outbox.map((message) => String(message.payload.template)),
+      facts.outbox.map((message) => message.type),
       'outbox templates',
     );
   if (expect.fired !== undefined) {

@@ -101,7 +101,7 @@ export function buildCommit(
     record: newRecord,
     events: stored,
     timers: timerChanges(identity.pipId, record?.context.deadlines ?? {}, context.deadlines),
-    outbox: outboxFor(context, stored, last.seq),
+    outbox: outboxFor(context, stored, last.seq, record?.context.deadlines ?? {}),
     ...(idempotency
       ? {
           idempotency: {

@@ -253,8 +253,8 @@ describe('draft and approval', () => {
     expect(outbox).toEqual([
       expect.objectContaining({
         id: `${PIP}:3:0`,
-        type: 'notification',
-        payload: expect.objectContaining({ template: 'pip.approvalRequested' }) as unknown,
+        type: 'pip.approvalRequested',
+        payload: expect.objectContaining({ notify: ['hr'] }) as unknown,
       }),
     ]);
   });
@@ -462,7 +462,7 @@ describe('acknowledgement', () => {
     ]);
     expect((await h.engine.tick('2026-03-11T00:00:00Z')).fired).toEqual([]);
     const escalation = (await h.store.pendingOutbox(10)).find(
-      (message) => message.payload.template === 'pip.escalation.acknowledgementOverdue',
+      (message) => message.type === 'pip.escalation.acknowledgementOverdue',
     );
     expect(escalation?.payload.notify).toEqual(['hr']);
     expect((await h.engine.get(PIP, { actor: hr })).state).toBe('opened');
@@ -504,7 +504,7 @@ describe('check-ins', () => {
       ['checkIn:2', ['CHECK_IN_MISSED', 'ESCALATED']],
     ]);
     const notified = (await h.store.pendingOutbox(100))
-      .filter((message) => message.payload.template === 'pip.escalation.checkInMissed')
+      .filter((message) => message.type === 'pip.escalation.checkInMissed')
       .map((message) => message.payload.notify);
     expect(notified).toEqual([['hr'], ['hr', 'hrDirector']]);
     expect((await h.engine.tick('2026-04-01T12:00:00Z')).fired).toEqual([]);
@@ -1287,7 +1287,7 @@ describe('reminders', () => {
       ['reminder:checkIn:1:0', ['REMINDER_SENT']],
     ]);
     const sent = (await h.store.pendingOutbox(20)).filter(
-      (message) => message.payload.template === 'pip.reminder.checkIn',
+      (message) => message.type === 'pip.reminder.checkIn',
     );
     expect(sent.map((message) => message.payload.notify)).toEqual([['manager']]);
     h.clock.set('2026-03-07T13:45:00Z');
@@ -1538,7 +1538,7 @@ describe('the outbox relay', () => {
     );
     const failing = await h.engine.relay((message) => {
       seen.push(message.id);
-      if (message.payload.template === 'pip.issued') throw new Error('mail server down');
+      if (message.type === 'pip.issued') throw new Error('mail server down');
     });
     expect(failing.delivered).toEqual([`${PIP}:3:0`]);
     expect(failing.failed.map((entry) => entry.id)).toEqual([`${PIP}:4:0`]);

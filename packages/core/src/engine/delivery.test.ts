@@ -149,7 +149,13 @@ describe('dead letters', () => {
     clock.advance(2000);
     const last = await engine.relay(handler);
     expect(last.deadLettered).toEqual([
-      { id: first, pipId: 'pip-a', type: 'notification', attempts: 3, code: 'DELIVERY_FAILED' },
+      {
+        id: first,
+        pipId: 'pip-a',
+        type: 'pip.approvalRequested',
+        attempts: 3,
+        code: 'DELIVERY_FAILED',
+      },
     ]);
     expect(last.delivered).toEqual([second]);
     expect(last.failed).toEqual([]);
@@ -160,7 +166,7 @@ describe('dead letters', () => {
         at: clock.iso(),
         actor: { id: 'pipkit-relay', role: 'system' },
         messageId: first,
-        messageType: 'notification',
+        messageType: 'pip.approvalRequested',
         attempts: 3,
         code: 'DELIVERY_FAILED',
       },
@@ -191,7 +197,7 @@ describe('dead letters', () => {
       {
         id: first,
         pipId: 'pip-a',
-        type: 'notification',
+        type: 'pip.approvalRequested',
         createdAt: START,
         attempts: 1,
         lastError: {

@@ -4,7 +4,7 @@
  */
 import type { Actor } from '../model/actor.js';
 import type { DeadLetter } from '../store/outboxDelivery.js';
-import type { OutboxMessage } from '../store/pipStore.js';
+import type { DeliveredMessage } from './recipients.js';
 
 /**
  * How the relay retries a message whose delivery fails (the engine's `delivery` option). Attempt
@@ -31,8 +31,12 @@ export interface DeliverySettings {
   readonly random: () => number;
 }
 
-/** Delivers one outbox message; a throw (or rejection) is a failed attempt. */
-export type OutboxHandler = (message: OutboxMessage) => void | Promise<void>;
+/**
+ * Delivers one outbox message, checked against the message catalogue (switch on
+ * `message.type`) and with its recipients resolved when the engine has a `recipients` option; a
+ * throw (or rejection) is a failed attempt.
+ */
+export type OutboxHandler = (message: DeliveredMessage) => void | Promise<void>;
 
 /** Options of {@link DeliveryOperations.relay}. */
 export interface RelayOptions {

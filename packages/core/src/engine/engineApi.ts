@@ -20,6 +20,7 @@ import type { ReadScope } from '../query/storeQuery.js';
 import type { DeadlineStatus } from '../status/deadlineStatus.js';
 import type { ListQuery, PipRecord, PipStore, TimerRow } from '../store/pipStore.js';
 import type { DeliveryOperations, DeliveryOptions } from './deliveryApi.js';
+import type { RecipientResolver } from './recipients.js';
 
 export type { RelayResult } from './deliveryApi.js';
 
@@ -102,6 +103,15 @@ export interface EngineOptions extends TenantEngineOptions {
    * doubling to at most 1 hour). See {@link DeliveryOptions}.
    */
   readonly delivery?: DeliveryOptions;
+  /**
+   * The recipients port: the people a role a message names is, for a PIP (`employee`,
+   * `manager`, `hr`, a policy's `union`, ...). With it, `relay` hands every message to its
+   * handler with `recipients` resolved; a resolver that fails, answers no one or answers
+   * something that is not a list of people fails that attempt with a typed code, retried after
+   * the backoff and dead-lettered in the end, never holding another PIP's messages. See
+   * {@link RecipientResolver}.
+   */
+  readonly recipients?: RecipientResolver;
 }
 
 /** Options of {@link Engine.dispatch}. */

@@ -37,6 +37,7 @@ import { type GroupCommitter, groupCommitSettings, groupCommitter } from './grou
 import { type RecordCache, recordCache } from './recordCache.js';
 import type { DeliverySettings } from './deliveryApi.js';
 import { deliverySettings } from './deliveryPolicy.js';
+import type { RecipientResolver } from './recipients.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -82,6 +83,8 @@ export interface EngineContext {
   readonly owner: string;
   /** How the relay retries and dead-letters messages. */
   readonly delivery: DeliverySettings;
+  /** The host's recipients port, when it gave one. */
+  readonly recipients?: RecipientResolver;
   /** `now` from the clock, as UTC ISO. */
   now(): string;
   /** The registered policy (the latest version when `version` is omitted), or `POLICY_NOT_FOUND`. */
@@ -277,6 +280,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     records: recordCache(options.recordCache ?? 1000),
     owner: `pipkit-engine:${randomUUID()}`,
     delivery,
+    ...(options.recipients ? { recipients: options.recipients } : {}),
     now,
     policyOf,
     scheduleFor,

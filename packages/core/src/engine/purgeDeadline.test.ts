@@ -88,9 +88,9 @@ describe('the purge as a deadline', () => {
       retainUntil: '2028-03-02',
     });
     const messages = await store.pendingOutbox(100);
+    expect(messages.slice(before).map((message) => message.type)).toEqual(['pip.purgeDue']);
     expect(messages.slice(before).map((message) => message.payload)).toEqual([
       {
-        template: 'pip.purgeDue',
         notify: ['hr'],
         employeeId: 'emp-1',
         managerId: manager.id,
@@ -154,7 +154,7 @@ describe('the purge as a deadline', () => {
     const history = await engine.history('pip-1', { actor: hr });
     expect(history[history.length - 1]?.event).not.toHaveProperty('heldBy');
     const messages = (await store.pendingOutbox(100)).slice(before);
-    expect(messages.map((message) => message.payload.template)).toEqual(['pip.purgeDue']);
+    expect(messages.map((message) => message.type)).toEqual(['pip.purgeDue']);
     expect((await engine.verify('pip-1', { actor: hr })).ok).toBe(true);
   });
 

@@ -15,6 +15,7 @@ import type {
 import { deliveryFailureOf, nextAttemptAt } from './deliveryPolicy.js';
 import { recordDeadLetter } from './deadLetters.js';
 import type { EngineContext } from './engineContext.js';
+import { deliverableMessage } from './recipients.js';
 
 /** What one round collects. */
 interface Round {
@@ -61,7 +62,7 @@ export async function relay(
       error = unreadableMessage(message);
     } else {
       try {
-        await handler(message);
+        await handler(await deliverableMessage(ctx, message));
       } catch (thrown) {
         failed = true;
         error = thrown;

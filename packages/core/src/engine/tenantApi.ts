@@ -3,7 +3,7 @@
  * relay across many tenants in one loop, taking turns.
  */
 import type { RelayDeadLetter, RelayFailure } from './deliveryApi.js';
-import type { OutboxMessage } from '../store/pipStore.js';
+import type { DeliveredMessage } from './recipients.js';
 import type { Engine, FiredDeadline, SweepFault } from './engineApi.js';
 
 /** Options of `createEngine` about tenants. */
@@ -76,7 +76,7 @@ export interface TenantTickResult {
 
 /** Delivers one tenant's outbox message; `tenant` says whose it is. */
 export type TenantOutboxHandler = (
-  message: OutboxMessage,
+  message: DeliveredMessage,
   tenant: { readonly tenantId: string },
 ) => void | Promise<void>;
 

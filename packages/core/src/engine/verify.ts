@@ -8,9 +8,13 @@ import { canonicalJson } from '../audit/canonicalJson.js';
 import { type StoredEvent, verifyHistory } from '../audit/hashChain.js';
 import type { PipkitIssue } from '../errors/pipkitError.js';
 import { replayEvents } from '../machine/snapshot.js';
-import type { PipContext } from '../machine/types.js';
+import type { Deadline, PipContext } from '../machine/types.js';
+import { isCalendarMessageType } from '../messages/catalogue.js';
+import { pendingAfter } from '../messages/calendarMessages.js';
+import { upcastMessage } from '../messages/legacyMessages.js';
 import {
   DEADLINE_PARKED_MESSAGE,
+  type OutboxMessage,
   type PipRecord,
   type PipRows,
   type StoredOutboxRow,
@@ -121,7 +125,12 @@ function timerIssues(pipId: string, context: PipContext, rows: PipRows): PipkitI
   return issues;
 }
 
-/** The outbox rows each event implies, against the stored ones (delivered rows may be compacted). */
+/**
+ * The outbox rows each event implies, against the stored ones (delivered rows may be compacted).
+ * Rows written before the message catalogue are read in its shape. Calendar messages are
+ * required from the PIP's first stored one on: a PIP's earlier events were committed by a
+ * release that did not write them.
+ */
 function outboxIssues(
   context: PipContext,
   events: readonly StoredEvent[],
@@ -130,22 +139,26 @@ function outboxIssues(
   const issues: PipkitIssue[] = [];
   // One message list per event: ids carry the commit's version, which events do not record, so
   // messages are compared by the event (`payload.seq`) and their content.
-  const expectedBySeq = new Map<number, string[]>();
+  const expectedBySeq = new Map<number, OutboxMessage[]>();
+  let pending: Readonly<Record<string, Deadline>> = {};
   for (const stored of events) {
-    const messages = outboxFor(context, [stored], stored.seq);
-    if (messages.length > 0) {
-      expectedBySeq.set(
-        stored.seq,
-        messages.map((message) => canonicalJson(contentOf(message))),
-      );
-    }
+    const messages = outboxFor(context, [stored], stored.seq, pending);
+    pending = pendingAfter(pending, stored.event.deadlines);
+    if (messages.length > 0) expectedBySeq.set(stored.seq, messages);
   }
+  const stored = rows.outbox
+    .filter((row) => row.type !== DEADLINE_PARKED_MESSAGE) // operators' notes, written by the store
+    .map((row) => upcastMessage(row));
+  const seqOf = (row: Pick<OutboxMessage, 'payload'>) =>
+    typeof row.payload.seq === 'number' ? row.payload.seq : -1;
+  const calendarSince = Math.min(
+    ...stored.filter((row) => isCalendarMessageType(row.type)).map(seqOf),
+  );
   const seen = new Map<number, string[]>();
-  for (const row of rows.outbox) {
-    if (row.type === DEADLINE_PARKED_MESSAGE) continue; // operators' notes, written by the store
-    const seq = typeof row.payload.seq === 'number' ? row.payload.seq : -1;
-    const expected = expectedBySeq.get(seq);
+  for (const row of stored) {
+    const seq = seqOf(row);
     const content = canonicalJson(contentOf(row));
+    const expected = expectedBySeq.get(seq)?.map((message) => canonicalJson(contentOf(message)));
     if (!expected?.includes(content)) {
       issues.push(
         mismatch(
@@ -163,13 +176,11 @@ function outboxIssues(
   const compactedBefore = rows.outboxCompactedBefore;
   for (const [seq, expected] of expectedBySeq) {
     const found = seen.get(seq) ?? [];
-    const required =
-      compactedBefore === undefined
-        ? expected.length
-        : expected.filter(
-            (content) =>
-              (JSON.parse(content) as { createdAt: string }).createdAt >= compactedBefore,
-          ).length;
+    const required = expected.filter(
+      (message) =>
+        (compactedBefore === undefined || message.createdAt >= compactedBefore) &&
+        (!isCalendarMessageType(message.type) || seq >= calendarSince),
+    ).length;
     if (found.length < required) {
       issues.push(
         mismatch(

@@ -10,7 +10,10 @@ import { ErrorCodes, PipkitError } from './pipkitError.js';
  * `UPPER_SNAKE_CASE` `code` on the error it throws is recorded).
  */
 export const DeliveryErrorReasons = {
-  /** The host has no address for a recipient the message names: retrying will not help. */
+  /**
+   * No one is known for a recipient the message names: the engine's `recipients` port answered
+   * an empty list, or the handler has no address for them.
+   */
   UNKNOWN_RECIPIENT: 'DELIVERY_UNKNOWN_RECIPIENT',
   /** The channel answered something the handler cannot read. */
   MALFORMED_ANSWER: 'DELIVERY_MALFORMED_ANSWER',
@@ -20,6 +23,11 @@ export const DeliveryErrorReasons = {
   UNREACHABLE: 'DELIVERY_UNREACHABLE',
   /** The channel refused the message. */
   REJECTED: 'DELIVERY_REJECTED',
+  /**
+   * The message is not in the message catalogue (an unknown type, or a payload its type's schema
+   * refuses): it is never handed to the handler, and retrying will not help.
+   */
+  MESSAGE_INVALID: 'DELIVERY_MESSAGE_INVALID',
 } as const;
 
 /** One of {@link DeliveryErrorReasons}. */

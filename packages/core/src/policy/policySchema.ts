@@ -38,6 +38,17 @@ export const escalationTriggerSchema = z.enum([
   'appealOverdue',
 ]);
 
+/** The deadlines a reminder may come before. */
+export const reminderTargetSchema = z.enum([
+  'acknowledgement',
+  'checkIn',
+  'planEnd',
+  'review',
+  'reply',
+  'decision',
+  'meeting',
+]);
+
 /**
  * The zod schema of a policy document: plain, versioned data that HR and counsel can review.
  * Code rules are attached separately by {@link definePolicy}.
@@ -314,15 +325,7 @@ export const policyDocumentSchema = z
       .array(
         z
           .object({
-            before: z.enum([
-              'acknowledgement',
-              'checkIn',
-              'planEnd',
-              'review',
-              'reply',
-              'decision',
-              'meeting',
-            ]),
+            before: reminderTargetSchema,
             offset: z.union([
               z
                 .object({
