@@ -7,6 +7,7 @@ import { deadLettersCommand } from './commands/deadLettersCommand.js';
 import { diagramCommand } from './commands/diagramCommand.js';
 import { exportCommand } from './commands/exportCommand.js';
 import { listCommand } from './commands/listCommand.js';
+import { migrateCommand } from './commands/migrateCommand.js';
 import { reportCommand } from './commands/reportCommand.js';
 import { showCommand } from './commands/showCommand.js';
 import { simulateCommand } from './commands/simulateCommand.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CliCommand[] = [
   reportCommand,
   tickCommand,
   deadLettersCommand,
+  migrateCommand,
   verifyCommand,
   exportCommand,
   checkpointCommand,
