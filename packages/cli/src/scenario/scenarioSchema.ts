@@ -2,6 +2,7 @@ import {
   actorSchema,
   commandSchema,
   escalationTriggerSchema,
+  OUTCOME_STATUSES,
   PIP_STATES,
   policyDocumentSchema,
 } from '@pipkit/core';
@@ -134,7 +135,7 @@ export const expectationSchema = z
     /** The outcome, once final or passed. */
     outcome: z
       .object({
-        status: z.enum(['passed', 'terminated', 'closed']).optional(),
+        status: z.enum(OUTCOME_STATUSES).optional(),
         reason: z.string().min(1).optional(),
         effectiveAt: scenarioTimeSchema.optional(),
         appealUntil: dateSchema.optional(),

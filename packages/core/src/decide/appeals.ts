@@ -213,6 +213,12 @@ function decideAppealOutcome(
     ...(appealed.stageNumber === undefined ? {} : { stageNumber: appealed.stageNumber }),
     outcome: command.outcome,
     ...(replacement ? { replacement: replacement.record } : {}),
+    // An overturned dismissal reinstates the employee (Acas Code paras 26-29).
+    ...(command.outcome === 'overturned' &&
+    appealed.stageNumber === undefined &&
+    input.state === 'terminated'
+      ? { reinstates: true as const }
+      : {}),
   });
 }
 

@@ -341,7 +341,7 @@ describe('appeals against stages (Acas Code paras 26-29)', () => {
 });
 
 describe('the decision stage: dismissal follows a live final warning', () => {
-  it('refuses a dismissal without a final warning whose review is over, and takes an appeal against it after the plan has ended', async () => {
+  it('refuses a dismissal without a final warning whose review is over, takes an appeal against it after the plan has ended, and an overturned dismissal reinstates', async () => {
     const { h, pipId, refused } = await issued('2026-05-28T09:00:00Z');
     h.at('2026-05-29T09:00:00Z');
     await h.send(
@@ -398,8 +398,37 @@ describe('the decision stage: dismissal follows a live final warning', () => {
     const decider = await refused({ type: 'RECORD_APPEAL_OUTCOME', outcome: 'overturned' }, senior);
     expect(decider.issues.map((issue) => issue.code)).toEqual(['SEPARATION_OF_DUTIES']);
     await h.send(pipId, { type: 'RECORD_APPEAL_OUTCOME', outcome: 'overturned' }, hr);
+    // Overturned on appeal, the dismissal no longer stands: the employee is reinstated (Acas Code
+    // paras 26-29), and the record says which decision was overturned, by whom and when.
     const pip = await h.load(pipId);
-    expect(pip.state).toBe('terminated');
+    expect(pip.state).toBe('reinstated');
+    expect(pip.context.outcome).toMatchObject({
+      status: 'reinstated',
+      reason: 'removed',
+      overturned: { at: '2026-12-22T10:00:00.000Z', by: 'hr-1' },
+    });
+    const history = await h.engine.history(pipId, { actor: hr });
+    expect(history.at(-1)?.event).toMatchObject({
+      type: 'APPEAL_DECIDED',
+      against: 'dismissal',
+      outcome: 'overturned',
+      reinstates: true,
+    });
+    expect(await h.engine.verify(pipId, { actor: hr })).toMatchObject({ ok: true });
+    const reinstated = await h.engine.query({ outcomes: ['reinstated'] }, { actor: hr });
+    expect(reinstated.pips.map((entry) => [entry.pipId, entry.state])).toEqual([
+      [pipId, 'reinstated'],
+    ]);
+    expect((await h.engine.query({ outcomes: ['terminated'] }, { actor: hr })).pips).toEqual([]);
+    // Nothing moves after it: the reinstated record takes no more commands.
+    const after = await h.engine.explain(
+      pipId,
+      { type: 'APPEAL', against: 'dismissal' },
+      {
+        actor: employee,
+      },
+    );
+    expect(after.accepted).toBe(false);
     expect(pip.context.appeals).toEqual([
       {
         against: 'dismissal',

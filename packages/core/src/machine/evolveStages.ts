@@ -27,6 +27,26 @@ function withPendingAppeal(
   };
 }
 
+/**
+ * The outcome marked overturned when an appeal against the decision that ended the plan is
+ * overturned; a reinstating one (a dismissal) takes the status `reinstated`.
+ */
+function overturnedOutcome(
+  next: PipContext,
+  event: Extract<PipEvent, { type: 'APPEAL_DECIDED' }>,
+): PipContext {
+  const outcome = next.outcome;
+  if (!outcome || event.outcome !== 'overturned' || event.stageNumber !== undefined) return next;
+  return {
+    ...next,
+    outcome: {
+      ...outcome,
+      ...(event.reinstates ? { status: 'reinstated' as const } : {}),
+      overturned: { at: event.at, by: event.actor.id },
+    },
+  };
+}
+
 /** Events of formal stages and appeals; `undefined` for any other event. @internal */
 export function evolveStages(next: PipContext, event: PipEvent): PipContext | undefined {
   switch (event.type) {
@@ -54,7 +74,7 @@ export function evolveStages(next: PipContext, event: PipEvent): PipContext | un
         decidedBy: event.actor.id,
         ...(event.replacement ? { replacement: event.replacement.stage } : {}),
       }));
-      const marked = withStage(decided, event.stageNumber, (stage) => ({
+      const marked = withStage(overturnedOutcome(decided, event), event.stageNumber, (stage) => ({
         ...stage,
         appeal: event.outcome,
       }));

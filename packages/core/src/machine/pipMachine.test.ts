@@ -219,6 +219,14 @@ const EXAMPLES: Readonly<Record<Exclude<PipEventType, 'PIP_CREATED'>, readonly P
   APPEAL_WINDOW_CLOSED: [{ type: 'APPEAL_WINDOW_CLOSED', at, actor: hr, stageNumber: 1 }],
   APPEAL_DECIDED: [
     { type: 'APPEAL_DECIDED', at, actor: hr, against: 'firstWarning', outcome: 'upheld' },
+    {
+      type: 'APPEAL_DECIDED',
+      at,
+      actor: hr,
+      against: 'dismissal',
+      outcome: 'overturned',
+      reinstates: true,
+    },
   ],
   APPEAL_OVERDUE: [{ type: 'APPEAL_OVERDUE', at, actor: hr, against: 'firstWarning' }],
 };
@@ -343,27 +351,35 @@ describe('pipMachine graph', () => {
       key('review', 'PASSED', 'passed.completed'),
       key('terminationProposed', 'DECIDED', 'terminated'),
       key('terminationProposed', 'DECIDED', 'closed'),
+      key('terminated', 'APPEAL_DECIDED', 'reinstated'),
     ]) {
       expect(exercised).toContain(expected);
     }
   });
 
-  it('final states have no outgoing transitions', () => {
+  it('final states have no outgoing transitions, but an overturned dismissal reinstates', () => {
     const finals = allNodes()
       .filter((node) => node.type === 'final')
       .map(dotted);
-    expect([...finals].sort()).toEqual([...FINAL_STATES].sort());
+    // `terminated` refuses every command, yet an appeal that overturns the dismissal moves it.
+    const exits: Partial<Record<string, readonly string[]>> = { terminated: ['APPEAL_DECIDED'] };
+    expect([...finals, ...Object.keys(exits)].sort()).toEqual([...FINAL_STATES].sort());
     for (const state of FINAL_STATES) {
       const node = allNodes().find((candidate) => dotted(candidate) === state) as AnyStateNode;
-      // Declared: neither the final state nor any ancestor declares a transition.
+      const allowed = exits[state] ?? [];
+      // Declared: neither the final state nor any ancestor declares another transition.
       for (let current: AnyStateNode | undefined = node; current; current = current.parent) {
-        expect(current.transitions.size, `${state} via ${current.id}`).toBe(0);
+        const declared = [...current.transitions.keys()].filter((type) => !allowed.includes(type));
+        expect(declared, `${state} via ${current.id}`).toEqual([]);
       }
-      // Behaviour: no example event is accepted from any reached final vertex.
+      // Behaviour: no other example event is accepted from any reached final vertex.
       const reached = vertices.filter((snapshot) => flattenState(snapshot.value) === state);
       expect(reached.length).toBeGreaterThan(0);
       for (const snapshot of reached) {
-        for (const event of ALL_EVENTS) expect(snapshot.can(event), event.type).toBe(false);
+        for (const event of ALL_EVENTS) {
+          const expected = allowed.includes(event.type) && 'reinstates' in event;
+          expect(snapshot.can(event), event.type).toBe(expected);
+        }
       }
     }
     for (const state of PIP_STATES) {

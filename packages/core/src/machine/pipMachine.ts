@@ -24,13 +24,19 @@ export const PIP_STATES = [
   'terminationProposed',
   'terminated',
   'closed',
+  'reinstated',
 ] as const;
 
 /** A PIP's state, flattened with dots. */
 export type PipState = (typeof PIP_STATES)[number];
 
 /** States from which nothing moves: a command on them is refused with `PIP_CLOSED`. */
-export const FINAL_STATES: readonly PipState[] = ['passed.completed', 'terminated', 'closed'];
+export const FINAL_STATES: readonly PipState[] = [
+  'passed.completed',
+  'terminated',
+  'closed',
+  'reinstated',
+];
 
 type On = Partial<Record<PipEventType, unknown>>;
 
@@ -129,6 +135,7 @@ export const pipMachine = setup({
     hasWatchWindow: ({ event }) => event.type === 'PASSED' && event.watchUntil !== undefined,
     removes: ({ event }) => event.type === 'DECIDED' && event.decision === 'remove',
     withoutPlan: ({ context }) => context.procedure !== undefined,
+    reinstates: ({ event }) => event.type === 'APPEAL_DECIDED' && event.reinstates === true,
     extensionAwaitsAcknowledgement: ({ event }) =>
       event.type === 'EXTENDED' && event.acknowledge !== undefined,
   },
@@ -279,8 +286,13 @@ export const pipMachine = setup({
         ],
       },
     },
-    terminated: { type: 'final' },
+    // Final for commands (FINAL_STATES), but an appeal that overturns the dismissal reinstates
+    // the employee (Acas Code paras 26-29): the one way out of it.
+    terminated: {
+      on: { APPEAL_DECIDED: { guard: 'reinstates', target: 'reinstated', actions: 'record' } },
+    },
     closed: { type: 'final' },
+    reinstated: { type: 'final' },
   },
 });
 

@@ -105,8 +105,9 @@ export function applyEvents(
   const scope = scopeFor(snapshot);
   let current = snapshot;
   for (const event of events) {
-    if (RECORD_EVENTS.has(event.type)) {
-      // About the record, not the plan: in every state, final ones included, the state stays.
+    if (RECORD_EVENTS.has(event.type) && !current.can(event)) {
+      // About the record, not the plan: in every state, final ones included, the state stays
+      // (unless the machine moves on it: an overturned dismissal reinstates).
       current = pipMachine.resolveState({
         value: current.value,
         context: evolve(current.context, event),

@@ -26,5 +26,7 @@ export type StageEvent =
       readonly outcome: AppealOutcome;
       /** For `varied`: the stage record that replaces the one appealed against. */
       readonly replacement?: StageRecord;
+      /** Set when an overturned dismissal reinstates the employee: the PIP moves to `reinstated`. */
+      readonly reinstates?: true;
     })
   | (PipEventBase<'APPEAL_OVERDUE'> & { readonly against: string; readonly stageNumber?: number });

@@ -3,6 +3,8 @@ import type { CitedInstance, DocumentRef, Goal, Trigger } from '../model/command
 import type { Meeting } from '../model/meetings.js';
 import type { StageContext, StageEvent } from './stageTypes.js';
 import type { Duration } from '../calendar/duration.js';
+import type { PipOutcome } from './outcomeTypes.js';
+export { OUTCOME_STATUSES, type PipOutcome } from './outcomeTypes.js';
 
 /** Every deadline kind. Each has one meaning when it fires (see `docs/concepts.md`). */
 export const DEADLINE_KINDS = [
@@ -29,9 +31,6 @@ export const DEADLINE_KINDS = [
 /** What a deadline is for. */
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
-/** The statuses a plan's outcome can have. */
-export const OUTCOME_STATUSES = ['passed', 'terminated', 'closed'] as const;
-
 /** A pending deadline: data in the snapshot and a row in the store's timer index. */
 export interface Deadline {
   /** Stable within the PIP (`planEnd`, `checkIn:3`); the timer id is `pipId/id`. */
@@ -49,28 +48,6 @@ export interface Deadline {
 export interface AttachedDocument extends DocumentRef {
   readonly attachedAt: string;
   readonly attachedBy: string;
-}
-
-/** The final outcome of a PIP. Every outcome carries a reason. */
-export interface PipOutcome {
-  readonly status: (typeof OUTCOME_STATUSES)[number];
-  /** `passed`, `removed`, `demoted`, `reassigned`, `retained`, `withdrawn`, `resigned`, `misconduct`, `transferred`, `policyChanged`. */
-  readonly reason: string;
-  readonly at: string;
-  readonly by: string;
-  /**
-   * When the decision takes effect: the decision's `effectiveDate` (its first instant), or for a
-   * removal or demotion without one the earliest it may (the day after the notice period).
-   */
-  readonly effectiveAt?: string;
-  /** The ids of the proposal's cited instances the decision relies on. */
-  readonly instancesRelied?: readonly string[];
-  /** The last day (and instant) the employee may appeal, when the policy has an appeal window. */
-  readonly appealUntil?: { readonly date: string; readonly dueAt: string };
-  /** The last day the records must be kept, when the policy sets a retention period. */
-  readonly retainUntil?: string;
-  /** The day notations of unacceptable performance must be removed (policy `recordPurge`). */
-  readonly purgeOn?: string;
 }
 
 /** A plan given to the employee after the policy's deadline counted from its trigger. */

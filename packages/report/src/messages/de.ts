@@ -98,7 +98,7 @@ export const de: Catalogue = {
   'event.APPEAL_LODGED': 'hat Widerspruch gegen die Stufe {against} eingelegt{due}',
   'event.APPEAL_WINDOW_CLOSED': 'die Widerspruchsfrist für Stufe {number} ist abgelaufen',
   'event.APPEAL_DECIDED':
-    'hat über den Widerspruch gegen die Stufe {against} entschieden: {outcome, select, upheld {bestätigt} varied {ersetzt durch {replacement}} overturned {aufgehoben} other {{outcome}}}{due}',
+    'hat über den Widerspruch gegen die Stufe {against} entschieden: {outcome, select, upheld {bestätigt} varied {ersetzt durch {replacement}} overturned {aufgehoben} other {{outcome}}}{reinstates, select, true {; die Person ist wieder eingestellt} other {}}{due}',
   'event.APPEAL_OVERDUE':
     'die Entscheidung über den Widerspruch gegen die Stufe {against} ist überfällig',
   'event.other': '{type}{due}',

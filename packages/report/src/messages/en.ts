@@ -95,7 +95,7 @@ export const en = {
   'event.APPEAL_LODGED': 'appealed against the {against}{due}',
   'event.APPEAL_WINDOW_CLOSED': 'the window to appeal stage {number} closed',
   'event.APPEAL_DECIDED':
-    'decided the appeal against the {against}: {outcome, select, upheld {upheld} varied {varied to the {replacement}} overturned {overturned} other {{outcome}}}{due}',
+    'decided the appeal against the {against}: {outcome, select, upheld {upheld} varied {varied to the {replacement}} overturned {overturned} other {{outcome}}}{reinstates, select, true {; the employee is reinstated} other {}}{due}',
   'event.APPEAL_OVERDUE': 'the appeal against the {against} is overdue',
   // An event type added to core later, until it gets its own sentence: its type as words.
   'event.other': '{type}{due}',

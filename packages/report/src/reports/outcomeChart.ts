@@ -14,9 +14,10 @@ const STATUS_COLOURS: Readonly<Record<string, string>> = {
   passed: '#2e7d32',
   terminated: '#c62828',
   closed: '#546e7a',
+  reinstated: '#1565c0',
 };
-const FALLBACK_COLOURS = ['#1565c0', '#6a1b9a', '#ef6c00', '#00838f'];
-const STATUS_ORDER = ['passed', 'terminated', 'closed'];
+const FALLBACK_COLOURS = ['#6a1b9a', '#ef6c00', '#00838f'];
+const STATUS_ORDER = ['passed', 'terminated', 'closed', 'reinstated'];
 
 const PLOT_HEIGHT = 240;
 const MARGIN = { left: 64, right: 16, top: 16, bottom: 64 } as const;

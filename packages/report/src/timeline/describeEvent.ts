@@ -190,6 +190,7 @@ function stageValues(messages: Messages, event: PipEvent): MessageValues | undef
         against: event.against,
         outcome: event.outcome,
         replacement: event.replacement?.stage ?? '',
+        reinstates: String(event.reinstates === true),
       };
     default:
       return undefined;

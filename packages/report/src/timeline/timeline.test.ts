@@ -35,6 +35,26 @@ describe('describeEvent', () => {
     );
   });
 
+  it('says when an overturned dismissal reinstates the employee, and when a plan had not started at a return from leave', () => {
+    const hr = { id: 'hr-1', role: 'hr' } as const;
+    const overturned: PipEvent = {
+      type: 'APPEAL_DECIDED',
+      at,
+      actor: hr,
+      against: 'dismissal',
+      outcome: 'overturned',
+      reinstates: true,
+    };
+    expect(describeEvent(overturned)).toBe(
+      'decided the appeal against the dismissal: overturned; the employee is reinstated',
+    );
+    expect(describeEvent({ ...overturned, against: 'firstWarning', reinstates: undefined })).toBe(
+      'decided the appeal against the firstWarning: overturned',
+    );
+    const resumed: PipEvent = { type: 'RESUMED', at, actor: hr, pausedDays: 0, resumedAt: at };
+    expect(describeEvent(resumed)).toBe('resumed after 0 days; the plan has not started yet');
+  });
+
   it('shows a decision’s effective time in the zone it is given', () => {
     const decided = {
       type: 'DECIDED',
