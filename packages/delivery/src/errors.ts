@@ -147,6 +147,8 @@ export const DeliveryIssueCodes = {
   INVITE_HISTORY_INVALID: 'INVITE_HISTORY_INVALID',
   /** A host-supplied text or duration for an invite is not usable. */
   INVITE_TEXT_INVALID: 'INVITE_TEXT_INVALID',
+  /** `tenantId` (a part of every invite UID with tenants) is empty or has a space, "/" or "@". */
+  INVITE_TENANT_INVALID: 'INVITE_TENANT_INVALID',
 } as const;
 
 /** One of {@link DeliveryIssueCodes}. */

@@ -17,6 +17,8 @@ export { occurrencesOf } from './invites/occurrences.js';
 export type { Occurrence, OccurrenceKind, OccurrenceStatus } from './invites/occurrences.js';
 export { invitesCalendar, invitesFor } from './invites/invites.js';
 export type { Invite, InviteOptions, InvitePerson, InviteText } from './invites/invites.js';
+export { inviteForMessage, isCalendarMessage } from './invites/messageInvites.js';
+export type { CalendarMessage } from './invites/messageInvites.js';
 export { webhookDelivery } from './webhooks/webhookDelivery.js';
 export type { DeliverMessage, WebhookDeliveryOptions } from './webhooks/webhookDelivery.js';
 export { webhookPayload } from './webhooks/webhookPayload.js';

@@ -36,8 +36,19 @@ describe('invitesFor', () => {
     expect(wallClock(first.start, 'Europe/London')).toBe('09:00');
     expect(wallClock(second.start, 'Europe/London')).toBe('09:00');
     expect(first.end).toBe('2026-10-15T08:30:00.000Z');
-    expect([first.method, first.status, first.sequence]).toEqual(['REQUEST', 'CONFIRMED', 0]);
-    expect([second.method, second.status, second.sequence]).toEqual(['REQUEST', 'CONFIRMED', 0]);
+    // SEQUENCE is the seq of the event that scheduled each (the acknowledgement, the check-in held).
+    const seqOf = (id: string) => byId(invites, id).changedSeq;
+    expect([first.method, first.status, first.sequence]).toEqual([
+      'REQUEST',
+      'CONFIRMED',
+      seqOf('checkIn:1'),
+    ]);
+    expect([second.method, second.status, second.sequence]).toEqual([
+      'REQUEST',
+      'CONFIRMED',
+      seqOf('checkIn:2'),
+    ]);
+    expect(second.sequence).toBeGreaterThan(first.sequence);
     expect(first.uid).toBe('pip-london-1/checkIn:1@pip.example.com');
     expect(byId(invites, 'checkIn:1')).toMatchObject({ status: 'done', timeZone: 'Europe/London' });
     expect(byId(invites, 'checkIn:2')).toMatchObject({ status: 'scheduled', number: 2 });
@@ -49,7 +60,7 @@ describe('invitesFor', () => {
     const scheduled = byId(invitesFor(await pip.history(), { domain }), 'meeting:review-1');
     expect(parsed(scheduled)).toMatchObject({
       method: 'REQUEST',
-      sequence: 0,
+      sequence: scheduled.changedSeq,
       start: await pip.scheduledAt('meeting:review-1'),
       summary: 'reviewMeeting',
     });
@@ -62,22 +73,24 @@ describe('invitesFor', () => {
     expect(parsed(moved)).toMatchObject({
       uid: scheduled.uid,
       method: 'REQUEST',
-      sequence: 1,
+      sequence: moved.changedSeq,
       start: '2026-10-27T14:30:00.000Z',
       end: '2026-10-27T15:30:00.000Z',
       stamp: '2026-10-02T09:00:00.000Z',
     });
     expect(await pip.scheduledAt('meeting:review-1')).toBe('2026-10-27T14:30:00.000Z');
+    expect(moved.sequence).toBeGreaterThan(scheduled.sequence);
 
     pip.clock.set('2026-10-03T09:00:00Z');
     await pip.cancelMeeting();
     const cancelled = byId(invitesFor(await pip.history(), { domain }), 'meeting:review-1');
-    expect(cancelled).toMatchObject({ method: 'CANCEL', status: 'cancelled', sequence: 2 });
+    expect(cancelled).toMatchObject({ method: 'CANCEL', status: 'cancelled' });
+    expect(cancelled.sequence).toBeGreaterThan(moved.sequence);
     expect(parsed(cancelled)).toMatchObject({
       uid: scheduled.uid,
       method: 'CANCEL',
       status: 'CANCELLED',
-      sequence: 2,
+      sequence: cancelled.sequence,
       start: '2026-10-27T14:30:00.000Z',
       stamp: '2026-10-03T09:00:00.000Z',
     });
@@ -89,7 +102,11 @@ describe('invitesFor', () => {
     pip.clock.set('2026-10-20T10:00:00Z');
     await pip.pause();
     const paused = byId(invitesFor(await pip.history(), { domain }), 'checkIn:2');
-    expect(parsed(paused)).toMatchObject({ method: 'CANCEL', status: 'CANCELLED', sequence: 1 });
+    expect(parsed(paused)).toMatchObject({
+      method: 'CANCEL',
+      status: 'CANCELLED',
+      sequence: paused.changedSeq,
+    });
     expect(await pip.scheduledAt('checkIn:2')).toBeUndefined();
 
     pip.clock.set('2026-10-27T10:00:00Z');
@@ -101,9 +118,10 @@ describe('invitesFor', () => {
       uid: paused.uid,
       method: 'REQUEST',
       status: 'CONFIRMED',
-      sequence: 2,
+      sequence: resumed.changedSeq,
       start: moved,
     });
+    expect(resumed.sequence).toBeGreaterThan(paused.sequence);
     expect(wallClock(moved!, 'Europe/London')).toBe('09:00');
   });
 
@@ -114,13 +132,17 @@ describe('invitesFor', () => {
     const { fired } = await pip.engine.tick();
     expect(fired.map((entry) => entry.timerId)).toContain('pip-london-1/checkIn:1');
     const invites = invitesFor(await pip.history(), { domain });
-    expect(byId(invites, 'checkIn:1')).toMatchObject({
+    const missed = byId(invites, 'checkIn:1');
+    expect(missed).toMatchObject({
       status: 'done',
       method: 'REQUEST',
-      sequence: 0,
       start: '2026-10-15T08:00:00.000Z',
     });
-    expect(byId(invites, 'checkIn:2')).toMatchObject({ status: 'scheduled', sequence: 0 });
+    // Missed is not a change a calendar shows: the SEQUENCE stays that of its scheduling.
+    expect(missed.sequence).toBe(missed.changedSeq);
+    const next = byId(invites, 'checkIn:2');
+    expect(next).toMatchObject({ status: 'scheduled', sequence: next.changedSeq });
+    expect(next.sequence).toBeGreaterThan(missed.sequence);
   });
 
   it('cancels the check-ins and meetings a closed plan had left', async () => {
@@ -128,10 +150,12 @@ describe('invitesFor', () => {
     await pip.scheduleMeeting('2026-10-20T14:30');
     pip.clock.set('2026-10-05T09:00:00Z');
     await pip.close();
-    const invites = invitesFor(await pip.history(), { domain });
+    const history = await pip.history();
+    const invites = invitesFor(history, { domain });
+    // Both cancelled by the close, the last event: its seq is their SEQUENCE.
     expect(invites.map((invite) => [invite.deadlineId, invite.method, invite.sequence])).toEqual([
-      ['checkIn:1', 'CANCEL', 1],
-      ['meeting:review-1', 'CANCEL', 1],
+      ['checkIn:1', 'CANCEL', history.length],
+      ['meeting:review-1', 'CANCEL', history.length],
     ]);
     for (const invite of invites) {
       expect(parsed(invite)).toMatchObject({
@@ -196,12 +220,15 @@ describe('invitesCalendar', () => {
     const pip = await londonPip();
     await pip.scheduleMeeting('2026-10-20T14:30');
     await pip.cancelMeeting();
-    const calendar = parseCalendar(invitesCalendar(await pip.history(), { domain }));
+    const history = await pip.history();
+    const calendar = parseCalendar(invitesCalendar(history, { domain }));
     expect(calendar.method).toBe('PUBLISH');
+    const [checkIn, meeting] = invitesFor(history, { domain });
     expect(calendar.events.map((event) => [event.uid, event.status, event.sequence])).toEqual([
-      ['pip-london-1/checkIn:1@pip.example.com', 'CONFIRMED', 0],
-      ['pip-london-1/meeting:review-1@pip.example.com', 'CANCELLED', 1],
+      ['pip-london-1/checkIn:1@pip.example.com', 'CONFIRMED', checkIn?.changedSeq],
+      ['pip-london-1/meeting:review-1@pip.example.com', 'CANCELLED', history.length],
     ]);
+    expect(meeting?.sequence).toBe(history.length);
   });
 
   it('is an empty calendar for a PIP not yet given', async () => {

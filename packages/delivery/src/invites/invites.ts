@@ -39,6 +39,12 @@ export interface InviteOptions {
    * only within a tenant).
    */
   readonly domain: string;
+  /**
+   * The PIP's tenant, with a store that has tenants (PIP ids are unique only within one): the UID
+   * becomes `<tenantId>/<pipId>/<deadlineId>@<domain>`, so two tenants' `checkIn:1` of a PIP
+   * with the same id never update each other in a shared calendar system.
+   */
+  readonly tenantId?: string;
   /** The host's words for an occurrence; called once per occurrence. */
   readonly describe?: (occurrence: Occurrence) => InviteText;
   /** The calendar's PRODID (default `-//pipkit//delivery//EN`). */
@@ -49,7 +55,10 @@ export interface InviteOptions {
 
 /** One occurrence's invite: its calendar facts and the iCalendar text to send. */
 export interface Invite extends Occurrence {
-  /** `<pipId>/<deadlineId>@<domain>`: the same for every version of this occurrence. */
+  /**
+   * `<pipId>/<deadlineId>@<domain>` (`<tenantId>/<pipId>/<deadlineId>@<domain>` with a tenant):
+   * the same for every version of this occurrence.
+   */
   readonly uid: string;
   /** `REQUEST` while it stands (scheduled or done), `CANCEL` once it is cancelled. */
   readonly method: 'REQUEST' | 'CANCEL';
@@ -68,6 +77,7 @@ type StampedAttributes = EventAttributes & { timestamp: number };
 const DOMAIN =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const DEFAULT_PRODUCT = '-//pipkit//delivery//EN';
+const TENANT = /^[^\s/@]{1,128}$/;
 
 /**
  * The invites of one PIP's check-ins and meetings, derived from its stored events: one per
@@ -90,18 +100,21 @@ const DEFAULT_PRODUCT = '-//pipkit//delivery//EN';
  * ```
  */
 export function invitesFor(events: readonly StoredEvent[], options: InviteOptions): Invite[] {
-  checkDomain(options.domain);
-  return occurrencesOf(events).map((occurrence) => {
-    const method = occurrence.status === 'cancelled' ? 'CANCEL' : 'REQUEST';
-    const { attributes, end } = eventAttributes(occurrence, options);
-    return {
-      ...occurrence,
-      uid: attributes.uid ?? '',
-      method,
-      end,
-      ics: write([attributes], method, options),
-    };
-  });
+  checkOptions(options);
+  return occurrencesOf(events).map((occurrence) => inviteOf(occurrence, options));
+}
+
+/** The invite of one occurrence: REQUEST while it stands, CANCEL once cancelled. @internal */
+export function inviteOf(occurrence: Occurrence, options: InviteOptions): Invite {
+  const method = occurrence.status === 'cancelled' ? 'CANCEL' : 'REQUEST';
+  const { attributes, end } = eventAttributes(occurrence, options);
+  return {
+    ...occurrence,
+    uid: attributes.uid ?? '',
+    method,
+    end,
+    ics: write([attributes], method, options),
+  };
 }
 
 /**
@@ -110,14 +123,23 @@ export function invitesFor(events: readonly StoredEvent[], options: InviteOption
  * and SEQUENCE, so a client that subscribes updates them in place.
  */
 export function invitesCalendar(events: readonly StoredEvent[], options: InviteOptions): string {
-  checkDomain(options.domain);
+  checkOptions(options);
   const attributes = occurrencesOf(events).map(
     (occurrence) => eventAttributes(occurrence, options).attributes,
   );
   return write(attributes, 'PUBLISH', options);
 }
 
-function checkDomain(domain: string): void {
+/** Checks the domain and tenant every UID is made of. @internal */
+export function checkOptions(options: InviteOptions): void {
+  const { domain, tenantId } = options;
+  if (tenantId !== undefined && (typeof tenantId !== 'string' || !TENANT.test(tenantId))) {
+    invalidOption(
+      DeliveryIssueCodes.INVITE_TENANT_INVALID,
+      ['tenantId'],
+      'A tenant id in a UID is 1 to 128 characters without spaces, "/" or "@".',
+    );
+  }
   if (typeof domain !== 'string' || !DOMAIN.test(domain)) {
     invalidOption(
       DeliveryIssueCodes.INVITE_DOMAIN_INVALID,
@@ -144,7 +166,7 @@ function eventAttributes(
   const times = occurrence.start ? timed(occurrence.start, minutes) : allDay(occurrence.date);
   const attributes: StampedAttributes = {
     ...times.attributes,
-    uid: `${occurrence.pipId}/${occurrence.deadlineId}@${options.domain}`,
+    uid: `${options.tenantId === undefined ? '' : `${options.tenantId}/`}${occurrence.pipId}/${occurrence.deadlineId}@${options.domain}`,
     sequence: occurrence.sequence,
     // DTSTAMP: `ics` would take the wall clock; the event's own time keeps the text reproducible.
     timestamp: Date.parse(occurrence.changedAt),

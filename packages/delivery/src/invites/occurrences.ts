@@ -38,9 +38,11 @@ export interface Occurrence {
   readonly timeZone: string;
   readonly status: OccurrenceStatus;
   /**
-   * How many times what a calendar shows changed since the first invitation: one for each move,
-   * each cancellation and each reinstatement (a pause takes a check-in away; the resume puts it
-   * back, usually later). The iCalendar `SEQUENCE`.
+   * The iCalendar `SEQUENCE` (RFC 5545 s.3.8.7.4): the `seq` of the event that last changed what
+   * a calendar shows (the first invitation, each move, each cancellation and each reinstatement:
+   * a pause takes a check-in away, the resume puts it back, usually later). It grows with every
+   * change, and it is the `sequence` of the engine's `pip.checkIn.*` and `pip.meeting.*`
+   * messages, so invites built from the history and from the messages agree.
    */
   readonly sequence: number;
   /** The `at` of the event that last changed it, UTC ISO (the iCalendar `DTSTAMP`). */
@@ -138,7 +140,7 @@ function setTime(occurrence: Mutable<Occurrence>, deadline: Deadline): void {
 }
 
 function touch(occurrence: Mutable<Occurrence>, stored: StoredEvent): void {
-  occurrence.sequence += 1;
+  occurrence.sequence = stored.seq;
   occurrence.changedAt = stored.event.at;
   occurrence.changedSeq = stored.seq;
 }
@@ -157,7 +159,7 @@ function created(
     date: deadline.date,
     timeZone,
     status: 'scheduled',
-    sequence: 0,
+    sequence: stored.seq,
     changedAt: stored.event.at,
     changedSeq: stored.seq,
   };
