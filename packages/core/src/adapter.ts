@@ -56,6 +56,12 @@ export type {
   WakeupListener,
   WakeupSource,
 } from './store/wakeups.js';
+export {
+  compressEventJson,
+  decompressEventJson,
+  EVENT_COMPRESSION_V1,
+  EVENT_DICTIONARY_V1,
+} from './store/eventCompression.js';
 export { assertTenantId, isTenantId, tenantIdIssues } from './store/tenantId.js';
 export { commitPreconditionError } from './store/commitPreconditions.js';
 export type { CommitFacts } from './store/commitPreconditions.js';
