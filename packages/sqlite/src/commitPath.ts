@@ -1,6 +1,7 @@
 import {
   assertCommitShape,
   type CommitRequest,
+  compressEventJson,
   commitPreconditionError,
   IdempotencyKeyReusedError,
   NO_PIP_YET,
@@ -53,7 +54,8 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
     const { pipId, expectedVersion } = request;
     try {
       writeEnvelope(statements, request, current);
-      // The previous hash is stored only where the sequence does not imply it (schema 4).
+      // The previous hash is stored only where the sequence does not imply it (schema 4); the
+      // event's JSON compressed (schema 6).
       let previous =
         expectedVersion === NO_PIP_YET
           ? GENESIS_HASH
@@ -62,7 +64,7 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
         statements.insertEvent.run(
           pipId,
           event.seq,
-          JSON.stringify(event.event),
+          compressEventJson(JSON.stringify(event.event)),
           event.prevHash === previous ? null : event.prevHash,
           Buffer.from(event.hash, 'hex'),
         );

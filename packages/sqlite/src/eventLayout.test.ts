@@ -1,4 +1,11 @@
-import { type Actor, createEngine, defaultPolicy, type PipStore } from '@pipkit/core';
+import {
+  type Actor,
+  createEngine,
+  defaultPolicy,
+  type PipStore,
+  StoreErrorReasons,
+} from '@pipkit/core';
+import { compressEventJson, decompressEventJson } from '@pipkit/core/adapter';
 import {
   createTestClock,
   REFERENCE_PIP_ID,
@@ -12,6 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { copyAtSchemaFive } from './__fixtures__/schemaFive.js';
 import { copyAtSchemaThree } from './__fixtures__/schemaThree.js';
 import { SCHEMA_VERSION } from './migrations.js';
 import { sqliteStore } from './sqliteStore.js';
@@ -154,5 +162,113 @@ describe('the event log at schema 4', () => {
     const after = await verifyAll(path, false);
     expect(after).toEqual(before);
     expect(after[REFERENCE_PIP_ID]).toMatchObject({ ok: true });
+  });
+});
+
+/** The JSON length and stored length of every event of `path`, and how many are BLOBs. */
+const eventBodies = (path: string) => {
+  const database = new Database(path, { readonly: true });
+  const row = database
+    .prepare(
+      `SELECT count(*) AS events, sum(typeof(event) = 'blob') AS blobs,
+              sum(length(CAST(event AS BLOB))) AS stored FROM pipkit_events`,
+    )
+    .get() as { events: number; blobs: number; stored: number };
+  database.close();
+  return row;
+};
+
+describe('the event log at schema 6', () => {
+  it('stores each new event as compressed bytes, in less than 0.6 of its JSON, and reads every event back as committed', async () => {
+    const path = newFile();
+    const store = sqliteStore({ path });
+    await runReferenceLifecycle(store);
+    await writeOthers(store);
+    const histories = await Promise.all(
+      [REFERENCE_PIP_ID, ...OTHERS].map((pipId) => store.readEvents(pipId)),
+    );
+    await store.close();
+    const json = histories
+      .flat()
+      .reduce((sum, event) => sum + JSON.stringify(event.event).length, 0);
+    const bodies = eventBodies(path);
+    expect(bodies.blobs).toBe(bodies.events);
+    expect(bodies.stored).toBeLessThan(json * 0.6);
+    const reopened = sqliteStore({ path, readOnly: true });
+    expect(
+      await Promise.all([REFERENCE_PIP_ID, ...OTHERS].map((pipId) => reopened.readEvents(pipId))),
+    ).toEqual(histories);
+    await reopened.close();
+    for (const result of Object.values(await verifyAll(path, false))) {
+      expect(result).toMatchObject({ ok: true });
+    }
+  });
+
+  it('moves a schema 5 database forward without rewriting an event: the old stay JSON text, new ones are compressed, and the chain verifies across both', async () => {
+    const path = newFile();
+    const source = sqliteStore({ path });
+    await runReferenceLifecycle(source);
+    await writeOthers(source);
+    const histories = await Promise.all(OTHERS.map((pipId) => source.readEvents(pipId)));
+    await source.close();
+    const old = newFile();
+    copyAtSchemaFive(path, old);
+    const written = eventBodies(old);
+    expect(written.blobs).toBe(0);
+
+    const store = sqliteStore({ path: old });
+    expect(
+      store.database.prepare('SELECT max(version) AS version FROM pipkit_migrations').get(),
+    ).toEqual({ version: SCHEMA_VERSION });
+    expect(eventBodies(old)).toEqual(written);
+    expect(await Promise.all(OTHERS.map((pipId) => store.readEvents(pipId)))).toEqual(histories);
+    const engine = createEngine({ store, policies: [defaultPolicy] });
+    const before = await store.load(REFERENCE_PIP_ID);
+    await engine.dispatch(
+      REFERENCE_PIP_ID,
+      { type: 'ATTACH_DOCUMENT', documents: [referenceDocument('note', 'after schema 6')] },
+      { actor: hr },
+    );
+    const [added] = await store.readEvents(REFERENCE_PIP_ID, { afterSeq: before?.version ?? 0 });
+    expect(added?.prevHash).toBe(before?.lastHash);
+    expect(eventBodies(old)).toMatchObject({ events: written.events + 1, blobs: 1 });
+    await store.close();
+    for (const result of Object.values(await verifyAll(old, false))) {
+      expect(result).toMatchObject({ ok: true });
+    }
+  });
+
+  it('finds an edited compressed event as HASH_MISMATCH, and damaged bytes as that PIP alone unreadable', async () => {
+    const path = newFile();
+    const store = sqliteStore({ path });
+    await runReferenceLifecycle(store);
+    await writeOthers(store);
+    await store.close();
+    const raw = new Database(path);
+    const read = raw.prepare('SELECT event FROM pipkit_events WHERE pip_id = ? AND seq = 1');
+    const write = raw.prepare('UPDATE pipkit_events SET event = ? WHERE pip_id = ? AND seq = 1');
+    const created = JSON.parse(
+      decompressEventJson((read.get('pip-a') as { event: Buffer }).event) ?? '',
+    ) as { goals: { description: string }[] };
+    const easier = { ...created, goals: [{ ...created.goals[0], description: 'An easier goal' }] };
+    write.run(compressEventJson(JSON.stringify(easier)), 'pip-a');
+    const damaged = Buffer.from((read.get('pip-b') as { event: Buffer }).event);
+    damaged.fill(0xff, 2, 6);
+    write.run(damaged, 'pip-b');
+    raw.close();
+
+    const reader = sqliteStore({ path, readOnly: true });
+    const engine = createEngine({ store: reader, policies: [defaultPolicy] });
+    const check = await engine.verify('pip-a', { actor: hr });
+    expect(check).toMatchObject({ ok: false });
+    expect(JSON.stringify(check)).toContain('HASH_MISMATCH');
+    for (const pipId of [REFERENCE_PIP_ID, 'pip-c']) {
+      expect(await engine.verify(pipId, { actor: hr })).toMatchObject({ ok: true });
+    }
+    await expect(reader.readEvents('pip-b')).rejects.toMatchObject({
+      reason: StoreErrorReasons.CORRUPT_ROW,
+    });
+    expect(await reader.readEvents('pip-c')).toHaveLength(4);
+    await reader.close();
   });
 });

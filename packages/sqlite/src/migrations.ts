@@ -64,6 +64,19 @@ const OUTBOX_DELIVERY_V5 = `
         WHERE dead_at IS NOT NULL AND discarded_at IS NULL AND delivered_at IS NULL;
 `;
 
+/**
+ * Schema 6 stores each new event's JSON compressed: core's `compressEventJson` (raw DEFLATE with
+ * a preset dictionary, RFC 1951), a BLOB in the same `event` column, whose TEXT affinity keeps a
+ * BLOB as it is (https://www.sqlite.org/datatype3.html, "Type Affinity"). Nothing is rewritten:
+ * an event written before stays JSON text and reads as before, so every chain verifies as it
+ * did. The step changes no table; its number keeps a release that cannot read compressed events
+ * from opening the file (SCHEMA_TOO_NEW).
+ */
+const EVENTS_V6 = `
+      -- pipkit_events.event: a BLOB (format byte 1, then raw DEFLATE) from this version on; TEXT
+      -- for the events written before it.
+`;
+
 /** One schema step. Applied once, in `version` order, and never edited after release. */
 export interface Migration {
   /** 1-based and contiguous; recorded in `pipkit_migrations`. */
@@ -263,6 +276,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'outbox delivery state: attempts, last error, next attempt, dead letters',
     sql: OUTBOX_DELIVERY_V5,
+  },
+  {
+    version: 6,
+    name: 'event JSON compressed with a preset dictionary (events written before stay text)',
+    sql: EVENTS_V6,
   },
 ];
 

@@ -10,6 +10,7 @@ import {
   StoreErrorReasons,
   storeErrorReason,
   type UnreadableListEntry,
+  decompressEventJson,
 } from '@pipkit/core/adapter';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import {
@@ -24,7 +25,7 @@ import {
 } from './statements.js';
 import { type QueryColumnsDbRow, storedQueryColumns } from './queryColumnsSql.js';
 import { storedTimer } from './timersOutbox.js';
-import { parseStored } from './storeErrors.js';
+import { corruptRow, parseStored } from './storeErrors.js';
 
 /** The store's reads of envelopes, events and idempotency records, synchronous. */
 export interface Reads {
@@ -106,7 +107,7 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
           events.push({
             pipId: row.pip_id,
             seq: row.seq,
-            event: parseStored<StoredEvent['event']>(row.event, {
+            event: parseStored<StoredEvent['event']>(eventText(row.event, pipId), {
               pipId,
               table: 'pipkit_events',
             }),
@@ -182,6 +183,17 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
     );
     return statement.all(parameters) as { pip_id: string; record: string }[];
   }
+}
+
+/**
+ * An event's JSON text: schema 6 stores it compressed (a BLOB), earlier schemas as text. Bytes
+ * that do not decompress are an unreadable row of this PIP.
+ */
+function eventText(stored: string | Buffer, pipId: string): string {
+  if (typeof stored === 'string') return stored;
+  const text = decompressEventJson(stored);
+  if (text === undefined) throw corruptRow(pipId, 'pipkit_events');
+  return text;
 }
 
 /** A stored hash as the port's hex text: schema 4 stores its bytes, earlier schemas the text. */

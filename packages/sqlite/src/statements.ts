@@ -13,12 +13,14 @@ const NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /**
  * A row of `pipkit_events`. From schema 4 `hash` is its 32 bytes and `prev_hash` is NULL where it
- * is the previous event's hash (the genesis hash for event 1); before, both are hex text.
+ * is the previous event's hash (the genesis hash for event 1); before, both are hex text. From
+ * schema 6 `event` is the JSON compressed by core's `compressEventJson` (a BLOB); an event
+ * written before stays JSON text.
  */
 export interface EventRow {
   pip_id: string;
   seq: number;
-  event: string;
+  event: string | Buffer;
   prev_hash: string | null;
   hash: string | Buffer;
 }

@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate } from '../migrations.js';
+import { registerEventText } from './eventText.js';
 import { HEX_EVENT_VALUES } from './schemaThree.js';
 
 /** The columns each table had at schema version 1. */
@@ -18,6 +19,7 @@ const SCHEMA_ONE_COLUMNS: Readonly<Record<string, string>> = {
 /** Writes `target` at schema 1 with every row of the (closed) pipkit database at `source`. */
 export function copyAtSchemaOne(source: string, target: string): void {
   const database = new Database(target);
+  registerEventText(database);
   migrate(database, MIGRATIONS.slice(0, 1));
   database.prepare('ATTACH DATABASE ? AS source').run(source);
   database.transaction(() => {

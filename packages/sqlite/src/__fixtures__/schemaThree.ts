@@ -5,18 +5,20 @@
  */
 import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate } from '../migrations.js';
+import { registerEventText } from './eventText.js';
 
 /**
- * The event columns as schema 1 to 3 kept them, from a schema 4 table: the hash as hex text, and
- * the previous hash written out (the previous event's hash, or 64 zeros for event 1).
+ * The event columns as schema 1 to 3 kept them, from a current table: the event as JSON text
+ * (`registerEventText`), the hash as hex text, and the previous hash written out (the previous event's hash, or 64 zeros for event 1).
  */
-export const HEX_EVENT_VALUES = `pip_id, seq, event,
+export const HEX_EVENT_VALUES = `pip_id, seq, pipkit_event_text(event),
   coalesce(prev_hash, nullif(lower(hex(lag(hash) OVER (PARTITION BY pip_id ORDER BY seq))), ''), '${'0'.repeat(64)}'),
   lower(hex(hash))`;
 
 /** Writes `target` at schema 3 with every row of the (closed) pipkit database at `source`. */
 export function copyAtSchemaThree(source: string, target: string): void {
   const database = new Database(target);
+  registerEventText(database);
   migrate(database, MIGRATIONS.slice(0, 3));
   database.prepare('ATTACH DATABASE ? AS source').run(source);
   database.transaction(() => {

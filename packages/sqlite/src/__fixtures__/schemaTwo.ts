@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate } from '../migrations.js';
+import { registerEventText } from './eventText.js';
 import { HEX_EVENT_VALUES } from './schemaThree.js';
 
 /** The columns each table had at schema version 2, and what to copy into them. */
@@ -30,6 +31,7 @@ const SCHEMA_TWO: Readonly<Record<string, readonly [columns: string, values: str
 /** Writes `target` at schema 2 with every row of the (closed) pipkit database at `source`. */
 export function copyAtSchemaTwo(source: string, target: string): void {
   const database = new Database(target);
+  registerEventText(database);
   migrate(database, MIGRATIONS.slice(0, 2));
   database.prepare('ATTACH DATABASE ? AS source').run(source);
   database.transaction(() => {
