@@ -19,9 +19,12 @@ const CORE_LAYERS = {
   // The message catalogue: payload schemas and the messages an event implies, pure data.
   messages: ['policy', 'machine', 'model', 'calendar', 'errors'],
   store: ['query', 'status', 'audit', 'machine', 'model', 'calendar', 'errors'],
+  // Traces, metrics and the logger port: the store port they wrap, and error codes.
+  observability: ['store', 'errors'],
   // Authorizers a host wires into the engine: the decide layer's port and the query layer's scope.
   authorization: ['decide', 'query', 'policy', 'machine', 'model', 'calendar', 'errors'],
   engine: [
+    'observability',
     'messages',
     'store',
     'query',

@@ -139,6 +139,18 @@ export * from './schemas.js';
 export { createEngine } from './engine/createEngine.js';
 export { systemClock } from './engine/engineApi.js';
 export type { RefusalListener, RefusedAttempt } from './engine/refusals.js';
+export type { LogFn, Logger } from './observability/logger.js';
+export { PERSON_FIELDS, PERSONAL_FIELDS, REDACTED, redact } from './observability/redaction.js';
+export { INSTRUMENTATION_SCOPE, type TelemetryOptions } from './observability/telemetry.js';
+export {
+  MetricNames,
+  SpanNames,
+  TELEMETRY_ATTRIBUTE_KEYS,
+  type TelemetryAttribute,
+  TelemetryAttributes,
+  type WriteOutcome,
+} from './observability/telemetryNames.js';
+export { TRACED_STORE_METHODS } from './observability/instrumentedStore.js';
 export { SYSTEM_ACTOR } from './engine/sweep.js';
 export type { MigrationChange, MigrationPlanEntry } from './decide/migration.js';
 export type {

@@ -11,6 +11,9 @@ import type { Report, ReportName, ReportRequest } from '../query/reports.js';
 import type { Engine, EngineOptions } from './engineApi.js';
 import { createEngineContext, type EngineContext } from './engineContext.js';
 import { execute } from './execute.js';
+import { commandTypeOf, observeExplain, observeWrite } from './observedWrites.js';
+import { observeRelay } from './observedRelay.js';
+import { observeTick } from './observedSweep.js';
 import { assertCallerKey, commandKey, openKey } from './idempotency.js';
 import { count, deadlinesOf, query, report } from './queries.js';
 import { explain, list, listPage, planMigration } from './reads.js';
@@ -145,41 +148,50 @@ function engineOver(ctx: EngineContext, tenants: TenantRegistry): Engine {
     // property by property, which measured about ten times slower per engine.
     tenantId: store.tenantId,
     forTenant: (tenantId) => tenants.scope(tenantId).engine,
-    tickTenants: (rawOptions) => tickTenants(tenants, () => ctx.clock.now(), rawOptions),
+    tickTenants: (rawOptions) =>
+      observeTick(ctx, () => tickTenants(tenants, () => ctx.clock.now(), rawOptions)),
     relayTenants: (handler, rawOptions) => relayTenants(tenants, handler, rawOptions),
-    async open(rawInput, rawOptions) {
-      const { actor, idempotencyKey } = parse(openOptionsSchema, rawOptions, 'open options');
-      const input = parse(openPipSchema, rawInput, 'open request');
-      return execute(
-        ctx,
-        { kind: 'open', pipId: input.pipId ?? ctx.newId(), input },
-        { actor, ...scopedKey(idempotencyKey, openKey) },
-      );
+    open(rawInput, rawOptions) {
+      return observeWrite(ctx, 'open', 'OPEN', async () => {
+        const { actor, idempotencyKey } = parse(openOptionsSchema, rawOptions, 'open options');
+        const input = parse(openPipSchema, rawInput, 'open request');
+        return execute(
+          ctx,
+          { kind: 'open', pipId: input.pipId ?? ctx.newId(), input },
+          { actor, ...scopedKey(idempotencyKey, openKey) },
+        );
+      });
     },
 
-    async dispatch(pipId, rawCommand, rawOptions) {
-      const id = parse(pipIdSchema, pipId, 'PIP id');
-      const options = parse(dispatchOptionsSchema, rawOptions, 'dispatch options');
-      const command = parse(commandSchema, rawCommand, 'command');
-      return execute(
-        ctx,
-        { kind: 'command', pipId: id, command },
-        {
-          actor: options.actor,
-          ...scopedKey(options.idempotencyKey, (key) => commandKey(id, key)),
-          ...(options.expectedVersion === undefined
-            ? {}
-            : { expectedVersion: options.expectedVersion }),
-          ...(options.retries === undefined ? {} : { retries: options.retries }),
-        },
-      );
+    dispatch(pipId, rawCommand, rawOptions) {
+      const type = commandTypeOf('command', rawCommand);
+      return observeWrite(ctx, 'command', type, async (observe) => {
+        const id = parse(pipIdSchema, pipId, 'PIP id');
+        const options = parse(dispatchOptionsSchema, rawOptions, 'dispatch options');
+        const command = parse(commandSchema, rawCommand, 'command');
+        return execute(
+          ctx,
+          { kind: 'command', pipId: id, command },
+          {
+            actor: options.actor,
+            observe,
+            ...scopedKey(options.idempotencyKey, (key) => commandKey(id, key)),
+            ...(options.expectedVersion === undefined
+              ? {}
+              : { expectedVersion: options.expectedVersion }),
+            ...(options.retries === undefined ? {} : { retries: options.retries }),
+          },
+        );
+      });
     },
 
-    async explain(pipId, rawCommand, rawOptions) {
-      const id = parse(pipIdSchema, pipId, 'PIP id');
-      const { actor } = parse(readOptionsSchema, rawOptions, 'explain options');
-      const command = parse(commandSchema, rawCommand, 'command');
-      return explain(ctx, id, command, actor);
+    explain(pipId, rawCommand, rawOptions) {
+      return observeExplain(ctx, rawCommand, async () => {
+        const id = parse(pipIdSchema, pipId, 'PIP id');
+        const { actor } = parse(readOptionsSchema, rawOptions, 'explain options');
+        const command = parse(commandSchema, rawCommand, 'command');
+        return explain(ctx, id, command, actor);
+      });
     },
 
     async get(pipId, rawOptions) {
@@ -247,7 +259,8 @@ function engineOver(ctx: EngineContext, tenants: TenantRegistry): Engine {
     },
 
     relay(handler, rawOptions = {}) {
-      return relay(ctx, handler, parse(relayOptionsSchema, rawOptions, 'relay options'));
+      const options = parse(relayOptionsSchema, rawOptions, 'relay options');
+      return observeRelay(ctx, handler, (observed) => relay(ctx, observed, options));
     },
     async deadLetters(rawQuery, rawOptions) {
       const { actor } = parse(readOptionsSchema, rawOptions, 'dead letter options');
@@ -273,26 +286,31 @@ function engineOver(ctx: EngineContext, tenants: TenantRegistry): Engine {
       return planMigration(ctx, parse(migrationPlanSchema, rawInput, 'migration plan'), actor);
     },
 
-    async migrate(pipId, rawInput, rawOptions) {
-      const id = parse(pipIdSchema, pipId, 'PIP id');
-      const options = parse(migrateOptionsSchema, rawOptions, 'migration options');
-      const { toVersion } = parse(migrateInputSchema, rawInput, 'migration');
-      return execute(
-        ctx,
-        { kind: 'migrate', pipId: id, toVersion },
-        {
-          actor: options.actor,
-          ...scopedKey(options.idempotencyKey, (key) => commandKey(id, key)),
-          ...(options.expectedVersion === undefined
-            ? {}
-            : { expectedVersion: options.expectedVersion }),
-        },
-      );
+    migrate(pipId, rawInput, rawOptions) {
+      return observeWrite(ctx, 'migrate', 'MIGRATE', async (observe) => {
+        const id = parse(pipIdSchema, pipId, 'PIP id');
+        const options = parse(migrateOptionsSchema, rawOptions, 'migration options');
+        const { toVersion } = parse(migrateInputSchema, rawInput, 'migration');
+        return execute(
+          ctx,
+          { kind: 'migrate', pipId: id, toVersion },
+          {
+            actor: options.actor,
+            observe,
+            ...scopedKey(options.idempotencyKey, (key) => commandKey(id, key)),
+            ...(options.expectedVersion === undefined
+              ? {}
+              : { expectedVersion: options.expectedVersion }),
+          },
+        );
+      });
     },
 
-    async tick(at, rawOptions = {}) {
-      const now = sweepInstant(at ?? ctx.clock.now());
-      return sweep(ctx, now, parse(tickOptionsSchema, rawOptions, 'tick options'));
+    tick(at, rawOptions = {}) {
+      return observeTick(ctx, async () => {
+        const now = sweepInstant(at ?? ctx.clock.now());
+        return sweep(ctx, now, parse(tickOptionsSchema, rawOptions, 'tick options'));
+      });
     },
   };
 }

@@ -11,6 +11,8 @@ import type { PipState } from '../machine/pipMachine.js';
 import type { PipEventType } from '../machine/types.js';
 import type { Actor } from '../model/actor.js';
 import type { Command, OpenPipInput } from '../model/commands.js';
+import type { Logger } from '../observability/logger.js';
+import type { TelemetryOptions } from '../observability/telemetry.js';
 import type { Policy } from '../policy/definePolicy.js';
 import type { GroupCommitOptions } from './groupCommit.js';
 import type { TenantEngineOptions, TenantOperations } from './tenantApi.js';
@@ -97,6 +99,16 @@ export interface EngineOptions extends TenantEngineOptions {
    * listener that throws or rejects changes nothing for the caller.
    */
   readonly onRefusal?: RefusalListener;
+  /**
+   * OpenTelemetry tracer and meter (default: the global API's, a no-op until the host registers
+   * an SDK). Spans and metrics carry no personal data; see {@link TelemetryOptions}.
+   */
+  readonly telemetry?: TelemetryOptions;
+  /**
+   * A pino-compatible logger (default none): commit and store failures, deadline faults and
+   * parks, dead letters and sweep rounds, each line redacted of personal fields first.
+   */
+  readonly logger?: Logger;
   /**
    * How `relay` retries a message whose delivery fails: attempts before it is dead-lettered
    * (default 10) and the exponential backoff with full jitter between them (default 30 s

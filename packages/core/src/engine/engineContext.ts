@@ -4,6 +4,8 @@
  */
 import { type RefusalFacts, refusalReporter } from './refusals.js';
 import { randomUUID } from 'node:crypto';
+import type { EngineLog } from '../observability/logger.js';
+import type { Telemetry } from '../observability/telemetry.js';
 import { type Calendar, type CalendarDefinition, createCalendar } from '../calendar/calendar.js';
 import {
   type AuthorizationAction,
@@ -37,6 +39,7 @@ import { type GroupCommitter, groupCommitSettings, groupCommitter } from './grou
 import { type RecordCache, recordCache } from './recordCache.js';
 import type { DeliverySettings } from './deliveryApi.js';
 import { deliverySettings } from './deliveryPolicy.js';
+import { observedServices } from './engineObservability.js';
 import type { RecipientResolver } from './recipients.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -77,6 +80,10 @@ export interface EngineContext {
   readonly clock: Clock;
   readonly newId: () => string;
   readonly records: RecordCache;
+  /** Where spans and metrics go (no-ops unless the host registered or gave an SDK's). */
+  readonly telemetry: Telemetry;
+  /** The host's logger, redacting; silent without one. */
+  readonly log: EngineLog;
   /** Shares commits among concurrent writes; absent when `groupCommit` is off or unsupported. */
   readonly group?: GroupCommitter;
   /** Names this engine instance when it leases timers or outbox rows from a shared store. */
@@ -127,7 +134,8 @@ export interface EngineContext {
 
 /** Builds the shared services from the engine's options. @internal */
 export function createEngineContext(options: EngineOptions): EngineContext {
-  const { store } = options;
+  // The store as the engine calls it: each port call traced when anyone listens.
+  const { store, telemetry, log } = observedServices(options);
   const clock = options.clock ?? systemClock;
   const authorizer: Authorizer = options.authorize ?? defaultAuthorizer;
   const byVersion = new Map<string, Policy>();
@@ -275,6 +283,8 @@ export function createEngineContext(options: EngineOptions): EngineContext {
   return {
     store,
     clock,
+    telemetry,
+    log,
     ...(group ? { group } : {}),
     newId: options.ids ?? randomUUID,
     records: recordCache(options.recordCache ?? 1000),

@@ -48,6 +48,8 @@ export interface WriteOptions {
   readonly expectedVersion?: number;
   /** Re-decide this many times when another writer wins (only without `expectedVersion`). */
   readonly retries?: number;
+  /** Told of the record each attempt decides from, for telemetry (the state before). */
+  readonly observe?: (record: PipRecord) => void;
 }
 
 /** A decided write: the commit, or why there is none. @internal */
@@ -316,6 +318,7 @@ async function executeWrite(
       trustCache = false;
       attempt -= 1;
     };
+    if (record) options.observe?.(record);
     const now = request.kind === 'command' && request.at ? request.at : ctx.now();
     const decided = await decideWrite(ctx, request, record, actor, now, keyed);
     if (!decided.commit) {

@@ -18,6 +18,7 @@ import type { FiredDeadline, SweepFault, TickResult } from './engineApi.js';
 import type { EngineContext } from './engineContext.js';
 import { decideWrite, execute } from './execute.js';
 import { fireKey } from './idempotency.js';
+import { observeRounds } from './observedSweep.js';
 
 /** The actor the timer sweep acts as. */
 export const SYSTEM_ACTOR: Actor = Object.freeze({ id: 'pipkit:timer', role: 'system' });
@@ -312,8 +313,8 @@ export function sweeper(ctx: EngineContext, now: string, options: SweepOptions =
     }
     return false;
   };
-  return {
+  return observeRounds(ctx, now, {
     next,
     result: () => ({ now, fired: round.fired, skipped: round.skipped, faults: round.faults }),
-  };
+  });
 }

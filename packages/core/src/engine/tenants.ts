@@ -2,7 +2,7 @@
  * Tenants per request: engines scoped to one tenant, kept per tenant id, and the sweep and relay
  * across tenants in rounds, each tenant taking one turn per round with a budget.
  */
-import type { RelayDeadLetter, RelayFailure } from './deliveryApi.js';
+import type { OutboxHandler, RelayDeadLetter, RelayFailure } from './deliveryApi.js';
 import { z } from 'zod';
 import { ValidationError } from '../errors/pipkitError.js';
 import { parseInput } from '../errors/zodIssues.js';
@@ -10,6 +10,7 @@ import type { PipStore } from '../store/pipStore.js';
 import { assertTenantId, tenantIdIssues } from '../store/tenantId.js';
 import type { Engine } from './engineApi.js';
 import { type EngineContext, storeLacks } from './engineContext.js';
+import { observeRelay } from './observedRelay.js';
 import { relay } from './relay.js';
 import { failureCode, sweeper, sweepInstant } from './sweep.js';
 import type {
@@ -236,10 +237,9 @@ export async function relayTenants(
     turns,
     async ({ tenantId, ctx }) => {
       const tenant = Object.freeze({ tenantId });
-      const round = await relay(ctx, (message) => handler(message, tenant), {
-        limit: budget,
-        leaseMs: options.leaseMs,
-      });
+      const settings = { limit: budget, leaseMs: options.leaseMs };
+      const deliver: OutboxHandler = (message) => handler(message, tenant);
+      const round = await observeRelay(ctx, deliver, (observed) => relay(ctx, observed, settings));
       for (const id of round.delivered) delivered.push({ tenantId, id });
       for (const failure of round.failed) failed.push({ tenantId, ...failure });
       for (const letter of round.deadLettered) deadLettered.push({ tenantId, ...letter });
