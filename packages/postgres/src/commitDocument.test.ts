@@ -1,4 +1,5 @@
 import { isPipkitError } from '@pipkit/core';
+import { decompressEventJson } from '@pipkit/core/adapter';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendRequest } from './__fixtures__/append.js';
 import { testDatabase } from './__fixtures__/database.js';
@@ -27,7 +28,7 @@ describe('postgres commit as one jsonb document', () => {
     ]);
   });
 
-  it('stores the record, events and payloads as the exact JSON text the engine wrote', async () => {
+  it('stores the record, events and payloads as the exact JSON text the engine wrote (events compressed)', async () => {
     const store = freshStore();
     await runLifecycle(store);
     const version = (await store.load(PIP_ID))?.version ?? 0;
@@ -41,12 +42,12 @@ describe('postgres commit as one jsonb document', () => {
     ]);
     expect((pip.rows[0] as { record: string }).record).toBe(JSON.stringify(request.record));
     const event = await db.pool.query(
-      `SELECT event FROM ${s}.pipkit_events WHERE pip_id = $1 AND seq = $2`,
+      `SELECT event, event_deflated FROM ${s}.pipkit_events WHERE pip_id = $1 AND seq = $2`,
       [PIP_ID, version + 1],
     );
-    expect((event.rows[0] as { event: string }).event).toBe(
-      JSON.stringify(request.events[0]?.event),
-    );
+    const row = event.rows[0] as { event: string | null; event_deflated: Buffer };
+    expect(row.event).toBeNull();
+    expect(decompressEventJson(row.event_deflated)).toBe(JSON.stringify(request.events[0]?.event));
     expect(await store.getIdempotency(request.idempotency.key)).toEqual(request.idempotency);
   });
 

@@ -2,7 +2,12 @@
  * A commit request as the one jsonb document `pipkit_commit` reads (schema version 2 on).
  * @module
  */
-import { type CommitRequest, type PipRecord, queryColumns } from '@pipkit/core/adapter';
+import {
+  type CommitRequest,
+  compressEventJson,
+  type PipRecord,
+  queryColumns,
+} from '@pipkit/core/adapter';
 
 /**
  * The request as `pipkit_commit`'s jsonb document, as JSON text. Snake-case keys, read with
@@ -28,7 +33,8 @@ export function commitDocument(request: CommitRequest): string {
     query: queryDocument(record),
     events: request.events.map((event) => ({
       seq: event.seq,
-      event: JSON.stringify(event.event),
+      // Compressed (migration 10): base64 inside the jsonb document, bytes in the table.
+      event_deflated: compressEventJson(JSON.stringify(event.event)).toString('base64'),
       prev_hash: event.prevHash,
       hash: event.hash,
     })),

@@ -12,7 +12,13 @@ import {
   dropCommitV1,
 } from './sql/commitSql.js';
 import { outboxDeliveryV9 } from './sql/deliverySql.js';
-import { eventsV8, outboxCompactionV8, readEventsV8 } from './sql/eventsSql.js';
+import {
+  eventsV10,
+  eventsV8,
+  outboxCompactionV8,
+  readEventsV10,
+  readEventsV8,
+} from './sql/eventsSql.js';
 import { claimOutboxV1, markDeliveredV1, pendingOutboxV1, writeOutboxV3 } from './sql/outboxSql.js';
 import { purgeV1 } from './sql/purgeSql.js';
 import { countPipsV7, inspectV7, queryPipsV7, reportPipsV7 } from './sql/queryFunctionsSql.js';
@@ -135,6 +141,22 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 9,
     name: 'outbox delivery state: attempts, last error, next attempt, dead letters; relay functions at the engine clock',
     sql: (s) => outboxDeliveryV9(s),
+  },
+  {
+    version: 10,
+    name: 'event JSON compressed with a preset dictionary (events written before keep their text)',
+    sql: (s) =>
+      [
+        eventsV10(s),
+        commitFunction(s, {
+          timerReset: ', attempts = 0, parked_code = NULL',
+          policyColumns: true,
+          queryColumns: true,
+          compactEvents: true,
+          deflatedEvents: true,
+        }),
+        readEventsV10(s),
+      ].join(''),
   },
 ];
 

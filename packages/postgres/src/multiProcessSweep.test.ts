@@ -2,6 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Actor, createEngine, defaultPolicy, type Engine, type PipEvent } from '@pipkit/core';
+import { decompressEventJson } from '@pipkit/core/adapter';
 import { createTestClock } from '@pipkit/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PG_URL, testDatabase } from './__fixtures__/database.js';
@@ -145,12 +146,12 @@ describe('multi-process sweep on real Postgres', () => {
       )
     ).rows as { key: string; pip_id: string; seqs: string }[];
     const systemEvents = (
-      await db.pool.query(`SELECT pip_id, seq, event FROM "${schema}".pipkit_events`)
+      await db.pool.query(`SELECT pip_id, seq, event_deflated FROM "${schema}".pipkit_events`)
     ).rows
-      .map((row: { pip_id: string; seq: number; event: string }) => ({
+      .map((row: { pip_id: string; seq: number; event_deflated: Buffer }) => ({
         pipId: row.pip_id,
         seq: row.seq,
-        event: JSON.parse(row.event) as PipEvent,
+        event: JSON.parse(decompressEventJson(row.event_deflated) ?? 'null') as PipEvent,
       }))
       .filter((row) => row.event.actor.id === SYSTEM_ACTOR_ID);
     const bySeq = new Map(systemEvents.map((row) => [`${row.pipId}#${row.seq}`, row]));

@@ -19,6 +19,7 @@ import {
   byDueThenId,
   clampLimit,
   type EventRow,
+  eventText,
   type IdempotencyRow,
   type OutboxRow,
   type TimerDbRow,
@@ -227,7 +228,7 @@ function storeOn(
       return rows.map((row): StoredEvent => ({
         pipId,
         seq: row.seq,
-        event: parseStored<StoredEvent['event']>(row.event, pipId, 'pipkit_events'),
+        event: parseStored<StoredEvent['event']>(eventText(row, pipId), pipId, 'pipkit_events'),
         prevHash: row.prev_hash,
         hash: row.hash,
       }));

@@ -3,6 +3,7 @@
  * @module
  */
 import {
+  decompressEventJson,
   deliveryStateOf,
   type OutboxMessage,
   outboxMessageFromRow,
@@ -19,10 +20,14 @@ export interface TimerDbRow {
   kind: TimerRow['kind'];
   due_at: string;
 }
-/** What `pipkit_read_events` returns for an event. */
+/**
+ * What `pipkit_read_events` returns for an event: its JSON text, or from migration 10 its
+ * compressed bytes (`event_deflated`, core's `compressEventJson`) and no text.
+ */
 export interface EventRow {
   seq: number;
-  event: string;
+  event: string | null;
+  event_deflated?: Buffer | null;
   prev_hash: string;
   hash: string;
 }
@@ -101,4 +106,16 @@ export function clampLimit(limit: number, max = Number.POSITIVE_INFINITY): numbe
   if (Number.isNaN(limit)) return 0;
   const bounded = Math.max(0, Math.min(Math.trunc(limit), max));
   return Number.isFinite(bounded) ? bounded : null;
+}
+
+/**
+ * The JSON text of an event row: its text as written before migration 10, or its compressed
+ * bytes decompressed; bytes that do not decompress (or no body at all) are an unreadable row of
+ * `pipId`.
+ */
+export function eventText(row: EventRow, pipId: string): string {
+  if (typeof row.event === 'string') return row.event;
+  const text = row.event_deflated ? decompressEventJson(row.event_deflated) : undefined;
+  if (text === undefined) throw corruptRow(pipId, 'pipkit_events');
+  return text;
 }

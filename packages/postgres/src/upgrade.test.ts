@@ -106,6 +106,17 @@ describe('postgres schema upgrades', () => {
       expect((await engine.verify(OTHER, { actor: hr })).ok).toBe(true);
       const after = (await store.load(OTHER))?.version ?? 0;
       expect(after).toBeGreaterThan(before);
+      // Migration 10: the events written before keep their text; the new command's are compressed.
+      const bodies = await db.pool.query(
+        `SELECT seq > $2 AS added, count(event)::int AS text, count(event_deflated)::int AS deflated
+           FROM "${target}".pipkit_events WHERE tenant_id = 'default' AND pip_id = $1
+          GROUP BY 1 ORDER BY 1`,
+        [OTHER, before],
+      );
+      expect(bodies.rows).toEqual([
+        { added: false, text: before, deflated: 0 },
+        { added: true, text: 0, deflated: after - before },
+      ]);
       expect((await store.inspect(OTHER))?.columns).toMatchObject({
         version: after,
         state: 'pendingApproval',

@@ -1,3 +1,4 @@
+import { decompressEventJson } from '@pipkit/core/adapter';
 import type pg from 'pg';
 
 /** The columns of each table at schema version 1 (and 2, which changed only functions). */
@@ -35,7 +36,8 @@ async function compactEvents(pool: pg.Pool, schema: string): Promise<boolean> {
  * Copies every row of `from` into `to` with the columns `to` has (of those the current schema
  * has: version 1's, and what later versions added), as a pool that bypasses row security (a
  * superuser) sees them: the rows an earlier release wrote, byte for byte (events in the hex
- * layout of versions 1 to 7 when `to` is older than version 8). The outbox's
+ * layout of versions 1 to 7 when `to` is older than version 8, and as JSON text when `to` is
+ * older than version 10). The outbox's
  * `position` is left to `to`'s own sequence, so later inserts there do not clash.
  */
 export async function copyRows(pool: pg.Pool, from: string, to: string): Promise<void> {
@@ -51,13 +53,38 @@ export async function copyRows(pool: pg.Pool, from: string, to: string): Promise
     );
     const names = (rows as { column_name: string }[]).map((row) => row.column_name);
     const columns = names.join(', ');
-    const values =
+    const textEvents = table === 'pipkit_events' && !names.includes('event_deflated');
+    const values = (
       table === 'pipkit_events' && !(await compactEvents(pool, to))
-        ? names.map((name) => HEX_EVENT_VALUES[name] ?? name).join(', ')
-        : columns;
+        ? names.map((name) => HEX_EVENT_VALUES[name] ?? name)
+        : names
+    ).map((value) => (textEvents && value === 'event' ? "coalesce(event, '')" : value));
     const order = table === 'pipkit_outbox' ? ' ORDER BY position' : '';
     await pool.query(
-      `INSERT INTO "${to}".${table} (${columns}) SELECT ${values} FROM "${from}".${table}${order}`,
+      `INSERT INTO "${to}".${table} (${columns}) SELECT ${values.join(', ')} FROM "${from}".${table}${order}`,
+    );
+    if (textEvents) await writeEventText(pool, from, to);
+  }
+}
+
+/**
+ * Before version 10 every event is JSON text: writes the text of each event `from` keeps
+ * compressed into `to`'s copy, as the release that wrote it would have.
+ */
+async function writeEventText(pool: pg.Pool, from: string, to: string): Promise<void> {
+  const { rows } = await pool.query(
+    `SELECT tenant_id, pip_id, seq, event_deflated FROM "${from}".pipkit_events
+      WHERE event_deflated IS NOT NULL`,
+  );
+  for (const row of rows as {
+    tenant_id: string;
+    pip_id: string;
+    seq: number;
+    event_deflated: Buffer;
+  }[]) {
+    await pool.query(
+      `UPDATE "${to}".pipkit_events SET event = $4 WHERE tenant_id = $1 AND pip_id = $2 AND seq = $3`,
+      [row.tenant_id, row.pip_id, row.seq, decompressEventJson(row.event_deflated)],
     );
   }
 }

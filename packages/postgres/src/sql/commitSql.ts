@@ -153,7 +153,8 @@ export const dropCommitV1 = (s: string): string => `
  * columns (version 3 adds both). `queryColumns` (version 7) also writes the query columns
  * the document's `query` object carries (core's `queryColumns` of the record, computed by the
  * store): they commit with the record, in the same statement. `compactEvents` (version 8) writes
- * each event's hash as bytes and its previous hash only where the sequence does not imply it.
+ * each event's hash as bytes and its previous hash only where the sequence does not imply it;
+ * `deflatedEvents` (version 10, with `compactEvents`) also takes an event's compressed bytes.
  */
 export const commitFunction = (
   s: string,
@@ -162,6 +163,7 @@ export const commitFunction = (
     readonly policyColumns?: boolean;
     readonly queryColumns?: boolean;
     readonly compactEvents?: boolean;
+    readonly deflatedEvents?: boolean;
   } = {},
 ): string => {
   const timerReset = options.timerReset ?? '';
@@ -224,7 +226,7 @@ export const commitFunction = (
         END IF;
 ${
   options.compactEvents
-    ? compactEventsInsert(s)
+    ? compactEventsInsert(s, options.deflatedEvents)
     : `        INSERT INTO ${s}.pipkit_events (tenant_id, pip_id, seq, event, prev_hash, hash)
         SELECT p_tenant, v_pip, e.seq, e.event, e.prev_hash, e.hash
           FROM jsonb_to_recordset(p_request->'events')
