@@ -104,10 +104,10 @@ function decideAppeal(
   }
   const stageNumber = 'record' in target ? target.record.number : undefined;
   const windowId = `appealWindow:${stageNumber}`;
-  const due =
-    appeals.decideWithin && !isFinalState(input.state)
-      ? [input.schedule.after(APPEAL_DECISION_ID, 'appealDecision', today, appeals.decideWithin)]
-      : [];
+  // After the plan has ended too: the decision is due, and overdue, like a stage appeal's.
+  const due = appeals.decideWithin
+    ? [input.schedule.after(APPEAL_DECISION_ID, 'appealDecision', today, appeals.decideWithin)]
+    : [];
   const clear = windowId in input.context.deadlines ? [windowId] : [];
   draft.events.push({
     ...base(input, 'APPEAL_LODGED', changes(clear, due)),

@@ -36,8 +36,9 @@ export function purgeDeadlines(schedule: Schedule, retainUntil: string | undefin
 }
 
 /**
- * True when `command` fires a deadline about the record rather than the plan (the purge): such a
- * fire is accepted in a final state, as legal holds are. @internal
+ * True when `command` fires a deadline about the record rather than the plan (the purge, and the
+ * decision of an appeal lodged after the plan ended, with its reminders): such a fire is accepted
+ * in a final state, as legal holds are. @internal
  */
 export function firesRecordDeadline(
   command: { readonly type: string; readonly deadlineId?: string },
@@ -46,7 +47,9 @@ export function firesRecordDeadline(
   return (
     command.type === 'DEADLINE_REACHED' &&
     command.deadlineId !== undefined &&
-    deadlines[command.deadlineId]?.kind === 'purge'
+    (deadlines[command.deadlineId]?.kind === 'purge' ||
+      deadlines[command.deadlineId]?.kind === 'appealDecision' ||
+      command.deadlineId.startsWith('reminder:appealDecision:'))
   );
 }
 

@@ -390,10 +390,9 @@ describe('the decision stage: dismissal follows a live final warning', () => {
       'An appeal against the dismissal could be lodged from 2026-12-10 to 2026-12-17; today is 2026-12-18.',
     );
     h.at('2026-12-17T10:00:00Z');
-    // The ended plan takes no documents, so the appeal letter stays with the host.
-    const withLetter = await refused({ ...appeal, documents: [doc('appealLetter')] }, employee);
-    expect(codes(withLetter)).toEqual(['NOT_ALLOWED_IN_STATE']);
-    await h.send(pipId, appeal, employee);
+    // The ended record takes the appeal letter with the appeal.
+    await h.send(pipId, { ...appeal, documents: [doc('appealLetter')] }, employee);
+    expect((await h.load(pipId)).context.documents.at(-1)?.kind).toBe('appealLetter');
     h.at('2026-12-22T10:00:00Z');
     const decider = await refused({ type: 'RECORD_APPEAL_OUTCOME', outcome: 'overturned' }, senior);
     expect(decider.issues.map((issue) => issue.code)).toEqual(['SEPARATION_OF_DUTIES']);

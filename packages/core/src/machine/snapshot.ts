@@ -47,7 +47,25 @@ export function initialSnapshot(
 
 /** True when the machine accepts this event in this snapshot. @internal */
 export function accepts(snapshot: PipMachineSnapshot, event: PipEvent): boolean {
-  return RECORD_EVENTS.has(event.type) || snapshot.can(event);
+  return foldsOutside(snapshot, event) || snapshot.can(event);
+}
+
+/**
+ * What an appeal lodged after the plan has ended brings with it in a final state: its documents,
+ * and when its decision is overdue the event, the escalation and the reminder. While the plan
+ * runs the machine takes them itself. @internal
+ */
+export const AFTER_END_EVENTS: ReadonlySet<PipEvent['type']> = new Set([
+  'DOCUMENTS_ATTACHED',
+  'APPEAL_OVERDUE',
+  'ESCALATED',
+  'REMINDER_SENT',
+]);
+
+/** True when `event` is folded outside the machine in this snapshot (the state stays). */
+function foldsOutside(snapshot: PipMachineSnapshot, event: PipEvent): boolean {
+  if (RECORD_EVENTS.has(event.type)) return !snapshot.can(event);
+  return AFTER_END_EVENTS.has(event.type) && isFinalState(flattenState(snapshot.value));
 }
 
 /**
@@ -105,7 +123,7 @@ export function applyEvents(
   const scope = scopeFor(snapshot);
   let current = snapshot;
   for (const event of events) {
-    if (RECORD_EVENTS.has(event.type) && !current.can(event)) {
+    if (foldsOutside(current, event)) {
       // About the record, not the plan: in every state, final ones included, the state stays
       // (unless the machine moves on it: an overturned dismissal reinstates).
       current = pipMachine.resolveState({
