@@ -68,7 +68,9 @@ describe('GET /pips/:id/invites.ics', () => {
     expect(events[1]).toContain('UID:pip-cal/meeting:review-1@pipkit.invalid\r\n');
     expect(events[1]).toContain('DTSTART:20260320T150000Z\r\n');
     expect(events[1]).toContain('STATUS:CANCELLED');
-    expect(events[1]).toContain('SEQUENCE:1\r\n');
+    // Cancelled by the PIP's last event: its seq is the SEQUENCE, above the invitation's.
+    const { version } = record.json as { version: number };
+    expect(events[1]).toContain(`SEQUENCE:${version}\r\n`);
     // No personal data: the ids of the people on the plan appear nowhere.
     for (const person of Object.values(people)) expect(text).not.toContain(person.id);
   });
