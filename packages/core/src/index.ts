@@ -232,6 +232,7 @@ export type { DeadlineStatus, DeadlineStatusValue } from './status/deadlineStatu
 export { summarize } from './status/summary.js';
 export type { OverdueItem, PipSummary } from './status/summary.js';
 export { signCheckpoint, verifyCheckpoint, verifyAgainstCheckpoint } from './audit/checkpoint.js';
+  WorkerItem,
 export type { Checkpoint, ChainHead, CheckpointVerification } from './audit/checkpoint.js';
 
 // worker

@@ -41,8 +41,14 @@ export interface Commits {
   readonly commitMany: (requests: readonly CommitRequest[]) => Promise<(Error | undefined)[]>;
 }
 
-/** The store's `commit` and `commitMany` on one connection. */
-export function createCommits(connection: StoreConnection): Commits {
+/**
+ * The store's `commit` and `commitMany` on one connection. `notify` gives the statements that
+ * wake the workers for a commit's requests (see `notifyStatements`), sent in its transaction.
+ */
+export function createCommits(
+  connection: StoreConnection,
+  notify: (requests: readonly CommitRequest[]) => string = () => '',
+): Commits {
   /** The PIP's version as stored now (0 when absent), read after a lost race rolled back. */
   const readVersion = async (pipId: string): Promise<number> => {
     const rows = (await connection
@@ -88,7 +94,13 @@ export function createCommits(connection: StoreConnection): Commits {
     // refuse it before touching the database.
     assertCommitShape(request);
     try {
-      await connection.bounded('commit', [{ jsonb: commitDocument(request) }], COMMITTING, 'value');
+      await connection.bounded(
+        'commit',
+        [{ jsonb: commitDocument(request) }],
+        COMMITTING,
+        'value',
+        notify([request]),
+      );
     } catch (error) {
       throw await commitError(error, request);
     }
@@ -101,18 +113,21 @@ export function createCommits(connection: StoreConnection): Commits {
    * the batch goes again through `pipkit_commit_many`, where each request fails alone. A store
    * failure (unreachable, a statement timeout) is thrown as it is, not retried here.
    */
-  const commitBatch = async (documents: string): Promise<RefusedRow[]> => {
+  const commitBatch = async (documents: string, wake: string): Promise<RefusedRow[]> => {
     try {
-      await connection.bounded('commit_all', [{ jsonb: documents }], COMMITTING, 'value');
+      await connection.bounded('commit_all', [{ jsonb: documents }], COMMITTING, 'value', wake);
       return [];
     } catch (error) {
       const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
       if (isPipkitError(error) && cause?.code !== LOCK_NOT_AVAILABLE) throw error;
     }
+    // A wake-up for requests that end up refused only costs the workers an empty round.
     return (await connection.bounded(
       'commit_many',
       [{ jsonb: documents }],
       COMMITTING,
+      'rows',
+      wake,
     )) as RefusedRow[];
   };
 
@@ -135,7 +150,8 @@ export function createCommits(connection: StoreConnection): Commits {
     }
     if (batch.length > 0) {
       const documents = `[${batch.map((entry) => entry.document).join(',')}]`;
-      const refused = await commitBatch(documents);
+      const wake = notify(batch.map((entry) => requests[entry.index] as CommitRequest));
+      const refused = await commitBatch(documents, wake);
       for (const row of refused) {
         const entry = batch[row.request_index] as { index: number };
         const error = Object.assign(new Error(row.error_message), {

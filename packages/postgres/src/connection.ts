@@ -47,6 +47,7 @@ export interface StoreConnection {
     args: readonly SqlValue[],
     doing: string,
     shape?: 'rows' | 'value',
+    before?: string,
   ) => Promise<unknown[]>;
   /**
    * Runs `work` in one transaction under the store's timeouts: its own on a pooled connection,
@@ -144,10 +145,13 @@ export function openConnection(
       args: readonly SqlValue[],
       doing: string,
       shape: 'rows' | 'value' = 'rows',
+      before = '',
     ): Promise<unknown[]> => {
       await ready();
       const list = [tenantId, ...args].map(sqlValue).join(', ');
-      const callText = `${shape === 'rows' ? 'SELECT * FROM' : 'SELECT'} ${fn(name)}(${list})`;
+      // `before` (statements ending in `; `) runs first in the same transaction: the call's rows
+      // stay the last result, and a failing call rolls it back too.
+      const callText = `${before}${shape === 'rows' ? 'SELECT * FROM' : 'SELECT'} ${fn(name)}(${list})`;
       try {
         if (client) {
           return await exclusive(() =>

@@ -17,3 +17,5 @@ export type { Migration } from './migrations.js';
 export { migrationScript, migrationStatus } from './migrationScript.js';
 export type { MigrationStatus } from './migrationScript.js';
 export type { TransactionMode } from './transaction.js';
+export { wakeupChannel } from './wakeups.js';
+export type { PostgresWakeupOptions } from './wakeups.js';

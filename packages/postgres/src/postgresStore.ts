@@ -10,6 +10,7 @@ import {
   VersionConflictError,
 } from '@pipkit/core/adapter';
 import { createCommits } from './commits.js';
+  type WakeupListener,
 import { openConnection, type StoreConnection } from './connection.js';
 import { createInspection } from './inspection.js';
 import { deliveryOn } from './delivery.js';
@@ -27,6 +28,7 @@ import {
   toTimer,
 } from './rows.js';
 import { corruptOr, parseStored } from './storeErrors.js';
+import { type ListeningSource, listenOn, notifyStatements, wakeupChannel } from './wakeups.js';
 import {
   checkLease,
   checkOptions,
@@ -116,7 +118,22 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     ? // One connection serialises everything: batches would only add transactions.
       1
     : (options.concurrentCommits ?? DEFAULT_CONCURRENT_COMMITS);
-  return storeOn(connection, { schema, concurrentCommits, ownsConnection: true });
+  const wakeupOptions = typeof options.wakeups === 'object' ? options.wakeups : {};
+  const channel =
+    options.wakeups === false ? undefined : (wakeupOptions.channel ?? wakeupChannel(schema));
+  // Hearing needs a connection of its own: a host client inside its transaction cannot lend one.
+  const pool = options.pool ?? connection.pool;
+  const listening =
+    channel !== undefined && !options.client && pool
+      ? listenOn(pool, channel, wakeupOptions.reconnect)
+      : undefined;
+  return storeOn(connection, {
+    schema,
+    concurrentCommits,
+    ownsConnection: true,
+    channel,
+    listening,
+  });
 }
 
 /** The store of `connection`'s tenant; `forTenant` gives its siblings on the same connection. */
@@ -127,11 +144,17 @@ function storeOn(
     readonly concurrentCommits: number;
     /** False for a scoped store: closing it leaves the shared connection open. */
     readonly ownsConnection: boolean;
+    /** The wake-up channel commits notify; absent when wake-ups are off. */
+    readonly channel: string | undefined;
+    /** The family's wake-up source, shared by every tenant's store. */
+    readonly listening: ListeningSource | undefined;
   },
 ): PostgresStore {
-  const { schema, concurrentCommits } = settings;
+  const { schema, concurrentCommits, channel, listening } = settings;
   const { ready, call, bounded, tenantId } = connection;
-  const { commit, commitMany } = createCommits(connection);
+  const { commit, commitMany } = createCommits(connection, (requests) =>
+    channel === undefined ? '' : notifyStatements(channel, tenantId, requests),
+  );
   const { inspect, recordTimerFault } = createInspection(connection, tenantId);
   const { queryPips, countPips, reportPips } = createQueries(connection, inspect);
 
@@ -173,6 +196,14 @@ function storeOn(
     commit,
     commitMany,
     concurrentCommits,
+    ...(listening
+      ? {
+          wakeups: {
+            subscribe: (listener: WakeupListener) => listening.subscribe(listener),
+            ready: () => listening.ready(),
+          },
+        }
+      : {}),
     forTenant(id) {
       assertTenantId(id);
       return storeOn(connection.withTenant(id), { ...settings, ownsConnection: false });
@@ -344,6 +375,7 @@ function storeOn(
     async close() {
       if (closed || !settings.ownsConnection) return;
       closed = true;
+      await listening?.close();
       await connection.close();
     },
   };

@@ -7,6 +7,7 @@ import { tenantIdIssues } from '@pipkit/core/adapter';
 import pg from 'pg';
 import { isPlainIdentifier } from './migrations.js';
 import type { PgPool, PgQueryable } from './pgDriver.js';
+import { isWakeupChannel, type PostgresWakeupOptions } from './wakeups.js';
 
 /** Settings shared by every way of connecting a `postgresStore`. */
 export interface PostgresStoreSettings {
@@ -46,6 +47,14 @@ export interface PostgresStoreSettings {
    * engines on a small database, 1 can be faster: the engines already overlap each other.
    */
   readonly concurrentCommits?: number;
+  /**
+   * Wake-ups (default on): a commit that writes an outbox message or sets a deadline already due
+   * sends `pg_notify` on the schema's channel in its own transaction, and `store.wakeups` (on a
+   * pool or connection string) hears every engine's such commits through one `LISTEN`
+   * connection, held while a worker subscribes. `false` sends and hears nothing: workers poll.
+   * An object names the channel or tunes the reconnection backoff.
+   */
+  readonly wakeups?: boolean | PostgresWakeupOptions;
 }
 
 /** The `concurrentCommits` of a store on a pool created without that option. */
@@ -159,7 +168,44 @@ export function checkOptions(
       message: `concurrentCommits must be a whole number from 1 to 64, not ${String(concurrentCommits)}.`,
     });
   }
+  issues.push(...wakeupIssues(options.wakeups));
   if (issues.length > 0) throw new ValidationError('Invalid postgresStore options.', issues);
+}
+
+/** The problems of a `wakeups` option. */
+function wakeupIssues(wakeups: PostgresStoreSettings['wakeups']): PipkitIssue[] {
+  if (wakeups === undefined || typeof wakeups === 'boolean') return [];
+  const issues: PipkitIssue[] = [];
+  if (typeof wakeups !== 'object' || wakeups === null) {
+    return [
+      {
+        code: 'INVALID_WAKEUPS',
+        path: ['wakeups'],
+        message: 'wakeups must be a boolean or an object.',
+      },
+    ];
+  }
+  if (wakeups.channel !== undefined && !isWakeupChannel(wakeups.channel)) {
+    issues.push({
+      code: 'INVALID_WAKEUPS',
+      path: ['wakeups', 'channel'],
+      message: `channel must be a plain lowercase identifier of at most 63 characters, not ${JSON.stringify(wakeups.channel)}.`,
+    });
+  }
+  const { initialMs, maxMs } = wakeups.reconnect ?? {};
+  for (const [key, value] of [
+    ['initialMs', initialMs],
+    ['maxMs', maxMs],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 600_000)) {
+      issues.push({
+        code: 'INVALID_WAKEUPS',
+        path: ['wakeups', 'reconnect', key],
+        message: `${key} must be a whole number of milliseconds from 1 to 600,000, not ${String(value)}.`,
+      });
+    }
+  }
+  return issues;
 }
 
 /** Refuses an empty lease owner or a negative or infinite lease duration. */

@@ -39,7 +39,7 @@ describe('createWorker', () => {
       onRound: log.onRound,
     });
     const running = worker.run();
-    await settle(() => log.rounds.length === 1);
+    await settle(() => manual.pending().length === 1);
     expect(log.rounds[0]).toMatchObject({
       round: 1,
       cause: 'start',
@@ -57,7 +57,7 @@ describe('createWorker', () => {
     expect(log.rounds[1]).toMatchObject({ round: 2, cause: 'poll', nextInMs: 0 });
     expect(log.rounds[1]?.delivered).toBeGreaterThan(0);
     // A round that did work is followed at once by another, which finds nothing left.
-    await settle(() => log.rounds.length >= 3);
+    await settle(() => log.rounds.length >= 3 && manual.pending().length === 1);
     expect(log.rounds[2]).toMatchObject({ cause: 'busy', delivered: 0, nextInMs: 60_000 });
     expect(await store.pendingOutbox(100)).toEqual([]);
 
@@ -82,7 +82,7 @@ describe('createWorker', () => {
       onRound: log.onRound,
     });
     const running = worker.run();
-    await settle(() => log.rounds.length === 1);
+    await settle(() => manual.pending().length === 1);
 
     await issue(engine, 'pip-1');
     await settle(() => log.rounds.length >= 2);
@@ -193,7 +193,7 @@ describe('createWorker', () => {
       onRound: log.onRound,
     });
     const running = worker.run();
-    await settle(() => log.rounds.length === 1);
+    await settle(() => manual.pending().length === 1);
     expect(log.rounds[0]).toMatchObject({ cause: 'start', nextInMs: 1000 });
     expect(log.rounds[0]?.error?.code).toBe(StoreErrorReasons.UNAVAILABLE);
     expect(isPipkitError(log.rounds[0]?.error?.error, 'STORE_ERROR')).toBe(true);
@@ -206,7 +206,7 @@ describe('createWorker', () => {
       expect(manual.pending()).toEqual([wait]);
       const before = log.rounds.length;
       manual.advance(wait);
-      await settle(() => log.rounds.length > before);
+      await settle(() => log.rounds.length > before && manual.pending().length === 1);
     }
     expect(log.rounds.map((round) => [round.cause, round.nextInMs])).toEqual([
       ['start', 1000],

@@ -189,10 +189,14 @@ export function createWorker(rawOptions: WorkerOptions): Worker {
       emit({ ...reported, round: totals.rounds, cause, nextInMs: stops > 0 ? 0 : nextInMs });
       if (stops > 0) break;
       cause = nextCause;
-      if (nextInMs > 0) {
-        await wait(nextInMs, nextCause !== 'retry');
-        if (woken && nextCause !== 'retry') cause = 'wakeup';
-      }
+      // One turn of the event loop between rounds, even busy ones: a store that answers without
+      // I/O (memory, SQLite) must not keep signals and requests waiting until the work is done.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (stops > 0) break;
+      const wakeable = nextCause !== 'retry';
+      // A wake-up that came during the round or that turn starts the next round now.
+      if (nextInMs > 0 && !(wakeable && woken)) await wait(nextInMs, wakeable);
+      if (wakeable && woken && cause !== 'busy') cause = 'wakeup';
     }
     return { ...totals };
   };

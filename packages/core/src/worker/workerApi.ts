@@ -92,7 +92,10 @@ export interface WorkerTenantTurn {
   readonly delivered: number;
 }
 
-/** What one round did: counts and codes only, never personal data. */
+/** One item a round handled, with its tenant when the worker serves several. */
+export type WorkerItem<T> = T & { readonly tenantId?: string };
+
+/** What one round did: counts, codes and ids only, never personal data. */
 export interface WorkerRound {
   /** 1 for the first round. */
   readonly round: number;
@@ -107,6 +110,13 @@ export interface WorkerRound {
   /** Failed delivery attempts, tried again after their backoff. */
   readonly failed: number;
   readonly deadLettered: number;
+  /** The deadlines fired, by timer id and due instant (with the tenant when serving several). */
+  readonly firedDeadlines: readonly WorkerItem<{
+    readonly timerId: string;
+    readonly dueAt: string;
+  }>[];
+  /** The messages delivered and marked, by id (with the tenant when serving several). */
+  readonly deliveredMessages: readonly WorkerItem<{ readonly id: string }>[];
   /** Per tenant, in the order they took their turns; empty without `tenants`. */
   readonly tenants: readonly WorkerTenantTurn[];
   /** Tenants whose sweep or relay stopped this round; the others went on. */

@@ -29,6 +29,8 @@ const EMPTY = {
   delivered: 0,
   failed: 0,
   deadLettered: 0,
+  firedDeadlines: [],
+  deliveredMessages: [],
   tenants: [] as WorkerTenantTurn[],
   tenantFailures: [] as TenantFailure[],
 };
@@ -76,6 +78,8 @@ async function ownRound(settings: RoundSettings, forced: () => boolean): Promise
     delivered,
     failed: relay?.failed.length ?? 0,
     deadLettered: relay?.deadLettered.length ?? 0,
+    firedDeadlines: tick.fired.map(({ timerId, dueAt }) => ({ timerId, dueAt, ...source })),
+    deliveredMessages: (relay?.delivered ?? []).map((id) => ({ id, ...source })),
     busy: tick.fired.length > 0 || delivered > 0 || (relay?.deadLettered.length ?? 0) > 0,
   };
 }
@@ -130,6 +134,12 @@ async function tenantRound(
     delivered,
     failed: relay?.failed.length ?? 0,
     deadLettered,
+    firedDeadlines: tick.fired.map(({ timerId, dueAt, tenantId }) => ({
+      timerId,
+      dueAt,
+      tenantId,
+    })),
+    deliveredMessages: relay?.delivered ?? [],
     tenants: [...turns.values()],
     tenantFailures,
     busy: tick.fired.length > 0 || delivered > 0 || deadLettered > 0,
