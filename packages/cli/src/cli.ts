@@ -14,6 +14,7 @@ import { simulateCommand } from './commands/simulateCommand.js';
 import { tickCommand } from './commands/tickCommand.js';
 import { timelineCommand } from './commands/timelineCommand.js';
 import { verifyCommand } from './commands/verifyCommand.js';
+import { workerCommand } from './commands/workerCommand.js';
 import { type CliIo, ExitCode, UsageError } from './io.js';
 import { errorCode, isTypedPipkitError, UnreadablePipError } from './pipReads.js';
 // Bundled into the build; read from the file when running from source.
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CliCommand[] = [
   listCommand,
   reportCommand,
   tickCommand,
+  workerCommand,
   deadLettersCommand,
   migrateCommand,
   verifyCommand,
