@@ -122,8 +122,11 @@ function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknow
 export async function buildApp(options: AppOptions) {
   const logger = options.logger ?? createLogger();
   // Refused attempts go to the log for security review: who, what, which PIP, when, the codes.
-  const engine: Engine = createServiceEngine(options.store, options.clock, (attempt) =>
-    logger.warn({ refusal: attempt }, 'refused attempt'),
+  const engine: Engine = createServiceEngine(
+    options.store,
+    options.clock,
+    (attempt) => logger.warn({ refusal: attempt }, 'refused attempt'),
+    logger,
   );
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const app = Fastify({

@@ -4,6 +4,7 @@ import {
   type PipStore,
   createEngine,
   type Clock,
+  type Logger as PipkitLogger,
   type RefusalListener,
 } from '@pipkit/core';
 import { invitesCalendar } from '@pipkit/delivery';
@@ -256,18 +257,23 @@ export function openStore(
 }
 
 /**
- * The engine every process of the service builds: the same policies everywhere, and refused
- * attempts told to `onRefusal` (the service logs them for security review).
+ * The engine every process of the service builds: the same policies everywhere, refused
+ * attempts told to `onRefusal` (the service logs them for security review), and the engine's
+ * own lines (store failures, dead letters, parked deadlines) written to `logger`, redacted by
+ * pipkit before pino sees them. Traces and metrics go to whatever OpenTelemetry SDK the process
+ * registered (none by default: the API is then a no-op).
  */
 export function createServiceEngine(
   store: PipStore,
   clock?: Clock,
   onRefusal?: RefusalListener,
+  logger?: PipkitLogger,
 ): Engine {
   return createEngine({
     store,
     policies: [defaultPolicy],
     ...(clock ? { clock } : {}),
     ...(onRefusal ? { onRefusal } : {}),
+    ...(logger ? { logger } : {}),
   });
 }
