@@ -38,6 +38,8 @@ export {
   deliveryStateOf,
   storedDeliveryFailure,
 } from './store/outboxDelivery.js';
+export { deadLetterOfRow, outboxMessageOfRow } from './store/outboxRows.js';
+export type { DeadLetterRow, OutboxMessageRow, OutboxTableRow } from './store/outboxRows.js';
 export type {
   DeadLetter,
   DeadLetterQuery,

@@ -3,22 +3,9 @@
  * retries and discards, each one call of migration 9's functions.
  * @module
  */
-import { type DeadLetter, type PipStore, storedDeliveryFailure } from '@pipkit/core/adapter';
+import { deadLetterOfRow, type DeadLetterRow, type PipStore } from '@pipkit/core/adapter';
 import type { StoreConnection } from './connection.js';
 import { clampLimit } from './rows.js';
-
-/** What `pipkit_dead_letters` returns for a dead letter. */
-interface DeadLetterRow {
-  id: string;
-  pip_id: string;
-  type: string;
-  created_at: string;
-  attempts: number;
-  last_error_code: string | null;
-  last_error_message: string | null;
-  last_error_at: string | null;
-  dead_at: string;
-}
 
 /** The delivery members of the store on `connection`'s tenant. */
 export function deliveryOn(
@@ -63,22 +50,7 @@ export function deliveryOn(
         [query.pipId ?? null, query.afterId ?? null, clampLimit(query.limit)],
         'listing dead letters',
       )) as DeadLetterRow[];
-      return rows.map((row): DeadLetter => {
-        const lastError = storedDeliveryFailure(
-          row.last_error_code,
-          row.last_error_message,
-          row.last_error_at,
-        );
-        return {
-          id: row.id,
-          pipId: row.pip_id,
-          type: row.type,
-          createdAt: row.created_at,
-          attempts: row.attempts,
-          ...(lastError ? { lastError } : {}),
-          deadLetteredAt: row.dead_at,
-        };
-      });
+      return rows.map(deadLetterOfRow);
     },
   };
 }

@@ -3,14 +3,16 @@ import {
   type IdempotencyRecord,
   LIST_LIMITS,
   type ListQuery,
+  type OutboxMessageRow,
+  outboxMessageOfRow,
   type PipRecord,
   type UnreadableListEntry,
   type PipStore,
   type StoredEvent,
   VersionConflictError,
+  type WakeupListener,
 } from '@pipkit/core/adapter';
 import { createCommits } from './commits.js';
-  type WakeupListener,
 import { openConnection, type StoreConnection } from './connection.js';
 import { createInspection } from './inspection.js';
 import { deliveryOn } from './delivery.js';
@@ -22,9 +24,7 @@ import {
   type EventRow,
   eventText,
   type IdempotencyRow,
-  type OutboxRow,
   type TimerDbRow,
-  toOutbox,
   toTimer,
 } from './rows.js';
 import { corruptOr, parseStored } from './storeErrors.js';
@@ -327,8 +327,8 @@ function storeOn(
         'outbox_due',
         [read.now ?? null, clampLimit(limit)],
         'reading the outbox',
-      )) as OutboxRow[];
-      return rows.map(toOutbox);
+      )) as OutboxMessageRow[];
+      return rows.map(outboxMessageOfRow);
     },
 
     async claimOutbox(limit, lease, read = {}) {
@@ -337,8 +337,8 @@ function storeOn(
         'claim_outbox_due',
         [lease.owner, lease.leaseMs, read.now ?? null, clampLimit(limit)],
         'claiming outbox messages',
-      )) as OutboxRow[];
-      return rows.map(toOutbox);
+      )) as OutboxMessageRow[];
+      return rows.map(outboxMessageOfRow);
     },
     ...deliveryOn(connection),
 

@@ -2,15 +2,8 @@
  * The rows the schema's functions return, and how they become the port's values.
  * @module
  */
-import {
-  decompressEventJson,
-  deliveryStateOf,
-  type OutboxMessage,
-  outboxMessageFromRow,
-  storedDeliveryFailure,
-  type TimerRow,
-} from '@pipkit/core/adapter';
-import { corruptRow, parseStored } from './storeErrors.js';
+import { decompressEventJson, type TimerRow } from '@pipkit/core/adapter';
+import { corruptRow } from './storeErrors.js';
 
 /** What the store's functions return for a timer. */
 export interface TimerDbRow {
@@ -31,20 +24,6 @@ export interface EventRow {
   prev_hash: string;
   hash: string;
 }
-/** What the outbox functions return for a message. */
-export interface OutboxRow {
-  id: string;
-  pip_id: string;
-  type: string;
-  payload: string;
-  created_at: string;
-  /** Migration 9's delivery state (absent from version 1's functions). */
-  attempts?: number;
-  next_attempt_at?: string | null;
-  last_error_code?: string | null;
-  last_error_message?: string | null;
-  last_error_at?: string | null;
-}
 /** What `pipkit_get_idempotency` returns. */
 export interface IdempotencyRow {
   pip_id: string;
@@ -62,33 +41,6 @@ export function toTimer(row: TimerDbRow): TimerRow {
     kind: row.kind,
     dueAt: row.due_at,
   };
-}
-
-/** An outbox row as the port returns it. */
-export function toOutbox(row: OutboxRow): OutboxMessage {
-  return outboxMessageFromRow(
-    {
-      id: row.id,
-      pipId: row.pip_id,
-      type: row.type,
-      createdAt: row.created_at,
-      ...deliveryStateOf({
-        attempts: row.attempts,
-        nextAttemptAt: row.next_attempt_at,
-        lastError: storedDeliveryFailure(
-          row.last_error_code,
-          row.last_error_message,
-          row.last_error_at,
-        ),
-      }),
-    },
-    () => {
-      const payload: unknown = parseStored(row.payload, row.pip_id, 'pipkit_outbox');
-      if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-        throw corruptRow(row.pip_id, 'pipkit_outbox');
-      return payload as OutboxMessage['payload'];
-    },
-  );
 }
 
 /** Orders timers as the sweep does: by due time, then by id. */

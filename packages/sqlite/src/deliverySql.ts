@@ -8,33 +8,6 @@ import type { SqliteStatement } from './sqliteDatabase.js';
 /** SQLite's clock as a UTC ISO instant with milliseconds, like `Date#toISOString`. */
 const NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-/** A row of `pipkit_outbox` as the relay reads it. */
-export interface OutboxRow {
-  id: string;
-  pip_id: string;
-  type: string;
-  payload: string;
-  created_at: string;
-  attempts: number;
-  next_attempt_at: string | null;
-  last_error_code: string | null;
-  last_error_message: string | null;
-  last_error_at: string | null;
-}
-
-/** A dead letter as `pipkit_outbox` holds it. */
-export interface DeadLetterRow {
-  id: string;
-  pip_id: string;
-  type: string;
-  created_at: string;
-  attempts: number;
-  last_error_code: string | null;
-  last_error_message: string | null;
-  last_error_at: string | null;
-  dead_at: string;
-}
-
 const DELIVERY_COLUMNS =
   'attempts, next_attempt_at, last_error_code, last_error_message, last_error_at';
 /** Neither delivered nor dead-lettered. */

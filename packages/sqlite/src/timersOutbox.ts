@@ -1,11 +1,12 @@
 import {
   type DeadLetter,
   type DeadLetterQuery,
-  deliveryStateOf,
+  deadLetterOfRow,
+  type DeadLetterRow,
   type OutboxFailure,
   type OutboxMessage,
-  outboxMessageFromRow,
-  storedDeliveryFailure,
+  type OutboxMessageRow,
+  outboxMessageOfRow,
   parkedMessage,
   type StoredTimerRow,
   type TimerFault,
@@ -14,9 +15,7 @@ import {
 } from '@pipkit/core/adapter';
 import { readOnlyRefusal } from './commitPath.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
-import type { DeadLetterRow, OutboxRow } from './deliverySql.js';
 import { clampLimit, type Statements, type TimerDbRow } from './statements.js';
-import { parseStored } from './storeErrors.js';
 
 /** The timer sweep's and the outbox relay's side of the store, synchronous. */
 export interface TimersAndOutbox {
@@ -105,8 +104,8 @@ export function createTimersAndOutbox(
         now === undefined || !delivery.pendingOutboxAt
           ? delivery.pendingOutbox.all(clampLimit(limit))
           : delivery.pendingOutboxAt.all(now, clampLimit(limit))
-      ) as OutboxRow[];
-      return rows.map(outboxMessage);
+      ) as OutboxMessageRow[];
+      return rows.map(outboxMessageOfRow);
     },
     ...deliveryWrites(statements, readOnly),
     markOutboxDelivered(ids) {
@@ -127,32 +126,6 @@ export function createTimersAndOutbox(
       return rows.map((row) => row.timer_id).sort();
     },
   };
-}
-
-/** A stored message with its delivery state, as the relay reads it. */
-function outboxMessage(row: OutboxRow): OutboxMessage {
-  return outboxMessageFromRow(
-    {
-      id: row.id,
-      pipId: row.pip_id,
-      type: row.type,
-      createdAt: row.created_at,
-      ...deliveryStateOf({
-        attempts: row.attempts,
-        nextAttemptAt: row.next_attempt_at,
-        lastError: storedDeliveryFailure(
-          row.last_error_code,
-          row.last_error_message,
-          row.last_error_at,
-        ),
-      }),
-    },
-    () =>
-      parseStored<OutboxMessage['payload']>(row.payload, {
-        pipId: row.pip_id,
-        table: 'pipkit_outbox',
-      }),
-  );
 }
 
 /** The relay's writes and the dead letters; each write is one statement. */
@@ -199,22 +172,7 @@ function deliveryWrites(
         afterId,
         clampLimit(query.limit),
       ) as DeadLetterRow[];
-      return rows.map((row): DeadLetter => {
-        const lastError = storedDeliveryFailure(
-          row.last_error_code,
-          row.last_error_message,
-          row.last_error_at,
-        );
-        return {
-          id: row.id,
-          pipId: row.pip_id,
-          type: row.type,
-          createdAt: row.created_at,
-          attempts: row.attempts,
-          ...(lastError ? { lastError } : {}),
-          deadLetteredAt: row.dead_at,
-        };
-      });
+      return rows.map(deadLetterOfRow);
     },
   };
 }

@@ -4,7 +4,13 @@
  * returning DDL; a released one never changes (see `MIGRATIONS`).
  * @module
  */
-import { claimOutboxV1, pendingOutboxV1, writeOutboxV3 } from './outboxSql.js';
+import {
+  CLAIM_OUTBOX_COMMENT,
+  claimOutboxFunction,
+  claimOutboxShapeV1,
+  pendingOutboxV1,
+  writeOutboxV3,
+} from './outboxSql.js';
 import { isoOf, SET_TENANT } from './shared.js';
 
 /** Neither delivered nor dead-lettered, for a table alias. */
@@ -41,16 +47,13 @@ const deliveryTablesV9 = (s: string): string => `
         WHERE next_attempt_at IS NOT NULL AND delivered_at IS NULL AND dead_at IS NULL;
       CREATE INDEX pipkit_outbox_dead ON ${s}.pipkit_outbox (tenant_id, id)
         WHERE dead_at IS NOT NULL AND discarded_at IS NULL AND delivered_at IS NULL;
-      ${[pendingOutboxV1(s), claimOutboxV1(s)]
-        .map((sql) =>
-          sql
-            .replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION')
-            .replaceAll(
-              /(\w)\.delivered_at IS NULL/g,
-              '$1.delivered_at IS NULL AND $1.dead_at IS NULL',
-            ),
-        )
-        .join('')}
+      ${pendingOutboxV1(s)
+        .replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION')
+        .replace('o.delivered_at IS NULL', pending('o'))}
+      ${CLAIM_OUTBOX_COMMENT.trim()}${claimOutboxFunction(s, claimOutboxShapeV1(pending)).replace(
+        'CREATE FUNCTION',
+        'CREATE OR REPLACE FUNCTION',
+      )}
       ${writeOutboxV3(s)
         .replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION')
         .replace(
@@ -83,36 +86,15 @@ const deliveryReadersV9 = (s: string): string => `
       $fn$;
 
       -- pipkit_claim_outbox at p_now: a PIP whose oldest pending message waits is not claimed.
-      CREATE FUNCTION ${s}.pipkit_claim_outbox_due(
-        p_tenant text, p_owner text, p_lease_ms double precision, p_now timestamptz,
-        p_limit integer
-      ) RETURNS TABLE ${MESSAGE_TABLE}
-      LANGUAGE plpgsql AS $fn$
-      BEGIN
-        ${SET_TENANT}
-        RETURN QUERY
-          WITH heads AS (
-            SELECT h.pip_id FROM ${s}.pipkit_outbox h
-             WHERE h.tenant_id = p_tenant AND ${pending('h')}
-               AND (h.next_attempt_at IS NULL OR p_now IS NULL OR h.next_attempt_at <= p_now)
-               AND (h.leased_until IS NULL OR h.leased_until <= now() OR h.leased_by = p_owner)
-               AND NOT EXISTS (
-                   SELECT 1 FROM ${s}.pipkit_outbox e
-                    WHERE e.tenant_id = p_tenant AND e.pip_id = h.pip_id
-                      AND ${pending('e')} AND e.position < h.position)
-             ORDER BY h.position
-             LIMIT p_limit
-               FOR UPDATE SKIP LOCKED),
-          claimed AS (
-            UPDATE ${s}.pipkit_outbox o
-               SET leased_by = p_owner,
-                   leased_until = now() + p_lease_ms * interval '1 millisecond'
-             WHERE o.tenant_id = p_tenant AND ${pending('o')}
-               AND o.pip_id IN (SELECT heads.pip_id FROM heads)
-            RETURNING o.*)
-          SELECT ${messageColumns('c')} FROM claimed c ORDER BY c.position;
-      END
-      $fn$;
+      ${claimOutboxFunction(s, {
+        name: 'pipkit_claim_outbox_due',
+        params: 'p_now timestamptz, p_limit integer',
+        returns: MESSAGE_TABLE,
+        unsettled: pending,
+        headFilter: '(h.next_attempt_at IS NULL OR p_now IS NULL OR h.next_attempt_at <= p_now)',
+        returning: 'o.*',
+        columns: messageColumns('c'),
+      }).trim()}
 
       CREATE FUNCTION ${s}.pipkit_dead_letters(
         p_tenant text, p_pip_id text, p_after_id text, p_limit integer
