@@ -76,7 +76,7 @@ const isRunning = (pid: number) => {
 };
 
 describe('the start script (src/server.ts)', () => {
-  it('verifies bearer tokens with the configured key, keeps /docs behind them, and stops on SIGTERM', async () => {
+  it('verifies bearer tokens with the configured key, keeps /docs behind them, runs the worker inline, and stops on SIGTERM', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const service = spawnService(
       process.execPath,
@@ -85,6 +85,7 @@ describe('the start script (src/server.ts)', () => {
         PIPKIT_AUTH_PUBLIC_KEY: await exportSPKI(publicKey),
         PIPKIT_AUTH_ISSUER: 'https://login.example.test/',
         PIPKIT_AUTH_AUDIENCE: 'pipkit',
+        PIPKIT_WORKER: 'inline',
       },
     );
     try {
@@ -111,6 +112,10 @@ describe('the start script (src/server.ts)', () => {
     }
     expect(await service.exited).toBe(0);
     expect(service.lines.map((line) => line.msg)).toContain('stopped');
+    // The inline worker heard the commits of the requests and relayed their messages at once.
+    const rounds = service.lines.filter((line) => line.msg === 'worker round');
+    expect(rounds.some((line) => line.cause === 'wakeup')).toBe(true);
+    expect(rounds.flatMap((line) => line.delivered as string[]).length).toBeGreaterThan(0);
   }, 30_000);
 
   it('through pnpm start, warns that dev headers are for development, and leaves no node process behind when pnpm is stopped', async () => {

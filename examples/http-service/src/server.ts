@@ -1,12 +1,21 @@
 import { buildApp } from './app.js';
-import { authenticatorFromConfig, loadAuthConfig, loadConfig, openStore } from './config.js';
+import {
+  authenticatorFromConfig,
+  createServiceEngine,
+  loadAuthConfig,
+  loadConfig,
+  openStore,
+} from './config.js';
 import { createLogger } from './logging.js';
+import { clockFromEnv } from './clock.js';
+import { runWorker, webhookFromEnv } from './worker.js';
 
 /**
  * `pnpm --filter @pipkit/example-http-service start`: the HTTP service on the store chosen by
- * `PIPKIT_STORE`. Run `worker` beside it for deadlines and notifications. SIGTERM or SIGINT
- * stops accepting requests, finishes those in flight, closes the store and exits; a stop that
- * takes longer than `PIPKIT_SHUTDOWN_TIMEOUT_MS` exits with 1.
+ * `PIPKIT_STORE`. Run `worker` beside it for deadlines and notifications, or set
+ * `PIPKIT_WORKER=inline` to run the same worker in this process. SIGTERM or SIGINT stops
+ * accepting requests, finishes those in flight and the worker's round in flight, closes the
+ * store and exits; a stop that takes longer than `PIPKIT_SHUTDOWN_TIMEOUT_MS` exits with 1.
  */
 const config = loadConfig();
 const auth = loadAuthConfig();
@@ -31,6 +40,22 @@ const app = await buildApp({
   inviteDomain: config.inviteDomain,
 });
 
+// The worker in this process (PIPKIT_WORKER=inline): woken by this store's commits, and on
+// Postgres by every instance's.
+const workerStop = new AbortController();
+const workerClock = clockFromEnv();
+const webhook = webhookFromEnv(process.env, workerClock, workerStop.signal);
+const inlineWorker =
+  process.env.PIPKIT_WORKER === 'inline'
+    ? runWorker({
+        engine: createServiceEngine(store, workerClock),
+        logger,
+        signal: workerStop.signal,
+        wakeups: store.wakeups,
+        ...(webhook ? { deliver: webhook } : {}),
+      })
+    : undefined;
+
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
@@ -41,7 +66,8 @@ const stop = async (signal: string) => {
     process.exit(1);
   }, config.shutdownTimeoutMs).unref();
   try {
-    await app.close();
+    workerStop.abort();
+    await Promise.all([app.close(), inlineWorker]);
     await store.close();
     logger.info('stopped');
     process.exitCode = 0;

@@ -1,5 +1,11 @@
 import { pathToFileURL } from 'node:url';
-import type { Clock, Engine, OutboxMessage } from '@pipkit/core';
+import {
+  type Clock,
+  createWorker,
+  type Engine,
+  type OutboxMessage,
+  type WakeupSource,
+} from '@pipkit/core';
 import { type DeliverMessage, webhookDelivery } from '@pipkit/delivery';
 import type { Logger } from 'pino';
 import { clockFromEnv } from './clock.js';
@@ -24,6 +30,8 @@ export interface WorkerOptions {
    * deliver it, so a real handler deduplicates by `message.id`.
    */
   readonly deliver?: (message: OutboxMessage) => void | Promise<void>;
+  /** Wake-ups that start a round before `idleMs` has passed: the store's own `store.wakeups`. */
+  readonly wakeups?: WakeupSource | undefined;
 }
 
 /** Totals of a worker's run. */
@@ -34,69 +42,61 @@ export interface WorkerSummary {
   readonly failedRounds: number;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
-}
-
 /**
- * The worker loop: sweeps due deadlines (`engine.tick`) and relays the outbox (`engine.relay`),
- * again at once while there is work and after `idleMs` when there is none, until `signal`
- * aborts. A failed round (the database restarting) is logged and retried after `idleMs`; it
- * never ends the loop. On Postgres any number of workers can share one database: the store leases
- * timers, and each fire is idempotent, so every deadline takes effect exactly once.
+ * The worker loop, on `createWorker` from @pipkit/core: sweeps due deadlines and relays the
+ * outbox, again at once while there is work, after `idleMs` when there is none, sooner when the
+ * store wakes it (`wakeups`: on Postgres any instance's commit, through LISTEN/NOTIFY), until
+ * `signal` aborts; the round in flight then finishes. A failed round (the database restarting)
+ * is logged and retried after a backoff starting at `idleMs`; it never ends the loop. On
+ * Postgres any number of workers can share one database: the store leases timers, and each fire
+ * is idempotent, so every deadline takes effect exactly once.
  */
 export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> {
   const { engine, logger, signal } = options;
-  const idleMs = options.idleMs ?? 5000;
-  const batch = options.batch ?? 100;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const idleMs = Math.min(Math.max(1, options.idleMs ?? 5000), 3_600_000);
   const deliver =
     options.deliver ??
     ((message: OutboxMessage) => {
       logger.info({ message }, 'notification (log only: plug in your mail or chat here)');
     });
-  let rounds = 0;
-  let fired = 0;
-  let delivered = 0;
-  let failedRounds = 0;
-  while (!signal.aborted) {
-    let busy = false;
-    try {
-      const tick = await engine.tick(undefined, { limit: batch, leaseMs });
-      const relay = await engine.relay(deliver, { limit: batch });
-      rounds += 1;
-      fired += tick.fired.length;
-      delivered += relay.delivered.length;
-      busy = tick.fired.length > 0 || relay.delivered.length > 0;
-      if (busy || tick.skipped.length > 0 || relay.failed.length > 0) {
-        logger.info(
-          {
-            now: tick.now,
-            fired: tick.fired.map((entry) => `pipkit:fire:${entry.timerId}@${entry.dueAt}`),
-            skipped: tick.skipped,
-            delivered: relay.delivered,
-            failed: relay.failed.map((entry) => entry.id),
-          },
-          'worker round',
+  const worker = createWorker({
+    engine,
+    deliver: (message) => deliver(message),
+    signal,
+    pollMs: idleMs,
+    maxPerTenant: Math.min(Math.max(1, options.batch ?? 100), 10_000),
+    leaseMs: Math.max(1, options.leaseMs ?? 60_000),
+    backoff: { initialMs: idleMs, maxMs: Math.max(idleMs, 60_000) },
+    wakeups: options.wakeups,
+    onRound: (round) => {
+      if (round.error) {
+        logger.error(
+          { err: round.error.error, code: round.error.code },
+          'worker round failed; retrying',
         );
+        return;
       }
-    } catch (error) {
-      failedRounds += 1;
-      logger.error({ err: error }, 'worker round failed; retrying');
-    }
-    if (!busy) await pause(idleMs, signal);
-  }
-  return { rounds, fired, delivered, failedRounds };
+      if (round.fired + round.delivered + round.skipped + round.failed === 0) return;
+      logger.info(
+        {
+          now: round.at,
+          cause: round.cause,
+          fired: round.firedDeadlines.map((entry) => `pipkit:fire:${entry.timerId}@${entry.dueAt}`),
+          skipped: round.skipped,
+          delivered: round.deliveredMessages.map((entry) => entry.id),
+          failed: round.failed,
+        },
+        'worker round',
+      );
+    },
+  });
+  const totals = await worker.run();
+  return {
+    rounds: totals.rounds,
+    fired: totals.fired,
+    delivered: totals.delivered,
+    failedRounds: totals.failedRounds,
+  };
 }
 
 /** Reads a whole number from the environment. */
@@ -171,6 +171,7 @@ async function main(): Promise<void> {
     idleMs: envInteger('PIPKIT_WORKER_IDLE_MS', 5000),
     batch: envInteger('PIPKIT_WORKER_BATCH', 100),
     leaseMs: envInteger('PIPKIT_WORKER_LEASE_MS', 60_000),
+    wakeups: store.wakeups,
     ...(deliver ? { deliver } : {}),
   });
   await store.close();
