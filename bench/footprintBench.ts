@@ -97,6 +97,9 @@ async function eventsPerPip(store: PipStore): Promise<number> {
   return record.version;
 }
 
+/** The issue's target for the footprint: at most this share of the baseline's bytes per PIP. */
+export const FOOTPRINT_TARGET_RATIO = 0.7;
+
 /** Today's figure as a share of the baseline's, to three places. */
 const ratio = (today: number, baseline: number): number => Number((today / baseline).toFixed(3));
 
@@ -128,6 +131,16 @@ async function sqliteFootprint(info: Record<string, number>): Promise<void> {
       .all() as { tbl: string; bytes: number }[];
     for (const row of tables) {
       info[`footprintSqlite_${row.tbl}`] = Math.round(row.bytes / PIPS);
+    }
+    // Each table's own b-tree and each index's, to see which one a change should go after.
+    const relations = db
+      .prepare(
+        `SELECT s.name AS name, sum(s.pgsize) AS bytes FROM dbstat s
+          WHERE s.name LIKE 'pipkit_%' OR s.name LIKE 'sqlite_autoindex_pipkit_%' GROUP BY s.name`,
+      )
+      .all() as { name: string; bytes: number }[];
+    for (const row of relations) {
+      info[`footprintSqliteRelation_${row.name}`] = Math.round(row.bytes / PIPS);
     }
     info.footprintSqliteRatio = ratio(
       info.footprintSqliteBytesPerPip,
@@ -206,7 +219,27 @@ async function postgresFootprint(info: Record<string, number>): Promise<void> {
     const total = (sizesOf: Record<string, number>) =>
       Math.round(Object.values(sizesOf).reduce((sum, bytes) => sum + bytes, 0) / PIPS);
     info.footprintPostgresBytesPerPip = total(plain);
-    info.footprintPostgresFullVacuumBytesPerPip = total(await sizes(true));
+    const full = await sizes(true);
+    for (const [table, bytes] of Object.entries(full)) {
+      info[`footprintPostgresFull_${table}`] = Math.round(bytes / PIPS);
+    }
+    // After VACUUM FULL: each relation's own size (heap, its TOAST table, each index).
+    const relations = await admin.query(
+      `SELECT c.relname, pg_relation_size(c.oid)::float8 AS bytes
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'i') AND c.relname <> 'pipkit_migrations'
+          AND c.relname <> 'pipkit_migrations_pkey'
+       UNION ALL
+       SELECT c.relname || '_toast', pg_total_relation_size(c.reltoastrelid)::float8
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind = 'r' AND c.reltoastrelid <> 0
+          AND c.relname <> 'pipkit_migrations'`,
+      [schema],
+    );
+    for (const row of relations.rows as { relname: string; bytes: number }[]) {
+      info[`footprintPostgresRelation_${row.relname}`] = Math.round(row.bytes / PIPS);
+    }
+    info.footprintPostgresFullVacuumBytesPerPip = total(full);
     info.footprintPostgresRatio = ratio(
       info.footprintPostgresBytesPerPip,
       FOOTPRINT_BASELINE.postgresBytesPerPip,
@@ -231,11 +264,20 @@ async function postgresFootprint(info: Record<string, number>): Promise<void> {
  * The storage footprint: PIPS plans, each sent 20 commands through the engine (open, submit,
  * approve, acknowledge, six check-ins with notes, five documents attached, a protected-leave
  * pause and resume, an extension), every outbox message then delivered and compacted. Reports bytes per PIP on
- * SQLite and on Postgres, per table, and Postgres WAL bytes per command, in `info`.
+ * SQLite and on Postgres, per table and per relation (each table's and index's own bytes), Postgres
+ * WAL bytes per command, and whether both stores are within {@link FOOTPRINT_TARGET_RATIO} of the
+ * baseline (`footprintTargetMet`), in `info`.
  */
 export async function footprintBenches(): Promise<{ info: Record<string, number> }> {
   const info: Record<string, number> = { footprintPips: PIPS };
   await sqliteFootprint(info);
   await postgresFootprint(info);
+  // 1 when both stores are within the target (Postgres after VACUUM FULL), else 0.
+  info.footprintTargetRatio = FOOTPRINT_TARGET_RATIO;
+  info.footprintTargetMet =
+    (info.footprintSqliteRatio ?? Infinity) <= FOOTPRINT_TARGET_RATIO &&
+    (info.footprintPostgresFullVacuumRatio ?? Infinity) <= FOOTPRINT_TARGET_RATIO
+      ? 1
+      : 0;
   return { info };
 }
