@@ -1,3 +1,4 @@
+import { compressEventJson, decompressEventJson } from '@pipkit/core/adapter';
 import { sqliteStore } from '@pipkit/sqlite';
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -49,12 +50,16 @@ beforeAll(async () => {
   const { database } = store;
   const row = database
     .prepare('SELECT event FROM pipkit_events WHERE pip_id = ? AND seq = 5')
-    .get(PIP) as { event: string };
-  // Backdate the acknowledgement by a day: the kind of edit the hash chain exists to reveal.
-  const edited = row.event.replace('2026-03-03T16:00:00.000Z', '2026-03-02T16:00:00.000Z');
+    .get(PIP) as { event: Buffer };
+  // Backdate the acknowledgement by a day: the kind of edit the hash chain exists to reveal
+  // (events are stored compressed, so the edit is compressed again, as a careful forger would).
+  const edited = (decompressEventJson(row.event) ?? '').replace(
+    '2026-03-03T16:00:00.000Z',
+    '2026-03-02T16:00:00.000Z',
+  );
   database
     .prepare('UPDATE pipkit_events SET event = ? WHERE pip_id = ? AND seq = 5')
-    .run(edited, PIP);
+    .run(compressEventJson(edited), PIP);
   await store.close();
   const federal = readFileSync(
     `${root}examples/scenarios/federal-432-notice-and-appeal.yaml`,

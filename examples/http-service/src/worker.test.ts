@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryStore, type PipEvent, StoreError } from '@pipkit/core';
+import { decompressEventJson } from '@pipkit/core/adapter';
 import { createTestClock } from '@pipkit/core/testing';
 import { postgresStore } from '@pipkit/postgres';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -127,12 +128,16 @@ describe('the worker process', () => {
       )
     ).rows as { key: string; pip_id: string; seqs: string }[];
     const systemEvents = (
-      (await db.pool.query(`SELECT pip_id, seq, event FROM "${schema}".pipkit_events`)).rows as {
-        pip_id: string;
-        seq: number;
-        event: string;
-      }[]
-    ).filter((row) => (JSON.parse(row.event) as PipEvent).actor.id === SYSTEM_ACTOR_ID);
+      (
+        await db.pool.query(
+          `SELECT pip_id, seq, event, event_deflated FROM "${schema}".pipkit_events`,
+        )
+      ).rows as { pip_id: string; seq: number; event: string | null; event_deflated: Buffer }[]
+    ).filter((row) => {
+      // Events are stored compressed (migration 10); the JSON is what the engine wrote.
+      const json = row.event ?? decompressEventJson(row.event_deflated) ?? 'null';
+      return (JSON.parse(json) as PipEvent).actor.id === SYSTEM_ACTOR_ID;
+    });
     const covered = new Set<string>();
     for (const key of keys) {
       for (const seq of JSON.parse(key.seqs) as number[]) {
