@@ -91,6 +91,7 @@ const outcomeDates = {
   appealUntil: loose({ date: localDate(), dueAt: iso() }).optional(),
   retainUntil: localDate().optional(),
   purgeOn: localDate().optional(),
+  overturned: loose({ at: iso(), by: z.string() }).optional(),
 };
 
 const span = loose({ count: z.number().int(), total: z.number() });
@@ -298,6 +299,7 @@ const EVENTS = [
     ...appealRef,
     outcome: appealOutcome,
     replacement: stageRecord.optional(),
+    reinstates: z.literal(true).optional(),
   }),
   event('APPEAL_OVERDUE', appealRef),
   event('LEGAL_HOLD_PLACED', { matterRef: z.string() }),
