@@ -9,6 +9,9 @@ export { CLI_VERSION, COMMANDS, runCli } from './cli.js';
 export type { CliCommand, CommandContext, Flags } from './commands/command.js';
 export { policyDiagram } from './commands/diagramCommand.js';
 export { type CliIo, ExitCode, UsageError } from './io.js';
+export { type StoreAccessCode, StoreAccessCodes, StoreAccessError } from './storeAccessError.js';
+export { parseStoreUrl, redactStoreUrl } from './storeTarget.js';
+export type { PostgresStoreTarget, SqliteStoreTarget, StoreTarget } from './storeTarget.js';
 export { runDemo } from './demo/runDemo.js';
 export type { DemoResult } from './demo/runDemo.js';
 // The host helpers moved to @pipkit/report; re-exported so existing imports keep working.

@@ -53,7 +53,7 @@ describe('pipkit dead-letters', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('2 dead letter(s).');
     expect(text.stdout).toContain(
-      `${ids[0]}  ${PIP}  notification  1 attempt(s), dead since 2026-03-02T15:00:00.000Z  DELIVERY_UNKNOWN_RECIPIENT: No address in the directory.`,
+      `${ids[0]}  ${PIP}  pip.approvalRequested  1 attempt(s), dead since 2026-03-02T15:00:00.000Z  DELIVERY_UNKNOWN_RECIPIENT: No address in the directory.`,
     );
     const json = await cli('dead-letters', 'list', '--db', 'pips.db', '--pip', PIP, '--json');
     expect(
