@@ -6,7 +6,7 @@ import { canonicalJson } from '../audit/canonicalJson.js';
 import { sha256Hex } from '../audit/sha256.js';
 import { deepFreeze } from '../model/immutable.js';
 import { type StoredEvent, chainEvents, GENESIS_HASH } from '../audit/hashChain.js';
-import { type PipMachineSnapshot, flattenState } from '../machine/snapshot.js';
+import { type PipMachineSnapshot, flattenState, recordContext } from '../machine/snapshot.js';
 import type { Deadline, PipEvent } from '../machine/types.js';
 import {
   type CommitRequest,
@@ -71,7 +71,7 @@ export function buildCommit(
   const version = record?.version ?? NO_PIP_YET;
   const stored = chainEvents(identity.pipId, version, record?.lastHash ?? GENESIS_HASH, events);
   const last = stored[stored.length - 1] as StoredEvent;
-  const context = next.context;
+  const context = recordContext(next);
   const state = flattenState(next.value);
   // A record written before summaries and given none: the best its envelope says.
   const previous = record

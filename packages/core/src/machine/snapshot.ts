@@ -38,6 +38,29 @@ export function restoreSnapshot(state: PipState, context: PipContext): PipMachin
   return snapshot;
 }
 
+/**
+ * The snapshot's context as a record keeps it. XState's `assign` merges into the context, so a
+ * member the machine cleared is still there, set to `undefined`; JSON drops it, so a SQL store
+ * reads it back absent. Those members are left out here (a copy, only when there are any), so
+ * the record the engine hands back and keeps equals what every store returns, and the copy is
+ * remembered against the snapshot like the context it came from. @internal
+ */
+export function recordContext(snapshot: PipMachineSnapshot): PipContext {
+  const context = snapshot.context as unknown as Record<string, unknown>;
+  let cleared = false;
+  for (const key in context) {
+    if (context[key] === undefined) {
+      cleared = true;
+      break;
+    }
+  }
+  if (!cleared) return snapshot.context;
+  const kept: Record<string, unknown> = {};
+  for (const key in context) if (context[key] !== undefined) kept[key] = context[key];
+  snapshots.set(kept as unknown as PipContext, snapshot);
+  return kept as unknown as PipContext;
+}
+
 /** The first snapshot, from the creation event. @internal */
 export function initialSnapshot(
   created: Extract<PipEvent, { type: 'PIP_CREATED' }>,

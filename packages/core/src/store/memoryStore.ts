@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../audit/hashChain.js';
 import { VersionConflictError } from '../errors/pipkitError.js';
+import { deepFreeze } from '../model/immutable.js';
 import { commitPreconditionError } from './commitPreconditions.js';
 import type {
   CommitRequest,
@@ -51,9 +52,9 @@ export type MemoryStore = Omit<PipStore, 'forTenant'> & {
 };
 
 interface Entry {
-  record: string;
+  record: PipRecord;
   version: number;
-  events: string[];
+  events: StoredEvent[];
   /**
    * What queries filter, sort and count on: computed from the record at the first query after a
    * commit, so commits that no query reads never pay for it.
@@ -62,9 +63,21 @@ interface Entry {
 }
 
 /**
- * An in-memory {@link PipStore} for tests, demos and single-process tools. Everything is kept as
- * JSON text, so callers can never mutate stored state through a returned object, and a commit is
- * checked in full before anything changes (JavaScript runs it without interleaving).
+ * What the store keeps of a record or event a caller committed: the value itself when its writer
+ * froze it (the engine freezes every commit whole, and an object frozen at its top is taken as
+ * frozen all the way down, as `deepFreeze` does), else a frozen JSON copy, so no caller keeps a
+ * handle on stored state and what is kept is what a SQL store would round-trip.
+ */
+function kept<T>(value: T): T {
+  return Object.isFrozen(value) ? value : deepFreeze(JSON.parse(JSON.stringify(value)) as T);
+}
+
+/**
+ * An in-memory {@link PipStore} for tests, demos and single-process tools. Records and events are
+ * kept frozen and handed back as they are: a caller can never change stored state through a
+ * returned object (a change throws a `TypeError` in strict mode), and reads copy nothing. Outbox
+ * messages and idempotency records are kept as JSON text. A commit is checked in full before
+ * anything changes (JavaScript runs it without interleaving).
  *
  * @example
  * ```ts
@@ -137,9 +150,9 @@ function tenantStore(
       }
     }
     const events = existing?.events ?? [];
-    for (const event of request.events) events.push(JSON.stringify(event));
+    for (const event of request.events) events.push(kept(event));
     pips.set(request.pipId, {
-      record: JSON.stringify(request.record),
+      record: kept(request.record),
       version: request.record.version,
       events,
     });
@@ -158,7 +171,7 @@ function tenantStore(
 
   /** The entry's query row, computed once per commit. */
   function rowOf(entry: Entry): QueryRow {
-    entry.row ??= queryRowOf(JSON.parse(entry.record) as PipRecord);
+    entry.row ??= queryRowOf(entry.record);
     return entry.row;
   }
 
@@ -170,7 +183,7 @@ function tenantStore(
     for (const pipId of ids) {
       if (result.length >= limit) break;
       if (query.afterPipId !== undefined && pipId <= query.afterPipId) continue;
-      const record = JSON.parse((pips.get(pipId) as Entry).record) as PipRecord;
+      const record = (pips.get(pipId) as Entry).record;
       if (query.state !== undefined && record.state !== query.state) continue;
       if (query.employeeId !== undefined && record.employeeId !== query.employeeId) continue;
       if (query.managerId !== undefined && record.managerId !== query.managerId) continue;
@@ -183,22 +196,15 @@ function tenantStore(
     forTenant,
     load(pipId) {
       const entry = pips.get(pipId);
-      return Promise.resolve(entry ? (JSON.parse(entry.record) as PipRecord) : undefined);
+      return Promise.resolve(entry?.record);
     },
     loadMany(pipIds) {
-      return Promise.resolve(
-        pipIds.map((pipId) => {
-          const entry = pips.get(pipId);
-          return entry ? (JSON.parse(entry.record) as PipRecord) : undefined;
-        }),
-      );
+      return Promise.resolve(pipIds.map((pipId) => pips.get(pipId)?.record));
     },
     readEvents(pipId, options = {}) {
       const entry = pips.get(pipId);
       const after = options.afterSeq ?? 0;
-      return Promise.resolve(
-        entry ? entry.events.slice(after).map((text) => JSON.parse(text) as StoredEvent) : [],
-      );
+      return Promise.resolve(entry ? entry.events.slice(after) : []);
     },
     commit(request: CommitRequest) {
       try {
@@ -234,7 +240,7 @@ function tenantStore(
       const rows = selectPage([...pips.values()].map(rowOf), query);
       return Promise.resolve(
         rows.map((row) => ({
-          entry: JSON.parse((pips.get(row.pipId) as Entry).record) as PipRecord,
+          entry: (pips.get(row.pipId) as Entry).record,
           position: positionOf(row, query.sort),
         })),
       );
@@ -277,7 +283,7 @@ function tenantStore(
     inspect(pipId) {
       const entry = pips.get(pipId);
       if (!entry) return Promise.resolve(undefined);
-      const record = JSON.parse(entry.record) as PipRecord;
+      const record = entry.record;
       const rows: PipRows = {
         columns: {
           employeeId: record.employeeId,

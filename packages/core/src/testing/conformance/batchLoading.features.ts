@@ -1,4 +1,4 @@
-import type { ConformanceContext } from './conformanceContext.js';
+import { type ConformanceContext, tryToChange } from './conformanceContext.js';
 import { FixturePip } from './fixturePip.js';
 
 /**
@@ -42,8 +42,12 @@ export function registerBatchLoadingFeatures(context: ConformanceContext): void 
         { version: number; context: { goals: unknown[] } },
       ];
       expect(loaded).toEqual(latest.record);
-      loaded.version = 99;
-      loaded.context.goals.length = 0;
+      tryToChange(() => {
+        loaded.version = 99;
+      });
+      tryToChange(() => {
+        loaded.context.goals.length = 0;
+      });
       expect(await store.load('p1')).toEqual(latest.record);
       expect(await loadMany(['p1'])).toEqual([latest.record]);
     });

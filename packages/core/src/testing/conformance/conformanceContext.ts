@@ -30,3 +30,16 @@ export function codeOf(error: unknown): unknown {
     ? (error as { readonly code?: unknown }).code
     : undefined;
 }
+
+/**
+ * Tries to change something a store returned. A store may return a copy (the change stays on
+ * the copy) or a frozen object (the change throws a `TypeError` in strict mode); either way the
+ * store must be unchanged afterwards, which the caller then checks. Any other error is a failure.
+ */
+export function tryToChange(change: () => void): void {
+  try {
+    change();
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+  }
+}

@@ -1,7 +1,7 @@
-import type { ConformanceContext } from './conformanceContext.js';
+import { type ConformanceContext, tryToChange } from './conformanceContext.js';
 import { FixturePip } from './fixturePip.js';
 
-/** Registers "loading": unknown PIPs, exact round trips, and copies the caller cannot change. */
+/** Registers "loading": unknown PIPs, exact round trips, and reads the caller cannot change. */
 export function registerLoadingFeatures(context: ConformanceContext): void {
   const { describe, it, expect } = context.test;
   describe('loading', () => {
@@ -21,7 +21,7 @@ export function registerLoadingFeatures(context: ConformanceContext): void {
       expect(await store.readEvents('p1', { afterSeq: 3 })).toEqual(second.events);
     });
 
-    it('returns copies: changing a returned record or event does not change the store', async () => {
+    it('returns copies or frozen objects: changing a returned record or event does not change the store', async () => {
       const { store } = context;
       const pip = new FixturePip('p1');
       const commit = await context.create(pip, 2);
@@ -29,10 +29,19 @@ export function registerLoadingFeatures(context: ConformanceContext): void {
         version: number;
         context: { goals: unknown[] };
       };
-      loaded.version = 99;
-      loaded.context.goals.length = 0;
+      tryToChange(() => {
+        loaded.version = 99;
+      });
+      tryToChange(() => {
+        loaded.context.goals.length = 0;
+      });
       const events = await store.readEvents('p1');
-      (events[0] as { seq: number }).seq = 42;
+      tryToChange(() => {
+        (events[0] as { seq: number }).seq = 42;
+      });
+      tryToChange(() => {
+        events.length = 0;
+      });
       expect(await store.load('p1')).toEqual(commit.record);
       expect(await store.readEvents('p1')).toEqual(commit.events);
     });
