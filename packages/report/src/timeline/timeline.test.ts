@@ -48,7 +48,8 @@ describe('describeEvent', () => {
     expect(describeEvent(overturned)).toBe(
       'decided the appeal against the dismissal: overturned; the employee is reinstated',
     );
-    expect(describeEvent({ ...overturned, against: 'firstWarning', reinstates: undefined })).toBe(
+    const { reinstates: _reinstates, ...notDismissal } = overturned;
+    expect(describeEvent({ ...notDismissal, against: 'firstWarning' })).toBe(
       'decided the appeal against the firstWarning: overturned',
     );
     const resumed: PipEvent = { type: 'RESUMED', at, actor: hr, pausedDays: 0, resumedAt: at };
