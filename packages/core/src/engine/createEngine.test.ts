@@ -1203,14 +1203,6 @@ describe('pauses with a known start and end', () => {
       ),
     );
     expect(codes(future)).toEqual(['PAUSE_IN_FUTURE']);
-    const beforeHistory = await expectNothingWritten(h, () =>
-      h.engine.dispatch(
-        PIP,
-        { type: 'PAUSE', category: 'medicalLeave', hostRef: 'x', from: '2026-03-01T14:00:00Z' },
-        { actor: hr },
-      ),
-    );
-    expect(codes(beforeHistory)).toEqual(['PAUSE_BEFORE_LAST_EVENT']);
     h.clock.set('2026-03-20T14:00:00Z');
     const overdue = await expectNothingWritten(h, () =>
       h.engine.dispatch(
@@ -1221,6 +1213,16 @@ describe('pauses with a known start and end', () => {
     );
     expect(codes(overdue)).toEqual(['DEADLINE_DUE_BEFORE_PAUSE']);
     await h.engine.tick('2026-03-20T14:00:00Z');
+    // A leave may be dated back before the plan's first day only while no check-in has been held
+    // or missed; the sweep has just recorded a missed one.
+    const beforeHistory = await expectNothingWritten(h, () =>
+      h.engine.dispatch(
+        PIP,
+        { type: 'PAUSE', category: 'medicalLeave', hostRef: 'x', from: '2026-03-01T14:00:00Z' },
+        { actor: hr },
+      ),
+    );
+    expect(codes(beforeHistory)).toEqual(['PAUSE_BEFORE_LAST_EVENT']);
     await h.engine.dispatch(
       PIP,
       { type: 'PAUSE', category: 'medicalLeave', hostRef: 'x' },

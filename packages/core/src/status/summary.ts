@@ -83,6 +83,13 @@ function foldOverdue(
       items = [...items, { id, kind: deadline.kind, since: event.at }];
     }
   }
+  // A deadline set again is owed afresh (an acknowledgement window run again after leave), so it
+  // is pending, not overdue, as `deadlineStatuses` folds it.
+  const set = event.deadlines?.set;
+  if (set?.length && items.length > 0) {
+    const kept = items.filter((item) => !set.some((deadline) => deadline.id === item.id));
+    if (kept.length !== items.length) items = kept;
+  }
   return items;
 }
 
