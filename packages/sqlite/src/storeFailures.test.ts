@@ -249,17 +249,16 @@ describe('typed store failures', () => {
         { actor: manager },
       );
       store.database.prepare('UPDATE pipkit_outbox SET delivered_at = NULL').run();
-      // Opening writes no message, so pip-other gets two written as a commit would write them.
+      // Opening writes no message, so pip-other gets two written as a commit would write them
+      // (messages of the catalogue: the relay hands over nothing else).
       const insert = store.database.prepare(
-        "INSERT INTO pipkit_outbox (id, pip_id, type, payload, created_at) VALUES (?, 'pip-other', 'pip.notice', '{}', '2026-03-02T15:00:00.000Z')",
+        `INSERT INTO pipkit_outbox (id, pip_id, type, payload, created_at) VALUES (?, 'pip-other', 'pip.issued', '{"notify":["employee"],"employeeId":"e-2","managerId":"m-2","seq":1}', '2026-03-02T15:00:00.000Z')`,
       );
       insert.run('pip-other:1:0');
       insert.run('pip-other:1:1');
-      const first = (
-        store.database
-          .prepare('SELECT id FROM pipkit_outbox WHERE pip_id = ? ORDER BY position LIMIT 1')
-          .get(PIP_ID) as { id: string }
-      ).id;
+      const { id: first, type: firstType } = store.database
+        .prepare('SELECT id, type FROM pipkit_outbox WHERE pip_id = ? ORDER BY position LIMIT 1')
+        .get(PIP_ID) as { id: string; type: string };
       store.database
         .prepare('UPDATE pipkit_outbox SET payload = ? WHERE id = ?')
         .run(`{"name": "${SECRET}"`, first);
@@ -285,7 +284,7 @@ describe('typed store failures', () => {
       expect(result.delivered).toEqual([...later, ...others]);
       expect(result.failed).toEqual([]);
       expect(result.deadLettered).toEqual([
-        { id: first, pipId: PIP_ID, type: 'notification', attempts: 1, code: 'STORE_CORRUPT_ROW' },
+        { id: first, pipId: PIP_ID, type: firstType, attempts: 1, code: 'STORE_CORRUPT_ROW' },
       ]);
       const {
         deadLetters: [letter],
