@@ -225,15 +225,6 @@ export type {
   TenantTickResult,
 } from './engine/tenantApi.js';
 export type { QueryPage } from './engine/engineApi.js';
-export { defaultReadScope } from './query/storeQuery.js';
-export type { ReadScope } from './query/storeQuery.js';
-export { DEADLINE_STATUSES, deadlineStatuses } from './status/deadlineStatus.js';
-export type { DeadlineStatus, DeadlineStatusValue } from './status/deadlineStatus.js';
-export { summarize } from './status/summary.js';
-export type { OverdueItem, PipSummary } from './status/summary.js';
-export { signCheckpoint, verifyCheckpoint, verifyAgainstCheckpoint } from './audit/checkpoint.js';
-  WorkerItem,
-export type { Checkpoint, ChainHead, CheckpointVerification } from './audit/checkpoint.js';
 
 // worker
 export { createWorker } from './worker/createWorker.js';
@@ -241,6 +232,7 @@ export type {
   Worker,
   WorkerBackoff,
   WorkerDelivery,
+  WorkerItem,
   WorkerOptions,
   WorkerRound,
   WorkerRoundCause,
@@ -257,3 +249,11 @@ export type {
   WakeupListener,
   WakeupSource,
 } from './store/wakeups.js';
+export { defaultReadScope } from './query/storeQuery.js';
+export type { ReadScope } from './query/storeQuery.js';
+export { DEADLINE_STATUSES, deadlineStatuses } from './status/deadlineStatus.js';
+export type { DeadlineStatus, DeadlineStatusValue } from './status/deadlineStatus.js';
+export { summarize } from './status/summary.js';
+export type { OverdueItem, PipSummary } from './status/summary.js';
+export { signCheckpoint, verifyCheckpoint, verifyAgainstCheckpoint } from './audit/checkpoint.js';
+export type { Checkpoint, ChainHead, CheckpointVerification } from './audit/checkpoint.js';

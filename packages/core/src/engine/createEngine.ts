@@ -67,10 +67,10 @@ const tickOptionsSchema = z
     limit: z.number().int().positive().max(10_000).optional(),
     leaseMs: z.number().int().positive().max(86_400_000).optional(),
     parkAfter: z.number().int().positive().max(1000).optional(),
+    maxRounds: z.number().int().positive().max(1_000_000).optional(),
   })
   .strict();
 const relayOptionsSchema = z
-    maxRounds: z.number().int().positive().max(1_000_000).optional(),
   .object({
     limit: z.number().int().positive().max(10_000).optional(),
     leaseMs: z.number().int().positive().max(86_400_000).optional(),

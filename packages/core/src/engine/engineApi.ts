@@ -331,6 +331,11 @@ export interface Engine extends TenantOperations, DeliveryOperations {
       readonly leaseMs?: number;
       /** Failed sweeps of one deadline before it is parked (default 5). */
       readonly parkAfter?: number;
+      /**
+       * At most this many batches of `limit` deadlines (default: until nothing due is left), so a
+       * worker's round is bounded; what is left is due at the next call.
+       */
+      readonly maxRounds?: number;
     },
   ): Promise<TickResult>;
 }
@@ -353,11 +358,6 @@ export interface QueryPage {
   readonly unreadable: readonly { readonly pipId: string; readonly code: string }[];
   /**
    * PIPs of the page within the read scope that the authorizer still denied (a scope wider than
-      /**
-       * At most this many batches of `limit` deadlines (default: until nothing due is left), so a
-       * worker's round is bounded; what is left is due at the next call.
-       */
-      readonly maxRounds?: number;
    * the authorizer allows); they are left out, so a page can hold fewer than `limit`.
    */
   readonly hidden: number;

@@ -28,9 +28,9 @@ export interface SweepOptions {
   readonly limit?: number | undefined;
   readonly leaseMs?: number | undefined;
   readonly parkAfter?: number | undefined;
-}
   /** At most this many rounds (default: until nothing due is left). */
   readonly maxRounds?: number | undefined;
+}
 
 interface Round {
   readonly now: string;

@@ -89,16 +89,16 @@ const tenantListSchema = z.custom<TenantList>(
 );
 const budgetSchema = z.number().int().positive().max(10_000).optional();
 const leaseSchema = z.number().int().positive().max(86_400_000).optional();
-const tickTenantsSchema = z
 const roundsSchema = z.number().int().positive().max(1_000_000).optional();
+const tickTenantsSchema = z
   .object({
     tenants: tenantListSchema,
     at: z.union([z.date(), z.string()]).optional(),
     budgetPerTenant: budgetSchema,
     leaseMs: leaseSchema,
     parkAfter: z.number().int().positive().max(1000).optional(),
-  })
     maxRounds: roundsSchema,
+  })
   .strict();
 const relayTenantsSchema = z
   .object({
@@ -147,8 +147,8 @@ async function inRounds<T extends { readonly tenantId: string }>(
   turns: T[],
   turn: (entry: T) => Promise<boolean>,
   failures: TenantFailure[],
-): Promise<void> {
   maxRounds = Number.POSITIVE_INFINITY,
+): Promise<void> {
   let live = turns;
   for (let round = 0; live.length > 0 && round < maxRounds; round++) {
     const again: T[] = [];
@@ -213,8 +213,8 @@ export async function tickTenants(
       }
     },
     result.tenantFailures,
-  );
     options.maxRounds,
+  );
   return result;
 }
 
