@@ -127,7 +127,7 @@ describe('a refusal to sign is told (escalation acknowledgementRefused)', () => 
     );
     expect(events).toEqual(['REFUSAL_WITNESSED', 'ESCALATED']);
     const outbox = await h.store.pendingOutbox?.(10);
-    expect(outbox?.map((message) => message.payload.template)).toContain(
+    expect(outbox?.map((message) => message.type)).toContain(
       'pip.escalation.acknowledgementRefused',
     );
   });

@@ -67,10 +67,10 @@ describe('preset unionAgreement (US public-sector CBA)', () => {
       '2026-05-29T03:59:59.999Z',
     );
     const outbox = await h.store.pendingOutbox(100);
-    expect(outbox.map((message) => message.payload.template)).toContain('pip.extensionNotice');
-    expect(
-      outbox.find((message) => message.payload.template === 'pip.extensionNotice')?.payload,
-    ).toMatchObject({ notify: ['union'], obligationId: 'extensionNotice1', dueDate: '2026-05-28' });
+    expect(outbox.map((message) => message.type)).toContain('pip.extensionNotice');
+    expect(outbox.find((message) => message.type === 'pip.extensionNotice')?.payload).toMatchObject(
+      { notify: ['union'], obligationId: 'extensionNotice1', dueDate: '2026-05-28' },
+    );
 
     // Nobody recorded it: at the end of 28 May the sweep escalates to HR and the union.
     h.at('2026-05-29T04:00:00Z');
