@@ -197,6 +197,7 @@ export {
   messagePayloadSchemas,
 } from './messages/catalogue.js';
 export { messageJsonSchema, messageJsonSchemas } from './messages/messageJsonSchemas.js';
+export { occurrenceCompletedBy } from './messages/calendarMessages.js';
 export type {
   CalendarMessageType,
   MessageOccurrence,

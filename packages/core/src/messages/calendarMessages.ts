@@ -57,7 +57,8 @@ export function calendarMessagesOf(
   const setIds = new Set(set.map((deadline) => deadline.id));
   for (const id of changes.clear ?? []) {
     const before = pending[id];
-    if (!before || !isCalendarKind(before) || setIds.has(id) || completes(event, id)) continue;
+    if (!before || !isCalendarKind(before) || setIds.has(id) || occurrenceCompletedBy(event, id))
+      continue;
     const occurrence = occurrenceOf(context, event, before);
     drafts.push({
       type: before.kind === 'meeting' ? 'pip.meeting.cancelled' : 'pip.checkIn.cancelled',
@@ -86,8 +87,17 @@ export function calendarMessagesOf(
   return drafts;
 }
 
-/** True when `event` clears deadline `id` because the occurrence happened (or its day ended). */
-function completes(event: PipEvent, id: string): boolean {
+/**
+ * True when `event` clears deadline `id` because its occurrence happened or its day ended (a
+ * check-in held or missed, a meeting recorded or overdue), not because it was moved or cancelled:
+ * such a clearing needs no calendar change. Pure.
+ *
+ * @example
+ * ```ts
+ * occurrenceCompletedBy({ type: 'CHECK_IN_HELD', number: 2, ... }, 'checkIn:2'); // true
+ * ```
+ */
+export function occurrenceCompletedBy(event: PipEvent, id: string): boolean {
   switch (event.type) {
     case 'CHECK_IN_HELD':
     case 'CHECK_IN_MISSED':

@@ -3,7 +3,7 @@
  * time pipkit scheduled it at, whether it still stands, and how many times it changed. Pure: it
  * reads only the events, so the same history always gives the same occurrences.
  */
-import type { Deadline, PipEvent, StoredEvent } from '@pipkit/core';
+import { type Deadline, occurrenceCompletedBy, type StoredEvent } from '@pipkit/core';
 import { DeliveryIssueCodes, invalidOption } from '../errors.js';
 
 /** What an occurrence is: a check-in of the plan's cadence, or a meeting the host scheduled. */
@@ -95,7 +95,7 @@ export function occurrencesOf(events: readonly StoredEvent[]): Occurrence[] {
     for (const id of event.deadlines?.clear ?? []) {
       const occurrence = occurrences.get(id);
       if (!isInvitedId(id) || setIds.has(id) || occurrence?.status !== 'scheduled') continue;
-      if (completes(event, id)) {
+      if (occurrenceCompletedBy(event, id)) {
         occurrence.status = 'done';
       } else {
         occurrence.status = 'cancelled';
@@ -117,20 +117,6 @@ export function occurrencesOf(events: readonly StoredEvent[]): Occurrence[] {
     }
   });
   return [...occurrences.values()];
-}
-
-/** True when `event` clears deadline `id` because the occurrence happened (or its day ended). */
-function completes(event: PipEvent, id: string): boolean {
-  switch (event.type) {
-    case 'CHECK_IN_HELD':
-    case 'CHECK_IN_MISSED':
-      return id === `checkIn:${event.number}`;
-    case 'MEETING_RECORDED':
-    case 'MEETING_OVERDUE':
-      return id === `meeting:${event.meetingId}`;
-    default:
-      return false;
-  }
 }
 
 function setTime(occurrence: Mutable<Occurrence>, deadline: Deadline): void {
