@@ -10,7 +10,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'pipkit-pack-'));
 const run = (command, args, cwd) =>
   execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 
-const packages = ['core', 'holidays', 'report', 'delivery', 'sqlite', 'cli'];
+const packages = ['core', 'holidays', 'report', 'delivery', 'sqlite', 'postgres', 'cli'];
 const tarballs = packages.map((name) => {
   run('pnpm', ['--filter', `@pipkit/${name}`, 'pack', '--pack-destination', scratch], root);
   const tarball = readdirSync(scratch).find(
@@ -55,6 +55,8 @@ if (delivery.invitesCalendar([], { domain: 'pip.example.com' }).indexOf('METHOD:
 if (typeof delivery.webhookDelivery({ url: 'https://hooks.example.com/', secret: 'whsec_c2VjcmV0' }) !== 'function') throw new Error('@pipkit/delivery webhooks misbehaved');
 const { sqliteStore } = await import('@pipkit/sqlite');
 if (typeof sqliteStore !== 'function') throw new Error('@pipkit/sqlite exports missing');
+const { postgresStore } = await import('@pipkit/postgres');
+if (typeof postgresStore !== 'function') throw new Error('@pipkit/postgres exports missing');
 const { runCli, scenarioSchema } = await import('@pipkit/cli');
 if (typeof runCli !== 'function' || !scenarioSchema.safeParse({}).error) throw new Error('@pipkit/cli exports missing');
 const adapter = await import('@pipkit/core/adapter');
@@ -80,6 +82,7 @@ const delivery = require('@pipkit/delivery');
 try { delivery.invitesFor([], { domain: 'not a domain' }); throw new Error('CJS delivery accepted a bad domain'); } catch (error) { if (!(error instanceof PipkitError) || error.issues[0].code !== 'INVITE_DOMAIN_INVALID') throw error; }
 if (typeof delivery.webhookDelivery({ url: 'https://hooks.example.com/', secret: 'whsec_c2VjcmV0' }) !== 'function') throw new Error('CJS delivery webhooks missing');
 if (typeof require('@pipkit/sqlite').sqliteStore !== 'function') throw new Error('CJS sqlite missing');
+if (typeof require('@pipkit/postgres').postgresStore !== 'function') throw new Error('CJS postgres missing');
 if (typeof require('@pipkit/cli').runCli !== 'function') throw new Error('CJS cli missing');
 // One build with shared chunks: the adapter entry's classes are the root's classes.
 const adapter = require('@pipkit/core/adapter');
