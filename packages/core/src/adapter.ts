@@ -68,6 +68,12 @@ export { assertTenantId, isTenantId, tenantIdIssues } from './store/tenantId.js'
 export { commitPreconditionError } from './store/commitPreconditions.js';
 export type { CommitFacts } from './store/commitPreconditions.js';
 export {
+  checkedFromVersion,
+  frameMigrationScript,
+  latestMigrationVersion,
+} from './store/migrationScripts.js';
+export type { MigrationScriptFrame, ScriptedMigration } from './store/migrationScripts.js';
+export {
   IdempotencyKeyReusedError,
   isPipkitError,
   PipAlreadyExistsError,

@@ -5,6 +5,7 @@
  * @module
  */
 import { ValidationError } from '@pipkit/core';
+import { frameMigrationScript, latestMigrationVersion } from '@pipkit/core/adapter';
 import { ledgerTableSql, recordedVersion } from './migrationLedger.js';
 import {
   DEFAULT_SCHEMA,
@@ -69,34 +70,18 @@ export function migrationScript(
 ): string {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const s = checkedSchema(schema);
-  const from = options.from ?? 0;
-  const latest = migrations.at(-1)?.version ?? 0;
-  if (!Number.isInteger(from) || from < 0 || from > latest) {
-    throw new ValidationError('Invalid migration script options.', [
-      {
-        code: 'INVALID_VERSION',
-        path: ['from'],
-        message: `from must be a schema version from 0 to ${latest}, not ${String(from)}.`,
-      },
-    ]);
-  }
-  const steps = migrations.filter((migration) => migration.version > from);
-  return [
-    `-- @pipkit/postgres schema ${s}: versions ${from + 1} to ${latest}.`,
-    `-- Generated from the migrations the store runs; apply in one transaction.`,
-    `SELECT pg_advisory_xact_lock(${migrationLockKey(schema)});`,
-    `CREATE SCHEMA IF NOT EXISTS ${s};`,
-    `${ledgerTableSql(s).trim()};`,
-    ...steps.map((migration) =>
-      [
-        '',
-        `-- Version ${migration.version}: ${migration.name}`,
-        `${migration.sql(s).trim()}`,
-        `INSERT INTO ${s}.pipkit_migrations (version, name) VALUES (${migration.version}, ${literal(migration.name)});`,
-      ].join('\n'),
-    ),
-    '',
-  ].join('\n');
+  return frameMigrationScript(migrations, options.from, {
+    title: `@pipkit/postgres schema ${s}`,
+    preamble: [
+      `SELECT pg_advisory_xact_lock(${migrationLockKey(schema)});`,
+      `CREATE SCHEMA IF NOT EXISTS ${s};`,
+      `${ledgerTableSql(s).trim()};`,
+    ],
+    stepLines: (migration) => [
+      migration.sql(s).trim(),
+      `INSERT INTO ${s}.pipkit_migrations (version, name) VALUES (${migration.version}, ${literal(migration.name)});`,
+    ],
+  });
 }
 
 /**
@@ -117,7 +102,7 @@ export async function migrationStatus(
 ): Promise<MigrationStatus> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const current = await recordedVersion(connection, checkedSchema(schema));
-  const latest = migrations.at(-1)?.version ?? 0;
+  const latest = latestMigrationVersion(migrations);
   return {
     schema,
     current,

@@ -3,7 +3,7 @@
  * that apply DDL themselves instead of letting the store migrate at open.
  * @module
  */
-import { ValidationError } from '@pipkit/core';
+import { frameMigrationScript, latestMigrationVersion } from '@pipkit/core/adapter';
 import { LEDGER_TABLE_SQL, recordStepLiteral } from './migrationLedger.js';
 import { type Migration, MIGRATIONS } from './migrations.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
@@ -39,38 +39,20 @@ export function migrationScript(
   options: { readonly from?: number } = {},
   migrations: readonly Migration[] = MIGRATIONS,
 ): string {
-  const from = options.from ?? 0;
-  const latest = migrations.at(-1)?.version ?? 0;
-  if (!Number.isInteger(from) || from < 0 || from > latest) {
-    throw new ValidationError('Invalid migration script options.', [
-      {
-        code: 'INVALID_VERSION',
-        path: ['from'],
-        message: `from must be a schema version from 0 to ${latest}, not ${String(from)}.`,
-      },
-    ]);
-  }
-  const steps = migrations.filter((migration) => migration.version > from);
-  return [
-    `-- @pipkit/sqlite schema: versions ${from + 1} to ${latest}.`,
-    `-- Generated from the migrations the store runs; apply in one transaction.`,
-    `${LEDGER_TABLE_SQL.trim()};`,
-    ...steps.map((migration) =>
-      [
-        '',
-        `-- Version ${migration.version}: ${migration.name}`,
-        ...(migration.backfill
-          ? [
-              '-- This step also computes columns of the PIPs already stored (in code, not SQL): on a',
-              '-- database holding PIPs from before it, migrate with the store or `pipkit migrate`.',
-            ]
-          : []),
-        migration.sql.trim(),
-        recordStepLiteral(migration.version, migration.name),
-      ].join('\n'),
-    ),
-    '',
-  ].join('\n');
+  return frameMigrationScript(migrations, options.from, {
+    title: '@pipkit/sqlite schema',
+    preamble: [`${LEDGER_TABLE_SQL.trim()};`],
+    stepLines: (migration) => [
+      ...(migration.backfill
+        ? [
+            '-- This step also computes columns of the PIPs already stored (in code, not SQL): on a',
+            '-- database holding PIPs from before it, migrate with the store or `pipkit migrate`.',
+          ]
+        : []),
+      migration.sql.trim(),
+      recordStepLiteral(migration.version, migration.name),
+    ],
+  });
 }
 
 /**
@@ -100,7 +82,7 @@ export function migrationStatus(
             .prepare('SELECT coalesce(max(version), 0) AS version FROM pipkit_migrations')
             .get() as { version: number }
         ).version;
-  const latest = migrations.at(-1)?.version ?? 0;
+  const latest = latestMigrationVersion(migrations);
   return {
     current,
     latest,
