@@ -5,7 +5,7 @@
 import type { Engine } from '../engine/engineApi.js';
 import { failureCode } from '../engine/sweep.js';
 import type { TenantFailure, TenantList } from '../engine/tenantApi.js';
-import type { WorkerDelivery, WorkerRound, WorkerTenantTurn } from './workerApi.js';
+import type { WorkerDelivery, WorkerItem, WorkerRound, WorkerTenantTurn } from './workerApi.js';
 
 /** What a round needs. @internal */
 export interface RoundSettings {
@@ -56,32 +56,78 @@ export async function runRound(
   }
 }
 
+/** One turn of the sweep, as a round counts it: items already named by their tenant, if any. */
+interface SweepTurn {
+  readonly now: string;
+  readonly fired: readonly WorkerItem<{ readonly timerId: string; readonly dueAt: string }>[];
+  readonly skipped: readonly unknown[];
+  readonly faults: readonly unknown[];
+  readonly tenantFailures?: readonly TenantFailure[];
+}
+
+/** One turn of the relay, as a round counts it. */
+interface RelayTurn {
+  readonly delivered: readonly WorkerItem<{ readonly id: string }>[];
+  readonly failed: readonly unknown[];
+  readonly deadLettered: readonly unknown[];
+  readonly tenantFailures?: readonly TenantFailure[];
+}
+
+/**
+ * Runs the sweep's turn, then the relay's unless `forced` says to leave it for the next run, and
+ * counts both as one round: the same for the engine's own store and for every tenant, which
+ * differ only in the operations they run. Returns the sweep's turn beside the report, for the
+ * failures that are the sweep's alone.
+ */
+async function runTurns(
+  sweep: () => Promise<SweepTurn>,
+  relay: () => Promise<RelayTurn>,
+  forced: () => boolean,
+): Promise<{ readonly swept: SweepTurn; readonly report: RoundReport }> {
+  const swept = await sweep();
+  const related = forced() ? undefined : await relay();
+  const delivered = related?.delivered ?? [];
+  const deadLettered = related?.deadLettered.length ?? 0;
+  const report: RoundReport = {
+    ...EMPTY,
+    at: swept.now,
+    fired: swept.fired.length,
+    skipped: swept.skipped.length,
+    faults: swept.faults.length,
+    delivered: delivered.length,
+    failed: related?.failed.length ?? 0,
+    deadLettered,
+    firedDeadlines: swept.fired,
+    deliveredMessages: delivered,
+    tenantFailures: [...(swept.tenantFailures ?? []), ...(related?.tenantFailures ?? [])],
+    busy: swept.fired.length > 0 || delivered.length > 0 || deadLettered > 0,
+  };
+  return { swept, report };
+}
+
 /** A round of the engine's own store. */
 async function ownRound(settings: RoundSettings, forced: () => boolean): Promise<RoundReport> {
   const { engine, deliver, maxPerTenant, leaseMs } = settings;
   const lease = leaseMs === undefined ? {} : { leaseMs };
-  const tick = await engine.tick(undefined, { limit: maxPerTenant, maxRounds: 1, ...lease });
   const source = engine.tenantId === undefined ? {} : { tenantId: engine.tenantId };
-  const relay = forced()
-    ? undefined
-    : await engine.relay((message) => deliver(message, source), {
+  const { report } = await runTurns(
+    async () => {
+      const tick = await engine.tick(undefined, { limit: maxPerTenant, maxRounds: 1, ...lease });
+      return {
+        ...tick,
+        fired: tick.fired.map(({ timerId, dueAt }) => ({ timerId, dueAt, ...source })),
+      };
+    },
+    async () => {
+      const relay = await engine.relay((message) => deliver(message, source), {
         limit: maxPerTenant,
         ...lease,
       });
-  const delivered = relay?.delivered.length ?? 0;
-  return {
-    ...EMPTY,
-    at: tick.now,
-    fired: tick.fired.length,
-    skipped: tick.skipped.length,
-    faults: tick.faults.length,
-    delivered,
-    failed: relay?.failed.length ?? 0,
-    deadLettered: relay?.deadLettered.length ?? 0,
-    firedDeadlines: tick.fired.map(({ timerId, dueAt }) => ({ timerId, dueAt, ...source })),
-    deliveredMessages: (relay?.delivered ?? []).map((id) => ({ id, ...source })),
-    busy: tick.fired.length > 0 || delivered > 0 || (relay?.deadLettered.length ?? 0) > 0,
-  };
+      return { ...relay, delivered: relay.delivered.map((id) => ({ id, ...source })) };
+    },
+    forced,
+  );
+  return report;
 }
 
 /** The tenant ids of this round, in turn order: the list rotated by `turn` places. */
@@ -109,45 +155,41 @@ async function tenantRound(
     maxRounds: 1,
     ...(leaseMs === undefined ? {} : { leaseMs }),
   };
-  const tick = await engine.tickTenants(bounded);
-  const relay = forced() ? undefined : await engine.relayTenants(deliver, bounded);
-  const turns = new Map<string, { tenantId: string; fired: number; delivered: number }>(
-    tenants.map((tenantId) => [tenantId, { tenantId, fired: 0, delivered: 0 }]),
+  const { swept, report } = await runTurns(
+    async () => {
+      const tick = await engine.tickTenants(bounded);
+      return {
+        ...tick,
+        fired: tick.fired.map(({ timerId, dueAt, tenantId }) => ({ timerId, dueAt, tenantId })),
+      };
+    },
+    () => engine.relayTenants(deliver, bounded),
+    forced,
   );
-  for (const fired of tick.fired) {
-    const counted = turns.get(fired.tenantId);
-    if (counted) counted.fired += 1;
-  }
-  for (const sent of relay?.delivered ?? []) {
-    const counted = turns.get(sent.tenantId);
-    if (counted) counted.delivered += 1;
-  }
-  const tenantFailures = [...tick.tenantFailures, ...(relay?.tenantFailures ?? [])];
-  const failedTenants = new Set(tick.tenantFailures.map((failure) => failure.tenantId));
-  const delivered = relay?.delivered.length ?? 0;
-  const deadLettered = relay?.deadLettered.length ?? 0;
-  const report: RoundReport = {
-    at: tick.now,
-    fired: tick.fired.length,
-    skipped: tick.skipped.length,
-    faults: tick.faults.length,
-    delivered,
-    failed: relay?.failed.length ?? 0,
-    deadLettered,
-    firedDeadlines: tick.fired.map(({ timerId, dueAt, tenantId }) => ({
-      timerId,
-      dueAt,
-      tenantId,
-    })),
-    deliveredMessages: relay?.delivered ?? [],
-    tenants: [...turns.values()],
-    tenantFailures,
-    busy: tick.fired.length > 0 || delivered > 0 || deadLettered > 0,
-  };
+  const counted = { ...report, tenants: tenantTurns(tenants, report) };
   // One tenant's failure is its own (the others went on); every tenant failing is the round's.
-  const first = tick.tenantFailures[0];
+  const failedTenants = new Set(swept.tenantFailures?.map((failure) => failure.tenantId));
+  const first = swept.tenantFailures?.[0];
   if (first && tenants.length > 0 && tenants.every((tenantId) => failedTenants.has(tenantId))) {
-    return { ...report, error: { code: first.code, error: first.error } };
+    return { ...counted, error: { code: first.code, error: first.error } };
   }
-  return report;
+  return counted;
+}
+
+/** Each tenant's turn: how many of the round's deadlines fired and messages went out are its. */
+function tenantTurns(tenants: readonly string[], report: RoundReport): WorkerTenantTurn[] {
+  const byTenant = (items: readonly WorkerItem<object>[]): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const { tenantId } of items) {
+      if (tenantId !== undefined) counts.set(tenantId, (counts.get(tenantId) ?? 0) + 1);
+    }
+    return counts;
+  };
+  const fired = byTenant(report.firedDeadlines);
+  const delivered = byTenant(report.deliveredMessages);
+  return tenants.map((tenantId) => ({
+    tenantId,
+    fired: fired.get(tenantId) ?? 0,
+    delivered: delivered.get(tenantId) ?? 0,
+  }));
 }

@@ -3,16 +3,16 @@
  * rotates, so a tenant with many due deadlines never starves a small one.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  createWorker,
-  memoryStore,
-  type PipStore,
-  StoreError,
-  StoreErrorReasons,
-  type WorkerRound,
-} from '../index.js';
+import { createWorker, memoryStore, StoreErrorReasons, type WorkerRound } from '../index.js';
 import { createManualTimers } from '../testing/manualTimers.js';
-import { engineOn, issue, LATER, roundLog, settle } from './__fixtures__/workerSetup.js';
+import {
+  engineOn,
+  issue,
+  LATER,
+  roundLog,
+  settle,
+  storeWithBrokenTenants,
+} from './__fixtures__/workerSetup.js';
 
 /** A round's turns as `tenant:fired` in turn order. */
 const turnsOf = (round: WorkerRound | undefined) =>
@@ -71,22 +71,7 @@ describe('createWorker across tenants', () => {
   });
 
   it("reports one tenant's failure and serves the others in the same round", async () => {
-    const inner = memoryStore();
-    const forTenant = (tenantId: string): PipStore => {
-      const scoped = inner.forTenant(tenantId);
-      if (tenantId !== 'broken') return scoped;
-      return Object.assign(Object.create(scoped) as PipStore, {
-        claimDueTimers: () =>
-          Promise.reject(
-            new StoreError('Unreachable.', {
-              retryable: true,
-              reason: StoreErrorReasons.UNAVAILABLE,
-            }),
-          ),
-        forTenant,
-      });
-    };
-    const store = Object.assign(Object.create(inner) as PipStore, { forTenant });
+    const store = storeWithBrokenTenants(['broken']);
     const { engine, clock } = engineOn(store);
     await issue(engine.forTenant('acme'), 'pip-1');
     clock.set(LATER);

@@ -4,7 +4,10 @@ import {
   createEngine,
   defaultPolicy,
   type Engine,
+  memoryStore,
   type PipStore,
+  StoreError,
+  StoreErrorReasons,
   type WorkerRound,
 } from '../../index.js';
 import { createTestClock, type TestClock } from '../../testing/testClock.js';
@@ -56,4 +59,24 @@ export async function settle(done: () => boolean): Promise<void> {
 export function roundLog(): { rounds: WorkerRound[]; onRound: (round: WorkerRound) => void } {
   const rounds: WorkerRound[] = [];
   return { rounds, onRound: (round) => rounds.push(round) };
+}
+
+/** A memory store whose tenants named in `broken` cannot claim their timers (unreachable). */
+export function storeWithBrokenTenants(broken: readonly string[]): PipStore {
+  const inner = memoryStore();
+  const forTenant = (tenantId: string): PipStore => {
+    const scoped = inner.forTenant(tenantId);
+    if (!broken.includes(tenantId)) return scoped;
+    return Object.assign(Object.create(scoped) as PipStore, {
+      claimDueTimers: () =>
+        Promise.reject(
+          new StoreError('Unreachable.', {
+            retryable: true,
+            reason: StoreErrorReasons.UNAVAILABLE,
+          }),
+        ),
+      forTenant,
+    });
+  };
+  return Object.assign(Object.create(inner) as PipStore, { forTenant });
 }
