@@ -1,4 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
 import {
   createEngine,
   defaultPolicy,
@@ -11,6 +12,7 @@ import {
   type RecipientResolver,
   type ResolvedRecipients,
 } from '../index.js';
+import type { escalationTriggerSchema, reminderTargetSchema } from '../policy/policySchema.js';
 
 describe('the message catalogue types', () => {
   it("narrows a message's payload by its type in a switch", () => {
@@ -45,6 +47,21 @@ describe('the message catalogue types', () => {
     expectTypeOf<'pip.reminder.checkIn'>().toExtend<MessageType>();
     expectTypeOf<'notification'>().not.toExtend<MessageType>();
     expectTypeOf<MessagePayload<'pip.purgeDue'>['retainUntil']>().toEqualTypeOf<string>();
+  });
+
+  it('names one reminder type per reminder target and one escalation type per trigger, no more', () => {
+    type Target = z.infer<typeof reminderTargetSchema>;
+    type Trigger = z.infer<typeof escalationTriggerSchema>;
+    expectTypeOf<
+      Extract<MessageType, `pip.reminder.${string}`>
+    >().toEqualTypeOf<`pip.reminder.${Target}`>();
+    expectTypeOf<
+      Extract<MessageType, `pip.escalation.${string}`>
+    >().toEqualTypeOf<`pip.escalation.${Trigger}`>();
+    expectTypeOf<MessagePayload<'pip.reminder.planEnd'>['deadlineId']>().toEqualTypeOf<string>();
+    expectTypeOf<
+      MessagePayload<'pip.escalation.reviewOverdue'>['occurrence']
+    >().toEqualTypeOf<number>();
   });
 
   it('hands the relay handler a typed message with its recipients, from a typed resolver', () => {

@@ -139,19 +139,33 @@ export const deadlineParkedPayloadSchema = z
   .strict()
   .readonly();
 
-type ReminderTarget = z.infer<typeof reminderTargetSchema>;
-type EscalationTrigger = z.infer<typeof escalationTriggerSchema>;
+/**
+ * One payload schema under a name per option of a policy enum: `pip.reminder.checkIn` for each
+ * reminder target, `pip.escalation.checkInMissed` for each escalation trigger, so a value added
+ * to the policy schema is in the catalogue, and in its types, at once.
+ */
+function schemaFamily<const Prefix extends string, const Option extends string, Schema>(
+  prefix: Prefix,
+  options: readonly Option[],
+  schema: Schema,
+): Record<`${Prefix}.${Option}`, Schema> {
+  return Object.fromEntries(options.map((option) => [`${prefix}.${option}`, schema])) as Record<
+    `${Prefix}.${Option}`,
+    Schema
+  >;
+}
 
-const reminderSchemas = Object.fromEntries(
-  reminderTargetSchema.options.map((target) => [`pip.reminder.${target}`, reminderPayloadSchema]),
-) as Record<`pip.reminder.${ReminderTarget}`, typeof reminderPayloadSchema>;
+const reminderSchemas = schemaFamily(
+  'pip.reminder',
+  reminderTargetSchema.options,
+  reminderPayloadSchema,
+);
 
-const escalationSchemas = Object.fromEntries(
-  escalationTriggerSchema.options.map((trigger) => [
-    `pip.escalation.${trigger}`,
-    escalationPayloadSchema,
-  ]),
-) as Record<`pip.escalation.${EscalationTrigger}`, typeof escalationPayloadSchema>;
+const escalationSchemas = schemaFamily(
+  'pip.escalation',
+  escalationTriggerSchema.options,
+  escalationPayloadSchema,
+);
 
 /**
  * Every message type and the zod schema of its payload. Names are stable: a new release may add
