@@ -33,6 +33,15 @@ export type {
   UnreadableListEntry,
 } from './store/pipStore.js';
 export type { StoredEvent } from './audit/hashChain.js';
+export { chainRefusal, hashRefusal, refusalEntrySchema } from './audit/refusalChain.js';
+export type { RefusalEntry, RefusalHead, RefusalRecord } from './audit/refusalChain.js';
+export {
+  REFUSAL_LIMITS,
+  refusalOfRow,
+  refusalPageLimit,
+  refusalRowOf,
+} from './store/refusalLog.js';
+export type { RefusalLogCapabilities, RefusalReadOptions, RefusalRow } from './store/refusalLog.js';
 export {
   DELIVERY_FAILURE_MESSAGE_MAX,
   deliveryStateOf,

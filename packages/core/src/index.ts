@@ -124,6 +124,17 @@ export type {
 // audit
 export { GENESIS_HASH, hashEvent, verifyHistory } from './audit/hashChain.js';
 export type { HistoryBreak, HistoryVerification, StoredEvent } from './audit/hashChain.js';
+export { hashRefusal, verifyRefusalChain } from './audit/refusalChain.js';
+export type {
+  RefusalChainBreak,
+  RefusalChainVerification,
+  RefusalEntry,
+  RefusalOutcome,
+  RefusalRecord,
+} from './audit/refusalChain.js';
+export { REFUSAL_LIMITS } from './store/refusalLog.js';
+export type { RefusalLogCapabilities, RefusalReadOptions } from './store/refusalLog.js';
+export type { RefusalOperations, RefusalPage, RefusalPageOptions } from './engine/refusalReads.js';
 
 // store (writing an adapter? the port's rows and shared rules are in `@pipkit/core/adapter`)
 export { DEADLINE_PARKED_MESSAGE, LIST_LIMITS } from './store/pipStore.js';

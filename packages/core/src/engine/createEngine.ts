@@ -10,7 +10,8 @@ import type { Actor } from '../model/actor.js';
 import type { Report, ReportName, ReportRequest } from '../query/reports.js';
 import type { Engine, EngineOptions } from './engineApi.js';
 import { createEngineContext, type EngineContext } from './engineContext.js';
-import { execute } from './execute.js';
+import { execute, type WriteOptions } from './execute.js';
+import { refusalPage, verifiedRefusals } from './refusalReads.js';
 import { commandTypeOf, observeExplain, observeWrite } from './observedWrites.js';
 import { observeRelay } from './observedRelay.js';
 import { observeTick } from './observedSweep.js';
@@ -45,6 +46,8 @@ const openOptionsSchema = z
   .object({ actor: actorSchema, idempotencyKey: idempotencyKeySchema })
   .strict();
 const readOptionsSchema = z.object({ actor: actorSchema }).strict();
+// The page itself (afterSeq, limit) is checked by refusalPage.
+const refusalOptionsSchema = z.object({ actor: actorSchema }).catchall(z.unknown());
 const migrateOptionsSchema = z
   .object({
     actor: actorSchema,
@@ -98,6 +101,28 @@ function scopedKey(key: string | undefined, scope: (key: string) => string) {
   if (key === undefined) return {};
   assertCallerKey(key);
   return { idempotency: { stored: scope(key), shown: key } };
+}
+
+/**
+ * The execute options a write on an existing PIP runs with (`dispatch`, `migrate`): the actor,
+ * the span observer, the caller's idempotency key scoped to the PIP, and the version the caller
+ * read, when it named one.
+ */
+function writeOptions(
+  pipId: string,
+  options: {
+    readonly actor: Actor;
+    readonly idempotencyKey?: string | undefined;
+    readonly expectedVersion?: number | undefined;
+  },
+  observe: NonNullable<WriteOptions['observe']>,
+): WriteOptions {
+  return {
+    actor: options.actor,
+    observe,
+    ...scopedKey(options.idempotencyKey, (key) => commandKey(pipId, key)),
+    ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
+  };
 }
 
 /**
@@ -173,12 +198,7 @@ function engineOver(ctx: EngineContext, tenants: TenantRegistry): Engine {
           ctx,
           { kind: 'command', pipId: id, command },
           {
-            actor: options.actor,
-            observe,
-            ...scopedKey(options.idempotencyKey, (key) => commandKey(id, key)),
-            ...(options.expectedVersion === undefined
-              ? {}
-              : { expectedVersion: options.expectedVersion }),
+            ...writeOptions(id, options, observe),
             ...(options.retries === undefined ? {} : { retries: options.retries }),
           },
         );
@@ -246,7 +266,12 @@ function engineOver(ctx: EngineContext, tenants: TenantRegistry): Engine {
       const record = await ctx.loadReadable(id, actor);
       const events = await store.readEvents(id);
       const rows = store.inspect ? await store.inspect(id) : undefined;
-      return verifyPip(record, events, rows);
+      return verifyPip(record, events, rows, await verifiedRefusals(store, id));
+    },
+
+    async refusals(pipId, rawOptions) {
+      const { actor, ...page } = parse(refusalOptionsSchema, rawOptions, 'refusal options');
+      return refusalPage(ctx, parse(pipIdSchema, pipId, 'PIP id'), actor, page);
     },
 
     async purge(pipId, rawOptions) {
@@ -294,14 +319,7 @@ function engineOver(ctx: EngineContext, tenants: TenantRegistry): Engine {
         return execute(
           ctx,
           { kind: 'migrate', pipId: id, toVersion },
-          {
-            actor: options.actor,
-            observe,
-            ...scopedKey(options.idempotencyKey, (key) => commandKey(id, key)),
-            ...(options.expectedVersion === undefined
-              ? {}
-              : { expectedVersion: options.expectedVersion }),
-          },
+          writeOptions(id, options, observe),
         );
       });
     },

@@ -3,6 +3,8 @@
  */
 import type { RefusalListener } from './refusals.js';
 import type { HistoryVerification, StoredEvent } from '../audit/hashChain.js';
+import type { RefusalChainVerification } from '../audit/refusalChain.js';
+import type { RefusalOperations } from './refusalReads.js';
 import type { CalendarDefinition } from '../calendar/calendar.js';
 import type { Authorizer } from '../decide/authorize.js';
 import type { MigrationPlanEntry } from '../decide/migration.js';
@@ -209,11 +211,13 @@ export interface PipVerification {
   readonly derived: readonly PipkitIssue[];
   /** Whether the store let verify compare its raw rows (`inspect`); the record is always compared. */
   readonly rowsChecked: boolean;
+  /** The PIP's refusal chain, when the store keeps a refusal log; `ok` needs it whole. */
+  readonly refusals?: RefusalChainVerification;
   readonly ok: boolean;
 }
 
 /** The pipkit engine: commands in; events, snapshot, timers and outbox out, atomically. */
-export interface Engine extends TenantOperations, DeliveryOperations {
+export interface Engine extends TenantOperations, DeliveryOperations, RefusalOperations {
   /** Creates a PIP in `draft`, pinned to a policy version. */
   open(
     input: OpenPipInput,
@@ -268,7 +272,10 @@ export interface Engine extends TenantOperations, DeliveryOperations {
   ): Promise<Report<N>>;
   /** Every deadline the PIP has had and what became of it (pending, met, missed, overdue, ...). */
   deadlines(pipId: string, options: { readonly actor: Actor }): Promise<DeadlineStatus[]>;
-  /** Verifies the hash chain and that replaying the events reproduces the snapshot. */
+  /**
+   * Verifies the hash chain, that replaying the events reproduces the snapshot, the rows derived
+   * from the events, and the PIP's refusal chain (with a store that keeps one).
+   */
   verify(pipId: string, options: { readonly actor: Actor }): Promise<PipVerification>;
   /**
    * Deletes a PIP's whole record (events, envelope, timers, outbox rows, idempotency keys) once

@@ -112,8 +112,11 @@ export interface EngineContext {
     at: string,
     command?: Command,
   ): readonly PipkitIssue[] | Promise<readonly PipkitIssue[]>;
-  /** Hands a refused attempt to the host's `onRefusal` listener, if any; never throws. */
-  reportRefusal(facts: RefusalFacts): void;
+  /**
+   * Appends a refused attempt to the store's refusal log (when it has one) and hands it to the
+   * host's `onRefusal` listener, if any. Settles once the append is durable; never rejects.
+   */
+  reportRefusal(facts: RefusalFacts): Promise<void>;
   /** Loads a PIP the actor may read, or throws `PIP_NOT_FOUND` / `FORBIDDEN`. */
   loadReadable(pipId: string, actor: Actor): Promise<PipRecord>;
   /**
@@ -218,7 +221,13 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     );
   };
 
-  const reportRefusal = refusalReporter(options.onRefusal, now, store.tenantId);
+  const reportRefusal = refusalReporter({
+    listener: options.onRefusal,
+    append: store.appendRefusal?.bind(store),
+    log,
+    now,
+    tenantId: store.tenantId,
+  });
   const loadAuthorized = async (
     pipId: string,
     actor: Actor,
@@ -231,7 +240,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     const answer = authorize(record, policy, actor, action, now());
     const denied = isIssueList(answer) ? answer : await answer;
     if (denied.length > 0) {
-      reportRefusal({ actor, action, pipId, outcome: 'FORBIDDEN', issues: denied });
+      await reportRefusal({ actor, action, pipId, outcome: 'FORBIDDEN', issues: denied });
       throw new ForbiddenError(
         `Actor "${actor.id}" (${actor.role}) may not ${doing} PIP "${pipId}".`,
         denied,

@@ -220,15 +220,16 @@ async function replayed(
 }
 
 /**
- * Throws the typed refusal for a decided write that has no commit, after telling the host's
- * refusal listener (a deadline fire the sweep raced is not an attempt anyone made).
+ * Throws the typed refusal for a decided write that has no commit, once the refusal log holds it
+ * and the host's listener has it (a deadline fire the sweep raced is not an attempt anyone
+ * made). The append is awaited: the trail is durable before the caller hears no.
  */
-function refuse(
+async function refuse(
   ctx: EngineContext,
   request: WriteRequest,
   actor: Actor,
   decided: DecidedWrite,
-): never {
+): Promise<never> {
   const what =
     request.kind === 'open'
       ? 'open'
@@ -243,7 +244,7 @@ function refuse(
         : request.command.type;
   if (action !== 'DEADLINE_REACHED') {
     const forbidden = decided.forbidden.length > 0;
-    ctx.reportRefusal({
+    await ctx.reportRefusal({
       actor,
       action,
       pipId: request.pipId,
@@ -326,7 +327,7 @@ async function executeWrite(
         recheck();
         continue;
       }
-      refuse(ctx, request, actor, decided);
+      return refuse(ctx, request, actor, decided);
     }
     try {
       await (group ? group.commit(decided.commit) : ctx.store.commit(decided.commit));

@@ -6,6 +6,7 @@
  */
 import { canonicalJson } from '../audit/canonicalJson.js';
 import { type StoredEvent, verifyHistory } from '../audit/hashChain.js';
+import type { RefusalChainVerification } from '../audit/refusalChain.js';
 import type { PipkitIssue } from '../errors/pipkitError.js';
 import { replayEvents } from '../machine/snapshot.js';
 import type { Deadline, PipContext } from '../machine/types.js';
@@ -205,12 +206,14 @@ function contentOf(message: Pick<StoredOutboxRow, 'pipId' | 'type' | 'payload' |
 
 /**
  * Verifies a PIP's events against its stored envelope and rows. `rows` is what the store's
- * `inspect` returned (undefined when the store has no `inspect`). @internal
+ * `inspect` returned (undefined when the store has no `inspect`); `refusals` is the verified
+ * refusal chain (undefined when the store keeps no refusal log). @internal
  */
 export function verifyPip(
   record: PipRecord,
   events: readonly StoredEvent[],
   rows: PipRows | undefined,
+  refusals?: RefusalChainVerification,
 ): PipVerification {
   const { pipId } = record;
   const chain = verifyHistory(events, {
@@ -252,6 +255,7 @@ export function verifyPip(
     replayMatches,
     derived,
     rowsChecked: rows !== undefined,
-    ok: chain.ok && replayMatches && derived.length === 0,
+    ...(refusals ? { refusals } : {}),
+    ok: chain.ok && replayMatches && derived.length === 0 && (refusals?.ok ?? true),
   };
 }

@@ -15,6 +15,7 @@ import { LIST_LIMITS, type PipRows, parkedMessage } from './pipStore.js';
 import { assertCommitShape } from './commitShape.js';
 import { TimerIndex } from './timerIndex.js';
 import { type MemoryOutboxEntry, memoryOutbox } from './memoryOutbox.js';
+import { memoryRefusalLog } from './memoryRefusals.js';
 import { assertTenantId } from './tenantId.js';
 import { publishCommitted, type WakeupHub, wakeupHub } from './wakeups.js';
 import { computeReport } from '../query/reports.js';
@@ -39,7 +40,7 @@ export interface MemoryStoreOptions {
 
 /**
  * The in-memory store: a {@link PipStore} with every optional capability but `claimOutbox`,
- * including `forTenant`, which keeps each tenant's data apart.
+ * including `forTenant`, which keeps each tenant's data (refusal log included) apart.
  */
 export type MemoryStore = Omit<PipStore, 'forTenant'> & {
   /**
@@ -117,6 +118,8 @@ function tenantStore(
   const timerOrder = new TimerIndex();
   const outbox = new Map<string, MemoryOutboxEntry>();
   const delivery = memoryOutbox(outbox, storeNow);
+  // Kept by purge: the refusals are the security trail.
+  const refusals = memoryRefusalLog();
   let outboxCompactedBefore: string | undefined;
   const idempotency = new Map<string, string>();
   // Failed fires per timer, and the parked ones (kept out of the due index).
@@ -273,6 +276,8 @@ function tenantStore(
     listDeadLetters: delivery.listDeadLetters,
     retryDeadLetter: delivery.retryDeadLetter,
     discardDeadLetter: delivery.discardDeadLetter,
+    appendRefusal: refusals.appendRefusal,
+    readRefusals: refusals.readRefusals,
     compactOutbox({ deliveredBefore }) {
       const deleted = delivery.compact(deliveredBefore);
       if (outboxCompactedBefore === undefined || deliveredBefore > outboxCompactedBefore) {

@@ -12,6 +12,7 @@ import type {
 } from './outboxDelivery.js';
 import type { StoreErrorReason } from '../errors/pipkitError.js';
 import type { WakeupCapabilities } from './wakeups.js';
+import type { RefusalLogCapabilities } from './refusalLog.js';
 
 export { outboxMessageFromRow } from './outboxDelivery.js';
 
@@ -236,7 +237,8 @@ export interface ListQuery {
  * The persistence port. Core owns it; adapters (memory, SQLite, Postgres) implement it and prove
  * themselves with `describeStoreConformance` from `@pipkit/core/testing`.
  */
-export interface PipStore extends OutboxDeliveryCapabilities, WakeupCapabilities {
+export interface PipStore
+  extends OutboxDeliveryCapabilities, WakeupCapabilities, RefusalLogCapabilities {
   /** The current envelope, or `undefined` when the PIP does not exist. */
   load(pipId: string): Promise<PipRecord | undefined>;
   /**
@@ -349,7 +351,7 @@ export interface PipStore extends OutboxDeliveryCapabilities, WakeupCapabilities
    * Optional capability: deletes everything about one PIP (events, envelope, timers, outbox rows,
    * idempotency keys) in one transaction, only if it is still at `expectedVersion`; otherwise
    * throws `VersionConflictError` and deletes nothing. `engine.purge` calls it after checking
-   * retention and legal holds.
+   * retention and legal holds. The PIP's refusal log stays: it is the security trail.
    */
   purge?(pipId: string, expectedVersion: number): Promise<void>;
   /**

@@ -6,6 +6,7 @@
  */
 export { describeStoreConformance } from './storeConformance.js';
 export type { StoreConformanceOptions, StoreFactory } from './storeConformance.js';
+export type { RefusalTamper, RefusalTamperer } from './conformance/refusals.features.js';
 export { storeSelected } from './storeSelected.js';
 export type {
   ConformanceAssertion,

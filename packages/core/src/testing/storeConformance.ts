@@ -24,6 +24,7 @@ import {
 } from './conformance/outbox.features.js';
 import { registerPurgeFeatures } from './conformance/purge.features.js';
 import { registerQueryFeatures } from './conformance/query.features.js';
+import { type RefusalTamperer, registerRefusalFeatures } from './conformance/refusals.features.js';
 import { registerTenantFeatures } from './conformance/tenants.features.js';
 import { registerTimerFaultFeatures } from './conformance/timerFaults.features.js';
 import {
@@ -79,6 +80,16 @@ export interface StoreConformanceOptions {
    * connections); the tenant isolation tests then run. Default false.
    */
   readonly tenants?: boolean;
+  /**
+   * True when the store implements `appendRefusal` and `readRefusals` (the hash-chained log of
+   * refused attempts); the refusal log tests then run. Default false.
+   */
+  readonly refusalLog?: boolean;
+  /**
+   * With `refusalLog`: how the adapter edits, deletes and renumbers its own raw refusal rows
+   * (see {@link RefusalTamperer}); the tests that `engine.verify` names each change then run.
+   */
+  readonly tamperRefusals?: RefusalTamperer;
   /**
    * The test runner to register with. Default: vitest's, found in the running vitest worker
    * (with or without `globals`), else Jest's (or any runner's) global `describe`, `it`,
@@ -144,6 +155,7 @@ export function describeStoreConformance(
     registerParallelWriterFeatures(context);
     registerTenantFeatures(context);
     registerWakeupFeatures(context);
+    registerRefusalFeatures(context);
   });
 }
 
