@@ -22,7 +22,7 @@ const PIPS_PER_CALLER = 8;
 const PER_ROUND = 8;
 
 /** Counts the store's `commitMany` calls and the requests they carried (the mean group size). */
-function counted(store: PipStore): { store: PipStore; meanGroup: () => number } {
+export function counted(store: PipStore): { store: PipStore; meanGroup: () => number } {
   let calls = 0;
   let requests = 0;
   const commitMany = store.commitMany?.bind(store);

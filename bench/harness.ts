@@ -22,7 +22,8 @@ export interface BenchResult {
 /** An operation to time: it runs `batch` units of work per call and returns how many it did. */
 export type Operation = () => number | Promise<number>;
 
-async function timeRound(operation: Operation, minMs: number): Promise<number> {
+/** Runs `operation` for at least `minMs` and returns its units of work per second. */
+export async function timeRound(operation: Operation, minMs: number): Promise<number> {
   let ops = 0;
   const start = process.hrtime.bigint();
   let elapsedNs = 0n;
@@ -34,7 +35,8 @@ async function timeRound(operation: Operation, minMs: number): Promise<number> {
   return (ops * 1e9) / Number(elapsedNs);
 }
 
-function median(values: number[]): number {
+/** The middle value (the upper middle for an even count). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
 }

@@ -7,6 +7,7 @@ import { postgresBenches } from './postgresBench.js';
 import { postgresQueryBenches } from './postgresQueryBench.js';
 import { postgresTickBenches } from './postgresTickBench.js';
 import { queryBenches } from './queryBench.js';
+import { scaleBenches, scaleOptions } from './scaleBench.js';
 import { sqliteBenches } from './sqliteBench.js';
 import { sweepBenches } from './sweepBench.js';
 import { tickBenches } from './tickBench.js';
@@ -16,12 +17,20 @@ import { tickBenches } from './tickBench.js';
  * `{ "results": [{ "name", "opsPerSec", "baselineOpsPerSec", "ratio" }], "info": {...} }`.
  * `--cases sqlite,sweep,footprint` runs only the named groups (the file names without `Bench`:
  * dispatch, calendar, sqlite, query, postgres, groupCommit, tick, sweep, postgresTick,
- * postgresQuery, footprint); without it every group runs.
+ * postgresQuery, footprint); without it every group runs but `scale`.
+ *
+ * `scale` (cost as it grows: one SQLite file and one Postgres schema grown to 10,000, 100,000 and
+ * 1,000,000 PIPs) runs only when named, `--cases scale`: it takes many minutes and gigabytes of
+ * disk. `--scale-max 100000` (or `PIPKIT_BENCH_SCALE_MAX`) caps its sizes, `--scale-stores sqlite`
+ * (or `PIPKIT_BENCH_SCALE_STORES`) picks its stores. Its ratios are each rate over the same
+ * operation's rate at 10,000 PIPs, not over a raw dependency.
  */
 const json = process.argv.includes('--json');
 const casesAt = process.argv.indexOf('--cases');
 const selected = casesAt >= 0 ? new Set((process.argv[casesAt + 1] ?? '').split(',')) : undefined;
 const runs = (group: string) => selected === undefined || selected.has(group);
+/** Groups too long for a plain run: only when named in `--cases`. */
+const optedIn = (group: string) => selected?.has(group) === true;
 const log = (line: string) => {
   if (!json) console.log(line);
 };
@@ -78,6 +87,11 @@ if (runs('postgresQuery')) {
   Object.assign(info, postgresQuery.info);
 }
 if (runs('footprint')) Object.assign(info, (await footprintBenches()).info);
+if (optedIn('scale')) {
+  const scale = await scaleBenches(scaleOptions(process.argv, process.env));
+  results.push(...scale.results);
+  Object.assign(info, scale.info);
+}
 
 if (json) {
   const round = (value: number, digits: number) => Number(value.toFixed(digits));

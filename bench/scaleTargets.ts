@@ -1,0 +1,100 @@
+/**
+ * The stores the "cost as it grows" bench grows: a SQLite file in a temporary folder with the
+ * store's default durability (WAL, `synchronous=FULL`), and a fresh schema on the Postgres server
+ * at `PIPKIT_PG_URL`. Each gives the store call the sweep makes to read or claim due timers and
+ * the bytes the store's data takes, and removes everything it made when closed.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PipStore } from '@pipkit/core';
+import { postgresStore } from '@pipkit/postgres';
+import { sqliteStore } from '@pipkit/sqlite';
+import pg from 'pg';
+
+const PG_URL = process.env.PIPKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** One store under the bench. */
+export interface Target {
+  readonly name: 'sqlite' | 'postgres';
+  readonly store: PipStore;
+  /** The store call `engine.tick` makes for a round of `limit` at `now`: the rows it returns. */
+  claim(now: string, limit: number): Promise<number>;
+  /** The bytes the store's data takes now. */
+  bytes(): Promise<number>;
+  /** Closes the store and deletes its file or schema. */
+  close(): Promise<void>;
+}
+
+/**
+ * A SQLite file. The sweep reads due timers with `dueTimers` (the store has no leases: one
+ * process writes); bytes are the file's size after `wal_checkpoint(TRUNCATE)`, with no VACUUM.
+ */
+export function sqliteTarget(): Target {
+  const directory = mkdtempSync(join(tmpdir(), 'pipkit-scale-'));
+  const path = join(directory, 'scale.db');
+  const store = sqliteStore({ path });
+  return {
+    name: 'sqlite',
+    store,
+    claim: async (now, limit) => (await store.dueTimers(now, limit)).length,
+    bytes: () => {
+      store.database.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      return Promise.resolve(statSync(path).size);
+    },
+    close: async () => {
+      try {
+        await store.close();
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/**
+ * A fresh schema on Postgres, or `undefined` (with a note) when no server answers. The sweep
+ * claims due timers with `claimDueTimers`, as every engine on Postgres does; the bench's claims
+ * take a lease of 0 ms, so the timers stay free for the tick that follows. Bytes are
+ * `pg_total_relation_size` (heap, TOAST, indexes) summed over the schema's tables, as they stand
+ * (no VACUUM: the dead row versions the writes left are part of what a host stores).
+ */
+export async function postgresTarget(): Promise<Target | undefined> {
+  const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+  try {
+    await admin.query('SELECT 1');
+  } catch {
+    console.error(`scale bench: Postgres skipped, no server at ${PG_URL}`);
+    await admin.end();
+    return undefined;
+  }
+  const schema = `pipkit_bench_scale_${randomBytes(4).toString('hex')}`;
+  // More connections than the store's concurrentCommits (2), so seeding batches overlap.
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
+  const store = postgresStore({ pool, schema });
+  await store.ready();
+  return {
+    name: 'postgres',
+    store,
+    claim: async (now, limit) =>
+      (await store.claimDueTimers(now, limit, { owner: 'scale-bench-probe', leaseMs: 0 })).length,
+    bytes: async () => {
+      const { rows } = await admin.query(
+        `SELECT coalesce(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass)), 0)::float8 AS bytes
+           FROM pg_tables WHERE schemaname = $1`,
+        [schema],
+      );
+      return (rows[0] as { bytes: number }).bytes;
+    },
+    close: async () => {
+      try {
+        await store.close();
+        await pool.end();
+      } finally {
+        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await admin.end();
+      }
+    },
+  };
+}
