@@ -34,13 +34,19 @@ async function issued() {
 }
 
 describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
-  it('needs 5 days’ notice: invited Tuesday 12 May, a hearing may be held from Sunday 17 May', async () => {
+  it('needs 5 days’ notice: invited Tuesday 12 May, a hearing may be held from Monday 18 May', async () => {
     const { h, pipId } = await issued();
     const short = await refusal(
       h.engine.dispatch(pipId, schedule({ at: '2026-05-15T10:00' }), { actor: manager }),
     );
     expect(codes(short)).toEqual(['MEETING_NOTICE_TOO_SHORT']);
-    expect(short.issues[0]?.message).toContain('2026-05-17 or later');
+    expect(short.issues[0]?.message).toContain('2026-05-18 or later');
+    // The five days of notice are Wed 13 to Sun 17 May: a hearing on their last day would give
+    // the employee four clear days, not five (the invitation and hearing days are not counted).
+    const lastDayOfNotice = await refusal(
+      h.engine.dispatch(pipId, schedule({ at: '2026-05-17T23:00' }), { actor: manager }),
+    );
+    expect(codes(lastDayOfNotice)).toEqual(['MEETING_NOTICE_TOO_SHORT']);
     await h.send(
       pipId,
       schedule({ at: '2026-05-19T10:00', companion: { type: 'tradeUnionOfficial' } }),

@@ -92,11 +92,11 @@ function decideSchedule(
   const resolved = resolveLocal(input, command.at);
   issues.push(...timeIssues(input, command.at, resolved, 'at'));
   if (rule?.minNotice && !Number.isNaN(resolved.day)) {
-    const earliest = lastDayOf(
-      input.schedule.day(input.now),
-      rule.minNotice,
-      input.schedule.calendar,
-    );
+    // "N days' notice" runs to the end of its last day; the meeting is held no earlier than the
+    // day after: neither the invitation day nor the meeting day is a day of notice (clear days,
+    // Re Hector Whaling Ltd [1936] Ch 208).
+    const earliest =
+      lastDayOf(input.schedule.day(input.now), rule.minNotice, input.schedule.calendar) + 1;
     if (resolved.day < earliest) {
       issues.push(
         issue(

@@ -176,19 +176,19 @@ describe('appeals against stages (Acas Code paras 26-29)', () => {
     const overturn: Command = { type: 'RECORD_APPEAL_OUTCOME', outcome: 'overturned' };
     const unheard = await refused(overturn, senior);
     expect(codes(unheard)).toEqual(['APPEAL_HEARING_NOT_HELD']);
-    // The appeal hearing on 5 days' notice from Thu 4 Jun: Tue 9 Jun.
+    // The appeal hearing on 5 days' notice from Thu 4 Jun (Fri 5 to Tue 9 Jun): Wed 10 Jun.
     await h.send(
       pipId,
       {
         type: 'SCHEDULE_MEETING',
         meetingId: 'appeal-1',
         kind: 'appealHearing',
-        at: '2026-06-09T10:00',
+        at: '2026-06-10T10:00',
         attendees: ['senior-1'],
       },
       hr,
     );
-    h.at('2026-06-09T12:00:00Z');
+    h.at('2026-06-10T12:00:00Z');
     await h.send(pipId, { type: 'RECORD_MEETING', meetingId: 'appeal-1', outcome: 'held' }, hr);
     const involved = await refused(overturn, hr);
     expect(involved.code).toBe('FORBIDDEN');
@@ -220,7 +220,7 @@ describe('appeals against stages (Acas Code paras 26-29)', () => {
         lodgedAt: '2026-06-04T14:00:00.000Z',
         lodgedBy: 'emp-1',
         status: 'overturned',
-        decidedAt: '2026-06-09T12:00:00.000Z',
+        decidedAt: '2026-06-10T12:00:00.000Z',
         decidedBy: 'senior-1',
       },
     ]);

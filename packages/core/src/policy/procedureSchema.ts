@@ -46,8 +46,10 @@ export const plansSchema = z
 
 /**
  * The kinds of meeting the procedure holds (`SCHEDULE_MEETING.kind`), each with its rules:
- * `minNotice`, counted from the day of the invitation, is the earliest day it may be held
- * (`daysAfter(5)` from Monday 4 May: Saturday 9 May or later); `companion` allows a companion
+ * `minNotice`, counted from the day of the invitation, is the notice the employee gets: the
+ * meeting may be held from the day after its last day (`daysAfter(5)` from Monday 4 May ends
+ * Saturday 9 May, so Sunday 10 May or later: the invitation day and the meeting day are not
+ * among the days of notice); `companion` allows a companion
  * (the right to be accompanied, ERA 1999 s.10); `postponement.within` bounds a move for the
  * companion's unavailability, counted from the day the employer first proposed
  * (`businessDaysAfter(5)`: within five working days beginning with the first working day
