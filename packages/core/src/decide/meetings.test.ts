@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { presets } from '../presets.js';
+import { definePolicy } from '../policy/definePolicy.js';
+import { ukAcasCapabilityDocument } from '../policy/presets/ukAcasCapability.js';
+import { durations } from '../calendar/duration.js';
 import {
   codes,
   doc,
@@ -67,6 +70,58 @@ describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
       date: '2026-05-19',
       dueAt: '2026-05-19T22:59:59.999Z',
       scheduledAt: '2026-05-19T09:00:00.000Z',
+    });
+  });
+
+  it('counts the companion window from the time the employer last proposed: moved by the employer to Wednesday 20 May, the companion may move it to Thursday 28 May', async () => {
+    // s.10(5): five working days beginning with the first working day after the day proposed by
+    // the employer. Once the employer itself moves the hearing, that new day is the one it proposed.
+    const twoMoves = definePolicy({
+      ...ukAcasCapabilityDocument,
+      id: 'uk-acas-two-moves',
+      meetings: {
+        ...ukAcasCapabilityDocument.meetings,
+        hearing: {
+          minNotice: durations.daysAfter(5),
+          companion: true,
+          postponement: { within: durations.businessDaysAfter(5), maxCount: 2 },
+        },
+      },
+    });
+    const h = presetHarness([twoMoves], { start: '2026-05-11T09:00:00Z', timeZone: LONDON });
+    const { pipId } = await h.open();
+    await h.send(pipId, { type: 'ISSUE', documents: [doc('planDocument')] }, manager);
+    h.at('2026-05-12T09:00:00Z');
+    await h.send(
+      pipId,
+      schedule({ at: '2026-05-19T10:00', companion: { type: 'tradeUnionOfficial' } }),
+      manager,
+    );
+    const move = (
+      to: string,
+      reason: CommandOf<'POSTPONE_MEETING'>['reason'],
+    ): CommandOf<'POSTPONE_MEETING'> => ({
+      type: 'POSTPONE_MEETING',
+      meetingId: 'hearing-1',
+      to,
+      reason,
+    });
+    await h.send(pipId, move('2026-05-20T10:00', 'employerUnavailable'), manager);
+    expect((await h.load(pipId)).context.meetings?.['hearing-1']).toMatchObject({
+      proposedDate: '2026-05-20',
+      postponements: 1,
+    });
+    // Thu 21, Fri 22, (Mon 25 May is a bank holiday) Tue 26, Wed 27, Thu 28.
+    const far = await refusal(
+      h.engine.dispatch(pipId, move('2026-05-29T10:00', 'companionUnavailable'), { actor: hr }),
+    );
+    expect(codes(far)).toEqual(['MEETING_POSTPONED_TOO_FAR']);
+    expect(far.issues[0]?.message).toContain('2026-05-28 at the latest');
+    await h.send(pipId, move('2026-05-28T10:00', 'companionUnavailable'), hr);
+    expect((await h.load(pipId)).context.meetings?.['hearing-1']).toMatchObject({
+      at: '2026-05-28T09:00:00.000Z',
+      proposedDate: '2026-05-20',
+      postponements: 2,
     });
   });
 

@@ -189,7 +189,7 @@ function postponementIssues(
       issues.push(
         issue(
           'MEETING_POSTPONED_TOO_FAR',
-          `For a companion's unavailability the ${meeting.kind} may move to ${formatCivilDay(latest)} at the latest (counted from ${meeting.proposedDate}, the day first proposed).`,
+          `For a companion's unavailability the ${meeting.kind} may move to ${formatCivilDay(latest)} at the latest (counted from ${meeting.proposedDate}, the day the employer proposed).`,
           ['to'],
         ),
       );
@@ -225,6 +225,10 @@ function decidePostpone(
     to: resolved.instant,
     local: command.to,
     reason: command.reason,
+    // The employer's own move proposes a new time: ERA 1999 s.10(5) then counts from it.
+    ...(command.reason === 'employerUnavailable'
+      ? { employerProposedDate: formatCivilDay(resolved.day) }
+      : {}),
   });
 }
 

@@ -21,6 +21,9 @@ export function evolveMeetings(next: PipContext, event: PipEvent): PipContext | 
         ...meeting,
         at: event.to,
         local: event.local,
+        ...(event.employerProposedDate === undefined
+          ? {}
+          : { proposedDate: event.employerProposedDate }),
         postponements: meeting.postponements + 1,
         overdue: false,
       }));

@@ -314,6 +314,12 @@ export type PipEvent =
       readonly to: string;
       readonly local: string;
       readonly reason: string;
+      /**
+       * The new local date when the employer moved the meeting (`employerUnavailable`): it is
+       * then the day "proposed by the employer" that ERA 1999 s.10(5) counts from. Absent on
+       * other moves and on events written before it existed, which leave `proposedDate` as it was.
+       */
+      readonly employerProposedDate?: string;
     })
   | (PipEventBase<'MEETING_RECORDED'> & {
       readonly meetingId: string;

@@ -51,7 +51,8 @@ export const plansSchema = z
  * Saturday 9 May, so Sunday 10 May or later: the invitation day and the meeting day are not
  * among the days of notice); `companion` allows a companion
  * (the right to be accompanied, ERA 1999 s.10); `postponement.within` bounds a move for the
- * companion's unavailability, counted from the day the employer first proposed
+ * companion's unavailability, counted from the day the employer last proposed (the invitation's
+ * day, or the day of the employer's own move, `reason: 'employerUnavailable'`)
  * (`businessDaysAfter(5)`: within five working days beginning with the first working day
  * after it, s.10(5)), and `postponement.maxCount` how often a meeting may move.
  */
