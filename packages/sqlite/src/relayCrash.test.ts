@@ -48,26 +48,8 @@ async function seed(store: PipStore): Promise<string[]> {
   return (await store.pendingOutbox(100)).map((message) => message.id);
 }
 
-interface WorkerRun {
-  readonly handedOver: string[];
-  readonly killed?: string;
-  readonly signal: string | null;
-  readonly done: boolean;
-}
-
-interface RelayWorker {
-  /** Settles once the worker has loaded and waits for `go` (rejects if it dies first). */
-  readonly ready: Promise<void>;
-  /** Lets the worker open the file and relay; resolves when it has exited. */
-  go(): Promise<WorkerRun>;
-  kill(): void;
-}
-
-/**
- * Starts one worker, which loads and waits: after `go` it acknowledges each handed-over message,
- * or is killed at the `killAt`-th one.
- */
-function startWorker(run: number, killAt: number | undefined): RelayWorker {
+/** Runs one worker: acknowledges each handed-over message, or kills the worker at `killAt`. */
+function runWorker(run: number, killAt: number | undefined) {
   const child = spawn(
     process.execPath,
     ['--conditions=@pipkit/source', '--import', 'tsx', workerScript, file, String(run)],
@@ -78,8 +60,6 @@ function startWorker(run: number, killAt: number | undefined): RelayWorker {
   let stderr = '';
   let buffered = '';
   let done = false;
-  let onReady = (): void => undefined;
-  const loaded = new Promise<void>((resolve) => (onReady = resolve));
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => (stderr += chunk));
   child.stdout.setEncoding('utf8');
@@ -88,7 +68,6 @@ function startWorker(run: number, killAt: number | undefined): RelayWorker {
     for (let newline = buffered.indexOf('\n'); newline !== -1; newline = buffered.indexOf('\n')) {
       const line = buffered.slice(0, newline);
       buffered = buffered.slice(newline + 1);
-      if (line === 'ready') onReady();
       if (line === 'done') done = true;
       if (!line.startsWith('deliver ')) continue;
       const id = line.slice('deliver '.length);
@@ -101,28 +80,18 @@ function startWorker(run: number, killAt: number | undefined): RelayWorker {
       }
     }
   });
-  const exited = new Promise<WorkerRun>((settle, fail) => {
+  return new Promise<{
+    handedOver: string[];
+    killed?: string;
+    signal: string | null;
+    done: boolean;
+  }>((settle, fail) => {
     child.once('error', fail);
     child.once('exit', (code, signal) => {
       if (killAt === undefined && code !== 0) fail(new Error(`worker ${run} failed:\n${stderr}`));
       else settle({ handedOver, ...(killed ? { killed } : {}), signal, done });
     });
   });
-  // Marked handled: a worker that dies before `go` fails the test through `ready`.
-  exited.catch(() => undefined);
-  const died = exited.then(() => {
-    throw new Error(`worker ${run} exited before it was ready:\n${stderr}`);
-  });
-  const ready = Promise.race([loaded, died]);
-  ready.catch(() => undefined);
-  return {
-    ready,
-    go: () => {
-      child.stdin.write('go\n');
-      return exited;
-    },
-    kill: () => child.kill('SIGKILL'),
-  };
 }
 
 describe('relay worker crashes', () => {
@@ -135,26 +104,16 @@ describe('relay worker crashes', () => {
     const handed = new Map<string, number>();
     const kills = new Map<string, number>();
     const runs = [...KILL_AT, undefined];
-    // The next worker loads while the current one runs; it opens the file only after `go`.
-    let next: RelayWorker | undefined = startWorker(0, runs[0]);
-    try {
-      for (const [run, killAt] of runs.entries()) {
-        const worker = next as RelayWorker;
-        next = run + 1 < runs.length ? startWorker(run + 1, runs[run + 1]) : undefined;
-        await worker.ready;
-        const result = await worker.go();
-        for (const id of result.handedOver) handed.set(id, (handed.get(id) ?? 0) + 1);
-        if (killAt !== undefined) {
-          expect(result.signal).toBe('SIGKILL');
-          expect(result.killed).toBeDefined();
-          kills.set(result.killed as string, (kills.get(result.killed as string) ?? 0) + 1);
-        } else {
-          expect(result.done).toBe(true);
-        }
+    for (const [run, killAt] of runs.entries()) {
+      const result = await runWorker(run, killAt);
+      for (const id of result.handedOver) handed.set(id, (handed.get(id) ?? 0) + 1);
+      if (killAt !== undefined) {
+        expect(result.signal).toBe('SIGKILL');
+        expect(result.killed).toBeDefined();
+        kills.set(result.killed as string, (kills.get(result.killed as string) ?? 0) + 1);
+      } else {
+        expect(result.done).toBe(true);
       }
-    } finally {
-      // On a failure, leave no preloaded worker behind.
-      next?.kill();
     }
 
     // Stable ids: nothing but the stored messages was handed over.

@@ -7,10 +7,6 @@
  * can kill it between a delivery and its mark. Messages of `pip-0` always fail (the endpoint is
  * down): two attempts each, then a dead letter. The clock is injected and moves one second per
  * reading, later in each run, so nothing sleeps. Prints `done` when a round finds nothing to do.
- *
- * Startup (about a second of tsx) is most of a run's cost, so the worker loads everything, prints
- * `ready` and waits for one line on stdin before it opens the file: the parent starts the next
- * worker while the previous one runs, and sends `go` once the previous one is gone.
  */
 import type * as Core from '@pipkit/core';
 import { createRequire } from 'node:module';
@@ -26,10 +22,6 @@ const [path, runText] = process.argv.slice(2);
 if (path === undefined || runText === undefined) {
   throw new Error('usage: relayWorker.ts <database file> <run>');
 }
-const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-process.stdout.write('ready\n');
-if ((await lines.next()).done === true) process.exit(3);
-
 const store = sqliteStore({ path });
 let readings = 0;
 const start = Date.parse('2026-04-01T00:00:00.000Z') + Number(runText) * 3_600_000;
@@ -39,6 +31,8 @@ const engine = createEngine({
   clock: { now: () => new Date(start + (readings += 1) * 1000) },
   delivery: { maxAttempts: 2, baseDelayMs: 0 },
 });
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+
 for (;;) {
   const round = await engine.relay(async (message) => {
     // stdout to a pipe is synchronous on Linux: the line is out before the handler waits.
