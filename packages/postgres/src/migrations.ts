@@ -21,6 +21,7 @@ import {
 } from './sql/eventsSql.js';
 import { claimOutboxV1, markDeliveredV1, pendingOutboxV1, writeOutboxV3 } from './sql/outboxSql.js';
 import { purgeV1 } from './sql/purgeSql.js';
+import { refusalsV11 } from './sql/refusalsSql.js';
 import { countPipsV7, inspectV7, queryPipsV7, reportPipsV7 } from './sql/queryFunctionsSql.js';
 import { queryTablesV7 } from './sql/querySql.js';
 import { viewsV7 } from './sql/viewsSql.js';
@@ -157,6 +158,11 @@ export const MIGRATIONS: readonly Migration[] = [
         }),
         readEventsV10(s),
       ].join(''),
+  },
+  {
+    version: 11,
+    name: 'refusal log: a hash chain of refused attempts per tenant and PIP, row security, kept by purge',
+    sql: (s) => refusalsV11(s),
   },
 ];
 

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PG_URL, testDatabase } from './__fixtures__/database.js';
 import { appendRequest } from './__fixtures__/append.js';
+import { tamperPostgresRefusals } from './__fixtures__/tamperRefusals.js';
 import { contents, hr, PIP_ID, runLifecycle, sha } from './__fixtures__/lifecycle.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { DEFAULT_CONCURRENT_COMMITS, postgresStore, type PostgresStore } from './postgresStore.js';
@@ -30,6 +31,8 @@ describeStoreConformance('postgres', freshStore, {
   batchLoading: true,
   queries: true,
   tenants: true,
+  refusalLog: true,
+  tamperRefusals: tamperPostgresRefusals(db.pool),
 });
 
 describe('postgresStore', () => {

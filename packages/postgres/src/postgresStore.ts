@@ -17,6 +17,7 @@ import { openConnection, type StoreConnection } from './connection.js';
 import { createInspection } from './inspection.js';
 import { deliveryOn } from './delivery.js';
 import { createQueries } from './queries.js';
+import { createRefusalLog } from './refusals.js';
 import { DEFAULT_SCHEMA } from './migrations.js';
 import {
   byDueThenId,
@@ -56,6 +57,8 @@ export type PostgresStore = Omit<PipStore, 'forTenant'> & {
   queryPips: NonNullable<PipStore['queryPips']>;
   countPips: NonNullable<PipStore['countPips']>;
   reportPips: NonNullable<PipStore['reportPips']>;
+  appendRefusal: NonNullable<PipStore['appendRefusal']>;
+  readRefusals: NonNullable<PipStore['readRefusals']>;
   /**
    * Applies pending schema migrations (done lazily before the first query; call it at startup to
    * fail fast). Resolves to the versions this store applied: empty when another instance did.
@@ -213,6 +216,7 @@ function storeOn(
     queryPips,
     countPips,
     reportPips,
+    ...createRefusalLog(connection),
 
     async resetTimerFaults(pipId) {
       const rows = (await connection.bounded(

@@ -133,12 +133,20 @@ describe('tenant isolation on real Postgres, as roles that are not superusers', 
     expect((await a.store.list()).map((pip) => pip.pipId)).toEqual(['pip-1']);
     expect((await b.store.list()).map((pip) => pip.pipId)).toEqual(['pip-1', 'pip-2']);
     expect(await a.store.load('pip-2')).toBeUndefined();
+    // A refused read leaves a row in tenant a's refusal log, under the same row security.
+    await expect(
+      a.engine.get('pip-1', { actor: { id: 'mgr-x', role: 'manager' } }),
+    ).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(await b.store.readRefusals('pip-1')).toEqual([]);
 
     for (const pool of [ownerPool, appPool]) {
       const none = await visibleRows(pool, undefined);
       for (const table of TENANT_TABLES) expect(none[table], table).toEqual([]);
       const onlyA = await visibleRows(pool, `a-${suffix}`);
       expect(onlyA.pipkit_pips).toEqual([`a-${suffix}`]);
+      expect(onlyA.pipkit_refusals).toEqual([`a-${suffix}`]);
       for (const table of TENANT_TABLES) {
         expect(new Set(onlyA[table]), table).toEqual(
           onlyA[table]?.length ? new Set([`a-${suffix}`]) : new Set(),

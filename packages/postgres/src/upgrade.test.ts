@@ -15,7 +15,8 @@ const OTHER = 'pip-other';
 const CORRUPT = 'pip-corrupt';
 
 describe('postgres schema upgrades', () => {
-  for (const previous of [1, SCHEMA_VERSION - 1]) {
+  // 9: the last before event compression (migration 10); the one before the latest.
+  for (const previous of [...new Set([1, 9, SCHEMA_VERSION - 1])]) {
     it(`moves a schema written at version ${previous} forward: its PIPs load, verify, inspect and take commands`, async () => {
       // The rows as an earlier release wrote them: same tables, that version's columns.
       const source = postgresStore({ pool: db.pool, schema: db.newSchema() });
@@ -106,21 +107,36 @@ describe('postgres schema upgrades', () => {
       expect((await engine.verify(OTHER, { actor: hr })).ok).toBe(true);
       const after = (await store.load(OTHER))?.version ?? 0;
       expect(after).toBeGreaterThan(before);
-      // Migration 10: the events written before keep their text; the new command's are compressed.
+      // Migration 10: the events written before it keep their text; the new command's are
+      // compressed (a schema already at 10 wrote every event compressed).
       const bodies = await db.pool.query(
         `SELECT seq > $2 AS added, count(event)::int AS text, count(event_deflated)::int AS deflated
            FROM "${target}".pipkit_events WHERE tenant_id = 'default' AND pip_id = $1
           GROUP BY 1 ORDER BY 1`,
         [OTHER, before],
       );
+      const textBefore = previous < 10 ? before : 0;
       expect(bodies.rows).toEqual([
-        { added: false, text: before, deflated: 0 },
+        { added: false, text: textBefore, deflated: before - textBefore },
         { added: true, text: 0, deflated: after - before },
       ]);
       expect((await store.inspect(OTHER))?.columns).toMatchObject({
         version: after,
         state: 'pendingApproval',
         policyId: defaultPolicy.id,
+      });
+      // Migration 11: refused attempts on an upgraded PIP start its refusal chain at 1.
+      const stranger = { id: 'mgr-stranger', role: 'manager' } as const;
+      await expect(engine.get(OTHER, { actor: stranger })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
+      await expect(
+        engine.dispatch(OTHER, { type: 'APPROVE' }, { actor: manager }),
+      ).rejects.toThrow();
+      expect((await store.readRefusals(OTHER)).map((refusal) => refusal.seq)).toEqual([1, 2]);
+      expect(await engine.verify(OTHER, { actor: hr })).toMatchObject({
+        ok: true,
+        refusals: { ok: true, count: 2 },
       });
       await source.close();
       await store.close();

@@ -1,6 +1,7 @@
 import { StoreError, StoreErrorReasons } from '@pipkit/core';
 import { backfillQueryColumns } from './backfill.js';
 import { LEDGER_TABLE_SQL, RECORD_STEP_SQL } from './migrationLedger.js';
+import { REFUSALS_V7 } from './refusals.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 
 /**
@@ -281,6 +282,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'event JSON compressed with a preset dictionary (events written before stay text)',
     sql: EVENTS_V6,
+  },
+  {
+    version: 7,
+    name: 'refusal log: a hash chain of refused attempts per PIP, kept by purge',
+    sql: REFUSALS_V7,
   },
 ];
 

@@ -173,3 +173,75 @@ describe('timer faults on SQLite', () => {
     await store.close();
   });
 });
+
+describe('schema 7: the refusal log', () => {
+  const stranger = { id: 'someone-else', role: 'manager' } as const;
+
+  it('moves a database at schema 6 forward: its PIP still verifies and refused attempts chain from 1', async () => {
+    const path = newFile();
+    const source = sqliteStore({ path });
+    await runReferenceLifecycle(source);
+    const contents = await referenceContents(source);
+    await source.close();
+    // Schema 7 only adds the refusal table: without it and its ledger row, the file is at 6.
+    const old = new Database(path);
+    old.exec('DROP TABLE pipkit_refusals; DELETE FROM pipkit_migrations WHERE version = 7;');
+    old.close();
+
+    // Read-only on schema 6 (it cannot migrate): no refusal yet, and none can be written.
+    const reader = sqliteStore({ path, readOnly: true });
+    expect(await reader.readRefusals?.(PIP_ID)).toEqual([]);
+    await expect(
+      reader.appendRefusal?.({
+        pipId: PIP_ID,
+        at: '2026-06-01T00:00:00.000Z',
+        actor: stranger,
+        action: 'READ',
+        outcome: 'FORBIDDEN',
+        codes: ['NOT_THE_MANAGER'],
+      }),
+    ).rejects.toMatchObject({ reason: StoreErrorReasons.READ_ONLY });
+    await reader.close();
+
+    const store = sqliteStore({ path });
+    expect(
+      store.database.prepare('SELECT max(version) AS version FROM pipkit_migrations').get(),
+    ).toEqual({ version: 7 });
+    expect(await referenceContents(store)).toEqual(contents);
+    const engine = createEngine({ store, policies: [defaultPolicy] });
+    await expect(engine.get(PIP_ID, { actor: stranger })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(
+      engine.dispatch(PIP_ID, { type: 'PASS', documents: [] }, { actor: stranger }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await store.readRefusals?.(PIP_ID))?.map((record) => record.action)).toEqual([
+      'READ',
+      'PASS',
+    ]);
+    expect(await engine.verify(PIP_ID, { actor: hr })).toMatchObject({
+      ok: true,
+      refusals: { ok: true, count: 2 },
+    });
+    expect(store.database.pragma('integrity_check', { simple: true })).toBe('ok');
+    await store.close();
+  });
+
+  it("keeps a PIP's refusals through purge and a reopen", async () => {
+    const path = newFile();
+    const store = sqliteStore({ path });
+    const { engine } = await runReferenceLifecycle(store);
+    await expect(engine.get(PIP_ID, { actor: stranger })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const version = (await store.load(PIP_ID))?.version ?? 0;
+    await store.purge?.(PIP_ID, version);
+    await store.close();
+    const reopened = sqliteStore({ path, readOnly: true });
+    expect(await reopened.load(PIP_ID)).toBeUndefined();
+    expect(await reopened.readRefusals?.(PIP_ID)).toEqual([
+      expect.objectContaining({ seq: 1, actor: stranger, action: 'READ' }),
+    ]);
+    await reopened.close();
+  });
+});

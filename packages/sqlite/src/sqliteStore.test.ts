@@ -18,6 +18,7 @@ import {
   runReferenceLifecycle,
 } from '@pipkit/core/testing';
 import Database from 'better-sqlite3';
+import { tamperSqliteRefusals } from './__fixtures__/tamperRefusals.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,12 +38,16 @@ describeStoreConformance('sqlite (memory)', () => sqliteStore({ path: ':memory:'
   batchLoading: true,
   purging: true,
   queries: true,
+  refusalLog: true,
+  tamperRefusals: tamperSqliteRefusals,
 });
 describeStoreConformance('sqlite (file)', () => sqliteStore({ path: newFile() }), {
   batching: true,
   batchLoading: true,
   purging: true,
   queries: true,
+  refusalLog: true,
+  tamperRefusals: tamperSqliteRefusals,
 });
 
 const { hr } = referenceActors;

@@ -10,6 +10,7 @@ import { openConnection } from './connection.js';
 import { resolveSettings, type SqliteStoreOptions } from './options.js';
 import { createQueries, type Queries } from './queries.js';
 import { createReads } from './reads.js';
+import { createRefusalLog } from './refusals.js';
 import { runReport } from './reports.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import { prepareStatements, statementCache, type Statements } from './statements.js';
@@ -63,6 +64,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const reads = createReads(database, statements);
   const timers = createTimersAndOutbox(database, statements, readOnly);
   const prepared = statementCache(database);
+  const refusals = createRefusalLog(database, { readOnly, schemaVersion });
   const queries = queriesOn(
     schemaVersion,
     database,
@@ -123,6 +125,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       settle(() => timers.recordTimerFault(fault, faultOptions)),
     resetTimerFaults: (pipId) => settle(() => timers.resetTimerFaults(pipId)),
     purge: (pipId, expectedVersion) => settle(() => writes.purge(pipId, expectedVersion)),
+    ...refusals,
     backup: (path) => settle(() => database.backup(path)).then(() => undefined),
     close: () =>
       settle(() => {

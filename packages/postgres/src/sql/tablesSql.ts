@@ -4,14 +4,20 @@
  * @module
  */
 
-/** The tables that hold tenant rows, each under the same row-level security policy. */
-export const TENANT_TABLES = [
+/** The tenant tables of version 1, each under the same row-level security policy. */
+const TENANT_TABLES_V1 = [
   'pipkit_pips',
   'pipkit_events',
   'pipkit_timers',
   'pipkit_outbox',
   'pipkit_idempotency',
 ] as const;
+
+/**
+ * Every table that holds tenant rows, each under the same row-level security policy: version
+ * 1's and the refusal log of version 11.
+ */
+export const TENANT_TABLES = [...TENANT_TABLES_V1, 'pipkit_refusals'] as const;
 
 /** Version 1's tables, indexes and tenant policies (everything but its functions). */
 export const tablesV1 = (s: string): string => `
@@ -107,7 +113,7 @@ export const tablesV1 = (s: string): string => `
       -- store's functions below set it (transaction-local) from their first argument. This is a
       -- guard against a query that forgets its tenant, not against a role that may set the
       -- setting itself; superusers and BYPASSRLS roles are never subject to it.
-      ${TENANT_TABLES.map(
+      ${TENANT_TABLES_V1.map(
         (table) => `
       ALTER TABLE ${s}.${table} ENABLE ROW LEVEL SECURITY;
       ALTER TABLE ${s}.${table} FORCE ROW LEVEL SECURITY;
