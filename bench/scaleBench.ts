@@ -148,7 +148,6 @@ async function growAndMeasure(
   let seeded = 0;
   for (const [step, size] of sizes.entries()) {
     const key = (measure: string) => `scale.${target.name}.${measure}.${size}`;
-    info[`scale.${target.name}.loadAverage1m.${size}`] = round(loadavg()[0] as number, 2);
     // This step's due groups, then the rest of the population up to `size`.
     const groups: Cohort[] = Array.from({ length: GROUPS_PER_STEP }, (_, group) => ({
       from: seeded + group * DUE,
@@ -177,6 +176,8 @@ async function growAndMeasure(
       `scale ${target.name}: ${size} PIPs seeded, ${info[key('seed') + '.pipsPerSec']} PIPs/s, ` +
         `${info[key('seed') + '.commandsPerTransaction']} commands per transaction`,
     );
+    // The load as the measuring starts (seeding a step can take many minutes).
+    info[`scale.${target.name}.loadAverage1m.${size}`] = round(loadavg()[0] as number, 2);
     info[`scale.${target.name}.bytesPerPip.${size}`] = Math.round((await target.bytes()) / size);
 
     const laterThanAll = await checkInDue(target.store, bulk.from);
