@@ -86,7 +86,10 @@ export interface Meeting {
   readonly at: string;
   /** The current time as the invitation states it, in the employee's zone. */
   readonly local: string;
-  /** The local date the employer first proposed: the s.10 window counts from it. */
+  /**
+   * The local date the employer last proposed (the invitation's, or its own move's for
+   * `employerUnavailable`): the s.10(5) window counts from it.
+   */
   readonly proposedDate: string;
   readonly attendees: readonly string[];
   readonly companion?: Companion;
