@@ -158,7 +158,10 @@ function scheduled(
   return { meeting };
 }
 
-/** Refusals for a postponement beyond the policy's count or, for a companion, its window. */
+/**
+ * Refusals for a postponement beyond the policy's count, past its window for any reason or, for a
+ * companion, past the ERA 1999 s.10(5) window: a companion's move must satisfy both windows.
+ */
 function postponementIssues(
   input: DecisionInput,
   command: CommandOf<'POSTPONE_MEETING'>,
@@ -175,6 +178,19 @@ function postponementIssues(
         ['meetingId'],
       ),
     );
+  }
+  if (rule?.anyReasonWithin && !Number.isNaN(day)) {
+    const proposed = parseCivilDay(meeting.proposedDate) as CivilDay;
+    const latest = lastDayOf(proposed, rule.anyReasonWithin, input.schedule.calendar);
+    if (day > latest) {
+      issues.push(
+        issue(
+          'MEETING_POSTPONED_OUT_OF_WINDOW',
+          `For any reason the ${meeting.kind} may move to ${formatCivilDay(latest)} at the latest (counted from ${meeting.proposedDate}, the day the employer proposed).`,
+          ['to'],
+        ),
+      );
+    }
   }
   if (command.reason !== 'companionUnavailable') return issues;
   if (!meeting.companion) {

@@ -54,7 +54,11 @@ export const plansSchema = z
  * companion's unavailability, counted from the day the employer last proposed (the invitation's
  * day, or the day of the employer's own move, `reason: 'employerUnavailable'`)
  * (`businessDaysAfter(5)`: within five working days beginning with the first working day
- * after it, s.10(5)), and `postponement.maxCount` how often a meeting may move.
+ * after it, s.10(5)); `postponement.anyReasonWithin` bounds every move, whatever its reason,
+ * counted from the same day (a procedure that lets a hearing be "postponed up to one week, on
+ * one occasion only", as the University of Exeter's capability procedure does, is
+ * `anyReasonWithin: daysAfter(7)` with `maxCount: 1`); a companion's move satisfies both windows;
+ * and `postponement.maxCount` how often a meeting may move.
  */
 export const meetingsSchema = z
   .record(
@@ -66,6 +70,12 @@ export const meetingsSchema = z
         postponement: z
           .object({
             within: durationSchema.optional(),
+            anyReasonWithin: durationSchema
+              .refine((duration) => duration.amount > 0, {
+                message: 'A postponement window needs an amount of at least 1.',
+                path: ['amount'],
+              })
+              .optional(),
             maxCount: z.number().int().min(0).max(10).default(1),
           })
           .strict()
