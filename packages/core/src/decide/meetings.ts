@@ -10,6 +10,7 @@ import type { PipkitIssue } from '../errors/pipkitError.js';
 import type { Deadline } from '../machine/types.js';
 import type { CommandOf } from '../model/commands.js';
 import type { Meeting } from '../model/meetings.js';
+import { appealHearingIssues } from './appealHearing.js';
 import {
   type Decision,
   type DecisionDraft,
@@ -107,6 +108,7 @@ function decideSchedule(
       );
     }
   }
+  issues.push(...appealHearingIssues(input, command.kind, resolved.day, 'at'));
   if (command.companion && rule && !rule.companion) {
     issues.push(
       issue('COMPANION_NOT_ALLOWED', `The policy allows no companion at a ${command.kind}.`, [
@@ -192,7 +194,11 @@ function postponementIssues(
       );
     }
   }
-  if (command.reason !== 'companionUnavailable') return issues;
+  // The statutory right to a move for the companion (s.10(4)-(5)) is not cut short by the
+  // procedure's own time to hear an appeal; every other move is held to it.
+  if (command.reason !== 'companionUnavailable') {
+    return [...issues, ...appealHearingIssues(input, meeting.kind, day, 'to')];
+  }
   if (!meeting.companion) {
     issues.push(
       issue('NO_COMPANION', `Meeting ${command.meetingId} has no companion named.`, ['reason']),

@@ -45,7 +45,10 @@ export const stagesSchema = z.array(stageSchema).min(1).max(10).optional();
  * a decision stage, from the later of the decision and its effective date); `against` lists the
  * stages that may be appealed (all by default); `hearing` names the meeting kind an appeal is
  * heard at, which must be held after the appeal is lodged before its outcome is recorded while
- * the PIP still runs; `decideWithin` is the time to decide it, counted from the day it is
+ * the PIP still runs; `hearWithin` is the time to hear it, counted from the day it is lodged:
+ * the `hearing` of the pending appeal may not be set after its last day (an appeal heard "within
+ * 5 working days" is `businessDaysAfter(5)`), except when it moves for the companion's
+ * unavailability (ERA 1999 s.10(4)-(5)); `decideWithin` is the time to decide it, counted from the day it is
  * lodged (an `appealDecision` deadline, escalation `appealOverdue`); `deciderRoles` may decide
  * it, never the person who issued or decided what is appealed (Acas Code para 27: a manager not
  * previously involved, where possible).
@@ -55,6 +58,12 @@ export const appealsSchema = z
     window: durationSchema,
     against: z.array(stageIdSchema).min(1).max(10).optional(),
     hearing: meetingKindSchema.optional(),
+    hearWithin: durationSchema
+      .refine((duration) => duration.amount > 0, {
+        message: 'The time to hear an appeal needs an amount of at least 1.',
+        path: ['amount'],
+      })
+      .optional(),
     decideWithin: durationSchema.optional(),
     deciderRoles: z.array(roleSchema).min(1).default(['hr', 'seniorManager']),
   })
@@ -159,7 +168,8 @@ function ladderContradictions(stages: readonly PolicyStage[]): PipkitIssue[] {
 /**
  * Stages and appeals that contradict each other or the rest of the policy: a repeated stage, a
  * decision stage before the last, an appeal against a stage the ladder lacks, an appeal heard at a
- * meeting kind the policy does not hold, appeals without stages, and a decision stage whose appeal
+ * meeting kind the policy does not hold, a time to hear appeals without that meeting kind,
+ * appeals without stages, and a decision stage whose appeal
  * window differs from the policy's `appealWindow`. Pure. @internal
  */
 export function stageContradictions(doc: StagePolicy): PipkitIssue[] {
@@ -191,6 +201,14 @@ export function stageContradictions(doc: StagePolicy): PipkitIssue[] {
       );
     }
   });
+  if (appeals.hearWithin && !appeals.hearing) {
+    issues.push(
+      contradiction(
+        ['appeals', 'hearWithin'],
+        'A time to hear appeals needs the meeting kind they are heard at (appeals.hearing).',
+      ),
+    );
+  }
   if (appeals.hearing && !Object.hasOwn(doc.meetings, appeals.hearing)) {
     issues.push(
       contradiction(
