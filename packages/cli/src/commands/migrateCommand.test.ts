@@ -63,6 +63,8 @@ describe('pipkit migrate on SQLite', () => {
   it('applying the printed SQL by hand gives a database the store accepts and status reports current', async () => {
     const sql = await cli('migrate', '--print-sql', '--store', 'sqlite:by-hand.db');
     expect(sql.code).toBe(0);
+    // The latest step, schema 7: the refusal log.
+    expect(sql.stdout).toContain('CREATE TABLE pipkit_refusals');
     const path = join(folder, 'by-hand.db');
     const database = new Database(path);
     database.exec(`BEGIN IMMEDIATE;\n${sql.stdout}\nCOMMIT;`);
@@ -140,6 +142,9 @@ describe('pipkit migrate on PostgreSQL', () => {
     const sql = await cli('migrate', '--print-sql', '--store', withSchema(schema));
     expect(sql.code).toBe(0);
     expect(sql.stdout).toContain(`CREATE SCHEMA IF NOT EXISTS "${schema}";`);
+    // The latest step, migration 11: the refusal log under row security.
+    expect(sql.stdout).toContain(`CREATE TABLE "${schema}".pipkit_refusals`);
+    expect(sql.stdout).toContain(`CREATE POLICY pipkit_tenant ON "${schema}".pipkit_refusals`);
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
