@@ -81,9 +81,7 @@ const appendRefusalV11 = (s: string): string => `
             RETURN;
           END IF;
         END IF;
-        RETURN QUERY SELECT false, r.seq, r.hash FROM ${s}.pipkit_refusals r
-                      WHERE r.tenant_id = p_tenant AND r.pip_id = p_pip_id
-                      ORDER BY r.seq DESC LIMIT 1;
+        RETURN QUERY SELECT false, h.seq, h.hash FROM ${s}.pipkit_refusal_head(p_tenant, p_pip_id) h;
       END
       $fn$;
 `;
