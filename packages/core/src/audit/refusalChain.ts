@@ -162,20 +162,41 @@ function recordBreak(
     );
   }
   if (hashRefusal(record) !== record.hash) {
-    return broken(
-      'REFUSAL_HASH_MISMATCH',
-      `Refusal ${expected} was changed after it was written.`,
-    );
+    return broken('REFUSAL_HASH_MISMATCH', `Refusal ${expected} was changed after it was written.`);
   }
   return undefined;
+}
+
+/**
+ * A refusal chain checked one record at a time, in `seq` order, so a long chain is verified page
+ * by page without being held in memory. `add` answers the first break (and keeps answering it);
+ * `result` is the verification of everything added so far. @internal
+ */
+export function refusalChainVerifier(pipId: string): {
+  add(record: RefusalRecord): RefusalChainVerification | undefined;
+  result(): RefusalChainVerification;
+} {
+  let previous = GENESIS_HASH;
+  let count = 0;
+  let failure: Extract<RefusalChainVerification, { ok: false }> | undefined;
+  return {
+    add(record) {
+      failure ??= recordBreak(record, count + 1, pipId, previous);
+      if (failure) return failure;
+      previous = record.hash;
+      count += 1;
+      return undefined;
+    },
+    result: () => failure ?? { ok: true, count, lastHash: previous },
+  };
 }
 
 /**
  * Verifies one PIP's refusal chain, read in `seq` order: contiguous sequence numbers from 1,
  * every `prevHash` linking to the record before, every hash recomputing from content. Names the
  * first broken record. Like the event chain without a signed head, it cannot see the newest
- * records deleted (the chain that remains is whole); a signed checkpoint of the refusal head
- * (`seq` and `hash`) kept elsewhere is what reveals that.
+ * records deleted (the chain that remains is whole); a head (`seq` and `hash`) kept outside the
+ * store is what reveals that.
  *
  * @example
  * ```ts
@@ -187,13 +208,7 @@ export function verifyRefusalChain(
   records: readonly RefusalRecord[],
   options: { readonly pipId?: string } = {},
 ): RefusalChainVerification {
-  const pipId = options.pipId ?? records[0]?.pipId ?? '';
-  let previous = GENESIS_HASH;
-  for (let index = 0; index < records.length; index += 1) {
-    const record = records[index] as RefusalRecord;
-    const failure = recordBreak(record, index + 1, pipId, previous);
-    if (failure) return failure;
-    previous = record.hash;
-  }
-  return { ok: true, count: records.length, lastHash: previous };
+  const verifier = refusalChainVerifier(options.pipId ?? records[0]?.pipId ?? '');
+  for (const record of records) if (verifier.add(record)) break;
+  return verifier.result();
 }

@@ -189,8 +189,16 @@ describe('verify and the refusal chain', () => {
     });
   });
 
-  it('reads a chain longer than one page whole', async () => {
-    const store = memoryStore();
+  it('reads a chain longer than one page whole, and finds a break on its second page', async () => {
+    const inner = memoryStore();
+    let edited = 0; // no refusal has seq 0: nothing edited yet
+    const store: PipStore = {
+      ...inner,
+      readRefusals: async (pipId, options) =>
+        (await inner.readRefusals!(pipId, options)).map((record) =>
+          record.seq === edited ? { ...record, action: 'APPROVE' } : record,
+        ),
+    };
     const engine = engineOn(store);
     await engine.open(openInput('pip-1'), { actor: manager });
     for (let index = 0; index < 1003; index += 1) {
@@ -206,6 +214,12 @@ describe('verify and the refusal chain', () => {
     expect((await engine.verify('pip-1', { actor: hr })).refusals).toMatchObject({
       ok: true,
       count: 1003,
+    });
+    edited = 1002;
+    expect((await engine.verify('pip-1', { actor: hr })).refusals).toMatchObject({
+      ok: false,
+      code: 'REFUSAL_HASH_MISMATCH',
+      brokenAt: 1002,
     });
   });
 });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import {
   type RefusalChainVerification,
   type RefusalRecord,
-  verifyRefusalChain,
+  refusalChainVerifier,
 } from '../audit/refusalChain.js';
 import { parseInput } from '../errors/zodIssues.js';
 import type { Actor } from '../model/actor.js';
@@ -74,24 +74,24 @@ export async function refusalPage(
 }
 
 /**
- * Reads a PIP's whole refusal chain, page by page, and verifies it; `undefined` for a store
- * without the refusal log. A page that does not move past the last `seq` read (a store returning
- * rows out of order, or a renumbered row) ends the read, and the chain check names what is
- * wrong with what was read. @internal
+ * Reads a PIP's whole refusal chain a page at a time and verifies it as it goes, holding one
+ * page in memory however long the chain (a caller spamming refusals cannot make verify hold
+ * them all); `undefined` for a store without the refusal log. Stops at the first break, or at a
+ * page that does not move past the last `seq` read (a store returning rows out of order). @internal
  */
 export async function verifiedRefusals(
   store: PipStore,
   pipId: string,
 ): Promise<RefusalChainVerification | undefined> {
   if (!store.readRefusals) return undefined;
-  const records: RefusalRecord[] = [];
+  const verifier = refusalChainVerifier(pipId);
   let afterSeq = 0;
   for (;;) {
     const page = await store.readRefusals(pipId, { afterSeq, limit: REFUSAL_LIMITS.max });
-    records.push(...page);
+    for (const record of page) if (verifier.add(record)) return verifier.result();
     const last = page.at(-1);
     if (page.length < REFUSAL_LIMITS.max || !last || last.seq <= afterSeq) break;
     afterSeq = last.seq;
   }
-  return verifyRefusalChain(records, { pipId });
+  return verifier.result();
 }
