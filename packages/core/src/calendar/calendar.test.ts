@@ -116,6 +116,24 @@ describe('createCalendar: what a working calendar is made of', () => {
     expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
     expect(isValidTimeZone('')).toBe(false);
   });
+
+  it('gives the same answer when asked again, for thousands of names real and not', () => {
+    // Valid names are remembered (a bounded set): a second answer must match Intl's first, and
+    // thousands of made-up or case-varied names must neither be taken as real nor stop real ones.
+    const real = ['Europe/London', 'europe/london', 'EUROPE/LONDON', 'America/New_York'];
+    for (let round = 0; round < 2; round += 1) {
+      for (const zone of real) expect(isValidTimeZone(zone)).toBe(true);
+      for (let index = 0; index < 3000; index += 1) {
+        expect(isValidTimeZone(`Mars/Crater_${index}`)).toBe(false);
+      }
+    }
+    const cases = Array.from({ length: 5000 }, (_, index) =>
+      [...'America/Chicago'].map((c, at) => ((index >> at) & 1 ? c.toUpperCase() : c)).join(''),
+    );
+    for (const zone of cases) expect(isValidTimeZone(zone)).toBe(true);
+    expect(isValidTimeZone('Pacific/Chatham')).toBe(true);
+    expect(isValidTimeZone('Pacific/Chatam')).toBe(false);
+  });
 });
 
 describe('createCalendar: bad input is refused with INVALID_CALENDAR', () => {

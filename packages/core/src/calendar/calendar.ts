@@ -128,9 +128,19 @@ function unknownZoneMessage(zone: unknown): string {
   return `Unknown time zone "${text}".${hint} Use an IANA name such as "Europe/London"; Intl.supportedValuesOf('timeZone') lists all ${all.length}.`;
 }
 
+// Zones already found valid. Asking Intl builds a DateTimeFormat each time (tens of microseconds,
+// a tenth of opening a PIP), and a zone's validity never changes within a process. Only valid
+// names are kept, and at most ZONES_KEPT of them (the IANA database has about 600, but names are
+// accepted in any letter case), so hostile input cannot grow it.
+const ZONES_KEPT = 4096;
+const validZones = new Set<string>();
+
 /** True when the zone is a real IANA zone that luxon (Intl) knows. */
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  if (validZones.has(zone)) return true;
+  const valid = IANAZone.isValidZone(zone);
+  if (valid && validZones.size < ZONES_KEPT) validZones.add(zone);
+  return valid;
 }
 
 /**
