@@ -132,7 +132,7 @@ export type {
   RefusalOutcome,
   RefusalRecord,
 } from './audit/refusalChain.js';
-export { REFUSAL_LIMITS } from './store/refusalLog.js';
+export { REFUSAL_LIMITS, verifyStoredRefusals } from './store/refusalLog.js';
 export type { RefusalLogCapabilities, RefusalReadOptions } from './store/refusalLog.js';
 export type { RefusalOperations, RefusalPage, RefusalPageOptions } from './engine/refusalReads.js';
 

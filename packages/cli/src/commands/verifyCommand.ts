@@ -1,4 +1,9 @@
-import { isPipkitError, type PipStore } from '@pipkit/core';
+import {
+  isPipkitError,
+  type PipStore,
+  type RefusalChainVerification,
+  verifyStoredRefusals,
+} from '@pipkit/core';
 import {
   type EvidenceBundle,
   parseEvidenceBundle,
@@ -12,16 +17,38 @@ import { anchorLine, checkAnchors } from './bundleAnchors.js';
 import { type CliCommand, listFlag, printJson, printLines, stringFlag } from './command.js';
 import { openCommandStore, STORE_NOTE, STORE_OPTIONS } from './storeFlags.js';
 
-function verificationLine(verification: StoredPipVerification): string {
+/** A stored PIP's verification, with its refusal chain when the store keeps one. */
+type PipCheck = StoredPipVerification & { readonly refusals?: RefusalChainVerification };
+
+function refusalPart(refusals: RefusalChainVerification | undefined): string {
+  if (!refusals || (refusals.ok && refusals.count === 0)) return '';
+  return refusals.ok
+    ? `; ${refusals.count} refused attempt(s), refusal chain verified`
+    : `; refusal chain broken at refusal ${refusals.brokenAt} (${refusals.code}: ${refusals.message})`;
+}
+
+function verificationLine(verification: PipCheck): string {
+  const refusals = refusalPart(verification.refusals);
   if (verification.ok)
-    return `OK      ${verification.pipId}: ${verification.events} events, hash chain and replay verified`;
+    return `OK      ${verification.pipId}: ${verification.events} events, hash chain and replay verified${refusals}`;
   const chain = verification.chain.ok
     ? 'hash chain intact'
     : `hash chain broken at event ${verification.chain.brokenAt} (${verification.chain.code}: ${verification.chain.message})`;
   const replay = verification.replayMatches
     ? 'replay matches'
     : 'replaying the events does NOT reproduce the stored snapshot';
-  return `FAILED  ${verification.pipId}: ${chain}; ${replay}`;
+  return `FAILED  ${verification.pipId}: ${chain}; ${replay}${refusals}`;
+}
+
+/** The stored PIP's events and, where the store keeps it, its refusal chain, verified. */
+async function checkStoredPip(
+  store: PipStore,
+  record: Parameters<typeof verifyStoredPip>[0],
+): Promise<PipCheck> {
+  const verification = verifyStoredPip(record, await readPipEvents(store, record.pipId));
+  const refusals = await verifyStoredRefusals(store, record.pipId);
+  if (!refusals) return verification;
+  return { ...verification, refusals, ok: verification.ok && refusals.ok };
 }
 
 /** `pipkit verify`: the audit check of one PIP, every PIP, or an evidence bundle. */
@@ -41,6 +68,8 @@ export const verifyCommand: CliCommand = {
     "elsewhere (`pipkit checkpoint`): its Ed25519 signature, and that the bundle's events up to",
     'its version hash to the head it signed. An edited event fails even when every hash after',
     'it was recomputed. See docs/integrity.md for what a checkpoint proves and what it cannot.',
+    "On a store with the refusal log it also checks each PIP's refusal chain (edited, deleted,",
+    'swapped or renumbered refused attempts), page by page.',
     'A PIP that cannot be read (a corrupt row) is named on stderr with its error code, never its',
     'content, and the others are still checked. Exit code 1 when anything fails to verify.',
     '',
@@ -98,11 +127,11 @@ async function verifyDatabase(
   json: boolean,
 ): Promise<number> {
   const { records, unreadable } = await readPipOrAll(store, pipId);
-  const results: StoredPipVerification[] = [];
+  const results: PipCheck[] = [];
   const progress = io.stderrIsTty && records.length > 1;
   for (const [index, record] of records.entries()) {
     try {
-      results.push(verifyStoredPip(record, await readPipEvents(store, record.pipId)));
+      results.push(await checkStoredPip(store, record));
     } catch (error) {
       if (!(error instanceof UnreadablePipError)) throw error;
       unreadable.push(error);

@@ -11,7 +11,8 @@ import type { Report, ReportName, ReportRequest } from '../query/reports.js';
 import type { Engine, EngineOptions } from './engineApi.js';
 import { createEngineContext, type EngineContext } from './engineContext.js';
 import { execute, type WriteOptions } from './execute.js';
-import { refusalPage, verifiedRefusals } from './refusalReads.js';
+import { refusalPage } from './refusalReads.js';
+import { verifyStoredRefusals } from '../store/refusalLog.js';
 import { commandTypeOf, observeExplain, observeWrite } from './observedWrites.js';
 import { observeRelay } from './observedRelay.js';
 import { observeTick } from './observedSweep.js';
@@ -266,7 +267,7 @@ function engineOver(ctx: EngineContext, tenants: TenantRegistry): Engine {
       const record = await ctx.loadReadable(id, actor);
       const events = await store.readEvents(id);
       const rows = store.inspect ? await store.inspect(id) : undefined;
-      return verifyPip(record, events, rows, await verifiedRefusals(store, id));
+      return verifyPip(record, events, rows, await verifyStoredRefusals(store, id));
     },
 
     async refusals(pipId, rawOptions) {

@@ -1,16 +1,11 @@
 /**
  * Reading a PIP's refusal log: the page a host lists (authorized as a read of the PIP, the rule
- * `history` follows) and the whole chain `verify` checks.
+ * `history` follows). `verify` reads the whole chain with the store layer's `verifyStoredRefusals`.
  */
 import { z } from 'zod';
-import {
-  type RefusalChainVerification,
-  type RefusalRecord,
-  refusalChainVerifier,
-} from '../audit/refusalChain.js';
+import type { RefusalRecord } from '../audit/refusalChain.js';
 import { parseInput } from '../errors/zodIssues.js';
 import type { Actor } from '../model/actor.js';
-import type { PipStore } from '../store/pipStore.js';
 import { REFUSAL_LIMITS, type RefusalReadOptions } from '../store/refusalLog.js';
 import { type EngineContext, storeLacks } from './engineContext.js';
 
@@ -71,27 +66,4 @@ export async function refusalPage(
   const refusals = await store.readRefusals(pipId, { afterSeq: page.afterSeq ?? 0, limit });
   const last = refusals.at(-1);
   return refusals.length === limit && last ? { refusals, nextAfterSeq: last.seq } : { refusals };
-}
-
-/**
- * Reads a PIP's whole refusal chain a page at a time and verifies it as it goes, holding one
- * page in memory however long the chain (a caller spamming refusals cannot make verify hold
- * them all); `undefined` for a store without the refusal log. Stops at the first break, or at a
- * page that does not move past the last `seq` read (a store returning rows out of order). @internal
- */
-export async function verifiedRefusals(
-  store: PipStore,
-  pipId: string,
-): Promise<RefusalChainVerification | undefined> {
-  if (!store.readRefusals) return undefined;
-  const verifier = refusalChainVerifier(pipId);
-  let afterSeq = 0;
-  for (;;) {
-    const page = await store.readRefusals(pipId, { afterSeq, limit: REFUSAL_LIMITS.max });
-    for (const record of page) if (verifier.add(record)) return verifier.result();
-    const last = page.at(-1);
-    if (page.length < REFUSAL_LIMITS.max || !last || last.seq <= afterSeq) break;
-    afterSeq = last.seq;
-  }
-  return verifier.result();
 }

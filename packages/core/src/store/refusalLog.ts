@@ -9,7 +9,12 @@
  * reference to the PIP's envelope (a refused `OPEN` names a PIP that never existed).
  */
 import { z } from 'zod';
-import type { RefusalEntry, RefusalRecord } from '../audit/refusalChain.js';
+import {
+  type RefusalChainVerification,
+  type RefusalEntry,
+  type RefusalRecord,
+  refusalChainVerifier,
+} from '../audit/refusalChain.js';
 import { StoreError, StoreErrorReasons } from '../errors/pipkitError.js';
 import { parseInput } from '../errors/zodIssues.js';
 import type { Role } from '../model/actor.js';
@@ -110,4 +115,34 @@ export function refusalRowOf(record: RefusalRecord): RefusalRow {
     prev_hash: record.prevHash,
     hash: record.hash,
   };
+}
+
+/**
+ * Verifies one PIP's refusal chain as a store keeps it, reading it a page at a time and checking
+ * each record as it comes, so one page is in memory however long the chain (a caller who spammed
+ * refusals cannot make a verification hold them all). `undefined` for a store without the
+ * refusal log. Stops at the first break, or at a page that does not move past the last `seq`
+ * read (a store returning rows out of order). `engine.verify` and `pipkit verify` both use it.
+ *
+ * @example
+ * ```ts
+ * const refusals = await verifyStoredRefusals(store, 'pip-1');
+ * if (refusals && !refusals.ok) console.error(refusals.code, 'at refusal', refusals.brokenAt);
+ * ```
+ */
+export async function verifyStoredRefusals(
+  store: RefusalLogCapabilities,
+  pipId: string,
+): Promise<RefusalChainVerification | undefined> {
+  if (!store.readRefusals) return undefined;
+  const verifier = refusalChainVerifier(pipId);
+  let afterSeq = 0;
+  for (;;) {
+    const page = await store.readRefusals(pipId, { afterSeq, limit: REFUSAL_LIMITS.max });
+    for (const record of page) if (verifier.add(record)) return verifier.result();
+    const last = page.at(-1);
+    if (page.length < REFUSAL_LIMITS.max || !last || last.seq <= afterSeq) break;
+    afterSeq = last.seq;
+  }
+  return verifier.result();
 }
