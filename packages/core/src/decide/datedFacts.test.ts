@@ -150,6 +150,43 @@ describe('the decision: effective date and the instances relied on', () => {
     });
   });
 
+  it('runs the MSPB window from a later receipt: decided Wednesday 20 May, received by mail Monday 1 June, open through Wednesday 1 July', async () => {
+    const { h, pipId } = await proposed();
+    await h.send(pipId, decide({ receivedOn: '2026-06-01', instancesRelied: ['i-1'] }), senior);
+    // 5 CFR 1201.22(b)(1): 30 days after the later of the effective date (20 May) and receipt.
+    expect((await h.load(pipId)).context.outcome).toMatchObject({
+      effectiveAt: '2026-05-20T14:00:00.000Z',
+      receivedOn: '2026-06-01',
+      appealUntil: { date: '2026-07-01', dueAt: '2026-07-02T03:59:59.999Z' },
+    });
+  });
+
+  it('keeps the effective date when it is the later: effective Friday 29 May, received Wednesday 27 May', async () => {
+    const { h, pipId } = await proposed();
+    await h.send(
+      pipId,
+      decide({ effectiveDate: '2026-05-29', receivedOn: '2026-05-27', instancesRelied: ['i-1'] }),
+      senior,
+    );
+    expect((await h.load(pipId)).context.outcome).toMatchObject({
+      appealUntil: { date: '2026-06-29', dueAt: '2026-06-30T03:59:59.999Z' },
+    });
+  });
+
+  it('refuses a receipt before the decision day or more than 30 days after it, naming the range', async () => {
+    const { h, pipId } = await proposed();
+    for (const receivedOn of ['2026-05-19', '2026-06-20']) {
+      const refused = await refusal(
+        h.engine.dispatch(pipId, decide({ receivedOn, instancesRelied: ['i-1'] }), {
+          actor: senior,
+        }),
+      );
+      expect(codes(refused)).toEqual(['RECEIPT_DATE_OUT_OF_RANGE']);
+      expect(refused.issues[0]?.path).toEqual(['receivedOn']);
+      expect(refused.issues[0]?.message).toContain('allowed from 2026-05-20 to 2026-06-19');
+    }
+  });
+
   it('requires a removal to name cited instances, and only cited ones', async () => {
     const { h, pipId } = await proposed();
     const none = await refusal(h.engine.dispatch(pipId, decide({}), { actor: senior }));

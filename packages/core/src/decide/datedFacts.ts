@@ -2,7 +2,8 @@
  * Dated facts: the dates the law counts from, carried by commands and checked against the policy.
  * The instances a notice of proposed action cites (5 U.S.C. 4303(b)(1)(A)) and its look-back
  * window (5 U.S.C. 4303(c)(2)(A)), the decision's effective date and the instances it relies on
- * (5 U.S.C. 4303(b)(1)(A) and (D)), and the evidence dates of documents.
+ * (5 U.S.C. 4303(b)(1)(A) and (D)), the day the employee received the decision (5 CFR
+ * 1201.22(b)), and the evidence dates of documents.
  */
 import {
   type CivilDay,
@@ -20,6 +21,42 @@ import { type DecisionInput, issue } from './decision.js';
 const EFFECTIVE_WITHIN_DAYS = 3660;
 
 const civil = (date: string): CivilDay => parseCivilDay(date) as CivilDay;
+
+/**
+ * The latest a receipt may lie after the decision day. A decision served by mail is presumed
+ * received 5 days after it was mailed (5 CFR 1201.22(b)(3)); a month covers slow post abroad.
+ */
+const RECEIPT_WITHIN_DAYS = 30;
+
+/**
+ * The start of the day the employee received the decision (`receivedOn`, a local date), checked
+ * to lie from the decision day to {@link RECEIPT_WITHIN_DAYS} after it: the MSPB appeal window
+ * runs from the later of the effective date and the receipt (5 CFR 1201.22(b)(1)). Without a
+ * receipt, none: the decision is taken as received the day it is made. @internal
+ */
+export function receiptInstant(
+  input: DecisionInput,
+  receivedOn: string | undefined,
+): { readonly receivedAt?: string; readonly issues: PipkitIssue[] } {
+  if (receivedOn === undefined) return { issues: [] };
+  const { schedule } = input;
+  const decisionDay = schedule.day(input.now);
+  const latest = decisionDay + RECEIPT_WITHIN_DAYS;
+  const day = civil(receivedOn);
+  if (day < decisionDay || day > latest) {
+    const allowed = `from ${formatCivilDay(decisionDay)} to ${formatCivilDay(latest)}`;
+    return {
+      issues: [
+        issue(
+          'RECEIPT_DATE_OUT_OF_RANGE',
+          `The decision cannot have been received on ${receivedOn}: allowed ${allowed}.`,
+          ['receivedOn'],
+        ),
+      ],
+    };
+  }
+  return { receivedAt: schedule.calendar.startOfCivilDay(day), issues: [] };
+}
 
 /**
  * The first day of the look-back window that ends on `noticeDay` (inclusive): for 12 months

@@ -11,7 +11,12 @@ import {
   base,
 } from './decision.js';
 import type { Deadline, DeadlineChanges, OutcomeDates, PipEvent } from '../machine/types.js';
-import { citedInstanceIssues, effectiveInstant, reliedInstanceIssues } from './datedFacts.js';
+import {
+  citedInstanceIssues,
+  effectiveInstant,
+  receiptInstant,
+  reliedInstanceIssues,
+} from './datedFacts.js';
 import { purgeDeadlines } from './purge.js';
 import { proposalWithoutPlanIssues } from './procedures.js';
 
@@ -29,7 +34,7 @@ export function periodEnded(input: DecisionInput, early: boolean): PipEvent {
 
 /**
  * The dates an outcome fixes: the end of the appeal window (for appealable decisions), counted
- * from `from` (the later of the decision and its effective date), and the end of the retention
+ * from `from` (the latest of the decision, its effective date and its receipt), and the end of the retention
  * period, counted from the outcome. The end of retention is also the `purge` deadline the final
  * state keeps (see {@link purgeDeadlines}).
  */
@@ -178,18 +183,30 @@ function decideDecide(
       ? laterOf(input.now, schedule.effectiveAfterNotice(termination.noticeEndDate))
       : input.now;
   const effective = effectiveInstant(input, command.effectiveDate, earliest);
-  issues.push(...effective.issues, ...reliedInstanceIssues(input, command, adverse));
+  const receipt = receiptInstant(input, command.receivedOn);
+  issues.push(
+    ...effective.issues,
+    ...receipt.issues,
+    ...reliedInstanceIssues(input, command, adverse),
+  );
   const effectiveAt =
     (adverse && termination) || command.effectiveDate !== undefined
       ? effective.effectiveAt
       : undefined;
   const relied = command.instancesRelied ?? [];
-  const dates = outcomeDates(input, effectiveAt ?? input.now, adverse);
+  // The appeal window runs from the later of the effective date and the receipt (5 CFR 1201.22(b)(1)).
+  const from = effectiveAt ?? input.now;
+  const dates = outcomeDates(
+    input,
+    receipt.receivedAt ? laterOf(from, receipt.receivedAt) : from,
+    adverse,
+  );
   const purge = purgeDeadlines(schedule, dates.retainUntil);
   events.push({
     ...base(input, 'DECIDED', withSet(allDeadlineIds(context), purge)),
     decision: command.decision,
     ...(effectiveAt ? { effectiveAt } : {}),
+    ...(command.receivedOn === undefined ? {} : { receivedOn: command.receivedOn }),
     ...(relied.length > 0 ? { instancesRelied: relied } : {}),
     ...dates,
     ...purgeDate(input, adverse),

@@ -243,6 +243,7 @@ function evolveOutcome(next: PipContext, event: PipEvent): PipContext | undefine
           at: event.at,
           by: event.actor.id,
           ...(event.effectiveAt ? { effectiveAt: event.effectiveAt } : {}),
+          ...(event.receivedOn ? { receivedOn: event.receivedOn } : {}),
           ...(event.instancesRelied ? { instancesRelied: event.instancesRelied } : {}),
           ...outcomeDates(event),
         },

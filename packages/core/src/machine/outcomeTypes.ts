@@ -18,6 +18,8 @@ export interface PipOutcome {
    * removal or demotion without one the earliest it may (the day after the notice period).
    */
   readonly effectiveAt?: string;
+  /** The local date the employee received the decision, when the decision gave one. */
+  readonly receivedOn?: string;
   /** The ids of the proposal's cited instances the decision relies on. */
   readonly instancesRelied?: readonly string[];
   /** The last day (and instant) the employee may appeal, when the policy has an appeal window. */

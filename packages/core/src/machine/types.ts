@@ -358,6 +358,8 @@ export type PipEvent =
       OutcomeDates & {
         readonly decision: 'remove' | 'demote' | 'reassign' | 'retain';
         readonly effectiveAt?: string;
+        /** The local date the employee received the decision, when the command gave one. */
+        readonly receivedOn?: string;
         readonly instancesRelied?: readonly string[];
       })
   | (PipEventBase<'CLOSED'> & OutcomeDates & { readonly reason: string })

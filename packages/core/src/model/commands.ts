@@ -239,6 +239,13 @@ export const commandSchema = z.discriminatedUnion('type', [
      */
     effectiveDate: z.iso.date().optional(),
     /**
+     * The local date the employee received the decision, from the decision day to 30 days after
+     * it; default: the decision day. The appeal window (policy `appealWindow`) runs from the
+     * later of the effective date and the receipt (5 CFR 1201.22(b)(1)); a decision served by
+     * mail is presumed received 5 days after it was mailed (5 CFR 1201.22(b)(3)).
+     */
+    receivedOn: z.iso.date().optional(),
+    /**
      * The ids of the proposal's cited instances the decision relies on (5 U.S.C. 4303(b)(1)(D):
      * the decision specifies the instances relied on).
      */
