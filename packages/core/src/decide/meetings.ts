@@ -5,7 +5,7 @@
  */
 import type { CivilDay } from '../calendar/civilDay.js';
 import { formatCivilDay, parseCivilDay } from '../calendar/civilDay.js';
-import { endOfCivilDay, lastDayOf } from '../calendar/duration.js';
+import { type Duration, endOfCivilDay, lastDayOf } from '../calendar/duration.js';
 import type { PipkitIssue } from '../errors/pipkitError.js';
 import type { Deadline } from '../machine/types.js';
 import type { CommandOf } from '../model/commands.js';
@@ -161,6 +161,31 @@ function scheduled(
 }
 
 /**
+ * The refusal of a move to `day` past the last day of `within`, counted from the day the employer
+ * last proposed (the meeting's `proposedDate`); none for a day that is not a date (refused
+ * elsewhere).
+ */
+function windowIssues(
+  meeting: Meeting,
+  day: CivilDay,
+  within: Duration,
+  input: DecisionInput,
+  refusal: { readonly code: string; readonly why: string },
+): PipkitIssue[] {
+  if (Number.isNaN(day)) return [];
+  const proposed = parseCivilDay(meeting.proposedDate) as CivilDay;
+  const latest = lastDayOf(proposed, within, input.schedule.calendar);
+  if (day <= latest) return [];
+  return [
+    issue(
+      refusal.code,
+      `${refusal.why} the ${meeting.kind} may move to ${formatCivilDay(latest)} at the latest (counted from ${meeting.proposedDate}, the day the employer proposed).`,
+      ['to'],
+    ),
+  ];
+}
+
+/**
  * Refusals for a postponement beyond the policy's count, past its window for any reason or, for a
  * companion, past the ERA 1999 s.10(5) window: a companion's move must satisfy both windows.
  */
@@ -181,18 +206,13 @@ function postponementIssues(
       ),
     );
   }
-  if (rule?.anyReasonWithin && !Number.isNaN(day)) {
-    const proposed = parseCivilDay(meeting.proposedDate) as CivilDay;
-    const latest = lastDayOf(proposed, rule.anyReasonWithin, input.schedule.calendar);
-    if (day > latest) {
-      issues.push(
-        issue(
-          'MEETING_POSTPONED_OUT_OF_WINDOW',
-          `For any reason the ${meeting.kind} may move to ${formatCivilDay(latest)} at the latest (counted from ${meeting.proposedDate}, the day the employer proposed).`,
-          ['to'],
-        ),
-      );
-    }
+  if (rule?.anyReasonWithin) {
+    issues.push(
+      ...windowIssues(meeting, day, rule.anyReasonWithin, input, {
+        code: 'MEETING_POSTPONED_OUT_OF_WINDOW',
+        why: 'For any reason',
+      }),
+    );
   }
   // The statutory right to a move for the companion (s.10(4)-(5)) is not cut short by the
   // procedure's own time to hear an appeal; every other move is held to it.
@@ -204,18 +224,13 @@ function postponementIssues(
       issue('NO_COMPANION', `Meeting ${command.meetingId} has no companion named.`, ['reason']),
     );
   }
-  if (rule?.within && !Number.isNaN(day)) {
-    const proposed = parseCivilDay(meeting.proposedDate) as CivilDay;
-    const latest = lastDayOf(proposed, rule.within, input.schedule.calendar);
-    if (day > latest) {
-      issues.push(
-        issue(
-          'MEETING_POSTPONED_TOO_FAR',
-          `For a companion's unavailability the ${meeting.kind} may move to ${formatCivilDay(latest)} at the latest (counted from ${meeting.proposedDate}, the day the employer proposed).`,
-          ['to'],
-        ),
-      );
-    }
+  if (rule?.within) {
+    issues.push(
+      ...windowIssues(meeting, day, rule.within, input, {
+        code: 'MEETING_POSTPONED_TOO_FAR',
+        why: "For a companion's unavailability",
+      }),
+    );
   }
   return issues;
 }
