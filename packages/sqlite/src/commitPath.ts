@@ -10,7 +10,7 @@ import {
   VersionConflictError,
 } from '@pipkit/core/adapter';
 import { GENESIS_HASH } from '@pipkit/core';
-import { recordColumnValues } from './queryColumnsSql.js';
+import { type CurrentRow, envelopeWriter } from './envelopeWrite.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import type { Statements } from './statements.js';
 import { isUniqueViolation, storeError } from './storeErrors.js';
@@ -25,11 +25,9 @@ export interface CommitPath {
   purge(pipId: string, expectedVersion: number): void;
 }
 
-/** The columns of the current row a commit needs to choose its update. */
-type CurrentRow = { version: number; employee_id: string; manager_id: string } | undefined;
-
 /** Builds the commit, batch and purge transactions on one connection. */
 export function createCommitPath(database: SqliteDatabase, statements: Statements): CommitPath {
+  const envelopes = envelopeWriter(database, statements);
   /**
    * The refusals a commit can meet, found by reads alone before anything is written, by core's
    * one rule (the idempotency key first, then the version). Returns the current row for
@@ -53,7 +51,7 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
   const writeCommit = (request: CommitRequest, current: CurrentRow): void => {
     const { pipId, expectedVersion } = request;
     try {
-      writeEnvelope(statements, request, current);
+      envelopes.write(request, current);
       // The previous hash is stored only where the sequence does not imply it (schema 4); the
       // event's JSON compressed (schema 6).
       let previous =
@@ -167,56 +165,6 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
 function storedHash(row: unknown): string | undefined {
   const hash = (row as { hash?: string | Buffer } | undefined)?.hash;
   return typeof hash === 'string' ? hash : hash?.toString('hex');
-}
-
-/** Inserts or updates the envelope row at the expected version. */
-function writeEnvelope(statements: Statements, request: CommitRequest, current: CurrentRow): void {
-  const { pipId, expectedVersion, record } = request;
-  const text = JSON.stringify(record);
-  const columns = recordColumnValues(record);
-  if (expectedVersion === NO_PIP_YET) {
-    statements.insertPip.run(
-      pipId,
-      record.employeeId,
-      record.managerId,
-      record.policyId,
-      record.policyVersion,
-      record.state,
-      record.version,
-      text,
-      record.updatedAt,
-      ...columns,
-    );
-    return;
-  }
-  const samePeople =
-    current?.employee_id === record.employeeId && current.manager_id === record.managerId;
-  const changes = samePeople
-    ? statements.updatePipState.run(
-        record.policyId,
-        record.policyVersion,
-        record.state,
-        record.version,
-        text,
-        record.updatedAt,
-        ...columns,
-        pipId,
-        expectedVersion,
-      ).changes
-    : statements.updatePip.run(
-        record.employeeId,
-        record.managerId,
-        record.policyId,
-        record.policyVersion,
-        record.state,
-        record.version,
-        text,
-        record.updatedAt,
-        ...columns,
-        pipId,
-        expectedVersion,
-      ).changes;
-  if (changes !== 1) throw new VersionConflictError(pipId, expectedVersion);
 }
 
 /** Records the idempotency key; its primary key is the last guard against a second winner. */

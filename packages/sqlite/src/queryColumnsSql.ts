@@ -38,11 +38,6 @@ export const QUERY_COLUMN_SETS = QUERY_COLUMN_LIST.split(', ')
   .map((column) => `${column} = ?`)
   .join(', ');
 
-/** One placeholder per column of {@link QUERY_COLUMN_LIST}. */
-export const QUERY_COLUMN_PLACEHOLDERS = QUERY_COLUMN_LIST.split(', ')
-  .map(() => '?')
-  .join(', ');
-
 /** The values of {@link QUERY_COLUMN_LIST} for `columns` of a record created at `createdAt`. */
 export function columnValues(
   createdAt: string | null,

@@ -1,10 +1,6 @@
 import type { TimerRow } from '@pipkit/core';
-import {
-  QUERY_COLUMN_FIELDS,
-  QUERY_COLUMN_LIST,
-  QUERY_COLUMN_PLACEHOLDERS,
-  QUERY_COLUMN_SETS,
-} from './queryColumnsSql.js';
+import { CHANGEABLE_COLUMNS, CURRENT_ROW_COLUMNS } from './envelopeWrite.js';
+import { QUERY_COLUMN_FIELDS } from './queryColumnsSql.js';
 import type { SqliteDatabase, SqliteStatement } from './sqliteDatabase.js';
 import { deliveryStatements } from './deliverySql.js';
 
@@ -96,28 +92,12 @@ export function prepareStatements(
     : 'timer_id, pip_id, deadline_id, kind, due_at, 0 AS attempts, NULL AS parked_code';
   return {
     loadPip: prepare('SELECT record FROM pipkit_pips WHERE pip_id = ?'),
-    pipVersion: prepare(
-      'SELECT version, employee_id, manager_id FROM pipkit_pips WHERE pip_id = ?',
-    ),
-    // The query columns (schema 3) follow the envelope's, in QUERY_COLUMN_LIST order.
+    // The current row a commit compares its envelope with (envelopeWrite.ts).
+    pipVersion: prepare(`SELECT ${CURRENT_ROW_COLUMNS} FROM pipkit_pips WHERE pip_id = ?`),
+    // The changeable columns (envelopeWrite.ts) follow the version, record and time.
     insertPip: prepare(
-      `INSERT INTO pipkit_pips (pip_id, employee_id, manager_id, policy_id, policy_version, state,
-         version, record, updated_at, ${QUERY_COLUMN_LIST})
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${QUERY_COLUMN_PLACEHOLDERS})`,
-    ),
-    updatePip: prepare(
-      `UPDATE pipkit_pips
-          SET employee_id = ?, manager_id = ?, policy_id = ?, policy_version = ?, state = ?,
-              version = ?, record = ?, updated_at = ?, ${QUERY_COLUMN_SETS}
-        WHERE pip_id = ? AND version = ?`,
-    ),
-    // The common case: the people are unchanged, so the indexes that lead with them need not be
-    // rewritten (SQLite rewrites an index whenever a SET names one of its columns).
-    updatePipState: prepare(
-      `UPDATE pipkit_pips
-          SET policy_id = ?, policy_version = ?, state = ?, version = ?, record = ?, updated_at = ?,
-              ${QUERY_COLUMN_SETS}
-        WHERE pip_id = ? AND version = ?`,
+      `INSERT INTO pipkit_pips (pip_id, version, record, updated_at, ${CHANGEABLE_COLUMNS.join(', ')})
+       VALUES (?, ?, ?, ?, ${CHANGEABLE_COLUMNS.map(() => '?').join(', ')})`,
     ),
     readEvents: prepare(
       `SELECT pip_id, seq, event, prev_hash, hash FROM pipkit_events
