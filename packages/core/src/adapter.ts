@@ -70,8 +70,10 @@ export type {
 export {
   compressEventJson,
   decompressEventJson,
+  EVENT_COMPRESSION_MIN_LENGTH,
   EVENT_COMPRESSION_V1,
   EVENT_DICTIONARY_V1,
+  storedEventBody,
 } from './store/eventCompression.js';
 export { assertTenantId, isTenantId, tenantIdIssues } from './store/tenantId.js';
 export { commitPreconditionError } from './store/commitPreconditions.js';

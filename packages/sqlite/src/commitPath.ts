@@ -1,12 +1,12 @@
 import {
   assertCommitShape,
   type CommitRequest,
-  compressEventJson,
   commitPreconditionError,
   IdempotencyKeyReusedError,
   NO_PIP_YET,
   StoreError,
   StoreErrorReasons,
+  storedEventBody,
   VersionConflictError,
 } from '@pipkit/core/adapter';
 import { GENESIS_HASH } from '@pipkit/core';
@@ -53,7 +53,7 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
     try {
       envelopes.write(request, current);
       // The previous hash is stored only where the sequence does not imply it (schema 4); the
-      // event's JSON compressed (schema 6).
+      // event's JSON compressed (schema 6) unless it is short (text, as before schema 6).
       let previous =
         expectedVersion === NO_PIP_YET
           ? GENESIS_HASH
@@ -62,7 +62,7 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
         statements.insertEvent.run(
           pipId,
           event.seq,
-          compressEventJson(JSON.stringify(event.event)),
+          storedEventBody(JSON.stringify(event.event)),
           event.prevHash === previous ? null : event.prevHash,
           Buffer.from(event.hash, 'hex'),
         );

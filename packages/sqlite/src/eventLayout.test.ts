@@ -5,7 +5,11 @@ import {
   type PipStore,
   StoreErrorReasons,
 } from '@pipkit/core';
-import { compressEventJson, decompressEventJson } from '@pipkit/core/adapter';
+import {
+  compressEventJson,
+  decompressEventJson,
+  EVENT_COMPRESSION_MIN_LENGTH,
+} from '@pipkit/core/adapter';
 import {
   createTestClock,
   REFERENCE_PIP_ID,
@@ -166,6 +170,16 @@ describe('the event log at schema 4', () => {
 });
 
 /** The JSON length and stored length of every event of `path`, and how many are BLOBs. */
+/** Each event's stored type (`blob` or `text`), by PIP and seq. */
+const storedKinds = (path: string): string[] => {
+  const database = new Database(path, { readonly: true });
+  const rows = database
+    .prepare('SELECT typeof(event) AS kind FROM pipkit_events ORDER BY pip_id, seq')
+    .all() as { kind: string }[];
+  database.close();
+  return rows.map((row) => row.kind);
+};
+
 const eventBodies = (path: string) => {
   const database = new Database(path, { readonly: true });
   const row = database
@@ -179,7 +193,7 @@ const eventBodies = (path: string) => {
 };
 
 describe('the event log at schema 6', () => {
-  it('stores each new event as compressed bytes, in less than 0.6 of its JSON, and reads every event back as committed', async () => {
+  it('stores each new event of 200 characters or more as compressed bytes and a shorter one as its text, in less than 0.6 of the JSON, and reads every event back as committed', async () => {
     const path = newFile();
     const store = sqliteStore({ path });
     await runReferenceLifecycle(store);
@@ -192,7 +206,19 @@ describe('the event log at schema 6', () => {
       .flat()
       .reduce((sum, event) => sum + JSON.stringify(event.event).length, 0);
     const bodies = eventBodies(path);
-    expect(bodies.blobs).toBe(bodies.events);
+    const texts = histories.flat().map((event) => JSON.stringify(event.event));
+    const long = texts.filter((text) => text.length >= EVENT_COMPRESSION_MIN_LENGTH);
+    // Both kinds occur in this history, so the rule is tested on each side of the line.
+    expect(long.length).toBeGreaterThan(0);
+    expect(long.length).toBeLessThan(texts.length);
+    expect(bodies).toMatchObject({ events: texts.length, blobs: long.length });
+    expect(storedKinds(path)).toEqual(
+      [...histories.flat()]
+        .sort((a, b) => a.pipId.localeCompare(b.pipId) || a.seq - b.seq)
+        .map((event) =>
+          JSON.stringify(event.event).length >= EVENT_COMPRESSION_MIN_LENGTH ? 'blob' : 'text',
+        ),
+    );
     expect(bodies.stored).toBeLessThan(json * 0.6);
     const reopened = sqliteStore({ path, readOnly: true });
     expect(

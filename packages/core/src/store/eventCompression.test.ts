@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import {
   compressEventJson,
   decompressEventJson,
+  EVENT_COMPRESSION_MIN_LENGTH,
   EVENT_COMPRESSION_V1,
   EVENT_DICTIONARY_V1,
+  storedEventBody,
 } from '../adapter.js';
 
 const CHECK_IN =
@@ -64,5 +66,27 @@ describe('event compression', () => {
     ]) {
       expect(decompressEventJson(bytes)).toBeUndefined();
     }
+  });
+
+  it('keeps an event shorter than the threshold as its text and compresses the rest', () => {
+    const fired = JSON.stringify({
+      type: 'ACKNOWLEDGEMENT_OVERDUE',
+      at: '2026-01-11T15:00:00.000Z',
+      actor: { id: 'pipkit:timer', role: 'system' },
+      deadlines: { clear: ['acknowledgement'] },
+    });
+    expect(fired.length).toBeLessThan(EVENT_COMPRESSION_MIN_LENGTH);
+    expect(storedEventBody(fired)).toBe(fired);
+    const body = storedEventBody(CHECK_IN);
+    expect(Buffer.isBuffer(body)).toBe(true);
+    expect(decompressEventJson(body as Buffer)).toBe(CHECK_IN);
+    fc.assert(
+      fc.property(fc.string({ minLength: 0, maxLength: 400 }), (text) => {
+        const stored = storedEventBody(text);
+        if (text.length < EVENT_COMPRESSION_MIN_LENGTH) expect(stored).toBe(text);
+        else expect(decompressEventJson(stored as Buffer)).toBe(text);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
