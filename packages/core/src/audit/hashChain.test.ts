@@ -256,6 +256,18 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ '\uFFFD': 1, '😀': 2 })).toBe('{"😀":2,"\uFFFD":1}');
   });
 
+  it('orders any set of keys exactly as Array#sort does, with few members and with many', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ maxLength: 3 }), { maxLength: 40 }), (names) => {
+        const value = Object.fromEntries(names.map((name, index) => [name, index]));
+        const sorted = Object.keys(value).sort();
+        const expected = `{${sorted.map((name) => `${JSON.stringify(name)}:${value[name]}`).join(',')}}`;
+        expect(canonicalJson(value)).toBe(expected);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('drops undefined members, as JSON.stringify does, and writes undefined array items as null', () => {
     expect(canonicalJson({ a: undefined, b: 1, c: { d: undefined } })).toBe('{"b":1,"c":{}}');
     expect(canonicalJson([1, undefined, 2])).toBe('[1,null,2]');
