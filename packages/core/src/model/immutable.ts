@@ -10,7 +10,14 @@
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
+    // Indexed and `for...in` loops: `Object.values` allocated an array per object frozen, and a
+    // commit freezes every new object of its record and events. JSON-like values have no
+    // inherited enumerable members.
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index += 1) deepFreeze(value[index]);
+    } else {
+      for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+    }
   }
   return value;
 }
