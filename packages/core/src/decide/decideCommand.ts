@@ -58,7 +58,12 @@ const refusedWith = (refused: PipkitIssue[]): Evaluation => ({
  * otherwise start before its issue, or a check-in precede the one it follows. @internal
  */
 export function clockIssues(lastChangedAt: string, now: string): PipkitIssue[] {
-  if (Date.parse(now) >= Date.parse(lastChangedAt)) return [];
+  // Two instants in the engine's own form order as their text does; anything else is parsed.
+  const ordered =
+    isUtcMillisInstant(now) && isUtcMillisInstant(lastChangedAt)
+      ? now >= lastChangedAt
+      : Date.parse(now) >= Date.parse(lastChangedAt);
+  if (ordered) return [];
   return [
     issue(
       'CLOCK_WENT_BACKWARDS',
@@ -67,6 +72,19 @@ export function clockIssues(lastChangedAt: string, now: string): PipkitIssue[] {
     ),
   ];
 }
+
+/** `YYYY-MM-DDTHH:mm:ss.sssZ` exactly (`Date#toISOString` for years 0 to 9999). */
+function isUtcMillisInstant(text: string): boolean {
+  if (text.length !== 24) return false;
+  for (let index = 0; index < 24; index += 1) {
+    const code = text.charCodeAt(index);
+    const expected = INSTANT_SHAPE.charCodeAt(index);
+    // '9' in the shape stands for any digit.
+    if (expected === 57 ? code < 48 || code > 57 : code !== expected) return false;
+  }
+  return true;
+}
+const INSTANT_SHAPE = '9999-99-99T99:99:99.999Z';
 
 /**
  * Decides `command` for a PIP: every refusal, or the events and the snapshot they lead to.

@@ -19,9 +19,9 @@ interface SweepTotals {
   readonly tenantFailures?: readonly TenantFailure[];
 }
 
-/** Seconds from `dueAt` to the sweep's instant `now` (never below 0). */
-function lagSeconds(now: string, dueAt: string): number {
-  return Math.max(0, (Date.parse(now) - Date.parse(dueAt)) / 1000);
+/** Seconds from `dueAt` to the sweep's instant `nowMs` (never below 0). */
+function lagSeconds(nowMs: number, dueAt: string): number {
+  return Math.max(0, (nowMs - Date.parse(dueAt)) / 1000);
 }
 
 /** Records one round's fires and faults: metrics, and a log line per fault. */
@@ -32,10 +32,11 @@ function recordRound(
   faults: readonly SweepFault[],
 ): void {
   const { telemetry, log } = ctx;
+  const nowMs = Date.parse(now);
   for (const deadline of fired) {
     const point = pointAttributes(telemetry, { [A.DEADLINE_KIND]: deadline.kind });
     telemetry.deadlinesFired.add(1, point);
-    telemetry.sweepLag.record(lagSeconds(now, deadline.dueAt), point);
+    telemetry.sweepLag.record(lagSeconds(nowMs, deadline.dueAt), point);
   }
   for (const fault of faults) {
     telemetry.deadlineFaults.add(
