@@ -4,9 +4,9 @@
  */
 import {
   type CommitRequest,
-  compressEventJson,
   type PipRecord,
   queryColumns,
+  storedEventBody,
 } from '@pipkit/core/adapter';
 
 /**
@@ -31,13 +31,20 @@ export function commitDocument(request: CommitRequest): string {
     record: JSON.stringify(record),
     updated_at: record.updatedAt,
     query: queryDocument(record),
-    events: request.events.map((event) => ({
-      seq: event.seq,
-      // Compressed (migration 10): base64 inside the jsonb document, bytes in the table.
-      event_deflated: compressEventJson(JSON.stringify(event.event)).toString('base64'),
-      prev_hash: event.prevHash,
-      hash: event.hash,
-    })),
+    events: request.events.map((event) => {
+      // Compressed (migration 10): base64 inside the jsonb document, bytes in the table; a short
+      // event as its text in `event` (core's `storedEventBody`), which the function has always
+      // taken, so no migration is needed.
+      const body = storedEventBody(JSON.stringify(event.event));
+      return {
+        seq: event.seq,
+        ...(typeof body === 'string'
+          ? { event: body }
+          : { event_deflated: body.toString('base64') }),
+        prev_hash: event.prevHash,
+        hash: event.hash,
+      };
+    }),
     clear: request.timers.clear,
     timers: timers.map((timer) => ({
       timer_id: timer.timerId,

@@ -146,13 +146,20 @@ describe('multi-process sweep on real Postgres', () => {
       )
     ).rows as { key: string; pip_id: string; seqs: string }[];
     const systemEvents = (
-      await db.pool.query(`SELECT pip_id, seq, event_deflated FROM "${schema}".pipkit_events`)
+      await db.pool.query(
+        `SELECT pip_id, seq, event, event_deflated FROM "${schema}".pipkit_events`,
+      )
     ).rows
-      .map((row: { pip_id: string; seq: number; event_deflated: Buffer }) => ({
-        pipId: row.pip_id,
-        seq: row.seq,
-        event: JSON.parse(decompressEventJson(row.event_deflated) ?? 'null') as PipEvent,
-      }))
+      .map(
+        (row: { pip_id: string; seq: number; event: string | null; event_deflated: Buffer }) => ({
+          pipId: row.pip_id,
+          seq: row.seq,
+          // A short event is kept as its text, a longer one compressed (core's storedEventBody).
+          event: JSON.parse(
+            row.event ?? decompressEventJson(row.event_deflated) ?? 'null',
+          ) as PipEvent,
+        }),
+      )
       .filter((row) => row.event.actor.id === SYSTEM_ACTOR_ID);
     const bySeq = new Map(systemEvents.map((row) => [`${row.pipId}#${row.seq}`, row]));
     const covered = new Set<string>();

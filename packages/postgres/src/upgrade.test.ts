@@ -1,4 +1,5 @@
 import { createEngine, defaultPolicy, StoreErrorReasons } from '@pipkit/core';
+import { EVENT_COMPRESSION_MIN_LENGTH } from '@pipkit/core/adapter';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPip } from './__fixtures__/append.js';
 import { copyRows } from './__fixtures__/copyRows.js';
@@ -108,7 +109,8 @@ describe('postgres schema upgrades', () => {
       const after = (await store.load(OTHER))?.version ?? 0;
       expect(after).toBeGreaterThan(before);
       // Migration 10: the events written before it keep their text; the new command's are
-      // compressed (a schema already at 10 wrote every event compressed).
+      // compressed unless shorter than core's threshold (a schema already at 10 wrote every
+      // event compressed).
       const bodies = await db.pool.query(
         `SELECT seq > $2 AS added, count(event)::int AS text, count(event_deflated)::int AS deflated
            FROM "${target}".pipkit_events WHERE tenant_id = 'default' AND pip_id = $1
@@ -116,9 +118,15 @@ describe('postgres schema upgrades', () => {
         [OTHER, before],
       );
       const textBefore = previous < 10 ? before : 0;
+      const added = await store.readEvents(OTHER, { afterSeq: before });
+      const shortAdded = added.filter(
+        (event) => JSON.stringify(event.event).length < EVENT_COMPRESSION_MIN_LENGTH,
+      ).length;
+      expect(shortAdded).toBeGreaterThan(0);
+      expect(shortAdded).toBeLessThan(after - before);
       expect(bodies.rows).toEqual([
         { added: false, text: textBefore, deflated: before - textBefore },
-        { added: true, text: 0, deflated: after - before },
+        { added: true, text: shortAdded, deflated: after - before - shortAdded },
       ]);
       expect((await store.inspect(OTHER))?.columns).toMatchObject({
         version: after,
