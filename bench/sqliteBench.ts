@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteStore } from '@pipkit/sqlite';
@@ -95,6 +95,13 @@ export async function sqliteBenches(): Promise<{
       { rounds: 5, roundMs: 400 },
     );
 
+    const wal = await walBytesPerCommand(
+      [join(directory, 'engine.db'), store.database],
+      [join(directory, 'raw.db'), db],
+      dispatchOne,
+      rawOne,
+    );
+
     const latencies: number[] = [];
     for (let index = 0; index < 1000; index += 1) {
       const start = process.hrtime.bigint();
@@ -111,9 +118,44 @@ export async function sqliteBenches(): Promise<{
       info: {
         sqliteDispatchP50Ms: Number(percentile(50).toFixed(3)),
         sqliteDispatchP99Ms: Number(percentile(99).toFixed(3)),
+        sqliteDispatchWalBytesPerCommand: wal.engine,
+        sqliteRawWalBytesPerCommand: wal.raw,
       },
     };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+/** The few pragmas the WAL measurement needs of a connection. */
+interface Pragmas {
+  pragma(source: string): unknown;
+}
+
+/**
+ * Bytes each side appends to its write-ahead log per command, over 500 commands with automatic
+ * checkpoints off (then back to SQLite's default of 1,000 pages): what each disk flush carries.
+ * Every b-tree page a commit changes (a table's, or an index's whose entry moved) is one frame
+ * of a page plus 24 bytes (https://www.sqlite.org/fileformat2.html#walformat).
+ */
+async function walBytesPerCommand(
+  [enginePath, engineDb]: [string, Pragmas],
+  [rawPath, rawDb]: [string, Pragmas],
+  engineOne: () => Promise<void>,
+  rawOne: () => void,
+): Promise<{ engine: number; raw: number }> {
+  const COMMANDS = 500;
+  const measure = async (path: string, db: Pragmas, one: () => Promise<void> | void) => {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('wal_autocheckpoint = 0');
+    for (let index = 0; index < COMMANDS; index += 1) await one();
+    const bytes = statSync(`${path}-wal`).size;
+    db.pragma('wal_autocheckpoint = 1000');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return Math.round(bytes / COMMANDS);
+  };
+  return {
+    engine: await measure(enginePath, engineDb, engineOne),
+    raw: await measure(rawPath, rawDb, rawOne),
+  };
 }
