@@ -5,7 +5,9 @@
  * a PIP drawn uniformly from the whole population, the store call the sweep makes to read or
  * claim due timers when 1,000 deadlines are due, `engine.tick` firing them, and the bytes the
  * store takes per PIP. Each rate's ratio is against the same operation at the first size (10,000),
- * not against a raw dependency: 1.0 means no degradation.
+ * not against a raw dependency: 1.0 means no degradation. As each database grows, its planner
+ * statistics are brought up to date whenever the population has doubled (`seedGrowing`), as
+ * autovacuum would on a host's Postgres server.
  */
 import { loadavg } from 'node:os';
 import { type Actor, createEngine, type Engine } from '@pipkit/core';
@@ -22,6 +24,7 @@ import {
   engineSeeder,
   scalePolicy,
   type Seeder,
+  type SeedFigures,
 } from './scalePopulation.js';
 import { postgresTarget, sqliteTarget, type Target } from './scaleTargets.js';
 
@@ -163,8 +166,8 @@ async function growAndMeasure(
       throw new Error(`scale bench: ${size} PIPs is too few or too many steps for its due groups`);
     }
     const seedStart = performance.now();
-    for (const group of groups) await seed.seed(group);
-    const bulkSeed = await seed.seed(bulk);
+    for (const group of groups) await seedGrowing(seed, target, group);
+    const bulkSeed = await seedGrowing(seed, target, bulk);
     const seedSeconds = (performance.now() - seedStart) / 1000;
     info[key('seed') + '.seconds'] = round(seedSeconds, 1);
     info[key('seed') + '.pipsPerSec'] = Math.round((size - seeded) / seedSeconds);
@@ -210,6 +213,35 @@ async function growAndMeasure(
     console.error(`scale ${target.name} step ${JSON.stringify(Object.fromEntries(figures))}`);
   }
   return rates;
+}
+
+/** The first slice {@link seedGrowing} seeds on an empty database. */
+const FIRST_SLICE = 100;
+
+/**
+ * Seeds `cohort` (PIPs `from` to `to`, PIPs before `from` already written) in slices of at most
+ * as many PIPs as the database holds when the slice starts (at least {@link FIRST_SLICE}), and
+ * has `target` bring the planner's statistics up to date after each: the population at most
+ * doubles between two, as autovacuum would keep them on a host's server (see `analyze` in
+ * `scaleTargets.ts`). The figures are the whole cohort's, the statistics' time included.
+ */
+async function seedGrowing(seed: Seeder, target: Target, cohort: Cohort): Promise<SeedFigures> {
+  let pips = 0;
+  let ms = 0;
+  let weight = 0;
+  for (let from = cohort.from; from < cohort.to;) {
+    const to = Math.min(cohort.to, from + Math.max(from, FIRST_SLICE));
+    const start = performance.now();
+    const slice = await seed.seed({ ...cohort, from, to });
+    await target.analyze();
+    ms += performance.now() - start;
+    pips += slice.pips;
+    // Every PIP takes the same number of commands: a slice's transactions are in proportion
+    // to its PIPs over its commands per transaction, and the cohort's mean is PIPs over that sum.
+    weight += slice.pips / slice.commandsPerTransaction;
+    from = to;
+  }
+  return { pips, ms, commandsPerTransaction: pips / weight };
 }
 
 /** `engine.verify` on the first and last PIP of each cohort: the chain and the replay hold. */
