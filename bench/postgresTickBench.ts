@@ -6,7 +6,13 @@ import { postgresStore } from '@pipkit/postgres';
 import pg from 'pg';
 import { issuedPipSeeds } from './fixtures.js';
 import type { BenchResult } from './harness.js';
-import { createWorkTables, graphileRun, pgBossRun, type QueueRun } from './queueBaselines.js';
+import {
+  analyzeSchemas,
+  createWorkTables,
+  graphileRun,
+  pgBossRun,
+  type QueueRun,
+} from './queueBaselines.js';
 import { pgTickPolicy } from './tickPolicy.js';
 
 const PG_URL = process.env.PIPKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -158,6 +164,7 @@ async function pipkitRun(
     const outcomes = await seedStore.commitMany(requests);
     if (outcomes.some((outcome) => outcome !== undefined)) throw new Error('seeding failed');
   }
+  await analyzeSchemas(PG_URL, [seedStore.schema]);
   const begin = performance.now();
   const fired = await sweepers.sweep(NOW, 500);
   const ms = performance.now() - begin;

@@ -23,6 +23,27 @@ export async function createWorkTables(pool: pg.Pool, schema: string, entities: 
   `);
 }
 
+/**
+ * `ANALYZE` on every table of the given schemas, after a run's seeding and before its timing,
+ * for every system alike. This bench's server runs with autovacuum off, so nothing else gathers
+ * planner statistics; a host's server gathers them itself (PostgreSQL docs, "25.1.6. The
+ * Autovacuum Daemon"). Without them a connection's cached plans stay the ones made on nearly
+ * empty tables: a foreign-key check or a delete can walk a whole table through the wrong index.
+ */
+export async function analyzeSchemas(url: string, schemas: readonly string[]): Promise<void> {
+  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    const { rows } = await admin.query<{ name: string }>(
+      `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
+        WHERE schemaname = ANY ($1::text[])`,
+      [schemas],
+    );
+    for (const { name } of rows) await admin.query(`ANALYZE ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** The handler's one statement: append an event for the entity and update the entity. */
 const handlerSql = (schema: string) => `
   WITH appended AS (
@@ -69,6 +90,7 @@ export async function graphileRun(
         })),
       );
     }
+    await analyzeSchemas(url, [schema, workSchema]);
     const statement = handlerSql(workSchema);
     let done = 0;
     let finish: () => void = () => undefined;
@@ -137,6 +159,7 @@ export async function pgBossRun(
         Array.from({ length: count }, (_, index) => ({ data: { entity: start + index } })),
       );
     }
+    await analyzeSchemas(url, [schema, workSchema]);
     for (let index = 0; index < workers; index += 1) {
       const boss = new PgBoss({ ...options, migrate: false });
       boss.on('error', () => undefined);
