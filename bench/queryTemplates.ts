@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Realistic PIP records for the query benchmark: a few plans driven through the engine to the
  * states an HR team sees (overdue, active, passed, terminated, resigned, transferred), then
@@ -134,7 +135,8 @@ export function copyCommit(
   employeeId: string,
   managerId: string,
 ): CommitRequest {
-  const hash = `h-${pipId}`;
+  // Any SHA-256 in hex will do (stores keep the hash as its 32 bytes): the chain is not checked.
+  const hash = createHash('sha256').update(pipId).digest('hex');
   const { record } = template;
   return {
     pipId,
