@@ -15,8 +15,7 @@ import {
   senior,
 } from '../policy/presets/__fixtures__/presetHarness.js';
 import type { CommandOf } from '../model/commands.js';
-
-const LONDON = 'Europe/London';
+import { LONDON, postpone } from './__fixtures__/meetingCommands.js';
 
 /** The Acas preset, with an appeal heard "within 5 working days" of the appeal. */
 const document = (hearWithin: unknown = durations.businessDaysAfter(5)): PolicyDocumentInput =>
@@ -33,16 +32,6 @@ const hearing = (at: string): CommandOf<'SCHEDULE_MEETING'> => ({
   at,
   attendees: ['senior-1'],
   companion: { type: 'tradeUnionOfficial' },
-});
-
-const move = (
-  to: string,
-  reason: CommandOf<'POSTPONE_MEETING'>['reason'],
-): CommandOf<'POSTPONE_MEETING'> => ({
-  type: 'POSTPONE_MEETING',
-  meetingId: 'appeal-1',
-  to,
-  reason,
 });
 
 /** A first warning issued Mon 18 May 2026 in London, appealed on Wed 20 May. */
@@ -92,7 +81,7 @@ describe('the time to hear an appeal (appeals.hearWithin)', () => {
     h.at('2026-05-21T09:00:00Z');
     const explained = await h.engine.explain(
       pipId,
-      move('2026-05-29T10:00', 'employerUnavailable'),
+      postpone('2026-05-29T10:00', 'employerUnavailable', 'appeal-1'),
       {
         actor: hr,
       },
@@ -102,11 +91,15 @@ describe('the time to hear an appeal (appeals.hearWithin)', () => {
     expect(explained.issues[0]?.message).toContain('heard by 2026-05-28');
     expect(
       codes(
-        await refusal(h.engine.dispatch(pipId, move('2026-05-29T10:00', 'other'), { actor: hr })),
+        await refusal(
+          h.engine.dispatch(pipId, postpone('2026-05-29T10:00', 'other', 'appeal-1'), {
+            actor: hr,
+          }),
+        ),
       ),
     ).toEqual(['APPEAL_HEARING_TOO_LATE']);
     // The companion cannot come: s.10(5) from Thu 28 May allows Fri 29 May, the statutory right.
-    await h.send(pipId, move('2026-05-29T10:00', 'companionUnavailable'), hr);
+    await h.send(pipId, postpone('2026-05-29T10:00', 'companionUnavailable', 'appeal-1'), hr);
     h.at('2026-05-29T12:00:00Z');
     await h.send(pipId, { type: 'RECORD_MEETING', meetingId: 'appeal-1', outcome: 'held' }, hr);
     await h.send(pipId, { type: 'RECORD_APPEAL_OUTCOME', outcome: 'upheld' }, senior);

@@ -3,56 +3,29 @@ import { presets } from '../presets.js';
 import { definePolicy } from '../policy/definePolicy.js';
 import { ukAcasCapabilityDocument } from '../policy/presets/ukAcasCapability.js';
 import { durations } from '../calendar/duration.js';
-import {
-  codes,
-  doc,
-  hr,
-  manager,
-  presetHarness,
-  refusal,
-} from '../policy/presets/__fixtures__/presetHarness.js';
-import type { CommandOf } from '../model/commands.js';
-
-const LONDON = 'Europe/London';
-const schedule = (
-  extra: Partial<CommandOf<'SCHEDULE_MEETING'>> & { at: string },
-): CommandOf<'SCHEDULE_MEETING'> => ({
-  type: 'SCHEDULE_MEETING',
-  meetingId: 'hearing-1',
-  kind: 'hearing',
-  attendees: ['mgr-1', 'hr-1'],
-  ...extra,
-});
+import { codes, hr, manager, refusal } from '../policy/presets/__fixtures__/presetHarness.js';
+import { issuedInLondon, postpone, scheduleHearing } from './__fixtures__/meetingCommands.js';
 
 /** A UK capability plan issued Monday 11 May 2026 in London; the clock then Tuesday 12 May 10:00 BST. */
-async function issued() {
-  const h = presetHarness([presets.ukAcasCapability], {
-    start: '2026-05-11T09:00:00Z',
-    timeZone: LONDON,
-  });
-  const { pipId } = await h.open();
-  await h.send(pipId, { type: 'ISSUE', documents: [doc('planDocument')] }, manager);
-  h.at('2026-05-12T09:00:00Z');
-  return { h, pipId };
-}
+const issued = () => issuedInLondon([presets.ukAcasCapability]);
 
 describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
   it('needs 5 days’ notice: invited Tuesday 12 May, a hearing may be held from Monday 18 May', async () => {
     const { h, pipId } = await issued();
     const short = await refusal(
-      h.engine.dispatch(pipId, schedule({ at: '2026-05-15T10:00' }), { actor: manager }),
+      h.engine.dispatch(pipId, scheduleHearing({ at: '2026-05-15T10:00' }), { actor: manager }),
     );
     expect(codes(short)).toEqual(['MEETING_NOTICE_TOO_SHORT']);
     expect(short.issues[0]?.message).toContain('2026-05-18 or later');
     // The five days of notice are Wed 13 to Sun 17 May: a hearing on their last day would give
     // the employee four clear days, not five (the invitation and hearing days are not counted).
     const lastDayOfNotice = await refusal(
-      h.engine.dispatch(pipId, schedule({ at: '2026-05-17T23:00' }), { actor: manager }),
+      h.engine.dispatch(pipId, scheduleHearing({ at: '2026-05-17T23:00' }), { actor: manager }),
     );
     expect(codes(lastDayOfNotice)).toEqual(['MEETING_NOTICE_TOO_SHORT']);
     await h.send(
       pipId,
-      schedule({ at: '2026-05-19T10:00', companion: { type: 'tradeUnionOfficial' } }),
+      scheduleHearing({ at: '2026-05-19T10:00', companion: { type: 'tradeUnionOfficial' } }),
       manager,
     );
     const pip = await h.load(pipId);
@@ -88,36 +61,24 @@ describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
         },
       },
     });
-    const h = presetHarness([twoMoves], { start: '2026-05-11T09:00:00Z', timeZone: LONDON });
-    const { pipId } = await h.open();
-    await h.send(pipId, { type: 'ISSUE', documents: [doc('planDocument')] }, manager);
-    h.at('2026-05-12T09:00:00Z');
+    const { h, pipId } = await issuedInLondon([twoMoves]);
     await h.send(
       pipId,
-      schedule({ at: '2026-05-19T10:00', companion: { type: 'tradeUnionOfficial' } }),
+      scheduleHearing({ at: '2026-05-19T10:00', companion: { type: 'tradeUnionOfficial' } }),
       manager,
     );
-    const move = (
-      to: string,
-      reason: CommandOf<'POSTPONE_MEETING'>['reason'],
-    ): CommandOf<'POSTPONE_MEETING'> => ({
-      type: 'POSTPONE_MEETING',
-      meetingId: 'hearing-1',
-      to,
-      reason,
-    });
-    await h.send(pipId, move('2026-05-20T10:00', 'employerUnavailable'), manager);
+    await h.send(pipId, postpone('2026-05-20T10:00', 'employerUnavailable'), manager);
     expect((await h.load(pipId)).context.meetings?.['hearing-1']).toMatchObject({
       proposedDate: '2026-05-20',
       postponements: 1,
     });
     // Thu 21, Fri 22, (Mon 25 May is a bank holiday) Tue 26, Wed 27, Thu 28.
     const far = await refusal(
-      h.engine.dispatch(pipId, move('2026-05-29T10:00', 'companionUnavailable'), { actor: hr }),
+      h.engine.dispatch(pipId, postpone('2026-05-29T10:00', 'companionUnavailable'), { actor: hr }),
     );
     expect(codes(far)).toEqual(['MEETING_POSTPONED_TOO_FAR']);
     expect(far.issues[0]?.message).toContain('2026-05-28 at the latest');
-    await h.send(pipId, move('2026-05-28T10:00', 'companionUnavailable'), hr);
+    await h.send(pipId, postpone('2026-05-28T10:00', 'companionUnavailable'), hr);
     expect((await h.load(pipId)).context.meetings?.['hearing-1']).toMatchObject({
       at: '2026-05-28T09:00:00.000Z',
       proposedDate: '2026-05-20',
@@ -129,22 +90,21 @@ describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
     const { h, pipId } = await issued();
     await h.send(
       pipId,
-      schedule({ at: '2026-05-19T10:00', companion: { type: 'workplaceColleague', id: 'emp-9' } }),
+      scheduleHearing({
+        at: '2026-05-19T10:00',
+        companion: { type: 'workplaceColleague', id: 'emp-9' },
+      }),
       manager,
     );
-    const postpone = (to: string): CommandOf<'POSTPONE_MEETING'> => ({
-      type: 'POSTPONE_MEETING',
-      meetingId: 'hearing-1',
-      to,
-      reason: 'companionUnavailable',
-    });
     // Wed 20, Thu 21, Fri 22, (Mon 25 May is a bank holiday) Tue 26, Wed 27.
     const far = await refusal(
-      h.engine.dispatch(pipId, postpone('2026-05-28T10:00'), { actor: manager }),
+      h.engine.dispatch(pipId, postpone('2026-05-28T10:00', 'companionUnavailable'), {
+        actor: manager,
+      }),
     );
     expect(codes(far)).toEqual(['MEETING_POSTPONED_TOO_FAR']);
     expect(far.issues[0]?.message).toContain('2026-05-27 at the latest');
-    await h.send(pipId, postpone('2026-05-27T14:00'), manager);
+    await h.send(pipId, postpone('2026-05-27T14:00', 'companionUnavailable'), manager);
     let pip = await h.load(pipId);
     expect(pip.context.meetings?.['hearing-1']).toMatchObject({
       at: '2026-05-27T13:00:00.000Z',
@@ -153,7 +113,9 @@ describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
     });
     expect(pip.context.deadlines['meeting:hearing-1']?.date).toBe('2026-05-27');
     const again = await refusal(
-      h.engine.dispatch(pipId, postpone('2026-05-26T10:00'), { actor: manager }),
+      h.engine.dispatch(pipId, postpone('2026-05-26T10:00', 'companionUnavailable'), {
+        actor: manager,
+      }),
     );
     expect(codes(again)).toEqual(['MEETING_POSTPONEMENT_LIMIT']);
 
@@ -187,7 +149,7 @@ describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
     const { h, pipId } = await issued();
     await h.send(
       pipId,
-      schedule({ meetingId: 'review-1', kind: 'reviewMeeting', at: '2026-06-02T10:00' }),
+      scheduleHearing({ meetingId: 'review-1', kind: 'reviewMeeting', at: '2026-06-02T10:00' }),
       manager,
     );
     // The last instant of Tuesday 2 June in London is 22:59:59.999Z.
@@ -209,7 +171,7 @@ describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
   it('refuses kinds the policy does not name, companions it does not allow, and times that are past or not real', async () => {
     const { h, pipId } = await issued();
     const unknown = await refusal(
-      h.engine.dispatch(pipId, schedule({ kind: 'hearnig', at: '2026-06-01T10:00' }), {
+      h.engine.dispatch(pipId, scheduleHearing({ kind: 'hearnig', at: '2026-06-01T10:00' }), {
         actor: manager,
       }),
     );
@@ -218,7 +180,7 @@ describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
     const companion = await refusal(
       h.engine.dispatch(
         pipId,
-        schedule({
+        scheduleHearing({
           kind: 'reviewMeeting',
           at: '2026-06-01T10:00',
           companion: { type: 'other' },
@@ -228,20 +190,20 @@ describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
     );
     expect(codes(companion)).toEqual(['COMPANION_NOT_ALLOWED']);
     const past = await refusal(
-      h.engine.dispatch(pipId, schedule({ kind: 'reviewMeeting', at: '2026-05-12T09:30' }), {
+      h.engine.dispatch(pipId, scheduleHearing({ kind: 'reviewMeeting', at: '2026-05-12T09:30' }), {
         actor: manager,
       }),
     );
     expect(codes(past)).toEqual(['MEETING_IN_PAST']);
     const unreal = await refusal(
-      h.engine.dispatch(pipId, schedule({ kind: 'reviewMeeting', at: '2026-02-30T10:00' }), {
+      h.engine.dispatch(pipId, scheduleHearing({ kind: 'reviewMeeting', at: '2026-02-30T10:00' }), {
         actor: manager,
       }),
     );
     expect(codes(unreal)).toEqual(['MEETING_TIME_INVALID']);
     // `__proto__` and friends are not kinds: only the policy's own names are.
     const proto = await refusal(
-      h.engine.dispatch(pipId, schedule({ kind: 'constructor', at: '2026-06-01T10:00' }), {
+      h.engine.dispatch(pipId, scheduleHearing({ kind: 'constructor', at: '2026-06-01T10:00' }), {
         actor: manager,
       }),
     );
@@ -253,7 +215,7 @@ describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
     const { h, pipId } = await issued();
     await h.send(
       pipId,
-      schedule({ meetingId: 'late-night', kind: 'reviewMeeting', at: '2026-10-25T01:30' }),
+      scheduleHearing({ meetingId: 'late-night', kind: 'reviewMeeting', at: '2026-10-25T01:30' }),
       manager,
     );
     expect((await h.load(pipId)).context.meetings?.['late-night']?.at).toBe(
@@ -263,7 +225,7 @@ describe('meetings and hearings (Acas Code; ERA 1999 s.10)', () => {
 
   it('cancels a meeting, and a cancelled one can be neither moved nor recorded', async () => {
     const { h, pipId } = await issued();
-    await h.send(pipId, schedule({ at: '2026-05-19T10:00' }), manager);
+    await h.send(pipId, scheduleHearing({ at: '2026-05-19T10:00' }), manager);
     await h.send(pipId, { type: 'CANCEL_MEETING', meetingId: 'hearing-1' }, hr);
     const pip = await h.load(pipId);
     expect(pip.context.meetings?.['hearing-1']?.status).toBe('cancelled');

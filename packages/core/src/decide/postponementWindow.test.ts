@@ -4,17 +4,8 @@ import { PolicyValidationError } from '../errors/pipkitError.js';
 import { definePolicy } from '../policy/definePolicy.js';
 import type { PolicyDocumentInput } from '../policy/policySchema.js';
 import { ukAcasCapabilityDocument } from '../policy/presets/ukAcasCapability.js';
-import {
-  codes,
-  doc,
-  hr,
-  manager,
-  presetHarness,
-  refusal,
-} from '../policy/presets/__fixtures__/presetHarness.js';
-import type { CommandOf } from '../model/commands.js';
-
-const LONDON = 'Europe/London';
+import { codes, hr, manager, refusal } from '../policy/presets/__fixtures__/presetHarness.js';
+import { issuedInLondon, postpone, scheduleHearing } from './__fixtures__/meetingCommands.js';
 
 /**
  * A hearing that may be "postponed up to one week, on one occasion only" whatever the reason
@@ -43,33 +34,13 @@ function oneWeekDocument(
   } as PolicyDocumentInput;
 }
 
-const move = (
-  to: string,
-  reason: CommandOf<'POSTPONE_MEETING'>['reason'],
-): CommandOf<'POSTPONE_MEETING'> => ({
-  type: 'POSTPONE_MEETING',
-  meetingId: 'hearing-1',
-  to,
-  reason,
-});
-
 /** Plan issued Monday 11 May 2026; hearing proposed on Tuesday 12 May for Tuesday 19 May 10:00. */
 async function hearingOn19May(maxCount = 2) {
   const policy = definePolicy(oneWeekDocument(durations.daysAfter(7), maxCount));
-  const h = presetHarness([policy], { start: '2026-05-11T09:00:00Z', timeZone: LONDON });
-  const { pipId } = await h.open();
-  await h.send(pipId, { type: 'ISSUE', documents: [doc('planDocument')] }, manager);
-  h.at('2026-05-12T09:00:00Z');
+  const { h, pipId } = await issuedInLondon([policy]);
   await h.send(
     pipId,
-    {
-      type: 'SCHEDULE_MEETING',
-      meetingId: 'hearing-1',
-      kind: 'hearing',
-      attendees: ['mgr-1', 'hr-1'],
-      at: '2026-05-19T10:00',
-      companion: { type: 'tradeUnionOfficial' },
-    },
+    scheduleHearing({ at: '2026-05-19T10:00', companion: { type: 'tradeUnionOfficial' } }),
     manager,
   );
   return { h, pipId };
@@ -80,19 +51,19 @@ describe('a postponement window for any reason (postponement.anyReasonWithin)', 
     const { h, pipId } = await hearingOn19May();
     // daysAfter(7) from Tue 19 May: Wed 20 ... Tue 26 May is the seventh day.
     const late = await refusal(
-      h.engine.dispatch(pipId, move('2026-05-27T10:00', 'employerUnavailable'), { actor: hr }),
+      h.engine.dispatch(pipId, postpone('2026-05-27T10:00', 'employerUnavailable'), { actor: hr }),
     );
     expect(codes(late)).toEqual(['MEETING_POSTPONED_OUT_OF_WINDOW']);
     expect(late.issues[0]?.message).toContain('2026-05-26 at the latest');
     expect(late.issues[0]?.path).toEqual(['to']);
-    const explained = await h.engine.explain(pipId, move('2026-05-27T10:00', 'other'), {
+    const explained = await h.engine.explain(pipId, postpone('2026-05-27T10:00', 'other'), {
       actor: hr,
     });
     expect(explained.accepted).toBe(false);
     expect(explained.issues.map((entry) => entry.code)).toEqual([
       'MEETING_POSTPONED_OUT_OF_WINDOW',
     ]);
-    await h.send(pipId, move('2026-05-26T16:00', 'employerUnavailable'), hr);
+    await h.send(pipId, postpone('2026-05-26T16:00', 'employerUnavailable'), hr);
     expect((await h.load(pipId)).context.meetings?.['hearing-1']).toMatchObject({
       proposedDate: '2026-05-26',
       postponements: 1,
@@ -104,13 +75,13 @@ describe('a postponement window for any reason (postponement.anyReasonWithin)', 
     // s.10(5) from Tue 19 May: Wed 20, Thu 21, Fri 22, (Mon 25 is the Spring bank holiday)
     // Tue 26, Wed 27. One week from Tue 19 May ends Tue 26 May.
     const pastOneWeek = await refusal(
-      h.engine.dispatch(pipId, move('2026-05-27T10:00', 'companionUnavailable'), { actor: hr }),
+      h.engine.dispatch(pipId, postpone('2026-05-27T10:00', 'companionUnavailable'), { actor: hr }),
     );
     expect(codes(pastOneWeek)).toEqual(['MEETING_POSTPONED_OUT_OF_WINDOW']);
     expect(pastOneWeek.issues[0]?.message).toContain('2026-05-26 at the latest');
     const pastBoth = await h.engine.explain(
       pipId,
-      move('2026-05-28T10:00', 'companionUnavailable'),
+      postpone('2026-05-28T10:00', 'companionUnavailable'),
       { actor: hr },
     );
     expect(pastBoth.issues.map((entry) => entry.code)).toEqual([
@@ -118,16 +89,16 @@ describe('a postponement window for any reason (postponement.anyReasonWithin)', 
       'MEETING_POSTPONED_TOO_FAR',
     ]);
     expect(pastBoth.issues[1]?.message).toContain('2026-05-27 at the latest');
-    await h.send(pipId, move('2026-05-26T10:00', 'companionUnavailable'), hr);
+    await h.send(pipId, postpone('2026-05-26T10:00', 'companionUnavailable'), hr);
     expect((await h.load(pipId)).context.deadlines['meeting:hearing-1']?.date).toBe('2026-05-26');
   });
 
   it('lists both refusals when the one occasion is used and the new day is past the week', async () => {
     const { h, pipId } = await hearingOn19May(1);
-    await h.send(pipId, move('2026-05-21T10:00', 'other'), hr);
+    await h.send(pipId, postpone('2026-05-21T10:00', 'other'), hr);
     // A move for another reason is not the employer proposing a new day: the week still counts
     // from Tue 19 May and ends Tue 26 May.
-    const explained = await h.engine.explain(pipId, move('2026-05-27T10:00', 'other'), {
+    const explained = await h.engine.explain(pipId, postpone('2026-05-27T10:00', 'other'), {
       actor: hr,
     });
     expect(explained.issues.map((entry) => entry.code)).toEqual([
