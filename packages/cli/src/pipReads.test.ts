@@ -1,12 +1,13 @@
-import { createEngine, defaultPolicy, type ListQuery } from '@pipkit/core';
+import type { ListQuery } from '@pipkit/core';
 import { isUnreadableEntry } from '@pipkit/core/adapter';
-import { sqliteStore } from '@pipkit/sqlite';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAllPips, readPip, UnreadablePipError } from './pipReads.js';
+import { sqliteStore } from '@pipkit/sqlite';
 import { capturedCli } from './__fixtures__/captured.js';
+import { writeOpenedPips } from './__fixtures__/openedPips.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'pipkit-cli-unreadable-'));
 const db = join(folder, 'corrupt.db');
@@ -22,35 +23,27 @@ function expectNothingLeaked(output: string) {
   expect(output).not.toMatch(/^\s+at /m);
 }
 
-beforeAll(async () => {
-  const store = sqliteStore({ path: db });
-  const engine = createEngine({
-    store,
-    policies: [defaultPolicy],
-    clock: { now: () => new Date('2026-06-01T12:00:00Z') },
-  });
-  for (const pipId of ['pip-a', 'pip-b', 'pip-c', 'pip-d']) {
-    await engine.open(
-      {
-        pipId,
-        employee: { id: `employee-of-${pipId}`, timeZone: 'Europe/London' },
-        managerId: 'grace.hopper',
-        policy: { id: defaultPolicy.id },
-      },
-      { actor: { id: 'grace.hopper', role: 'manager' } },
-    );
-  }
-  // Cut the record of pip-b mid-way (invalid JSON that still quotes personal data), and the
-  // first event of pip-c: what a torn write or a bad restore leaves behind. Straight through
-  // better-sqlite3, around the store.
-  store.database
-    .prepare('UPDATE pipkit_pips SET record = ? WHERE pip_id = ?')
-    .run(`{"pipId":"pip-b","context":{"employee":{"name":"${SECRET}"`, 'pip-b');
-  store.database
-    .prepare('UPDATE pipkit_events SET event = ? WHERE pip_id = ? AND seq = 1')
-    .run(`{"type":"CREATED","note":"${SECRET}`, 'pip-c');
-  await store.close();
-});
+beforeAll(() =>
+  writeOpenedPips(
+    db,
+    ['pip-a', 'pip-b', 'pip-c', 'pip-d'].map((pipId) => ({
+      pipId,
+      employeeId: `employee-of-${pipId}`,
+      managerId: 'grace.hopper',
+    })),
+    (_engine, store) => {
+      // Cut the record of pip-b mid-way (invalid JSON that still quotes personal data), and the
+      // first event of pip-c: what a torn write or a bad restore leaves behind. Straight through
+      // better-sqlite3, around the store.
+      store.database
+        .prepare('UPDATE pipkit_pips SET record = ? WHERE pip_id = ?')
+        .run(`{"pipId":"pip-b","context":{"employee":{"name":"${SECRET}"`, 'pip-b');
+      store.database
+        .prepare('UPDATE pipkit_events SET event = ? WHERE pip_id = ? AND seq = 1')
+        .run(`{"type":"CREATED","note":"${SECRET}`, 'pip-c');
+    },
+  ),
+);
 
 describe('a PIP whose stored row cannot be read', () => {
   it('list names it on stderr with its code and id, lists the others, and exits 1', async () => {

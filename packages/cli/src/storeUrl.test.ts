@@ -1,5 +1,3 @@
-import { createEngine, defaultPolicy } from '@pipkit/core';
-import { sqliteStore } from '@pipkit/sqlite';
 import fc from 'fast-check';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { capturedCli } from './__fixtures__/captured.js';
+import { writeOpenedPips } from './__fixtures__/openedPips.js';
 import { StoreAccessCodes, StoreAccessError } from './storeAccessError.js';
 import { openStoreUrl } from './storeUrl.js';
 import { parseStoreUrl, redactStoreUrl } from './storeTarget.js';
@@ -15,24 +14,9 @@ const folder = mkdtempSync(join(tmpdir(), 'pipkit-cli-store-url-'));
 const db = join(folder, 'pips.db');
 const cli = capturedCli({ cwd: folder });
 
-beforeAll(async () => {
-  const store = sqliteStore({ path: db });
-  const engine = createEngine({
-    store,
-    policies: [defaultPolicy],
-    clock: { now: () => new Date('2026-06-01T12:00:00Z') },
-  });
-  await engine.open(
-    {
-      pipId: 'pip-url',
-      employee: { id: 'alan.turing', timeZone: 'Europe/London' },
-      managerId: 'grace.hopper',
-      policy: { id: defaultPolicy.id },
-    },
-    { actor: { id: 'grace.hopper', role: 'manager' } },
-  );
-  await store.close();
-});
+beforeAll(() =>
+  writeOpenedPips(db, [{ pipId: 'pip-url', employeeId: 'alan.turing', managerId: 'grace.hopper' }]),
+);
 
 function refusal(run: () => unknown): StoreAccessError {
   try {

@@ -1,46 +1,37 @@
-import { createEngine, defaultPolicy, isPipkitError } from '@pipkit/core';
-import { sqliteStore } from '@pipkit/sqlite';
+import { isPipkitError } from '@pipkit/core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sqliteStore } from '@pipkit/sqlite';
 import { capturedCli } from './__fixtures__/captured.js';
+import { writeOpenedPips } from './__fixtures__/openedPips.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'pipkit-cli-refusals-'));
 const db = join(folder, 'refusals.db');
 const cli = capturedCli({ cwd: folder });
 
-beforeAll(async () => {
-  const store = sqliteStore({ path: db });
-  const engine = createEngine({
-    store,
-    policies: [defaultPolicy],
-    clock: { now: () => new Date('2026-06-01T12:00:00Z') },
-  });
-  await engine.open(
-    {
-      pipId: 'pip-7',
-      employee: { id: 'ada', timeZone: 'Europe/London' },
-      managerId: 'grace',
-      policy: { id: defaultPolicy.id },
+beforeAll(() =>
+  writeOpenedPips(
+    db,
+    [{ pipId: 'pip-7', employeeId: 'ada', managerId: 'grace' }],
+    async (engine) => {
+      // Two refused attempts: the employee may not submit her own plan, nor approve it.
+      for (const type of ['SUBMIT_FOR_APPROVAL', 'APPROVE'] as const) {
+        const refused = await engine
+          .dispatch('pip-7', { type }, { actor: { id: 'ada', role: 'employee' } })
+          .then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+        expect(isPipkitError(refused)).toBe(true);
+      }
+      expect(
+        (await engine.refusals('pip-7', { actor: { id: 'hr-1', role: 'hr' } })).refusals,
+      ).toHaveLength(2);
     },
-    { actor: { id: 'grace', role: 'manager' } },
-  );
-  // Two refused attempts: the employee may not submit her own plan, nor approve it.
-  for (const type of ['SUBMIT_FOR_APPROVAL', 'APPROVE'] as const) {
-    const refused = await engine
-      .dispatch('pip-7', { type }, { actor: { id: 'ada', role: 'employee' } })
-      .then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-    expect(isPipkitError(refused)).toBe(true);
-  }
-  expect(
-    (await engine.refusals('pip-7', { actor: { id: 'hr-1', role: 'hr' } })).refusals,
-  ).toHaveLength(2);
-  await store.close();
-});
+  ),
+);
 
 describe('pipkit verify and the refusal log', () => {
   it("checks each PIP's refusal chain beside its events, and fails when a refused attempt was edited", async () => {
