@@ -3,6 +3,7 @@ import { StoreError, StoreErrorReasons } from '@pipkit/core';
 import { backfillPending, backfillQueryColumns } from './backfill.js';
 import { ledgerTableSql, recordedVersion, recordStepSql } from './migrationLedger.js';
 import type { PgQueryable } from './pgDriver.js';
+import { commitAllV12 } from './sql/commitAllSql.js';
 import {
   commitAllV5,
   commitFunction,
@@ -163,6 +164,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 11,
     name: 'refusal log: a hash chain of refused attempts per tenant and PIP, row security, kept by purge',
     sql: (s) => refusalsV11(s),
+  },
+  {
+    version: 12,
+    name: 'pipkit_commit_all writes a round as one set of statements, not one call per request',
+    sql: (s) => commitAllV12(s),
   },
 ];
 

@@ -142,6 +142,13 @@ export const dropCommitV1 = (s: string): string => `
         text[], text[], text[], text[], text[], text, text, text, integer, text);
 `;
 
+/** The commit's fragments that write the envelope's policy columns (version 3 on): insert columns, values, SET. */
+export const COMMIT_POLICY_FRAGMENTS: readonly [string, string, string] = [
+  ', policy_id, policy_version',
+  `,\n                  p_request->>'policy_id', (p_request->>'policy_version')::integer`,
+  `,\n                 policy_id = p_request->>'policy_id',\n                 policy_version = (p_request->>'policy_version')::integer`,
+];
+
 /**
  * `pipkit_commit(tenant, request jsonb)`: one command's writes from one jsonb document (see
  * `commitDocument` in the store). Text that must round-trip byte-exact (the record, each event,
@@ -171,11 +178,7 @@ export const commitFunction = (
     ? commitQueryFragments()
     : ['', '', ''];
   const [policyColumns, policyValues, policySet] = options.policyColumns
-    ? [
-        ', policy_id, policy_version',
-        `,\n                  p_request->>'policy_id', (p_request->>'policy_version')::integer`,
-        `,\n                 policy_id = p_request->>'policy_id',\n                 policy_version = (p_request->>'policy_version')::integer`,
-      ]
+    ? COMMIT_POLICY_FRAGMENTS
     : ['', '', ''];
   return `
       CREATE OR REPLACE FUNCTION ${s}.pipkit_commit(p_tenant text, p_request jsonb)
