@@ -34,6 +34,21 @@ export function quoteLiteral(text: string): string {
   return text.includes('\\') ? `E'${body.replaceAll('\\', '\\\\')}'` : `'${body}'`;
 }
 
+/**
+ * A string as a dollar-quoted SQL literal (docs, "4.1.2.4. Dollar-Quoted String Constants"): the
+ * text between the tags is taken as it is, so a large document (a round of commits, with every
+ * record and event as JSON text inside it) is neither copied to double its quotes and
+ * backslashes nor read back through the escapes by the server. The tag is `$pk$`, numbered
+ * further (`$pk1$`, ...) until the text followed by the tag holds the tag only at its end, so the
+ * literal cannot close early. A NUL is refused, as in {@link quoteLiteral}.
+ */
+export function dollarQuote(text: string): string {
+  if (text.includes('\u0000')) throw new Error('A SQL literal cannot hold a NUL character.');
+  let tag = '$pk$';
+  for (let n = 1; `${text}${tag}`.indexOf(tag) !== text.length; n++) tag = `$pk${n}$`;
+  return `${tag}${text}${tag}`;
+}
+
 /** One argument of a bounded call as SQL text. */
 export function sqlValue(value: SqlValue): string {
   if (value === null) return 'NULL';
@@ -45,7 +60,7 @@ export function sqlValue(value: SqlValue): string {
   if (Array.isArray(value)) {
     return `ARRAY[${(value as readonly string[]).map(quoteLiteral).join(', ')}]::text[]`;
   }
-  return `${quoteLiteral((value as { jsonb: string }).jsonb)}::jsonb`;
+  return `${dollarQuote((value as { jsonb: string }).jsonb)}::jsonb`;
 }
 
 /** `SET LOCAL` of both timeouts, ready to prefix a statement in the same simple Query. */

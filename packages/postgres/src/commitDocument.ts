@@ -106,5 +106,6 @@ export function queryDocument(record: PipRecord): Record<string, string | number
  * or an event is fine: there it is escaped text inside a string (`\\u0000`).
  */
 export function holdsNul(document: string): boolean {
-  return /(?<!\\)(?:\\\\)*\\u0000/.test(document);
+  // Most documents hold no `\u0000` at all: one plain search, the pattern only when needed.
+  return document.includes('\\u0000') && /(?<!\\)(?:\\\\)*\\u0000/.test(document);
 }
