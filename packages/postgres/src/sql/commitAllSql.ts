@@ -22,7 +22,9 @@ const REQUESTS = 'jsonb_array_elements(p_requests) WITH ORDINALITY AS q (p_reque
  * rounds that per-statement cost was most of the server's time per fire.
  *
  * The set form equals the loop only when no two requests touch the same rows, so a round where
- * two requests name one PIP, or one timer, goes through the loop as before. Otherwise: keys
+ * two requests name one PIP, or one timer, goes through the loop as before, and so does a round
+ * of fewer than four, where the set form's fixed statements cost as much as the loop (measured
+ * per request, one connection: the same at 4, 17% less at 16, 25% less at 250). Otherwise: keys
  * first, as `pipkit_commit` takes them; then the new PIPs, then the updates at their expected
  * versions; when any key was taken or any PIP was not at its version, `PK412` undoes the whole
  * statement and the store commits the round again through `pipkit_commit_many`, where each
@@ -44,8 +46,9 @@ export const commitAllV12 = (s: string): string => {
         v_written integer;
         v_found integer;
       BEGIN
-        -- Two requests on one PIP or one timer: their order matters, so one at a time.
-        IF EXISTS (SELECT 1 FROM ${REQUESTS} GROUP BY p_request->>'pip_id' HAVING count(*) > 1)
+        -- Under four requests the loop costs no more. Two requests on one PIP or one timer:
+        -- their order matters, so one at a time.
+        IF v_count < 4 OR EXISTS (SELECT 1 FROM ${REQUESTS} GROUP BY p_request->>'pip_id' HAVING count(*) > 1)
            OR EXISTS (SELECT 1
                         FROM ${REQUESTS},
                              LATERAL (SELECT jsonb_array_elements_text(p_request->'clear')
