@@ -12,6 +12,7 @@ import type { PipStore } from '@pipkit/core';
 import { postgresStore } from '@pipkit/postgres';
 import { sqliteStore } from '@pipkit/sqlite';
 import pg from 'pg';
+import { analyzeSchemas } from './queueBaselines.js';
 
 const PG_URL = process.env.PIPKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -105,13 +106,7 @@ export async function postgresTarget(): Promise<Target | undefined> {
       );
       return (rows[0] as { bytes: number }).bytes;
     },
-    analyze: async () => {
-      const { rows } = await admin.query(
-        `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname = $1`,
-        [schema],
-      );
-      await admin.query(`ANALYZE ${rows.map((row: { name: string }) => row.name).join(', ')}`);
-    },
+    analyze: () => analyzeSchemas(PG_URL, [schema]),
     close: async () => {
       try {
         await store.close();

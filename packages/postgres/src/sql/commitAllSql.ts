@@ -6,10 +6,7 @@
  */
 import { COMMIT_POLICY_FRAGMENTS } from './commitSql.js';
 import { commitQueryFragments } from './querySql.js';
-import { SET_TENANT } from './shared.js';
-
-/** The previous hash of a PIP's first event, as hex. */
-const GENESIS = `'${'0'.repeat(64)}'`;
+import { GENESIS, SET_TENANT } from './shared.js';
 
 /** The requests as rows: `p_request` (the document, the name `pipkit_commit` reads) and `n`. */
 const REQUESTS = 'jsonb_array_elements(p_requests) WITH ORDINALITY AS q (p_request, n)';

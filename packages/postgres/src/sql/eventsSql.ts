@@ -5,10 +5,7 @@
  * returning DDL; a released one never changes (see `MIGRATIONS`).
  * @module
  */
-import { isoOf, SET_TENANT } from './shared.js';
-
-/** The previous hash of a PIP's first event, as hex. */
-const GENESIS = `'${'0'.repeat(64)}'`;
+import { GENESIS, isoOf, SET_TENANT } from './shared.js';
 
 /**
  * Moves `pipkit_events` to the compact layout. `prev_hash` becomes NULL wherever it is the
