@@ -10,7 +10,7 @@ import {
   VersionConflictError,
 } from '@pipkit/core/adapter';
 import { GENESIS_HASH } from '@pipkit/core';
-import { type CurrentRow, envelopeWriter } from './envelopeWrite.js';
+import { type CurrentState, currentState, envelopeWriter } from './envelopeWrite.js';
 import type { SqliteDatabase } from './sqliteDatabase.js';
 import type { Statements } from './statements.js';
 import { isUniqueViolation, storeError } from './storeErrors.js';
@@ -33,31 +33,26 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
    * one rule (the idempotency key first, then the version). Returns the current row for
    * `writeCommit`.
    */
-  const checkCommit = (request: CommitRequest): CurrentRow => {
-    const current = statements.pipVersion.get(request.pipId) as CurrentRow;
+  const checkCommit = (request: CommitRequest): CurrentState => {
     const key = request.idempotency?.key;
+    const current = currentState(statements.currentRow.get(key ?? null, request.pipId));
     const failure = commitPreconditionError(request, {
-      actualVersion: current?.version ?? NO_PIP_YET,
-      recordedKey:
-        key !== undefined && statements.idempotencyExists.get(key) !== undefined
-          ? { key }
-          : undefined,
+      actualVersion: current.version ?? NO_PIP_YET,
+      recordedKey: key !== undefined && current.keyTaken ? { key } : undefined,
     });
     if (failure) throw failure;
     return current;
   };
 
   /** Every write of a checked commit. A failure here is a bug or a race the keys caught. */
-  const writeCommit = (request: CommitRequest, current: CurrentRow): void => {
+  const writeCommit = (request: CommitRequest, current: CurrentState): void => {
     const { pipId, expectedVersion } = request;
     try {
-      envelopes.write(request, current);
+      envelopes.write(request, current.row);
       // The previous hash is stored only where the sequence does not imply it (schema 4); the
       // event's JSON compressed (schema 6) unless it is short (text, as before schema 6).
       let previous =
-        expectedVersion === NO_PIP_YET
-          ? GENESIS_HASH
-          : storedHash(statements.eventHash.get(pipId, expectedVersion));
+        expectedVersion === NO_PIP_YET ? GENESIS_HASH : storedHash(current.headHash);
       for (const event of request.events) {
         statements.insertEvent.run(
           pipId,
@@ -107,7 +102,7 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
   const commitBatchFast = database.transaction(
     (requests: readonly CommitRequest[]): (Error | undefined)[] =>
       requests.map((request) => {
-        let current: CurrentRow;
+        let current: CurrentState;
         try {
           assertCommitShape(request);
           current = checkCommit(request);
@@ -133,8 +128,7 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
 
   // Children first: events, timers, outbox rows and idempotency keys reference the envelope.
   const purgePip = database.transaction((pipId: string, expectedVersion: number): void => {
-    const current = statements.pipVersion.get(pipId) as { version: number } | undefined;
-    const actual = current?.version ?? NO_PIP_YET;
+    const actual = currentState(statements.currentRow.get(null, pipId)).version ?? NO_PIP_YET;
     if (actual === NO_PIP_YET || actual !== expectedVersion) {
       throw new VersionConflictError(pipId, expectedVersion, actual);
     }
@@ -161,10 +155,10 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
   };
 }
 
-/** The hex hash of a `pipkit_events` row read by `eventHash` (its bytes, or old text). */
-function storedHash(row: unknown): string | undefined {
-  const hash = (row as { hash?: string | Buffer } | undefined)?.hash;
-  return typeof hash === 'string' ? hash : hash?.toString('hex');
+/** The hex form of a stored event hash (its bytes, or old text); `undefined` for none. */
+function storedHash(hash: unknown): string | undefined {
+  if (typeof hash === 'string') return hash;
+  return Buffer.isBuffer(hash) ? hash.toString('hex') : undefined;
 }
 
 /** Records the idempotency key; its primary key is the last guard against a second winner. */

@@ -2,14 +2,16 @@ import { hashEvent, type PipRecord, type PipStore } from '@pipkit/core';
 import type { CommitRequest } from '@pipkit/core/adapter';
 import { runReferenceLifecycle } from '@pipkit/core/testing';
 import { describe, expect, it } from 'vitest';
-import { CHANGEABLE_COLUMNS, CURRENT_ROW_COLUMNS } from './envelopeWrite.js';
+import Database from 'better-sqlite3';
+import { faultyDatabase } from './__fixtures__/faultyDatabase.js';
+import { CHANGEABLE_COLUMNS } from './envelopeWrite.js';
 import { recordColumnValues } from './queryColumnsSql.js';
 import { sqliteStore, type SqliteStore } from './sqliteStore.js';
 
 /** The row's changeable columns as stored, in `CHANGEABLE_COLUMNS` order. */
 function storedColumns(store: SqliteStore, pipId: string): unknown[] {
   const row = store.database
-    .prepare(`SELECT ${CURRENT_ROW_COLUMNS} FROM pipkit_pips WHERE pip_id = ?`)
+    .prepare(`SELECT ${CHANGEABLE_COLUMNS.join(', ')} FROM pipkit_pips WHERE pip_id = ?`)
     .get(pipId) as Record<string, unknown>;
   return CHANGEABLE_COLUMNS.map((column) => row[column]);
 }
@@ -138,5 +140,31 @@ describe('the envelope update writes every changed column', () => {
     }
     expect(checked.at(-1)).toBe(`${record.pipId}@${version}:${record.state}`);
     await store.close();
+  });
+});
+
+describe('a host database without raw()', () => {
+  /** Every row of the tables a commit writes, in a fixed order. */
+  const rows = (store: SqliteStore) =>
+    ['pipkit_pips', 'pipkit_events', 'pipkit_timers', 'pipkit_idempotency'].map((table) =>
+      store.database.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all(),
+    );
+
+  it('commits the same rows as better-sqlite3 returning arrays', async () => {
+    const native = sqliteStore({ path: ':memory:' });
+    // The fixture's statements have run, get and all only: the store reads object rows.
+    const hosted = sqliteStore({ database: faultyDatabase(new Database(':memory:'), {}) });
+    expect('raw' in hosted.database.prepare('SELECT 1')).toBe(false);
+    const checked: string[] = [];
+    await runReferenceLifecycle(native);
+    await runReferenceLifecycle(checkingStore(hosted, checked));
+    expect(checked.length).toBeGreaterThan(10);
+    const written = rows(native);
+    // Previous hashes implied by the sequence (read with the envelope) are stored as NULL.
+    const events = written[1] as { prev_hash: unknown }[];
+    expect(events.filter((event) => event.prev_hash === null)).toHaveLength(events.length);
+    expect(rows(hosted)).toEqual(written);
+    await native.close();
+    await hosted.close();
   });
 });

@@ -24,11 +24,58 @@ export const CHANGEABLE_COLUMNS: readonly string[] = [
   ...QUERY_COLUMN_LIST.split(', '),
 ];
 
-/** `SELECT` list of the current row a commit compares against: the version, then those columns. */
-export const CURRENT_ROW_COLUMNS = ['version', ...CHANGEABLE_COLUMNS].join(', ');
+/**
+ * What a commit reads before it writes, in one statement (one B-tree walk per table, one row
+ * built): whether its idempotency key is taken, and the PIP's envelope row with the hash of its
+ * last event, the hash its first new event must link to. Always one row; the envelope columns are
+ * NULL when there is no such PIP. Parameters: the key (NULL for none), the PIP id.
+ */
+export const CURRENT_ROW_SQL = `SELECT
+    (SELECT 1 FROM pipkit_idempotency WHERE key = ?) AS key_taken,
+    p.version, ${CHANGEABLE_COLUMNS.map((column) => `p.${column}`).join(', ')},
+    (SELECT hash FROM pipkit_events e WHERE e.pip_id = p.pip_id AND e.seq = p.version) AS head_hash
+  FROM (SELECT 1) LEFT JOIN pipkit_pips p ON p.pip_id = ?`;
 
-/** The current row as the commit read it (`undefined`: no such PIP). */
-export type CurrentRow = ({ version: number } & Record<string, unknown>) | undefined;
+/**
+ * The row {@link CURRENT_ROW_SQL} reads, as column values in its order: `[key_taken, version,
+ * ...CHANGEABLE_COLUMNS, head_hash]`.
+ */
+export type CurrentRow = readonly unknown[];
+
+/** Offset of the first changeable column in a {@link CurrentRow}. */
+const FIRST_CHANGEABLE = 2;
+/** Offset of the head event's hash in a {@link CurrentRow}. */
+const HEAD_HASH = FIRST_CHANGEABLE + CHANGEABLE_COLUMNS.length;
+
+/** What a commit needs from its {@link CurrentRow}. */
+export interface CurrentState {
+  /** The row, to compare the envelope's columns with. */
+  readonly row: CurrentRow;
+  /** The PIP's version, or `undefined` when there is no such PIP. */
+  readonly version: number | undefined;
+  /** Whether the commit's idempotency key is already recorded. */
+  readonly keyTaken: boolean;
+  /** The stored hash of the PIP's last event (bytes, or hex text before schema 4). */
+  readonly headHash: unknown;
+}
+
+/**
+ * Reads {@link CURRENT_ROW_SQL}'s row whether the statement returns arrays (`raw(true)`, as the
+ * store prepares it on better-sqlite3) or objects (a host's database without `raw`), whose values
+ * come in column order.
+ */
+export function currentState(result: unknown): CurrentState {
+  const row: CurrentRow = Array.isArray(result)
+    ? result
+    : Object.values(result as Record<string, unknown>);
+  const version = row[1];
+  return {
+    row,
+    version: typeof version === 'number' ? version : undefined,
+    keyTaken: row[0] !== null && row[0] !== undefined,
+    headHash: row[HEAD_HASH],
+  };
+}
 
 /**
  * At most this many update shapes are compiled (one per set of changed columns); a commit past
@@ -78,7 +125,7 @@ export function envelopeWriter(database: SqliteDatabase, statements: Statements)
       let mask = 0;
       for (let index = 0; index < values.length; index += 1) {
         const value = values[index] as string | number | null;
-        if (current?.[CHANGEABLE_COLUMNS[index] as string] === value) continue;
+        if (current[FIRST_CHANGEABLE + index] === value) continue;
         changed.push(index);
         bound.push(value);
         mask += 2 ** index;

@@ -78,25 +78,29 @@ export function createReads(database: SqliteDatabase, statements: Statements): R
       ...compactedBefore(statements),
     };
   });
+  // One read transaction for the whole batch: in WAL mode each statement outside a transaction
+  // opens and closes its own (https://www.sqlite.org/wal.html#concurrency), and the rows of one
+  // snapshot are what a caller of loadMany expects anyway.
+  const loadMany = database.transaction((pipIds: readonly string[]) =>
+    pipIds.map((pipId) => {
+      const row = statements.loadPip.get(pipId) as { record: string } | undefined;
+      try {
+        return row
+          ? parseStored<PipRecord>(row.record, { pipId, table: 'pipkit_pips' })
+          : undefined;
+      } catch (error) {
+        if (storeErrorReason(error) === StoreErrorReasons.CORRUPT_ROW) return error as Error;
+        throw error;
+      }
+    }),
+  );
   return {
     inspect: (pipId) => inspect(pipId),
     load(pipId) {
       const row = statements.loadPip.get(pipId) as { record: string } | undefined;
       return row ? parseStored<PipRecord>(row.record, { pipId, table: 'pipkit_pips' }) : undefined;
     },
-    loadMany(pipIds) {
-      return pipIds.map((pipId) => {
-        const row = statements.loadPip.get(pipId) as { record: string } | undefined;
-        try {
-          return row
-            ? parseStored<PipRecord>(row.record, { pipId, table: 'pipkit_pips' })
-            : undefined;
-        } catch (error) {
-          if (storeErrorReason(error) === StoreErrorReasons.CORRUPT_ROW) return error as Error;
-          throw error;
-        }
-      });
-    },
+    loadMany: (pipIds) => loadMany(pipIds),
     readEvents(pipId, afterSeq) {
       const events: StoredEvent[] = [];
       // The hash of the row before: the previous hash every event stored without one links to.

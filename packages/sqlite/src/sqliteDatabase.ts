@@ -11,6 +11,11 @@ export interface SqliteStatement {
   get(...parameters: unknown[]): unknown;
   /** Every row. */
   all(...parameters: unknown[]): unknown[];
+  /**
+   * With `true`, rows come back as arrays of column values instead of objects (better-sqlite3's
+   * `Statement#raw`); returns the statement. Optional: without it the store reads object rows.
+   */
+  raw?(toggle?: boolean): SqliteStatement;
 }
 
 /**

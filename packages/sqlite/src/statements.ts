@@ -1,5 +1,5 @@
 import type { TimerRow } from '@pipkit/core';
-import { CHANGEABLE_COLUMNS, CURRENT_ROW_COLUMNS } from './envelopeWrite.js';
+import { CHANGEABLE_COLUMNS, CURRENT_ROW_SQL } from './envelopeWrite.js';
 import { QUERY_COLUMN_FIELDS } from './queryColumnsSql.js';
 import type { SqliteDatabase, SqliteStatement } from './sqliteDatabase.js';
 import { deliveryStatements } from './deliverySql.js';
@@ -74,6 +74,8 @@ export function prepareStatements(
   const prepare = schema.lazy
     ? (sql: string) => lazyStatement(database, sql)
     : database.prepare.bind(database);
+  const prepareRaw = (sql: string) =>
+    schema.lazy ? lazyStatement(database, sql, true) : rawRows(database.prepare(sql));
   // Schema 1 has no policy columns and no fault columns (migration 2 adds them).
   const current = schema.version >= 2;
   const policyColumns = current
@@ -92,8 +94,9 @@ export function prepareStatements(
     : 'timer_id, pip_id, deadline_id, kind, due_at, 0 AS attempts, NULL AS parked_code';
   return {
     loadPip: prepare('SELECT record FROM pipkit_pips WHERE pip_id = ?'),
-    // The current row a commit compares its envelope with (envelopeWrite.ts).
-    pipVersion: prepare(`SELECT ${CURRENT_ROW_COLUMNS} FROM pipkit_pips WHERE pip_id = ?`),
+    // What a commit checks and compares its envelope with (envelopeWrite.ts), as an array:
+    // better-sqlite3 builds an object row one property per column, 22 here.
+    currentRow: prepareRaw(CURRENT_ROW_SQL),
     // The changeable columns (envelopeWrite.ts) follow the version, record and time.
     insertPip: prepare(
       `INSERT INTO pipkit_pips (pip_id, version, record, updated_at, ${CHANGEABLE_COLUMNS.join(', ')})
@@ -103,7 +106,6 @@ export function prepareStatements(
       `SELECT pip_id, seq, event, prev_hash, hash FROM pipkit_events
         WHERE pip_id = ? AND seq ${compactEvents ? '>=' : '>'} ? ORDER BY seq`,
     ),
-    eventHash: prepare('SELECT hash FROM pipkit_events WHERE pip_id = ? AND seq = ?'),
     insertEvent: prepare(
       'INSERT INTO pipkit_events (pip_id, seq, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -145,7 +147,6 @@ export function prepareStatements(
       `UPDATE pipkit_outbox SET delivered_at = ${NOW_SQL} WHERE id = ? AND delivered_at IS NULL`,
     ),
     ...outboxCompactionStatements(prepare, compactEvents),
-    idempotencyExists: prepare('SELECT 1 FROM pipkit_idempotency WHERE key = ?'),
     purge: [
       'pipkit_idempotency',
       'pipkit_outbox',
@@ -193,10 +194,16 @@ function outboxCompactionStatements(prepare: (sql: string) => SqliteStatement, c
   };
 }
 
-/** A statement compiled the first time it runs. */
-function lazyStatement(database: SqliteDatabase, sql: string): SqliteStatement {
+/** The statement returning rows as arrays where the database supports it (`raw`). */
+function rawRows(statement: SqliteStatement): SqliteStatement {
+  return statement.raw ? statement.raw(true) : statement;
+}
+
+/** A statement compiled the first time it runs (with array rows when `raw`). */
+function lazyStatement(database: SqliteDatabase, sql: string, raw = false): SqliteStatement {
   let statement: SqliteStatement | undefined;
-  const compiled = () => (statement ??= database.prepare(sql));
+  const compiled = () =>
+    (statement ??= raw ? rawRows(database.prepare(sql)) : database.prepare(sql));
   return {
     run: (...parameters) => compiled().run(...parameters),
     get: (...parameters) => compiled().get(...parameters),
