@@ -51,8 +51,7 @@ export function createCommitPath(database: SqliteDatabase, statements: Statement
       envelopes.write(request, current.row);
       // The previous hash is stored only where the sequence does not imply it (schema 4); the
       // event's JSON compressed (schema 6) unless it is short (text, as before schema 6).
-      let previous =
-        expectedVersion === NO_PIP_YET ? GENESIS_HASH : storedHash(current.headHash);
+      let previous = expectedVersion === NO_PIP_YET ? GENESIS_HASH : storedHash(current.headHash);
       for (const event of request.events) {
         statements.insertEvent.run(
           pipId,
