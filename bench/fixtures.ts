@@ -26,12 +26,14 @@ const notes = { kind: 'checkInNotes', ref: 'dms://notes', sha256: 'b'.repeat(64)
  * An engine on `store` (default policy, a test clock) with `count` PIPs brought to `active`:
  * opened with their plan and check-in notes, approved, acknowledged. PIP `index` is
  * `${prefix}${index}`, managed by `mgr-${index}`. The clock is left on Tue 17 Mar 2026 14:00 UTC,
- * the first check-in's day, so each PIP accepts `RECORD_CHECK_IN` from its manager.
+ * the first check-in's day, so each PIP accepts `RECORD_CHECK_IN` from its manager. `options`
+ * are the engine's (its defaults otherwise).
  */
 export async function activePips(
   store: PipStore,
   count: number,
   prefix = 'pip-',
+  options: { readonly groupCommit?: boolean } = {},
 ): Promise<{ engine: Engine; clock: TestClock }> {
   const clock = createTestClock('2026-03-02T15:00:00Z');
   let next = 0;
@@ -40,6 +42,7 @@ export async function activePips(
     policies: [defaultPolicy],
     clock,
     ids: () => `${prefix}${next++}`,
+    ...options,
   });
   for (let index = 0; index < count; index += 1) {
     const manager: Actor = { id: `mgr-${index}`, role: 'manager' };

@@ -57,7 +57,8 @@ async function enginePair(
   callers: number,
 ): Promise<{ grouped: Engine; ungrouped: Engine; meanGroup: () => number }> {
   const count = callers * PIPS_PER_CALLER;
-  const { engine: ungrouped } = await activePips(raw, count, 'u-');
+  // Explicitly off: the SQLite and Postgres stores turn group commit on by default.
+  const { engine: ungrouped } = await activePips(raw, count, 'u-', { groupCommit: false });
   const { clock } = await activePips(raw, count, 'g-');
   const { store, meanGroup } = counted(raw);
   const grouped = createEngine({ store, policies: [defaultPolicy], clock, groupCommit: true });

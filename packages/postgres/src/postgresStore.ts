@@ -199,6 +199,8 @@ function storeOn(
     commit,
     commitMany,
     concurrentCommits,
+    // A group of concurrent commits is one round trip and one WAL flush.
+    prefersGroupCommit: true,
     ...(listening
       ? {
           wakeups: {

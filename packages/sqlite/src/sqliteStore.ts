@@ -100,6 +100,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         published(requests, outcomes);
         return outcomes;
       }),
+    // A group of concurrent commits is one transaction and one disk flush.
+    prefersGroupCommit: true,
     wakeups: { subscribe: (listener) => hub.subscribe(listener) },
     getIdempotency: (key) => settle(() => reads.getIdempotency(key)),
     list: (query = {}) => settle(() => reads.list(query)),

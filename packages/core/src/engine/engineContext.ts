@@ -286,7 +286,9 @@ export function createEngineContext(options: EngineOptions): EngineContext {
       : defaultReadScope(actor);
 
   const delivery = deliverySettings(options.delivery);
-  const grouping = groupCommitSettings(options.groupCommit);
+  // On by default where a group shares a flush or a round trip (the store says so), and only
+  // with commitMany: a lone write still goes at once (see groupCommit.ts).
+  const grouping = groupCommitSettings(options.groupCommit ?? store.prefersGroupCommit === true);
   const group = grouping ? groupCommitter(store, grouping) : undefined;
 
   return {

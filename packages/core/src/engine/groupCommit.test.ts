@@ -85,11 +85,28 @@ describe('groupCommit option', () => {
     }
   });
 
-  it('is off by default: concurrent writes commit one by one', async () => {
+  it('is off by default on a store that does not prefer it: concurrent writes commit one by one', async () => {
     const { store, groups } = recorded(memoryStore());
     const engine = createEngine({ store, policies: [defaultPolicy] });
     await Promise.all([0, 1, 2, 3].map((index) => openFor(engine, index)));
     expect(groups).toEqual([1, 1, 1, 1]);
+  });
+
+  it('is on by default on a store that prefers it (prefersGroupCommit), and off with false', async () => {
+    const preferring = { ...memoryStore(), prefersGroupCommit: true };
+    const byDefault = recorded(preferring);
+    const engine = createEngine({ store: byDefault.store, policies: [defaultPolicy] });
+    await openFor(engine, 9);
+    await Promise.all([0, 1, 2, 3].map((index) => openFor(engine, index)));
+    expect(byDefault.groups).toEqual([1, 4]);
+    const turnedOff = recorded({ ...memoryStore(), prefersGroupCommit: true });
+    const ungrouped = createEngine({
+      store: turnedOff.store,
+      policies: [defaultPolicy],
+      groupCommit: false,
+    });
+    await Promise.all([0, 1, 2, 3].map((index) => openFor(ungrouped, index)));
+    expect(turnedOff.groups).toEqual([1, 1, 1, 1]);
   });
 
   it('commits a lone write at once with the plain commit, and concurrent ones together', async () => {

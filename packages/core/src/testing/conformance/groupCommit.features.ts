@@ -169,6 +169,20 @@ function registerGroupingFeatures(context: ConformanceContext): void {
     }
   });
 
+  it('groups by default exactly where the store says a group shares a cost (prefersGroupCommit)', async () => {
+    // The engine's own default: no groupCommit option at all.
+    const defaults = { groupCommit: undefined } as unknown as Partial<EngineOptions>;
+    const { engine, groups } = await activeTogether(context.store, 4, defaults);
+    const grouped = context.store.prefersGroupCommit === true;
+    expect(groups.some((size) => size > 1)).toBe(grouped);
+    const outcomes = await together(
+      [0, 1, 2, 3].map((i) => engine.dispatch(`g-${i}`, checkIn(), { actor: manager(i) })),
+    );
+    expect(summary(outcomes)).toEqual(
+      [0, 1, 2, 3].map((i) => ({ version: 6, replayed: false, pipId: `g-${i}` })),
+    );
+  });
+
   it("decides concurrent commands on one PIP one after another, in call order, each from the last one's version", async () => {
     // No record cache and no retries: two commands decided from one version would fail the second.
     const { engine } = await activeTogether(context.store, 3, { recordCache: 0 });
