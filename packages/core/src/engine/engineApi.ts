@@ -69,9 +69,7 @@ export interface EngineOptions extends TenantEngineOptions {
   /**
    * Group commit: concurrent writes on this engine (`open`, `dispatch`, `migrate`, the sweep's
    * one-by-one fires) share one store transaction, one disk flush or round trip, when the store
-   * has `commitMany`. Default: on where the store says a group shares a cost
-   * (`prefersGroupCommit`: the SQLite and Postgres stores), off elsewhere (the memory store);
-   * `false` turns it off. The first write to reach its commit goes at once when nothing
+   * has `commitMany`. Default: on where the store sets `prefersGroupCommit` (SQLite, Postgres). The first write to reach its commit goes at once when nothing
    * else is under way, so a lone caller waits for nothing; writes that reach their commit while a
    * transaction is in flight, or while other writes of this engine are still deciding, go
    * together in the next one. Each command is still decided against its own PIP's current

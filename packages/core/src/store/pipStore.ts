@@ -283,12 +283,7 @@ export interface PipStore
    * store that writes in the calling thread, as SQLite does.
    */
   readonly concurrentCommits?: number;
-  /**
-   * Optional hint: true when each commit pays a cost that a group of commits shares (a disk
-   * flush, a network round trip), as SQLite and Postgres do. An engine on such a store groups
-   * concurrent commits unless its `groupCommit` option says otherwise; a lone caller waits for
-   * nothing either way. A store with nothing to share (the memory store) leaves it unset.
-   */
+  /** Optional hint: commits share a cost (a flush, a round trip); engines group them by default. */
   readonly prefersGroupCommit?: boolean;
   /** The first outcome recorded under an idempotency key. */
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
