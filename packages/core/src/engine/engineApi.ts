@@ -67,13 +67,14 @@ export interface EngineOptions extends TenantEngineOptions {
    */
   readonly recordCache?: number;
   /**
-   * Group commit: concurrent writes on this engine (`open`, `dispatch`, `migrate`, the sweep's
-   * one-by-one fires) share one store transaction, one disk flush or round trip, when the store
-   * has `commitMany`. Default: on where the store sets `prefersGroupCommit` (SQLite, Postgres). The first write to reach its commit goes at once when nothing
-   * else is under way, so a lone caller waits for nothing; writes that reach their commit while a
-   * transaction is in flight, or while other writes of this engine are still deciding, go
-   * together in the next one. Each command is still decided against its own PIP's current
-   * version and gets its own outcome: a refused or conflicting request never fails the others.
+   * Group commit (default: on where the store sets `prefersGroupCommit`, as SQLite and Postgres
+   * do): concurrent writes on this engine (`open`, `dispatch`, `migrate`, the sweep's one-by-one
+   * fires) share one transaction, one flush or round trip, when the store has `commitMany`. The
+   * first write goes at once when nothing else is under way, so a lone caller waits for nothing;
+   * writes that reach their commit while a transaction is in flight, or while other writes of
+   * this engine are still deciding, go together in the next one. Each command is still decided
+   * against its own PIP's current version and gets its own outcome: a refused or conflicting
+   * request never fails the others.
    * Writes of the same PIP never share a transaction: each waits for this engine's earlier write
    * of that PIP and decides from what it left. A failure of the whole transaction (the
    * connection, the disk) is the error of every request in it, as it would be for each alone.
