@@ -16,6 +16,7 @@ import { sqliteStore } from '@pipkit/sqlite';
 import pg from 'pg';
 import { activePips } from './fixtures.js';
 import { type BenchResult, compare } from './harness.js';
+import { checkpoint } from './queueBaselines.js';
 
 const PG_URL = process.env.PIPKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PIPS_PER_CALLER = 8;
@@ -169,10 +170,8 @@ export async function postgresGroupCommitBenches(): Promise<{
       },
       info,
       'postgresGroupCommit',
-      // The dirty pages of the seeding and of the benches before (the dispatch bench's 16
-      // clients write thousands of commands) are flushed now, not by a checkpoint that would
-      // otherwise land on some rounds and not others (PostgreSQL docs, "30.5. WAL Configuration").
-      () => admin.query('CHECKPOINT'),
+      // The seeding's and earlier benches' dirty pages, flushed before the timed rounds.
+      () => checkpoint(admin),
     );
     return { results, info };
   } finally {

@@ -3,6 +3,7 @@ import { postgresStore } from '@pipkit/postgres';
 import pg from 'pg';
 import { activePips } from './fixtures.js';
 import { type BenchResult, compare } from './harness.js';
+import { checkpoint } from './queueBaselines.js';
 
 const PG_URL = process.env.PIPKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PIPS_PER_CLIENT = 8;
@@ -103,9 +104,7 @@ export async function postgresBenches(): Promise<{
         );
         return clients * perRound;
       };
-      // The seeding's dirty pages flushed before the timed rounds, not by a checkpoint landing on
-      // some of them (PostgreSQL docs, "30.5. WAL Configuration").
-      await pool.query('CHECKPOINT');
+      await checkpoint(pool);
       results.push(
         await compare(
           `engine.dispatch RECORD_CHECK_IN (Postgres, ${clients} client${clients === 1 ? '' : 's'})`,
