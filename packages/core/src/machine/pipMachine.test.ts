@@ -3,7 +3,8 @@ import { type AnyStateNode, initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { toMermaid } from './diagram.js';
 import { FINAL_STATES, PIP_STATES, pipMachine } from './pipMachine.js';
-import { flattenState, replayEvents } from './snapshot.js';
+import { notesIn } from './notes.js';
+import { applyEvents, flattenState, replayEvents } from './snapshot.js';
 import type { PipEvent, PipEventType, PlanDates } from './types.js';
 
 type Snapshot = ReturnType<typeof pipMachine.transition>;
@@ -428,6 +429,48 @@ describe('toMermaid', () => {
           expect(PIP_STATES.map((state) => state.replace('.', '_'))).toContain(name);
       }
     }
+  });
+});
+
+describe('notes folded without a machine step', () => {
+  // Every reachable vertex of the graph.
+  const snapshots = getShortestPaths(pipMachine, traversal).map((path) => path.state);
+
+  it('gives exactly what XState gives for every (state, event) the table calls a note', () => {
+    const checked = new Set<string>();
+    for (const snapshot of snapshots) {
+      const state = flattenState(snapshot.value);
+      for (const event of ALL_EVENTS) {
+        if (!notesIn(state).has(event.type)) continue;
+        const folded = applyEvents(snapshot, [event]);
+        const [stepped] = transition(pipMachine, snapshot, event);
+        expect(folded).toBeDefined();
+        expect(folded?.value).toEqual(stepped.value);
+        expect(folded?.status).toBe(stepped.status);
+        expect(folded?.context).toEqual(stepped.context);
+        expect([...(folded?.tags ?? [])]).toEqual([...stepped.tags]);
+        // The folded snapshot goes on as the stepped one does.
+        for (const after of ALL_EVENTS) expect(folded?.can(after)).toBe(stepped.can(after));
+        checked.add(`${state}|${event.type}`);
+      }
+    }
+    // Every note of every state was met with an example, so none is folded unchecked.
+    const declared = PIP_STATES.flatMap((state) =>
+      [...notesIn(state)].map((type) => `${state}|${type}`),
+    );
+    expect([...checked].sort()).toEqual(declared.sort());
+  });
+
+  it('calls a note only an unguarded, targetless transition that records, never in a final state', () => {
+    expect(notesIn('active').has('CHECK_IN_HELD')).toBe(true);
+    expect(notesIn('opened').has('ACKNOWLEDGEMENT_OVERDUE')).toBe(true);
+    expect(notesIn('amending.awaitingAcknowledgement').has('CHECK_IN_MISSED')).toBe(true);
+    // Guarded (a record without a plan), moving, or not accepted at all: a machine step.
+    expect(notesIn('draft').has('ESCALATED')).toBe(false);
+    expect(notesIn('active').has('PERIOD_ENDED')).toBe(false);
+    expect(notesIn('paused').has('RESUMED')).toBe(false);
+    expect(notesIn('draft').has('CHECK_IN_HELD')).toBe(false);
+    for (const state of FINAL_STATES) expect(notesIn(state).size).toBe(0);
   });
 });
 

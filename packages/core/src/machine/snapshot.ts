@@ -1,5 +1,6 @@
 import { type SnapshotFrom, type StateValue, createActor, initialTransition } from 'xstate';
 import { evolve } from './evolve.js';
+import { applyNote, notesIn } from './notes.js';
 import { FINAL_STATES, type PipState, pipMachine } from './pipMachine.js';
 import type { PipContext, PipEvent } from './types.js';
 
@@ -153,6 +154,12 @@ export function applyEvents(
         value: current.value,
         context: evolve(current.context, event),
       });
+      continue;
+    }
+    if (current.status === 'active' && notesIn(flattenState(current.value)).has(event.type)) {
+      // Most events a plan records (a check-in held, a deadline missed, an escalation) only
+      // record: folded the way the machine's `record` action folds them, without a machine step.
+      current = applyNote(current, event);
       continue;
     }
     const next = pipMachine.transition(current, event, scope);
