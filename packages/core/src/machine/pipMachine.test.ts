@@ -4,7 +4,7 @@ import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { toMermaid } from './diagram.js';
 import { FINAL_STATES, PIP_STATES, pipMachine } from './pipMachine.js';
 import { notesIn } from './notes.js';
-import { applyEvents, flattenState, replayEvents } from './snapshot.js';
+import { applyEvents, flattenState, replayEvents, restoreSnapshot } from './snapshot.js';
 import type { PipEvent, PipEventType, PlanDates } from './types.js';
 
 type Snapshot = ReturnType<typeof pipMachine.transition>;
@@ -471,6 +471,41 @@ describe('notes folded without a machine step', () => {
     expect(notesIn('paused').has('RESUMED')).toBe(false);
     expect(notesIn('draft').has('CHECK_IN_HELD')).toBe(false);
     for (const state of FINAL_STATES) expect(notesIn(state).size).toBe(0);
+  });
+});
+
+describe('restoreSnapshot', () => {
+  it('restores what XState resolves, in every reachable state, and steps on the same way', () => {
+    const vertices = getShortestPaths(pipMachine, traversal).map((path) => path.state);
+    const states = new Set<string>();
+    for (const vertex of vertices) {
+      const state = flattenState(vertex.value);
+      states.add(state);
+      // A copy of the context: never a snapshot already remembered for it.
+      const context = { ...vertex.context };
+      const restored = restoreSnapshot(state, context);
+      const resolved = pipMachine.resolveState({ value: vertex.value, context });
+      expect(restored.context).toBe(context);
+      expect(restored.value).toEqual(resolved.value);
+      expect(restored.status).toBe(resolved.status);
+      expect(restored._nodes).toEqual(resolved._nodes);
+      expect([...restored.tags]).toEqual([...resolved.tags]);
+      expect(restored.historyValue).toEqual(resolved.historyValue);
+      expect(restored.children).toEqual(resolved.children);
+      for (const event of ALL_EVENTS) {
+        expect(restored.can(event)).toBe(resolved.can(event));
+        if (!resolved.can(event)) continue;
+        const [fromRestored] = transition(pipMachine, restored, event);
+        const [fromResolved] = transition(pipMachine, resolved, event);
+        expect(fromRestored.value).toEqual(fromResolved.value);
+        expect(fromRestored.context).toEqual(fromResolved.context);
+      }
+    }
+    expect([...states].sort()).toEqual([...PIP_STATES].sort());
+  });
+
+  it('refuses a state the machine does not have', () => {
+    expect(() => restoreSnapshot('nowhere' as never, created as never)).toThrow();
   });
 });
 

@@ -30,11 +30,30 @@ export function isFinalState(state: PipState): boolean {
 // is checked against the state, so a hit is exactly what resolving would give.
 const snapshots = new WeakMap<PipContext, PipMachineSnapshot>();
 
+// One resolved snapshot per state, its context aside. XState's `resolveState` derives the
+// configuration, value, tags and status from the state value alone, and children and history are
+// empty (the machine spawns nothing and has no history states), so resolving a state once serves
+// every PIP in it. Its children and history are frozen: XState copies them before any change.
+const resolvedStates = new Map<PipState, PipMachineSnapshot>();
+
+/** `pipMachine.resolveState({ value, context })` for a flattened state, from the state's template. */
+function resolveState(state: PipState, context: PipContext): PipMachineSnapshot {
+  let resolved = resolvedStates.get(state);
+  if (!resolved) {
+    // An unknown state throws here, so only the machine's own states are ever kept.
+    resolved = pipMachine.resolveState({ value: unflattenState(state), context });
+    Object.freeze(resolved.children);
+    Object.freeze(resolved.historyValue);
+    resolvedStates.set(state, resolved);
+  }
+  return { ...resolved, context };
+}
+
 /** Restores a machine snapshot from our stored envelope (`state` + `context`). @internal */
 export function restoreSnapshot(state: PipState, context: PipContext): PipMachineSnapshot {
   const known = snapshots.get(context);
   if (known && flattenState(known.value) === state) return known;
-  const snapshot = pipMachine.resolveState({ value: unflattenState(state), context });
+  const snapshot = resolveState(state, context);
   snapshots.set(context, snapshot);
   return snapshot;
 }
@@ -150,10 +169,7 @@ export function applyEvents(
     if (foldsOutside(current, event)) {
       // About the record, not the plan: in every state, final ones included, the state stays
       // (unless the machine moves on it: an overturned dismissal reinstates).
-      current = pipMachine.resolveState({
-        value: current.value,
-        context: evolve(current.context, event),
-      });
+      current = resolveState(flattenState(current.value), evolve(current.context, event));
       continue;
     }
     if (current.status === 'active' && notesIn(flattenState(current.value)).has(event.type)) {
