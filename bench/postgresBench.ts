@@ -3,7 +3,7 @@ import { postgresStore } from '@pipkit/postgres';
 import pg from 'pg';
 import { activePips } from './fixtures.js';
 import { type BenchResult, compare } from './harness.js';
-import { checkpoint } from './queueBaselines.js';
+import { analyzeSchemas, checkpoint } from './queueBaselines.js';
 
 const PG_URL = process.env.PIPKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PIPS_PER_CLIENT = 8;
@@ -104,6 +104,10 @@ export async function postgresBenches(): Promise<{
         );
         return clients * perRound;
       };
+      // Statistics, as the host's autovacuum would gather them: without them the store's functions
+      // keep plans made while seeding on near-empty tables (a PIP looked up through a secondary
+      // index over the whole tenant); the raw side plans each statement anew.
+      await analyzeSchemas(PG_URL, [schema]);
       await checkpoint(pool);
       results.push(
         await compare(
