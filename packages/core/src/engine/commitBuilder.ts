@@ -101,15 +101,16 @@ export function buildCommit(
     record: newRecord,
     events: stored,
     timers: timerChanges(identity.pipId, record?.context.deadlines ?? {}, context.deadlines),
-    outbox: outboxFor(context, stored, last.seq, record?.context.deadlines ?? {}),
+    // Frozen too: a store may keep them as they are (the memory store does) and hand them out.
+    outbox: deepFreeze(outboxFor(context, stored, last.seq, record?.context.deadlines ?? {})),
     ...(idempotency
       ? {
-          idempotency: {
+          idempotency: deepFreeze({
             ...idempotency,
             pipId: identity.pipId,
             version: last.seq,
             seqs: stored.map((event) => event.seq),
-          },
+          }),
         }
       : {}),
   };

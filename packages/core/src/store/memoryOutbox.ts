@@ -1,5 +1,5 @@
 /**
- * The memory store's outbox: messages as JSON text in commit order, with their delivery state
+ * The memory store's outbox: frozen messages in commit order, with their delivery state
  * (attempts, backoff, dead letters), as the SQL stores keep them in columns.
  */
 import type { DeadLetter, DeliveryFailure } from './outboxDelivery.js';
@@ -8,8 +8,8 @@ import type { OutboxMessage, PipStore } from './pipStore.js';
 
 /** One stored message and its delivery state. @internal */
 export interface MemoryOutboxEntry {
-  /** The message as committed, JSON. */
-  message: string;
+  /** The message as committed, frozen (a frozen copy when its writer did not freeze it). */
+  message: OutboxMessage;
   delivered: boolean;
   /** The store's clock when it was marked delivered. */
   deliveredAt?: string;
@@ -49,8 +49,7 @@ const isDeadLetter = (entry: MemoryOutboxEntry): boolean =>
 
 /** The message with its delivery state, as `pendingOutbox` returns it. */
 function readBack(entry: MemoryOutboxEntry): OutboxMessage {
-  const message = JSON.parse(entry.message) as OutboxMessage;
-  return entry.attempts ? { ...message, ...deliveryStateOf(entry) } : message;
+  return entry.attempts ? { ...entry.message, ...deliveryStateOf(entry) } : entry.message;
 }
 
 /**
@@ -114,7 +113,7 @@ export function memoryOutbox(
       for (const [id, entry] of outbox) {
         if (!isDeadLetter(entry)) continue;
         if (query.afterId !== undefined && id <= query.afterId) continue;
-        const message = JSON.parse(entry.message) as OutboxMessage;
+        const { message } = entry;
         if (query.pipId !== undefined && message.pipId !== query.pipId) continue;
         letters.push({
           id,

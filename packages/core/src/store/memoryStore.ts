@@ -64,7 +64,7 @@ interface Entry {
 }
 
 /**
- * What the store keeps of a record or event a caller committed: the value itself when its writer
+ * What the store keeps of a record, event, outbox message or idempotency record a caller committed: the value itself when its writer
  * froze it (the engine freezes every commit whole, and an object frozen at its top is taken as
  * frozen all the way down, as `deepFreeze` does), else a frozen JSON copy, so no caller keeps a
  * handle on stored state and what is kept is what a SQL store would round-trip.
@@ -76,9 +76,9 @@ function kept<T>(value: T): T {
 /**
  * An in-memory {@link PipStore} for tests, demos and single-process tools. Records and events are
  * kept frozen and handed back as they are: a caller can never change stored state through a
- * returned object (a change throws a `TypeError` in strict mode), and reads copy nothing. Outbox
- * messages and idempotency records are kept as JSON text. A commit is checked in full before
- * anything changes (JavaScript runs it without interleaving).
+ * returned object (a change throws a `TypeError` in strict mode), and reads copy nothing; so are
+ * outbox messages and idempotency records. A commit is checked in full before anything changes
+ * (JavaScript runs it without interleaving).
  *
  * @example
  * ```ts
@@ -121,7 +121,7 @@ function tenantStore(
   // Kept by purge: the refusals are the security trail.
   const refusals = memoryRefusalLog();
   let outboxCompactedBefore: string | undefined;
-  const idempotency = new Map<string, string>();
+  const idempotency = new Map<string, IdempotencyRecord>();
   // Failed fires per timer, and the parked ones (kept out of the due index).
   const faults = new Map<string, { dueAt: string; attempts: number; parkedCode?: string }>();
 
@@ -167,9 +167,8 @@ function tenantStore(
       timerOrder.insert(row);
     }
     for (const message of request.outbox)
-      outbox.set(message.id, { message: JSON.stringify(message), delivered: false });
-    if (request.idempotency)
-      idempotency.set(request.idempotency.key, JSON.stringify(request.idempotency));
+      outbox.set(message.id, { message: kept(message), delivered: false });
+    if (request.idempotency) idempotency.set(request.idempotency.key, kept(request.idempotency));
   }
 
   /** The entry's query row, computed once per commit. */
@@ -234,8 +233,7 @@ function tenantStore(
     },
     wakeups: { subscribe: (listener) => hub.subscribe(listener) },
     getIdempotency(key) {
-      const text = idempotency.get(key);
-      return Promise.resolve(text ? (JSON.parse(text) as IdempotencyRecord) : undefined);
+      return Promise.resolve(idempotency.get(key));
     },
     list: listRecords,
     listEntries: listRecords,
@@ -310,7 +308,7 @@ function tenantStore(
           }),
         outbox: [...outbox.values()]
           .map((row) => ({
-            ...(JSON.parse(row.message) as OutboxMessage),
+            ...row.message,
             delivered: row.delivered,
           }))
           .filter((message) => message.pipId === pipId),
@@ -339,7 +337,7 @@ function tenantStore(
         // A parked timer leaves the due index: no sweep reads it until a commit sets it again.
         timerOrder.remove(timer);
         const message: OutboxMessage = parkedMessage(timer, fault, attempts);
-        outbox.set(message.id, { message: JSON.stringify(message), delivered: false });
+        outbox.set(message.id, { message: kept(message), delivered: false });
       }
       return Promise.resolve({ attempts, parked });
     },
@@ -364,10 +362,10 @@ function tenantStore(
       pips.delete(pipId);
       for (const [timerId, row] of [...timers]) if (row.pipId === pipId) removeTimer(timerId);
       for (const [id, entry] of [...outbox]) {
-        if ((JSON.parse(entry.message) as OutboxMessage).pipId === pipId) outbox.delete(id);
+        if (entry.message.pipId === pipId) outbox.delete(id);
       }
-      for (const [key, text] of [...idempotency]) {
-        if ((JSON.parse(text) as IdempotencyRecord).pipId === pipId) idempotency.delete(key);
+      for (const [key, record] of [...idempotency]) {
+        if (record.pipId === pipId) idempotency.delete(key);
       }
       return Promise.resolve();
     },
