@@ -5,18 +5,25 @@ import type { PipMachineSnapshot } from './snapshot.js';
 import type { PipEvent, PipEventType } from './types.js';
 
 /**
- * Whether the transition XState would select for `type` in the atomic state `leaf` is a note: a
- * self-transition with no guard, no target and the one action `record`. XState selects the first
- * state node, from the atomic one up to the root, with candidates for the event type, and the first
- * candidate there whose guard passes; an unguarded lone candidate is always taken. A wildcard
- * descriptor anywhere on the way would add candidates, and an eventless (`always`) transition would
- * run after the note, so either makes the pair no note.
+ * True when nothing on the way from `leaf` to the root can add to or follow a selected
+ * transition: no wildcard descriptor (it would add candidates) and no eventless (`always`)
+ * transition (it would run after).
  */
-function isNote(leaf: AnyStateNode, type: string): boolean {
+function plainPath(leaf: AnyStateNode): boolean {
   for (let node: AnyStateNode | undefined = leaf; node; node = node.parent) {
     if (node.always && node.always.length > 0) return false;
     if ([...node.transitions.keys()].some((descriptor) => descriptor.includes('*'))) return false;
   }
+  return true;
+}
+
+/**
+ * Whether the transition XState would select for `type` in the atomic state `leaf` is a note: a
+ * self-transition with no guard, no target and the one action `record`. XState selects the first
+ * state node, from the atomic one up to the root, with candidates for the event type, and the first
+ * candidate there whose guard passes; an unguarded lone candidate is always taken.
+ */
+function isNote(leaf: AnyStateNode, type: string): boolean {
   for (let node: AnyStateNode | undefined = leaf; node; node = node.parent) {
     const candidates = node.transitions.get(type);
     if (!candidates || candidates.length === 0) continue;
@@ -33,11 +40,13 @@ function isNote(leaf: AnyStateNode, type: string): boolean {
   return false;
 }
 
-/** The atomic state nodes below `node`, with their flattened state. */
+/** The atomic state nodes below `node`. */
 function leaves(node: AnyStateNode): AnyStateNode[] {
   const children = Object.values(node.states);
   return children.length === 0 ? [node] : children.flatMap(leaves);
 }
+
+const NONE: ReadonlySet<PipEventType> = new Set();
 
 /**
  * For each state, the event types its machine transition only records: the machine's own
@@ -48,15 +57,17 @@ const NOTES: ReadonlyMap<PipState, ReadonlySet<PipEventType>> = new Map(
     .filter((leaf) => leaf.type !== 'final')
     .map((leaf) => {
       const types = new Set<string>();
-      for (let node: AnyStateNode | undefined = leaf; node; node = node.parent)
-        for (const type of node.transitions.keys()) if (isNote(leaf, type)) types.add(type);
+      if (plainPath(leaf)) {
+        for (let node: AnyStateNode | undefined = leaf; node; node = node.parent)
+          for (const type of node.transitions.keys()) if (isNote(leaf, type)) types.add(type);
+      }
       return [leaf.path.join('.') as PipState, types as ReadonlySet<PipEventType>];
     }),
 );
 
-/** The event types that are notes in `state` (empty for a final state). @internal */
+/** The event types that are notes in `state` (none for a final state). @internal */
 export function notesIn(state: PipState): ReadonlySet<PipEventType> {
-  return NOTES.get(state) ?? new Set();
+  return NOTES.get(state) ?? NONE;
 }
 
 /**

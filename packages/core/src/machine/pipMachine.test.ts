@@ -285,10 +285,11 @@ function definedTransitions(): Set<string> {
   return defined;
 }
 
-describe('pipMachine graph', () => {
-  const paths = getShortestPaths(pipMachine, traversal);
-  const vertices = paths.map((path) => path.state);
+// Every reachable vertex of the graph, by its shortest path from draft.
+const paths = getShortestPaths(pipMachine, traversal);
+const vertices = paths.map((path) => path.state);
 
+describe('pipMachine graph', () => {
   it('reaches every state in PIP_STATES from draft, and nothing else', () => {
     const reached = new Set(vertices.map((snapshot) => flattenState(snapshot.value)));
     expect([...reached].sort()).toEqual([...PIP_STATES].sort());
@@ -433,12 +434,9 @@ describe('toMermaid', () => {
 });
 
 describe('notes folded without a machine step', () => {
-  // Every reachable vertex of the graph.
-  const snapshots = getShortestPaths(pipMachine, traversal).map((path) => path.state);
-
   it('gives exactly what XState gives for every (state, event) the table calls a note', () => {
     const checked = new Set<string>();
-    for (const snapshot of snapshots) {
+    for (const snapshot of vertices) {
       const state = flattenState(snapshot.value);
       for (const event of ALL_EVENTS) {
         if (!notesIn(state).has(event.type)) continue;
@@ -476,7 +474,6 @@ describe('notes folded without a machine step', () => {
 
 describe('restoreSnapshot', () => {
   it('restores what XState resolves, in every reachable state, and steps on the same way', () => {
-    const vertices = getShortestPaths(pipMachine, traversal).map((path) => path.state);
     const states = new Set<string>();
     for (const vertex of vertices) {
       const state = flattenState(vertex.value);

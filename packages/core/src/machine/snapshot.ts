@@ -30,10 +30,11 @@ export function isFinalState(state: PipState): boolean {
 // is checked against the state, so a hit is exactly what resolving would give.
 const snapshots = new WeakMap<PipContext, PipMachineSnapshot>();
 
-// One resolved snapshot per state, its context aside. XState's `resolveState` derives the
+// One resolved snapshot per state, with an empty context. XState's `resolveState` derives the
 // configuration, value, tags and status from the state value alone, and children and history are
 // empty (the machine spawns nothing and has no history states), so resolving a state once serves
 // every PIP in it. Its children and history are frozen: XState copies them before any change.
+// No PIP's context is kept here, so a purged PIP's data does not outlive it in this table.
 const resolvedStates = new Map<PipState, PipMachineSnapshot>();
 
 /** `pipMachine.resolveState({ value, context })` for a flattened state, from the state's template. */
@@ -41,7 +42,7 @@ function resolveState(state: PipState, context: PipContext): PipMachineSnapshot 
   let resolved = resolvedStates.get(state);
   if (!resolved) {
     // An unknown state throws here, so only the machine's own states are ever kept.
-    resolved = pipMachine.resolveState({ value: unflattenState(state), context });
+    resolved = pipMachine.resolveState({ value: unflattenState(state), context: {} as PipContext });
     Object.freeze(resolved.children);
     Object.freeze(resolved.historyValue);
     resolvedStates.set(state, resolved);

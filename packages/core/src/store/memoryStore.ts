@@ -64,10 +64,11 @@ interface Entry {
 }
 
 /**
- * What the store keeps of a record, event, outbox message or idempotency record a caller committed: the value itself when its writer
- * froze it (the engine freezes every commit whole, and an object frozen at its top is taken as
- * frozen all the way down, as `deepFreeze` does), else a frozen JSON copy, so no caller keeps a
- * handle on stored state and what is kept is what a SQL store would round-trip.
+ * What the store keeps of a record, event, outbox message or idempotency record a caller
+ * committed: the value itself when its writer froze it (the engine freezes every commit whole,
+ * and an object frozen at its top is taken as frozen all the way down, as `deepFreeze` does),
+ * else a frozen JSON copy, so no caller keeps a handle on stored state and what is kept is what a
+ * SQL store would round-trip.
  */
 function kept<T>(value: T): T {
   return Object.isFrozen(value) ? value : deepFreeze(JSON.parse(JSON.stringify(value)) as T);
