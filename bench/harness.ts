@@ -41,18 +41,34 @@ export function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-/** Measures `subject` and `baseline` in alternating rounds (after one warm-up round each). */
+/** How {@link compare} measures: rounds, their length, and how long each side warms up first. */
+export interface CompareOptions {
+  /** Measured rounds per side; default 7. */
+  readonly rounds?: number;
+  /** Each round's minimum length; default 300 ms. */
+  readonly roundMs?: number;
+  /**
+   * How long each side runs, unmeasured, before the first round; default one round. A case whose
+   * few operations per round leave the engine's code unoptimized (a command that costs a
+   * Postgres round trip) warms for longer, so that it measures the steady state of a process that
+   * runs for hours, not V8 compiling the code.
+   */
+  readonly warmupMs?: number;
+}
+
+/** Measures `subject` and `baseline` in alternating rounds (after a warm-up of each). */
 export async function compare(
   name: string,
   subject: Operation,
   baselineName: string,
   baseline: Operation,
-  options: { rounds?: number; roundMs?: number } = {},
+  options: CompareOptions = {},
 ): Promise<BenchResult> {
   const rounds = options.rounds ?? 7;
   const roundMs = options.roundMs ?? 300;
-  await timeRound(baseline, roundMs);
-  await timeRound(subject, roundMs);
+  const warmupMs = options.warmupMs ?? roundMs;
+  await timeRound(baseline, warmupMs);
+  await timeRound(subject, warmupMs);
   const subjectRates: number[] = [];
   const baselineRates: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
