@@ -119,7 +119,7 @@ export async function postgresBenches(): Promise<{
           // is about 500 commands: the engine's code was still being optimized through the
           // measured rounds (Node CPU per command fell from about 800 us over the first 1,000 to
           // about 200 us after 4,000), which the one-statement baseline barely has. Each side
-          // warms for 3 s, about 3,500 commands at one client.
+          // warms for 3 s, about 3,000 commands at one client.
           { rounds: 5, roundMs: 400, warmupMs: 3000 },
         ),
       );
