@@ -14,7 +14,7 @@ import { postgresStore } from '@pipkit/postgres';
 import { sqliteStore } from '@pipkit/sqlite';
 import pg from 'pg';
 import { issuedPipSeeds } from './fixtures.js';
-import { type BenchResult, compare } from './harness.js';
+import { type BenchResult, compare, timeCalls } from './harness.js';
 
 const PENDING = 1_000_000;
 const PIPS = 100_000;
@@ -201,6 +201,11 @@ export async function sqliteTick(
   // the garbage of the seeding and of earlier benches is charged to neither.
   const gc = (globalThis as { gc?: () => void }).gc;
   const store = sqliteStore({ path });
+  // Where a sweep's time goes: its store calls, each made once per round of 500 fires (the
+  // seeding's calls are left out below), and the rest, the engine's deciding.
+  const storeCalls = ['dueTimers', 'loadMany', 'commitMany'] as const;
+  const spent = timeCalls(store, storeCalls);
+  const inSweeps = { dueTimers: 0, loadMany: 0, commitMany: 0, sweep: 0 };
   const engine = createEngine({ store, policies: [tickPolicy] });
   const rawStore = sqliteStore({ path: rawPath });
   const db = rawStore.database;
@@ -212,10 +217,13 @@ export async function sqliteTick(
     round += 1;
     await seed(store, `r${round}`);
     gc?.();
+    const before = { ...spent };
     const start = performance.now();
     const result = await engine.tick('2026-01-12T00:00:00.000Z', { limit: 500 });
     const ms = performance.now() - start;
     if (result.fired.length !== FIRES) throw new Error(`fired ${result.fired.length}`);
+    for (const name of storeCalls) inSweeps[name] += spent[name] - before[name];
+    inSweeps.sweep += ms;
     fired += FIRES;
     return { ms, count: FIRES };
   };
@@ -277,6 +285,7 @@ export async function sqliteTick(
     }
   });
   let rawRound = 0;
+  let rawMs = 0;
   const baseline = async () => {
     rawRound += 1;
     if (rawRound > 1) await seed(rawStore, `raw${rawRound}`);
@@ -291,7 +300,9 @@ export async function sqliteTick(
       rawBatch.immediate(rows);
       rawFired += rows.length;
     }
-    return { ms: performance.now() - start, count: FIRES };
+    const ms = performance.now() - start;
+    rawMs += ms;
+    return { ms, count: FIRES };
   };
 
   // Seeding dominates wall time, so rounds are timed around the sweep only.
@@ -305,6 +316,7 @@ export async function sqliteTick(
   }
   const median = (values: number[]) =>
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  const perFire = (ms: number, count = fired) => Number(((ms * 1000) / count).toFixed(1));
   const opsPerSec = median(subjectRates);
   const baselineOpsPerSec = median(baselineRates);
   await store.close();
@@ -321,6 +333,15 @@ export async function sqliteTick(
       sqliteTickFiresPerSec: Math.round(opsPerSec),
       sqliteTickFiredTotal: fired,
       sqliteTickRawFiredTotal: rawFired,
+      // Mean µs a fire over the timed sweeps: the whole sweep, each store call, the engine's rest.
+      sqliteTickUsPerFire: perFire(inSweeps.sweep),
+      sqliteTickDueTimersUsPerFire: perFire(inSweeps.dueTimers),
+      sqliteTickLoadManyUsPerFire: perFire(inSweeps.loadMany),
+      sqliteTickCommitManyUsPerFire: perFire(inSweeps.commitMany),
+      sqliteTickEngineUsPerFire: perFire(
+        inSweeps.sweep - inSweeps.dueTimers - inSweeps.loadMany - inSweeps.commitMany,
+      ),
+      sqliteTickRawUsPerFire: perFire(rawMs, rawFired),
     },
   };
 }
