@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { postgresStore } from '@pipkit/postgres';
 import pg from 'pg';
 import { issuedPipSeeds } from './fixtures.js';
-import type { BenchResult } from './harness.js';
+import { type BenchResult, median } from './harness.js';
 import {
   analyzeSchemas,
   createWorkTables,
@@ -96,10 +96,6 @@ export async function postgresTickBenches(
 }
 
 const perSecond = (run: QueueRun) => (run.jobs / run.ms) * 1000;
-
-function median(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-}
 
 /** Engines in worker processes (see `tickWorker.ts`), each answering one line per sweep. */
 interface Sweepers {

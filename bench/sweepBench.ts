@@ -14,7 +14,7 @@ import { postgresStore } from '@pipkit/postgres';
 import { sqliteStore } from '@pipkit/sqlite';
 import pg from 'pg';
 import { issuedPipSeeds } from './fixtures.js';
-import { type BenchResult, compare, timeCalls } from './harness.js';
+import { type BenchResult, compare, median, timeCalls } from './harness.js';
 
 const PENDING = 1_000_000;
 const PIPS = 100_000;
@@ -149,8 +149,6 @@ async function postgresClaim(): Promise<BenchResult | undefined> {
       if (rows.length !== 100) throw new Error('expected 100 claimed timers');
       await drop(rows.map((row) => (row as { timer_id: string }).timer_id));
     }
-    const median = (values: number[]) =>
-      [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
     const opsPerSec = 1000 / median(subjectMs);
     const baselineOpsPerSec = 1000 / median(baselineMs);
     return {
@@ -314,8 +312,6 @@ export async function sqliteTick(
     const s = await subject();
     subjectRates.push((s.count / s.ms) * 1000);
   }
-  const median = (values: number[]) =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
   const perFire = (ms: number, count = fired) => Number(((ms * 1000) / count).toFixed(1));
   const opsPerSec = median(subjectRates);
   const baselineOpsPerSec = median(baselineRates);
