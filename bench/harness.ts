@@ -106,3 +106,29 @@ export function timeCalls<Name extends string>(
   }
   return spent;
 }
+
+/** What one call of an operation costs this process, from {@link cpuPerCall}. */
+export interface CallCost {
+  /** This process's CPU time (user and system) per call, µs: the driver's and the caller's. */
+  readonly cpuUs: number;
+  /** Wall time per call, µs: the CPU above, plus waiting for the server and the wire. */
+  readonly wallUs: number;
+}
+
+/**
+ * Runs `operation` `calls` times one after another and returns its cost per call in this
+ * process's CPU and in wall time (`process.cpuUsage`, `performance.now`). Against a server on the
+ * same machine, the difference between two sides' `cpuUs` is the client-side work one does and
+ * the other does not, and the rest of `wallUs` is the server and the wire.
+ */
+export async function cpuPerCall(
+  operation: () => Promise<unknown>,
+  calls: number,
+): Promise<CallCost> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (let call = 0; call < calls; call += 1) await operation();
+  const wallMs = performance.now() - start;
+  const { user, system } = process.cpuUsage(cpu);
+  return { cpuUs: (user + system) / calls, wallUs: (wallMs * 1000) / calls };
+}
