@@ -166,17 +166,18 @@ async function callCosts(
   dispatch: () => Promise<unknown>,
   raw: () => Promise<unknown>,
 ): Promise<Record<string, number>> {
-  const sides: CallCost[][] = [[], []];
+  const engine: CallCost[] = [];
+  const baseline: CallCost[] = [];
   for (let pass = 0; pass < 2; pass += 1) {
-    sides[0]?.push(await cpuPerCall(dispatch, 1000));
-    sides[1]?.push(await cpuPerCall(raw, 1000));
+    engine.push(await cpuPerCall(dispatch, 1000));
+    baseline.push(await cpuPerCall(raw, 1000));
   }
-  const mean = (costs: CallCost[] | undefined, field: keyof CallCost) =>
-    Math.round((costs ?? []).reduce((sum, cost) => sum + cost[field], 0) / (costs?.length ?? 1));
+  const mean = (costs: readonly CallCost[], field: keyof CallCost) =>
+    Math.round(costs.reduce((sum, cost) => sum + cost[field], 0) / costs.length);
   return {
-    postgresDispatchNodeCpuUs: mean(sides[0], 'cpuUs'),
-    postgresDispatchWallUs: mean(sides[0], 'wallUs'),
-    postgresRawNodeCpuUs: mean(sides[1], 'cpuUs'),
-    postgresRawWallUs: mean(sides[1], 'wallUs'),
+    postgresDispatchNodeCpuUs: mean(engine, 'cpuUs'),
+    postgresDispatchWallUs: mean(engine, 'wallUs'),
+    postgresRawNodeCpuUs: mean(baseline, 'cpuUs'),
+    postgresRawWallUs: mean(baseline, 'wallUs'),
   };
 }
