@@ -164,6 +164,48 @@ describe('groupCommit option', () => {
     ).toEqual(['STORE_ERROR', 'STORE_ERROR']);
   });
 
+  it('on a store running two commits at once (concurrentCommits), splits waiting writes between two transactions in flight', async () => {
+    const base = { ...memoryStore(), concurrentCommits: 2 };
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const transactions: number[] = [];
+    const { store, groups } = recorded(base, {
+      // Each transaction takes a turn of the event loop, so the next can start meanwhile; the
+      // first one fails as a whole.
+      commitMany: async (requests) => {
+        transactions.push(requests.length);
+        const failing = transactions.length === 1;
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        if (failing) throw new Error('disk gone');
+        return base.commitMany?.(requests) ?? [];
+      },
+    });
+    const engine = engineOn(store);
+    await openFor(engine, 99);
+    const outcomes = await Promise.allSettled(
+      [0, 1, 2, 3, 4, 5, 6, 7].map((index) => openFor(engine, index)),
+    );
+    expect(groups).toEqual([1]);
+    expect(transactions).toEqual([4, 4]);
+    expect(mostInFlight).toBe(2);
+    // The failed transaction is its own four requests' failure only.
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      ...Array<string>(4).fill('rejected'),
+      ...Array<string>(4).fill('fulfilled'),
+    ]);
+    const opened = outcomes.flatMap((outcome) =>
+      outcome.status === 'fulfilled' ? [outcome.value.pip] : [],
+    );
+    expect(opened.map((pip) => pip.pipId)).toEqual(['p-5', 'p-6', 'p-7', 'p-8']);
+    for (const pip of opened) expect(await base.load(pip.pipId)).toEqual(pip);
+    for (const pipId of ['p-1', 'p-2', 'p-3', 'p-4']) {
+      expect(await base.load(pipId)).toBeUndefined();
+    }
+  });
+
   it('with windowMs, waits for a write still deciding at most that long', async () => {
     vi.useFakeTimers();
     const base = memoryStore();
@@ -229,8 +271,8 @@ function send(engine: Engine, call: ModelCall): Promise<DispatchResult> {
 }
 
 /** Three PIPs brought to `active` (version 5), the clock on the first check-in's day. */
-async function threeActive(options: Partial<EngineOptions>) {
-  const store = memoryStore();
+async function threeActive(options: Partial<EngineOptions>, concurrentCommits = 1) {
+  const store = { ...memoryStore(), concurrentCommits };
   const clock = createTestClock('2026-03-02T15:00:00Z');
   const engine = engineOn(store, { clock, ...options });
   for (const index of [0, 1, 2]) {
@@ -257,25 +299,34 @@ const outcomeOf = (settled: PromiseSettledResult<DispatchResult>) =>
     : { code: codeOf(settled.reason) };
 
 describe('group commit against one call at a time (model)', () => {
-  it('gives every caller, and the store, exactly what the same calls one after another give', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(modelCall, { minLength: 1, maxLength: 12 }), async (calls) => {
-        const grouped = await threeActive({ groupCommit: { maxBatch: 4 } });
-        const sequential = await threeActive({ groupCommit: false });
-        const together = await Promise.allSettled(calls.map((call) => send(grouped.engine, call)));
-        const oneByOne: PromiseSettledResult<DispatchResult>[] = [];
-        for (const call of calls)
-          oneByOne.push(...(await Promise.allSettled([send(sequential.engine, call)])));
-        expect(together.map(outcomeOf)).toEqual(oneByOne.map(outcomeOf));
-        for (const pipId of ['p-0', 'p-1', 'p-2']) {
-          expect(await grouped.store.readEvents(pipId)).toEqual(
-            await sequential.store.readEvents(pipId),
+  it.each([
+    ['one transaction in flight', 1],
+    ['two in flight (concurrentCommits: 2)', 2],
+  ])(
+    '%s: gives every caller, and the store, exactly what the same calls one after another give',
+    async (_, concurrentCommits) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(modelCall, { minLength: 1, maxLength: 12 }), async (calls) => {
+          const grouped = await threeActive({ groupCommit: { maxBatch: 4 } }, concurrentCommits);
+          const sequential = await threeActive({ groupCommit: false });
+          const together = await Promise.allSettled(
+            calls.map((call) => send(grouped.engine, call)),
           );
-          const verification = await grouped.engine.verify(pipId, { actor: hr });
-          expect(verification).toMatchObject({ ok: true, replayMatches: true });
-        }
-      }),
-      { numRuns: 25 },
-    );
-  }, 60_000);
+          const oneByOne: PromiseSettledResult<DispatchResult>[] = [];
+          for (const call of calls)
+            oneByOne.push(...(await Promise.allSettled([send(sequential.engine, call)])));
+          expect(together.map(outcomeOf)).toEqual(oneByOne.map(outcomeOf));
+          for (const pipId of ['p-0', 'p-1', 'p-2']) {
+            expect(await grouped.store.readEvents(pipId)).toEqual(
+              await sequential.store.readEvents(pipId),
+            );
+            const verification = await grouped.engine.verify(pipId, { actor: hr });
+            expect(verification).toMatchObject({ ok: true, replayMatches: true });
+          }
+        }),
+        { numRuns: 25 },
+      );
+    },
+    60_000,
+  );
 });

@@ -9,6 +9,11 @@
  * Writes of the same PIP never share a group: each waits until the engine's earlier write of that
  * PIP has settled, then decides from the envelope that write left (the record cache), and goes in
  * a later group. So a group never holds two requests decided from the same version.
+ *
+ * A store that runs several commits at once (`concurrentCommits`, Postgres's pool) gets up to that
+ * many groups in flight: the next group executes while the one before waits for its WAL flush, on
+ * another connection. Groups in flight never share a PIP (the rule above), so their order does
+ * not matter.
  */
 import { StoreError, ValidationError } from '../errors/pipkitError.js';
 import type { CommitRequest, PipStore } from '../store/pipStore.js';
@@ -78,12 +83,15 @@ export function groupCommitter(
   if (!store.commitMany) return undefined;
   const commitMany = store.commitMany.bind(store);
   const { maxBatch, windowMs } = settings;
+  /** How many groups may be in flight at once: the store's own concurrency, at least 1. */
+  const slots = Math.max(1, Math.floor(store.concurrentCommits ?? 1));
   /** The last write of each PIP under way: the next one of that PIP waits for it. */
   const tails = new Map<string, Promise<void>>();
   const pending: Waiting[] = [];
   /** Writes of this engine between starting and reaching their commit (or after it settled). */
   let deciding = 0;
-  let flushing = false;
+  /** Commits in flight (groups and lone commits). */
+  let flushing = 0;
   let timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
 
   const cancelTimer = (): void => {
@@ -95,7 +103,7 @@ export function groupCommitter(
 
   /** Flushes now if a group is due, or arms the wait for the writes still deciding. */
   const check = (): void => {
-    if (flushing || pending.length === 0) return;
+    if (flushing >= slots || pending.length === 0) return;
     if (deciding <= 0 || pending.length >= maxBatch) {
       flush();
       return;
@@ -103,25 +111,25 @@ export function groupCommitter(
     if (timer !== undefined) return;
     const onTimer = () => {
       timer = undefined;
-      if (!flushing && pending.length > 0) flush();
+      if (flushing < slots && pending.length > 0) flush();
     };
     timer = windowMs > 0 ? setTimeout(onTimer, windowMs) : setImmediate(onTimer);
   };
 
   /** The transaction in flight settled: hands out each request's outcome, then goes on. */
-  const settle = (group: readonly Waiting[], slots: readonly (Error | undefined)[] | Error) => {
-    flushing = false;
+  const settle = (group: readonly Waiting[], outcomes: readonly (Error | undefined)[] | Error) => {
+    flushing -= 1;
     deciding += group.length;
     for (const [index, entry] of group.entries()) {
       // A failure of the whole call (the connection, the disk) is every request's error, as it
       // would be for each request committed alone; refusals come back in their own slots.
       const error =
-        slots instanceof Error
-          ? slots
-          : slots.length === group.length
-            ? slots[index]
+        outcomes instanceof Error
+          ? outcomes
+          : outcomes.length === group.length
+            ? outcomes[index]
             : new StoreError(
-                `The store's commitMany returned ${slots.length} outcomes for ${group.length} requests; nothing is known about this one.`,
+                `The store's commitMany returned ${outcomes.length} outcomes for ${group.length} requests; nothing is known about this one.`,
                 { retryable: false },
               );
       if (error === undefined) entry.resolve();
@@ -130,16 +138,30 @@ export function groupCommitter(
     check();
   };
 
-  const flush = (): void => {
-    cancelTimer();
-    const group = pending.splice(0, maxBatch);
-    flushing = true;
+  /** Sends one group as one store call; its outcomes settle it. */
+  const send = (group: readonly Waiting[]): void => {
+    flushing += 1;
     const only = group.length === 1 ? (group[0] as Waiting).request : undefined;
     void outcomesOf(
       only
         ? () => store.commit(only).then(() => [undefined])
         : () => commitMany(group.map((entry) => entry.request)),
-    ).then((slots) => settle(group, slots));
+    ).then((outcomes) => settle(group, outcomes));
+  };
+
+  /**
+   * Sends what is waiting, shared evenly among the free slots: with two free, sixteen writes go
+   * as two groups of eight on two connections, and the first to settle forms the next group
+   * while the other is still in flight.
+   */
+  const flush = (): void => {
+    cancelTimer();
+    const taken = pending.splice(0, maxBatch * (slots - flushing));
+    const groups = Math.min(slots - flushing, taken.length);
+    const size = Math.ceil(taken.length / groups);
+    for (let start = 0; start < taken.length; start += size) {
+      send(taken.slice(start, start + size));
+    }
   };
 
   return {
@@ -163,15 +185,15 @@ export function groupCommitter(
     },
     commit(request: CommitRequest): Promise<void> {
       deciding -= 1;
-      if (!flushing && pending.length === 0 && deciding <= 0) {
+      if (flushing === 0 && pending.length === 0 && deciding <= 0) {
         // Nothing else under way: the plain commit at once, marked in flight so that writes
         // reaching their commit meanwhile form the next group.
-        flushing = true;
-        return outcomesOf(() => store.commit(request).then(() => [undefined])).then((slots) => {
-          flushing = false;
+        flushing += 1;
+        return outcomesOf(() => store.commit(request).then(() => [undefined])).then((outcome) => {
+          flushing -= 1;
           deciding += 1;
           check();
-          if (slots instanceof Error) throw slots;
+          if (outcome instanceof Error) throw outcome;
         });
       }
       return new Promise<void>((resolve, reject) => {
