@@ -41,6 +41,34 @@ export function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+/** The 50th and 99th percentile of one call's latency, in milliseconds (3 decimals). */
+export interface Latency {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/**
+ * Calls `operation` `calls` times, one after another, and returns the p50 and p99 of their
+ * latencies (nearest rank on the sorted latencies).
+ */
+export async function latencyOf(
+  operation: () => Promise<unknown>,
+  calls: number,
+): Promise<Latency> {
+  const latencies: number[] = [];
+  for (let index = 0; index < calls; index += 1) {
+    const start = process.hrtime.bigint();
+    await operation();
+    latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number) => {
+    const rank = Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length));
+    return Number((latencies[rank] as number).toFixed(3));
+  };
+  return { p50Ms: percentile(50), p99Ms: percentile(99) };
+}
+
 /** How {@link compare} measures: rounds, their length, and how long each side warms up first. */
 export interface CompareOptions {
   /** Measured rounds per side; default 7. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { postgresStore } from '@pipkit/postgres';
 import pg from 'pg';
 import { activePips } from './fixtures.js';
-import { type BenchResult, type CallCost, compare, cpuPerCall } from './harness.js';
+import { type BenchResult, type CallCost, compare, cpuPerCall, latencyOf } from './harness.js';
 import { analyzeSchemas, checkpoint } from './queueBaselines.js';
 
 const PG_URL = process.env.PIPKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -125,19 +125,9 @@ export async function postgresBenches(): Promise<{
       );
 
       if (clients === 1) {
-        const latencies: number[] = [];
-        for (let index = 0; index < 1000; index += 1) {
-          const start = process.hrtime.bigint();
-          await dispatchBy(0);
-          latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
-        }
-        latencies.sort((a, b) => a - b);
-        const percentile = (p: number) =>
-          latencies[
-            Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))
-          ] as number;
-        info.postgresDispatchP50Ms = Number(percentile(50).toFixed(3));
-        info.postgresDispatchP99Ms = Number(percentile(99).toFixed(3));
+        const latency = await latencyOf(() => dispatchBy(0), 1000);
+        info.postgresDispatchP50Ms = latency.p50Ms;
+        info.postgresDispatchP99Ms = latency.p99Ms;
         Object.assign(
           info,
           await callCosts(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteStore } from '@pipkit/sqlite';
 import { activePips } from './fixtures.js';
-import { type BenchResult, compare } from './harness.js';
+import { type BenchResult, compare, latencyOf } from './harness.js';
 
 const PIPS = 200;
 /** The baseline's event hash: 32 bytes, as the store keeps one (schema 4). */
@@ -102,22 +102,14 @@ export async function sqliteBenches(): Promise<{
       rawOne,
     );
 
-    const latencies: number[] = [];
-    for (let index = 0; index < 1000; index += 1) {
-      const start = process.hrtime.bigint();
-      await dispatchOne();
-      latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-    latencies.sort((a, b) => a - b);
-    const percentile = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] as number;
+    const latency = await latencyOf(dispatchOne, 1000);
     await store.close();
     await rawStore.close();
     return {
       results: [result],
       info: {
-        sqliteDispatchP50Ms: Number(percentile(50).toFixed(3)),
-        sqliteDispatchP99Ms: Number(percentile(99).toFixed(3)),
+        sqliteDispatchP50Ms: latency.p50Ms,
+        sqliteDispatchP99Ms: latency.p99Ms,
         sqliteDispatchWalBytesPerCommand: wal.engine,
         sqliteRawWalBytesPerCommand: wal.raw,
       },
