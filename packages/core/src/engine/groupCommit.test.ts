@@ -206,6 +206,17 @@ describe('groupCommit option', () => {
     }
   });
 
+  it('takes a concurrentCommits that is not a finite number from 1 as one transaction in flight', async () => {
+    for (const concurrentCommits of [Number.NaN, 0, -2, 0.5, Number.POSITIVE_INFINITY]) {
+      const { store, groups } = recorded({ ...memoryStore(), concurrentCommits });
+      const engine = engineOn(store);
+      await openFor(engine, 99);
+      const opened = await Promise.all([0, 1, 2, 3].map((index) => openFor(engine, index)));
+      expect(opened.map((result) => result.pip.pipId)).toEqual(['p-1', 'p-2', 'p-3', 'p-4']);
+      expect(groups).toEqual([1, 4]);
+    }
+  });
+
   it('with windowMs, waits for a write still deciding at most that long', async () => {
     vi.useFakeTimers();
     const base = memoryStore();

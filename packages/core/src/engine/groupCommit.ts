@@ -16,7 +16,7 @@
  * not matter.
  */
 import { StoreError, ValidationError } from '../errors/pipkitError.js';
-import type { CommitRequest, PipStore } from '../store/pipStore.js';
+import { type CommitRequest, commitSlots, type PipStore } from '../store/pipStore.js';
 
 /** The tuning of `EngineOptions.groupCommit`. */
 export interface GroupCommitOptions {
@@ -83,8 +83,8 @@ export function groupCommitter(
   if (!store.commitMany) return undefined;
   const commitMany = store.commitMany.bind(store);
   const { maxBatch, windowMs } = settings;
-  /** How many groups may be in flight at once: the store's own concurrency, at least 1. */
-  const slots = Math.max(1, Math.floor(store.concurrentCommits ?? 1));
+  /** How many groups may be in flight at once: the store's own concurrency. */
+  const slots = commitSlots(store);
   /** The last write of each PIP under way: the next one of that PIP waits for it. */
   const tails = new Map<string, Promise<void>>();
   const pending: Waiting[] = [];

@@ -13,7 +13,13 @@ import {
 } from '../errors/pipkitError.js';
 import type { Actor } from '../model/actor.js';
 import type { Command } from '../model/commands.js';
-import type { CommitRequest, PipRecord, PipStore, TimerRow } from '../store/pipStore.js';
+import {
+  type CommitRequest,
+  commitSlots,
+  type PipRecord,
+  type PipStore,
+  type TimerRow,
+} from '../store/pipStore.js';
 import type { FiredDeadline, SweepFault, TickResult } from './engineApi.js';
 import type { EngineContext } from './engineContext.js';
 import { decideWrite, execute } from './execute.js';
@@ -160,7 +166,7 @@ async function fireTogether(
 ): Promise<TimerRow[]> {
   const left: TimerRow[] = [];
   const loaded = await loadRound(ctx, timers);
-  const parts = Math.max(1, Math.floor(ctx.store.concurrentCommits ?? 1));
+  const parts = commitSlots(ctx.store);
   const size = Math.ceil(timers.length / parts);
   // Each batch's outcomes, or `undefined` when the batch failed as a whole.
   const sent: { batch: DecidedFire[]; outcomes: Promise<(Error | undefined)[] | undefined> }[] = [];
