@@ -16,7 +16,8 @@
  * not matter.
  */
 import { StoreError, ValidationError } from '../errors/pipkitError.js';
-import { type CommitRequest, commitSlots, type PipStore } from '../store/pipStore.js';
+import { commitSlots } from '../store/commitSlots.js';
+import type { CommitRequest, PipStore } from '../store/pipStore.js';
 
 /** The tuning of `EngineOptions.groupCommit`. */
 export interface GroupCommitOptions {

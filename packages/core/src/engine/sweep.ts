@@ -13,13 +13,8 @@ import {
 } from '../errors/pipkitError.js';
 import type { Actor } from '../model/actor.js';
 import type { Command } from '../model/commands.js';
-import {
-  type CommitRequest,
-  commitSlots,
-  type PipRecord,
-  type PipStore,
-  type TimerRow,
-} from '../store/pipStore.js';
+import { commitSlots } from '../store/commitSlots.js';
+import type { CommitRequest, PipRecord, PipStore, TimerRow } from '../store/pipStore.js';
 import type { FiredDeadline, SweepFault, TickResult } from './engineApi.js';
 import type { EngineContext } from './engineContext.js';
 import { decideWrite, execute } from './execute.js';

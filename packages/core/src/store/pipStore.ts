@@ -219,21 +219,6 @@ export interface QueryEntry {
   readonly position: QueryPosition;
 }
 
-/** The most commits an engine runs at once on one store, whatever `concurrentCommits` says. @internal */
-export const MAX_COMMIT_SLOTS = 64;
-
-/**
- * How many `commitMany` calls an engine runs at once on `store`: its `concurrentCommits` when
- * that is a finite number from 1 (rounded down, at most {@link MAX_COMMIT_SLOTS}), else 1. A
- * store's hint that is `NaN`, infinite, zero or negative never stalls or unbounds the sweep or
- * group commit. @internal
- */
-export function commitSlots(store: Pick<PipStore, 'concurrentCommits'>): number {
-  const hint = store.concurrentCommits;
-  if (typeof hint !== 'number' || !Number.isFinite(hint) || hint < 1) return 1;
-  return Math.min(MAX_COMMIT_SLOTS, Math.floor(hint));
-}
-
 /** How many PIPs {@link PipStore.list} returns: `limit` defaults to 100 and is capped at 1000. */
 export const LIST_LIMITS = Object.freeze({ default: 100, max: 1000 });
 
@@ -291,13 +276,10 @@ export interface PipStore
    */
   commitMany?(requests: readonly CommitRequest[]): Promise<(Error | undefined)[]>;
   /**
-   * Optional hint for `commitMany`: how many calls the store runs at the same time (on separate
-   * connections). `engine.tick` then commits a round of fires in that many batches, sending each
-   * as soon as it is decided, so the store writes one batch while the engine decides the next;
-   * group commit keeps up to that many groups in flight. Default 1: the round is decided, then
-   * committed in one batch (one disk flush), which suits a store that writes in the calling
-   * thread, as SQLite does. A value that is not a finite number from 1 counts as 1; it is
-   * rounded down, and at most 64 are used.
+   * Optional hint: how many `commitMany` calls the store runs at once (separate connections).
+   * `engine.tick` commits a round in that many batches, each sent once decided, and group commit
+   * keeps that many groups in flight. Default 1 (one batch, one flush), as suits SQLite; a value
+   * that is not a finite number from 1 counts as 1, rounded down, at most 64.
    */
   readonly concurrentCommits?: number;
   /** Optional hint: commits share a cost (a flush, a round trip); engines group them by default. */
