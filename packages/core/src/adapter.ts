@@ -32,6 +32,7 @@ export type {
   TimerRow,
   UnreadableListEntry,
 } from './store/pipStore.js';
+export { MAX_COMMIT_SLOTS } from './store/commitSlots.js';
 export type { StoredEvent } from './audit/hashChain.js';
 export { chainRefusal, hashRefusal, refusalEntrySchema } from './audit/refusalChain.js';
 export type { RefusalEntry, RefusalHead, RefusalRecord } from './audit/refusalChain.js';

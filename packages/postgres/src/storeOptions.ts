@@ -3,7 +3,7 @@
  * @module
  */
 import { type PipkitIssue, ValidationError } from '@pipkit/core';
-import { tenantIdIssues } from '@pipkit/core/adapter';
+import { MAX_COMMIT_SLOTS, tenantIdIssues } from '@pipkit/core/adapter';
 import pg from 'pg';
 import { isPlainIdentifier } from './migrations.js';
 import type { PgPool, PgQueryable } from './pgDriver.js';
@@ -42,7 +42,8 @@ export interface PostgresStoreSettings {
    * How many `commitMany` calls the store runs at once (each on its own pooled connection), as
    * the port's `concurrentCommits` hint: `engine.tick` commits a round of fires in that many
    * batches, each sent as soon as it is decided, so the database writes one while the engine
-   * decides the next. A whole number from 1 to 64. Default {@link DEFAULT_CONCURRENT_COMMITS}
+   * decides the next, and group commit keeps that many groups in flight. A whole number from 1 to
+   * 64 (`MAX_COMMIT_SLOTS`). Default {@link DEFAULT_CONCURRENT_COMMITS}
    * (2) on a pool or connection string; always 1 on a host client (one connection). With many
    * engines on a small database, 1 can be faster: the engines already overlap each other.
    */
@@ -160,12 +161,16 @@ export function checkOptions(
   const { concurrentCommits } = options;
   if (
     concurrentCommits !== undefined &&
-    !(Number.isInteger(concurrentCommits) && concurrentCommits >= 1 && concurrentCommits <= 64)
+    !(
+      Number.isInteger(concurrentCommits) &&
+      concurrentCommits >= 1 &&
+      concurrentCommits <= MAX_COMMIT_SLOTS
+    )
   ) {
     issues.push({
       code: 'INVALID_CONCURRENT_COMMITS',
       path: ['concurrentCommits'],
-      message: `concurrentCommits must be a whole number from 1 to 64, not ${String(concurrentCommits)}.`,
+      message: `concurrentCommits must be a whole number from 1 to ${MAX_COMMIT_SLOTS}, not ${String(concurrentCommits)}.`,
     });
   }
   issues.push(...wakeupIssues(options.wakeups));

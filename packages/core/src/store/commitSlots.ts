@@ -5,7 +5,10 @@
  */
 import type { PipStore } from './pipStore.js';
 
-/** The most commits an engine runs at once on one store, whatever `concurrentCommits` says. @internal */
+/**
+ * The most commits an engine runs at once on one store, whatever its `concurrentCommits` says: an
+ * adapter that lets its host choose the hint bounds it by this (Postgres's `concurrentCommits`).
+ */
 export const MAX_COMMIT_SLOTS = 64;
 
 /**
