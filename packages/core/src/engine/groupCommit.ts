@@ -186,19 +186,15 @@ export function groupCommitter(
     },
     commit(request: CommitRequest): Promise<void> {
       deciding -= 1;
-      if (flushing === 0 && pending.length === 0 && deciding <= 0) {
-        // Nothing else under way: the plain commit at once, marked in flight so that writes
-        // reaching their commit meanwhile form the next group.
-        flushing += 1;
-        return outcomesOf(() => store.commit(request).then(() => [undefined])).then((outcome) => {
-          flushing -= 1;
-          deciding += 1;
-          check();
-          if (outcome instanceof Error) throw outcome;
-        });
-      }
       return new Promise<void>((resolve, reject) => {
-        pending.push({ request, resolve, reject });
+        const entry = { request, resolve, reject };
+        // Nothing else under way: the plain commit at once, in flight so that writes reaching
+        // their commit meanwhile form the next group.
+        if (flushing === 0 && pending.length === 0 && deciding <= 0) {
+          send([entry]);
+          return;
+        }
+        pending.push(entry);
         check();
       });
     },
